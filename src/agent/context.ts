@@ -1,0 +1,19 @@
+import type { ApiClient } from '../client/types.js';
+import type { ContainerRuntime } from '../runtime/types.js';
+import type { ImageStore } from '../image/types.js';
+import type { NetworkPlugin } from '../network/types.js';
+import type { BackoffConfig } from './restart-policy.js';
+import type { VolumePaths } from './volumes.js';
+
+/** What every part of the agent shares: the API, the node's real components and its settings. */
+export interface AgentContext {
+  api: ApiClient;
+  runtime: ContainerRuntime;
+  images: ImageStore;
+  network: NetworkPlugin;
+  nodeName: string;
+  hostIP: string;
+  backoff: BackoffConfig;
+  volumes: VolumePaths;
+  log: (msg: string) => void;
+}

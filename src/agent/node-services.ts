@@ -1,0 +1,116 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { ApiError } from '../api/errors.js';
+import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodExecOptions, PodExecSession } from '../api/node-services.js';
+import type { ImageRecord } from '../image/types.js';
+import type { AgentContext } from './context.js';
+import type { PodManager } from './pod-manager.js';
+import type { PodWorker } from './pod-worker.js';
+import { readContainerLog } from './log-reader.js';
+import { resolveUser } from './image-user.js';
+import { isFinal } from './pod-status.js';
+
+/** The agent's side of logs, exec, stats and images, called in process or through the agent's tunnel. */
+export class LocalNodeServices implements NodeServices {
+  constructor(private readonly ctx: AgentContext, private readonly pods: PodManager, private readonly dataDir: string) {}
+
+  private worker(namespace: string, name: string): PodWorker {
+    const w = this.pods.find(namespace, name);
+    if (!w) throw new ApiError('NotFound', `pod "${name}" is not running on node ${this.ctx.nodeName}`);
+    return w;
+  }
+
+  async podLogs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<Readable> {
+    const w = this.worker(namespace, pod);
+    let found = w.instance(opts.container, opts.previous);
+    if (!found && opts.follow && !opts.previous) {
+      // The container may still be starting: wait for its first instance.
+      for (let i = 0; i < 600 && !found && !signal.aborted; i++) { await new Promise((r) => setTimeout(r, 50)); found = w.instance(opts.container); }
+    }
+    if (!found) {
+      const c = opts.container ?? w.pod.spec.containers[0]?.name;
+      if (opts.container && !w.pod.spec.containers.some((x) => x.name === opts.container)) throw new ApiError('BadRequest', `container "${opts.container}" is not in pod "${pod}"`);
+      throw new ApiError('BadRequest', opts.previous ? `previous terminated container "${c}" in pod "${pod}" not found` : `container "${c}" in pod "${pod}" has not started yet`);
+    }
+    const id = found.info.id;
+    const isDone = async (): Promise<boolean> => {
+      const slot = found.slot;
+      if (slot.current?.id !== id) return true; // a newer instance replaced it
+      const info = await this.ctx.runtime.inspect(id);
+      if (!info || info.status !== 'stopped') return false;
+      slot.current = info;
+      return isFinal(w.pod, slot) || w.terminated;
+    };
+    return readContainerLog(found.info.logPath, opts, isDone, signal);
+  }
+
+  async podExec(namespace: string, pod: string, opts: PodExecOptions): Promise<PodExecSession> {
+    const w = this.worker(namespace, pod);
+    const found = w.instance(opts.container);
+    if (!found || found.info.status !== 'running') {
+      const current = found ? await this.ctx.runtime.inspect(found.info.id) : undefined;
+      if (!current || current.status !== 'running') throw new ApiError('Conflict', `container ${opts.container ?? w.pod.spec.containers[0]?.name} of pod "${pod}" is not running`);
+    }
+    let user: { uid: number; gid: number } | undefined;
+    if (opts.user) {
+      const image = await this.ctx.images.resolve(found!.info.labels['lantern.container.image-id'] ?? '');
+      const layers = image ? await this.ctx.images.layerDirs(image) : [];
+      try { user = await resolveUser(opts.user, layers); } catch (e) { throw new ApiError('BadRequest', (e as Error).message); }
+    }
+    const session = await this.ctx.runtime.exec(found!.info.id, {
+      cmd: opts.command, env: opts.env, user, cwd: opts.workingDir, tty: opts.tty, stdin: opts.stdin, size: opts.size,
+    });
+    return { stdin: session.stdin, stdout: session.stdout, stderr: session.stderr, resize: (s) => session.resize(s), exit: session.exit, kill: () => session.kill() };
+  }
+
+  async podStats(namespace: string, pod: string): Promise<ContainerUsage[]> {
+    const w = this.worker(namespace, pod);
+    const out: ContainerUsage[] = [];
+    for (const c of w.pod.spec.containers) {
+      const found = w.instance(c.name);
+      const s = found ? await this.ctx.runtime.stats(found.info.id) : undefined;
+      out.push(s ? { container: c.name, ...s } : { container: c.name, cpuUsageNanos: 0, memoryUsageBytes: 0, memoryWorkingSetBytes: 0, pids: 0, timestamp: Date.now() });
+    }
+    return out;
+  }
+
+  private summary(r: ImageRecord): ImageSummary {
+    return { node: this.ctx.nodeName, names: r.names, id: r.id, digest: r.digest, sizeBytes: r.sizeBytes, createdAt: r.createdAt, architecture: r.architecture, os: r.os };
+  }
+
+  async listImages(): Promise<ImageSummary[]> {
+    return (await this.ctx.images.list()).map((r) => this.summary(r));
+  }
+
+  async importImage(archive: Readable, ref?: string): Promise<ImageSummary[]> {
+    const dir = await mkdtemp(path.join(this.dataDir, 'tmp-import-'));
+    try {
+      const file = path.join(dir, 'archive.tar');
+      await pipeline(archive, createWriteStream(file));
+      try {
+        return (await this.ctx.images.importArchive(file, ref)).map((r) => this.summary(r));
+      } catch (e) {
+        throw new ApiError('BadRequest', `cannot import the image archive: ${(e as Error).message}`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async removeImage(ref: string): Promise<ImageSummary> {
+    const image = await this.ctx.images.resolve(ref);
+    if (!image) throw new ApiError('NotFound', `image "${ref}" not found on node ${this.ctx.nodeName}`);
+    for (const w of this.pods.workers.values()) {
+      for (const slot of w.slots.values()) {
+        if (slot.current?.labels['lantern.container.image-id'] === image.id && slot.current.status !== 'stopped' && image.names.length <= 1) {
+          throw new ApiError('Conflict', `image "${ref}" is used by running container of pod "${w.pod.metadata.name}": stop it first`);
+        }
+      }
+    }
+    return this.summary(await this.ctx.images.remove(ref));
+  }
+}

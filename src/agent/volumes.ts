@@ -1,0 +1,43 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Pod, Container } from '../api/pod.js';
+import type { MountSpec } from '../runtime/types.js';
+
+/** Where a node keeps pod-local and named volumes. */
+export interface VolumePaths {
+  /** emptyDir volumes live under podDir/volumes/NAME and go away with the pod. */
+  podDir(uid: string): string;
+  /** Named volumes (docker -v NAME:/path) outlive pods, as Docker's. */
+  namedVolume(name: string): string;
+}
+
+/** Create the host side of every volume a container mounts and return its bind mounts. */
+export async function prepareMounts(pod: Pod, container: Container, paths: VolumePaths): Promise<MountSpec[]> {
+  const mounts: MountSpec[] = [];
+  for (const m of container.volumeMounts ?? []) {
+    const vol = (pod.spec.volumes ?? []).find((v) => v.name === m.name);
+    if (!vol) throw new Error(`volume ${JSON.stringify(m.name)} is not defined in spec.volumes`);
+    let source: string;
+    let readOnly = m.readOnly ?? false;
+    if (vol.hostPath) {
+      source = vol.hostPath.path;
+      // Docker creates a missing host directory for -v; Kubernetes' DirectoryOrCreate does the same.
+      if (vol.hostPath.type === undefined || vol.hostPath.type === '' || vol.hostPath.type === 'DirectoryOrCreate') {
+        await mkdir(source, { recursive: true }).catch(() => undefined);
+      }
+    } else if (vol.persistentVolumeClaim) {
+      source = paths.namedVolume(vol.persistentVolumeClaim.claimName);
+      readOnly ||= vol.persistentVolumeClaim.readOnly ?? false;
+      await mkdir(source, { recursive: true });
+    } else {
+      source = path.join(paths.podDir(pod.metadata.uid ?? pod.metadata.name), 'volumes', vol.name);
+      await mkdir(source, { recursive: true, mode: 0o777 });
+    }
+    if (m.subPath) {
+      source = path.join(source, m.subPath);
+      await mkdir(source, { recursive: true });
+    }
+    mounts.push({ destination: m.mountPath, source, type: 'bind', readOnly, options: ['rbind'] });
+  }
+  return mounts;
+}

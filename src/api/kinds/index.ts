@@ -1,0 +1,21 @@
+import type { KindInfo } from './kind.js';
+import { podKind } from './pod.js';
+import { nodeKind } from './node.js';
+import type { ApiObject } from '../meta.js';
+
+export type { KindInfo } from './kind.js';
+
+/** Every kind the API serves, by URL resource name. */
+export const kinds: ReadonlyMap<string, KindInfo<ApiObject>> = new Map<string, KindInfo<ApiObject>>([
+  [podKind.resource, podKind as unknown as KindInfo<ApiObject>],
+  [nodeKind.resource, nodeKind as unknown as KindInfo<ApiObject>],
+]);
+
+/** Find a kind by resource ("pods"), kind ("Pod") or short name ("po"), case-insensitively. */
+export function findKind(name: string): KindInfo<ApiObject> | undefined {
+  const n = name.toLowerCase();
+  for (const k of kinds.values()) {
+    if (k.resource === n || k.kind.toLowerCase() === n || k.shortNames.includes(n)) return k;
+  }
+  return undefined;
+}

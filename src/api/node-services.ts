@@ -1,0 +1,74 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Options of a pod's log read (GET .../pods/NAME/log). */
+export interface LogOptions {
+  container?: string;
+  follow?: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+  sinceSeconds?: number;
+  /** Only one stream (Kubernetes' PodLogOptions.stream); default All. */
+  stream?: 'All' | 'Stdout' | 'Stderr';
+  /** Read the previous (restarted) instance of the container. */
+  previous?: boolean;
+}
+
+/** Options of an exec in a pod's container. */
+export interface PodExecOptions {
+  container?: string;
+  command: string[];
+  stdin: boolean;
+  tty: boolean;
+  env?: string[];
+  /** uid[:gid] or a user name from the image's /etc/passwd. */
+  user?: string;
+  workingDir?: string;
+  size?: { cols: number; rows: number };
+}
+
+/** A running exec as the API relays it. */
+export interface PodExecSession {
+  stdin?: Writable;
+  stdout: Readable;
+  stderr?: Readable;
+  resize(size: { cols: number; rows: number }): void;
+  exit: Promise<number>;
+  kill(): void;
+}
+
+/** CPU and memory of one container, for `lcctl stats`. */
+export interface ContainerUsage {
+  container: string;
+  cpuUsageNanos: number;
+  memoryUsageBytes: number;
+  memoryWorkingSetBytes: number;
+  memoryLimitBytes?: number;
+  pids: number;
+  timestamp: number;
+}
+
+/** An image held by a node, as the API shows it. */
+export interface ImageSummary {
+  node: string;
+  names: string[];
+  id: string;
+  digest: string;
+  sizeBytes: number;
+  createdAt?: string;
+  architecture: string;
+  os: string;
+}
+
+/**
+ * What the API server asks of a node's agent beyond the object API: logs, exec, stats and images.
+ * The server's own agent implements it in process; a remote agent serves it over the connection it
+ * dialled to the server.
+ */
+export interface NodeServices {
+  podLogs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<Readable>;
+  podExec(namespace: string, pod: string, opts: PodExecOptions): Promise<PodExecSession>;
+  podStats(namespace: string, pod: string): Promise<ContainerUsage[]>;
+  listImages(): Promise<ImageSummary[]>;
+  importImage(archive: Readable, ref?: string): Promise<ImageSummary[]>;
+  removeImage(ref: string): Promise<ImageSummary>;
+}

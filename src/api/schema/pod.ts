@@ -1,0 +1,165 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ObjectMetaSchema, StringMap } from './meta.js';
+
+const strict = { additionalProperties: false } as const;
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Quantity = Type.Union([Type.String(), Type.Number()], { description: 'a quantity such as 500m, 2, 64Mi' });
+
+export const EnvVarSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  value: Type.Optional(Type.String()),
+}, strict);
+
+export const ContainerPortSchema = Type.Object({
+  name: Type.Optional(Type.String()),
+  containerPort: Port,
+  hostPort: Type.Optional(Port),
+  hostIP: Type.Optional(Type.String()),
+  protocol: Type.Optional(Type.Union([Type.Literal('TCP'), Type.Literal('UDP')])),
+}, strict);
+
+export const ResourceRequirementsSchema = Type.Object({
+  requests: Type.Optional(Type.Record(Type.String(), Quantity)),
+  limits: Type.Optional(Type.Record(Type.String(), Quantity)),
+}, strict);
+
+export const VolumeMountSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  mountPath: Type.String({ minLength: 1 }),
+  readOnly: Type.Optional(Type.Boolean()),
+  subPath: Type.Optional(Type.String()),
+}, strict);
+
+export const CapabilitiesSchema = Type.Object({
+  add: Type.Optional(Type.Array(Type.String())),
+  drop: Type.Optional(Type.Array(Type.String())),
+}, strict);
+
+export const SecurityContextSchema = Type.Object({
+  runAsUser: Type.Optional(Type.Integer({ minimum: 0 })),
+  runAsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
+  runAsNonRoot: Type.Optional(Type.Boolean()),
+  readOnlyRootFilesystem: Type.Optional(Type.Boolean()),
+  privileged: Type.Optional(Type.Boolean()),
+  allowPrivilegeEscalation: Type.Optional(Type.Boolean()),
+  capabilities: Type.Optional(CapabilitiesSchema),
+}, strict);
+
+export const ContainerSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  image: Type.String({ minLength: 1 }),
+  imagePullPolicy: Type.Optional(Type.Union([Type.Literal('Always'), Type.Literal('IfNotPresent'), Type.Literal('Never')])),
+  command: Type.Optional(Type.Array(Type.String())),
+  args: Type.Optional(Type.Array(Type.String())),
+  workingDir: Type.Optional(Type.String()),
+  env: Type.Optional(Type.Array(EnvVarSchema)),
+  ports: Type.Optional(Type.Array(ContainerPortSchema)),
+  resources: Type.Optional(ResourceRequirementsSchema),
+  volumeMounts: Type.Optional(Type.Array(VolumeMountSchema)),
+  securityContext: Type.Optional(SecurityContextSchema),
+  stdin: Type.Optional(Type.Boolean()),
+  stdinOnce: Type.Optional(Type.Boolean()),
+  tty: Type.Optional(Type.Boolean()),
+  terminationMessagePath: Type.Optional(Type.String()),
+  terminationMessagePolicy: Type.Optional(Type.String()),
+}, strict);
+
+export const VolumeSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  hostPath: Type.Optional(Type.Object({ path: Type.String({ minLength: 1 }), type: Type.Optional(Type.String()) }, strict)),
+  emptyDir: Type.Optional(Type.Object({ medium: Type.Optional(Type.String()), sizeLimit: Type.Optional(Quantity) }, strict)),
+  persistentVolumeClaim: Type.Optional(Type.Object({ claimName: Type.String({ minLength: 1 }), readOnly: Type.Optional(Type.Boolean()) }, strict)),
+}, strict);
+
+export const PodSecurityContextSchema = Type.Object({
+  runAsUser: Type.Optional(Type.Integer({ minimum: 0 })),
+  runAsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
+  runAsNonRoot: Type.Optional(Type.Boolean()),
+  fsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
+}, strict);
+
+export const PodSpecSchema = Type.Object({
+  containers: Type.Array(ContainerSchema, { minItems: 1 }),
+  volumes: Type.Optional(Type.Array(VolumeSchema)),
+  restartPolicy: Type.Optional(Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')])),
+  nodeSelector: Type.Optional(StringMap),
+  nodeName: Type.Optional(Type.String()),
+  hostname: Type.Optional(Type.String()),
+  subdomain: Type.Optional(Type.String()),
+  hostNetwork: Type.Optional(Type.Boolean()),
+  networkMode: Type.Optional(Type.Union([Type.Literal('bridge'), Type.Literal('host'), Type.Literal('none')], { description: 'Lantern: bridge (default), host or none, as docker --network' })),
+  securityContext: Type.Optional(PodSecurityContextSchema),
+  terminationGracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  schedulerName: Type.Optional(Type.String()),
+  priority: Type.Optional(Type.Integer()),
+  priorityClassName: Type.Optional(Type.String()),
+}, strict);
+
+const ContainerStateSchema = Type.Object({
+  waiting: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()), message: Type.Optional(Type.String()) })),
+  running: Type.Optional(Type.Object({ startedAt: Type.Optional(Type.String()) })),
+  terminated: Type.Optional(Type.Object({
+    exitCode: Type.Integer(),
+    signal: Type.Optional(Type.Integer()),
+    reason: Type.Optional(Type.String()),
+    message: Type.Optional(Type.String()),
+    startedAt: Type.Optional(Type.String()),
+    finishedAt: Type.Optional(Type.String()),
+    containerID: Type.Optional(Type.String()),
+  })),
+});
+
+export const ContainerStatusSchema = Type.Object({
+  name: Type.String(),
+  state: ContainerStateSchema,
+  lastState: Type.Optional(ContainerStateSchema),
+  ready: Type.Boolean(),
+  restartCount: Type.Integer(),
+  image: Type.String(),
+  imageID: Type.Optional(Type.String()),
+  containerID: Type.Optional(Type.String()),
+  started: Type.Optional(Type.Boolean()),
+});
+
+export const PodStatusSchema = Type.Object({
+  phase: Type.Optional(Type.Union(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'].map((p) => Type.Literal(p)))),
+  conditions: Type.Optional(Type.Array(Type.Object({
+    type: Type.String(),
+    status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
+    reason: Type.Optional(Type.String()),
+    message: Type.Optional(Type.String()),
+    lastTransitionTime: Type.Optional(Type.String()),
+    lastProbeTime: Type.Optional(Type.String()),
+  }))),
+  message: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  hostIP: Type.Optional(Type.String()),
+  podIP: Type.Optional(Type.String()),
+  podIPs: Type.Optional(Type.Array(Type.Object({ ip: Type.String() }))),
+  startTime: Type.Optional(Type.String()),
+  containerStatuses: Type.Optional(Type.Array(ContainerStatusSchema)),
+  nominatedNodeName: Type.Optional(Type.String()),
+});
+
+/** A group of containers that share a network namespace and run on one node. */
+export const PodSchema = Type.Object({
+  apiVersion: Type.Literal('v1'),
+  kind: Type.Literal('Pod'),
+  metadata: ObjectMetaSchema,
+  spec: PodSpecSchema,
+  status: Type.Optional(PodStatusSchema),
+}, strict);
+
+export type Pod = Static<typeof PodSchema>;
+export type PodSpec = Static<typeof PodSpecSchema>;
+export type PodStatus = Static<typeof PodStatusSchema>;
+export type Container = Static<typeof ContainerSchema>;
+export type ContainerStatus = Static<typeof ContainerStatusSchema>;
+export type ContainerState = Static<typeof ContainerStateSchema>;
+export type Volume = Static<typeof VolumeSchema>;
+export type VolumeMount = Static<typeof VolumeMountSchema>;
+export type EnvVar = Static<typeof EnvVarSchema>;
+export type ContainerPort = Static<typeof ContainerPortSchema>;
+export type SecurityContext = Static<typeof SecurityContextSchema>;
+export type PodPhase = NonNullable<PodStatus['phase']>;
+export type PodCondition = NonNullable<PodStatus['conditions']>[number];

@@ -1,0 +1,41 @@
+import os from 'node:os';
+import path from 'node:path';
+import { HttpClient } from '../client/http-client.js';
+import { Agent } from '../agent/agent.js';
+import { buildNodeComponents } from './node-components.js';
+import { FlagError, parseFlags, parseLabels } from './flags.js';
+import { VERSION } from './version.js';
+
+export const agentUsage = `Usage: lanternd agent --server URL --token TOKEN [flags]
+
+Joins this machine to a Lantern server as a node and runs the pods bound to it.
+
+Flags:
+  --server URL          the server's API address
+  --token TOKEN         the join token (DATA_DIR/node-token on the server)
+  --data-dir DIR        state directory (default /var/lib/lantern-agent)
+  --node-name NAME      node name (default: the host name)
+  --labels k=v,...      extra node labels
+  --bridge NAME         Linux bridge for pods (default lantern0)
+  --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
+`;
+
+/** `lanternd agent`: run a node against a remote server. */
+export async function runAgent(args: string[]): Promise<void> {
+  const flags = parseFlags(args, {
+    server: 'string', token: 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
+    bridge: 'string', 'pod-subnet': 'string', help: 'boolean',
+  });
+  if (flags.help) { process.stdout.write(agentUsage); return; }
+  if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
+  const dataDir = path.resolve(String(flags['data-dir'] ?? '/var/lib/lantern-agent'));
+  const api = new HttpClient({ server: String(flags.server), token: String(flags.token) });
+  const nodeName = String(flags['node-name'] ?? os.hostname()).toLowerCase();
+  const components = await buildNodeComponents({ dataDir, bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined });
+  const agent = new Agent({ api, ...components, nodeName, dataDir, labels: parseLabels(flags.labels as string | undefined), version: VERSION });
+  await agent.start();
+  console.error(`lanternd agent: node ${nodeName} joined ${String(flags.server)}`);
+  const shutdown = (): void => { agent.stop(); process.exit(0); };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

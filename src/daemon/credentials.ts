@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Read a token file, creating it with a fresh random token the first time. */
+export async function loadOrCreateToken(file: string, prefix: string): Promise<string> {
+  try {
+    const t = (await readFile(file, 'utf8')).trim();
+    if (t !== '') return t;
+  } catch { /* first start */ }
+  const token = `${prefix}${randomBytes(24).toString('hex')}`;
+  await writeFileAtomic(file, token + '\n', 0o600);
+  return token;
+}
+
+/** Write a file via a temp file and rename, so readers never see half of it. */
+export async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, content, { mode });
+  await rename(tmp, file);
+}
+
+/** The client config lcctl reads: server URL and token (and CA when TLS is on). */
+export function clientConfig(server: string, token: string, caPem?: string): string {
+  let text = `# Lantern client configuration, written by lanternd server.\nserver: ${server}\ntoken: ${token}\n`;
+  if (caPem) text += `caData: ${Buffer.from(caPem).toString('base64')}\n`;
+  return text;
+}
+
+/** ~/.lantern/config.yaml */
+export const userConfigPath = (): string => path.join(os.homedir(), '.lantern', 'config.yaml');

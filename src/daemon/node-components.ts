@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { RuncRuntime } from '../runtime/runc/runtime.js';
+import { openImageStore } from '../image/index.js';
+import { CniNetwork } from '../network/index.js';
+import type { ContainerRuntime } from '../runtime/types.js';
+import type { ImageStore } from '../image/types.js';
+import type { NetworkPlugin } from '../network/types.js';
+
+/** Settings of the real per-node components. */
+export interface NodeComponentOptions {
+  dataDir: string;
+  bridge?: string;
+  podSubnet?: string;
+  cgroupParent?: string;
+}
+
+/** The node's runtime (runc + conmon), image store and CNI network, all under the data dir. */
+export interface NodeComponents { runtime: ContainerRuntime; images: ImageStore; network: NetworkPlugin }
+
+/**
+ * Build the real components. Names that live in host-wide namespaces (cgroups, netns names) get a
+ * suffix derived from the data dir, so two daemons on one host (tests) never touch each other's.
+ */
+export async function buildNodeComponents(opts: NodeComponentOptions): Promise<NodeComponents> {
+  const dataDir = path.resolve(opts.dataDir);
+  const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
+  const defaultDir = dataDir === '/var/lib/lantern';
+  const runtime = new RuncRuntime({
+    stateDir: path.join(dataDir, 'containers'),
+    cgroupParent: opts.cgroupParent ?? (defaultDir ? 'lantern' : `lantern-${tag}`),
+  });
+  const network = new CniNetwork({
+    stateDir: path.join(dataDir, 'network'),
+    bridge: opts.bridge ?? 'lantern0',
+    subnet: opts.podSubnet ?? '10.88.0.0/16',
+    netnsPrefix: defaultDir ? 'lantern-' : `lt${tag}-`,
+    networkName: defaultDir ? 'lantern' : `lantern-${tag}`,
+  });
+  const images = await openImageStore(path.join(dataDir, 'images'), {
+    // A layer that a live container stacks must survive `image rm`.
+    inUse: async (dir) => {
+      const live = await runtime.list();
+      for (const c of live) {
+        const image = await images.resolve(c.labels['lantern.container.image-id'] ?? '');
+        if (image && (await images.layerDirs(image)).includes(dir)) return true;
+      }
+      return false;
+    },
+  });
+  return { runtime, images, network };
+}

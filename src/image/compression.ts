@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { PassThrough, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { MediaType } from './formats.js';
+
+/** How a layer blob is compressed, read from its first bytes. */
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+/** Detects gzip (1f 8b) and zstd (28 b5 2f fd) by magic bytes; names and media types are not trusted. */
+export async function detectCompression(file: string): Promise<Compression> {
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    if (bytesRead >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+    if (bytesRead === 4 && b.readUInt32BE(0) === 0x28b52ffd) return 'zstd';
+    return 'none';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The OCI layer media type for a compression. */
+export function layerMediaType(c: Compression): string {
+  return c === 'gzip' ? MediaType.ociLayerGzip : c === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
+}
+
+/** The uncompressed tar stream of a layer blob. */
+export function decompressedStream(file: string, c: Compression): Readable {
+  if (c === 'none') return createReadStream(file);
+  if (c === 'gzip') return createReadStream(file).pipe(createGunzip());
+  // Node 20's zlib has no zstd; the zstd tool is installed beside GNU tar.
+  const out = new PassThrough();
+  const child = spawn('zstd', ['-dcq', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stdout.pipe(out, { end: false });
+  child.on('error', (e) => out.destroy(new Error(`zstd: ${e.message} (install zstd to import zstd-compressed layers)`)));
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else out.destroy(new Error(`zstd -d failed: ${stderr.trim() || `exit code ${code}`}`));
+  });
+  return out;
+}
+
+/** GNU tar's flag for a compression. */
+export function tarFlags(c: Compression): string[] {
+  return c === 'gzip' ? ['-z'] : c === 'zstd' ? ['--zstd'] : [];
+}

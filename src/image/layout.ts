@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { hexOf } from './digest.js';
+
+/** Where everything lives under the store's root directory. */
+export class StoreLayout {
+  constructor(readonly root: string) {}
+  get blobsDir(): string { return join(this.root, 'blobs', 'sha256'); }
+  get snapshotsDir(): string { return join(this.root, 'snapshots'); }
+  /** Scratch space for imports; wiped when the store opens. */
+  get tmpDir(): string { return join(this.root, 'tmp'); }
+  get indexFile(): string { return join(this.root, 'images.json'); }
+  blob(digest: string): string { return join(this.blobsDir, hexOf(digest)); }
+  /** Snapshots are keyed by layer diff ID: an overlay lower dir does not depend on its parents. */
+  snapshot(diffId: string): string { return join(this.snapshotsDir, hexOf(diffId)); }
+  /** The unpacked tree that goes into overlay's lowerdir. */
+  snapshotFs(diffId: string): string { return join(this.snapshot(diffId), 'fs'); }
+}

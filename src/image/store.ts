@@ -1,0 +1,238 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError, notFound } from '../api/errors.js';
+import { TarArchive } from './archive.js';
+import { archiveError, wrapError } from './errors.js';
+import type { ImportedImage, LayerBlob } from './formats.js';
+import { blobsOf, collectGarbage, type GcResult, type InUseHook } from './gc.js';
+import { IndexFile, type StoredImage } from './index-file.js';
+import { Ingester } from './ingest.js';
+import { StoreLayout } from './layout.js';
+import { findImage, toRecord } from './lookup.js';
+import { Mutex } from './mutex.js';
+import { nodePlatform, type Platform } from './platform.js';
+import { readArchive } from './read-archive.js';
+import { normalizeTag } from './reference.js';
+import type { ImageRecord, ImageStore } from './types.js';
+import { ensureSnapshot } from './unpack.js';
+
+/** Options for an image store. */
+export interface ImageStoreOptions {
+  /** True when a snapshot's fs dir is a lower dir of a live container; such snapshots are never deleted. */
+  inUse?: InUseHook;
+  /** Platform to pick from multi-platform archives (default: this node, linux/<arch>). */
+  platform?: Platform;
+}
+
+/** Options for remove(). */
+export interface RemoveOptions {
+  /** Delete even when the image has several names (removing by ID) or a container uses its layers. */
+  force?: boolean;
+}
+
+/** The node's image store: content-addressed blobs, one unpacked snapshot per layer, and images.json. */
+export class OciImageStore implements ImageStore {
+  private readonly layout: StoreLayout;
+  private readonly index: IndexFile;
+  private readonly lock = new Mutex();
+  private readonly pins = new Map<string, number>();
+  private readonly unpacking = new Map<string, Promise<boolean>>();
+  private images: StoredImage[] = [];
+  private ready: Promise<void> | undefined;
+
+  constructor(readonly rootDir: string, private readonly opts: ImageStoreOptions = {}) {
+    this.layout = new StoreLayout(rootDir);
+    this.index = new IndexFile(this.layout.indexFile);
+  }
+
+  /** Creates the directories, drops leftovers of interrupted work, loads images.json. Called lazily. */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      const { layout } = this;
+      await rm(layout.tmpDir, { recursive: true, force: true });
+      for (const dir of [layout.blobsDir, layout.snapshotsDir, layout.tmpDir]) await mkdir(dir, { recursive: true });
+      for (const name of await readdir(layout.snapshotsDir)) {
+        if (name.startsWith('.')) await rm(join(layout.snapshotsDir, name), { recursive: true, force: true });
+      }
+      this.images = await this.index.load();
+    })();
+    return this.ready;
+  }
+
+  /** Imports every image in a docker-save or OCI archive; `ref` adds a name (required when the archive has none). */
+  async importArchive(file: string, ref?: string): Promise<ImageRecord[]> {
+    await this.init();
+    const extraName = ref === undefined ? undefined : normalizeTag(ref);
+    const work = await mkdtemp(join(this.layout.tmpDir, 'import-'));
+    const pinned: string[] = [];
+    const pin = (d: string): void => { pinned.push(d); this.pins.set(d, (this.pins.get(d) ?? 0) + 1); };
+    let ok = false;
+    try {
+      const archive = await TarArchive.open(file, work);
+      const imported = await readArchive(archive, new Ingester(this.layout, archive, pin), this.opts.platform ?? nodePlatform());
+      if (extraName) {
+        if (imported.length !== 1) throw archiveError(`${file} holds ${imported.length} images; a name can be given only for an archive with one image`);
+        const only = imported[0] as ImportedImage;
+        only.names = [...new Set([...only.names, extraName])];
+      }
+      for (const layer of imported.flatMap((i) => i.layers)) {
+        pin(layer.diffId);
+        await this.unpack(layer);
+      }
+      const records = await this.lock.run(() => this.commit(imported));
+      ok = true;
+      return records;
+    } catch (e) {
+      throw wrapError(`importing ${file}`, e);
+    } finally {
+      for (const d of pinned) {
+        const n = (this.pins.get(d) ?? 1) - 1;
+        if (n <= 0) this.pins.delete(d); else this.pins.set(d, n);
+      }
+      await rm(work, { recursive: true, force: true });
+      // A failed import registers nothing, so whatever it stored is garbage unless another image uses it.
+      if (!ok) await this.lock.run(() => this.collect({ blobs: pinned, diffIds: pinned })).catch(() => undefined);
+    }
+  }
+
+  /** All images, including unnamed ones that lost their names to newer imports. */
+  async list(): Promise<ImageRecord[]> {
+    await this.init();
+    return this.images.map(toRecord);
+  }
+
+  /** Finds by name ("busybox", "busybox:1", "docker.io/library/busybox:latest", "busybox@sha256:..."), ID or ID prefix (>= 4 hex). */
+  async resolve(ref: string): Promise<ImageRecord | undefined> {
+    await this.init();
+    const m = findImage(this.images, ref);
+    return m ? toRecord(m.image) : undefined;
+  }
+
+  /** Snapshot fs dirs for overlay lowerdir, top-most first; a snapshot deleted by hand is unpacked again from its blob. */
+  async layerDirs(image: ImageRecord): Promise<string[]> {
+    await this.init();
+    const stored = this.images.find((i) => i.id === image.id);
+    if (!stored) throw notFound('Image', image.names[0] ?? image.id);
+    const dirs: string[] = [];
+    for (const layer of stored.layers) {
+      this.pins.set(layer.diffId, (this.pins.get(layer.diffId) ?? 0) + 1);
+      try {
+        await this.unpack(layer);
+      } catch (e) {
+        throw new ApiError('Internal', `layer ${layer.diffId} of image ${stored.names[0] ?? stored.id} cannot be restored (${(e as Error).message}); remove the image and import it again`);
+      } finally {
+        const n = (this.pins.get(layer.diffId) ?? 1) - 1;
+        if (n <= 0) this.pins.delete(layer.diffId); else this.pins.set(layer.diffId, n);
+      }
+      dirs.push(this.layout.snapshotFs(layer.diffId));
+    }
+    return dirs.reverse();
+  }
+
+  /**
+   * Untags a name; when no name is left (or the ref is an ID or repo@digest) deletes the image and the
+   * blobs and snapshots no other image uses. Returns the image with the names it still has ([] = deleted).
+   */
+  async remove(ref: string, opts: RemoveOptions = {}): Promise<ImageRecord> {
+    await this.init();
+    return this.lock.run(async () => {
+      const m = findImage(this.images, ref);
+      if (!m) throw notFound('Image', ref);
+      const image = m.image;
+      if (m.by === 'name' && image.names.length > 1) {
+        const kept = { ...image, names: image.names.filter((n) => n !== m.name) };
+        await this.save(this.images.map((i) => (i === image ? kept : i)));
+        return toRecord(kept);
+      }
+      if (m.by !== 'name' && image.names.length > 1 && !opts.force) {
+        throw new ApiError('Conflict', `image ${ref} has several names (${image.names.join(', ')}); remove them one by one, or force`);
+      }
+      const others = this.images.filter((i) => i !== image);
+      if (!opts.force && this.opts.inUse) {
+        for (const d of image.diffIds.filter((d) => !others.some((o) => o.diffIds.includes(d)))) {
+          const dir = this.layout.snapshotFs(d);
+          if (await this.opts.inUse(dir)) {
+            throw new ApiError('Conflict', `image ${ref} is in use: its layer ${dir} is a lower dir of a container; remove the container first, or force (the layer is then kept until it is unused)`);
+          }
+        }
+      }
+      await this.save(others);
+      await this.collect({ blobs: blobsOf(image), diffIds: image.diffIds });
+      return { ...toRecord(image), names: [] };
+    });
+  }
+
+  /** Adds a name to an image, taking it from any image that had it. */
+  async tag(ref: string, name: string): Promise<ImageRecord> {
+    await this.init();
+    const full = normalizeTag(name);
+    return this.lock.run(async () => {
+      const m = findImage(this.images, ref);
+      if (!m) throw notFound('Image', ref);
+      const next = this.images.map((i) => ({ ...i, names: i === m.image ? [...new Set([...i.names, full])] : i.names.filter((n) => n !== full) }));
+      await this.save(next);
+      return toRecord(next.find((i) => i.id === m.image.id) as StoredImage);
+    });
+  }
+
+  /** Deletes every blob and snapshot no image references (snapshots in use are kept). */
+  async gc(): Promise<GcResult> {
+    await this.init();
+    return this.lock.run(() => this.collect(undefined));
+  }
+
+  /** Adds imported images to the index; names move from older images, which stay (unnamed) until removed by ID. */
+  private async commit(imported: ImportedImage[]): Promise<ImageRecord[]> {
+    let next = [...this.images];
+    const released: string[] = [];
+    const out: StoredImage[] = [];
+    for (const img of imported) {
+      next = next.map((i) => ({ ...i, names: i.names.filter((n) => !img.names.includes(n)) }));
+      const existing = next.find((i) => i.id === img.configDigest);
+      if (existing) released.push(...blobsOf(existing));
+      const record: StoredImage = {
+        names: [...new Set([...(existing?.names ?? []), ...img.names])],
+        digest: img.manifestDigest,
+        id: img.configDigest,
+        sizeBytes: img.layers.reduce((n, l) => n + l.unpackedSize, 0),
+        architecture: img.config.architecture,
+        os: img.config.os,
+        config: img.config.config,
+        diffIds: img.config.diffIds,
+        layers: img.layers,
+      };
+      if (img.config.created) record.createdAt = img.config.created;
+      next = existing ? next.map((i) => (i === existing ? record : i)) : [...next, record];
+      out.push(record);
+    }
+    await this.save(next);
+    if (released.length > 0) await this.collect({ blobs: released, diffIds: [] });
+    return out.map((r) => toRecord(next.find((i) => i.id === r.id) ?? r));
+  }
+
+  private async save(images: StoredImage[]): Promise<void> {
+    await this.index.save(images);
+    this.images = images;
+  }
+
+  private collect(candidates: { blobs: string[]; diffIds: string[] } | undefined): Promise<GcResult> {
+    return collectGarbage({ layout: this.layout, images: this.images, pinned: (d) => this.pins.has(d), inUse: this.opts.inUse, candidates });
+  }
+
+  /** One unpack per layer at a time, even when two imports share it. */
+  private unpack(layer: LayerBlob): Promise<boolean> {
+    let p = this.unpacking.get(layer.diffId);
+    if (!p) {
+      p = ensureSnapshot(this.layout, layer).finally(() => this.unpacking.delete(layer.diffId));
+      this.unpacking.set(layer.diffId, p);
+    }
+    return p;
+  }
+}
+
+/** Opens (creating if needed) the store at rootDir. */
+export async function openImageStore(rootDir: string, opts: ImageStoreOptions = {}): Promise<OciImageStore> {
+  const store = new OciImageStore(rootDir, opts);
+  await store.init();
+  return store;
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { CNI_VERSION, type CniConfList, type CniResult } from './cni-types.js';
+import type { ResolvedOptions } from './options.js';
+import type { PortMapping } from './types.js';
+
+/**
+ * The pod network: bridge (veth into the pod, gateway on the bridge, masquerade out, host-local IPAM
+ * with its state under stateDir), firewall (ACCEPT rules in FORWARD so pods still work when Docker or
+ * ufw set the FORWARD policy to DROP), portmap (DNAT for published ports; snat so 127.0.0.1 works).
+ */
+export function bridgeList(o: ResolvedOptions): CniConfList {
+  return {
+    cniVersion: CNI_VERSION,
+    name: o.networkName,
+    plugins: [
+      {
+        type: 'bridge',
+        bridge: o.bridge,
+        isGateway: true,
+        ipMasq: true,
+        hairpinMode: true,
+        ipam: {
+          type: 'host-local',
+          ranges: [[{ subnet: o.subnet }]],
+          routes: [{ dst: '0.0.0.0/0' }],
+          dataDir: join(o.stateDir, 'ipam'),
+        },
+      },
+      { type: 'firewall', backend: 'iptables' },
+      { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+    ],
+  };
+}
+
+/** Brings lo up inside the namespace; used in every mode. */
+export function loopbackList(o: ResolvedOptions): CniConfList {
+  return { cniVersion: CNI_VERSION, name: `${o.networkName}-lo`, plugins: [{ type: 'loopback' }] };
+}
+
+/** The portMappings capability argument portmap expects (CNI CONVENTIONS.md). */
+export function portMappingsArg(ports: PortMapping[]): Record<string, unknown>[] {
+  return ports.map((p) => ({
+    hostPort: p.hostPort,
+    containerPort: p.containerPort,
+    protocol: p.protocol,
+    ...(p.hostIP ? { hostIP: p.hostIP } : {}),
+  }));
+}
+
+/** The pod's IPv4 address and gateway: the address on the interface inside the pod's namespace. */
+export function podAddress(result: CniResult | undefined, netnsPath: string, ifName = 'eth0'): { ip?: string; gateway?: string } {
+  const ifaces = result?.interfaces ?? [];
+  const ips = (result?.ips ?? []).filter((c) => !c.address.includes(':'));
+  const inPod = ips.find((c) => {
+    const iface = c.interface === undefined ? undefined : ifaces[c.interface];
+    return iface !== undefined && iface.name === ifName && (iface.sandbox === undefined || iface.sandbox === netnsPath);
+  }) ?? ips[0];
+  if (!inPod) return {};
+  const ip = inPod.address.split('/')[0];
+  return { ...(ip ? { ip } : {}), ...(inPod.gateway ? { gateway: inPod.gateway } : {}) };
+}

@@ -1,0 +1,89 @@
+import { runCommand, runTool, toolEnv } from './exec.js';
+
+/** A host port some portmap instance on this host DNATs, with the network and container that own it. */
+export interface PublishedPort {
+  hostPort: number;
+  protocol: string;
+  hostIP?: string;
+  network?: string;
+  containerId?: string;
+}
+
+const OWNER = /name: \\?"([^"\\]*)\\?" id: \\?"([^"\\]*)\\?"/;
+
+/**
+ * Host ports that portmap already forwards, read from the nat table. This sees pods of other
+ * Lantern instances (other stateDirs) and other CNI runtimes, which hold no socket a bind could hit.
+ * Returns [] when iptables cannot be read; the ADD will then fail with portmap's own error.
+ */
+export async function publishedPorts(): Promise<PublishedPort[]> {
+  const r = await runCommand('iptables', ['-w', '-t', 'nat', '-S'], { env: toolEnv() }).catch(() => undefined);
+  if (!r || r.code !== 0) return [];
+  const owners = new Map<string, { network: string; containerId: string }>();
+  const lines = r.stdout.split('\n');
+  for (const line of lines) {
+    const m = /^-A CNI-HOSTPORT-DNAT .* -j (CNI-DN-\S+)/.exec(line);
+    const o = OWNER.exec(line);
+    if (m?.[1] && o?.[1] !== undefined && o[2] !== undefined) owners.set(m[1], { network: o[1], containerId: o[2] });
+  }
+  const out: PublishedPort[] = [];
+  for (const line of lines) {
+    const chain = /^-A (CNI-DN-\S+) /.exec(line)?.[1];
+    if (!chain || !line.includes('-j DNAT')) continue;
+    const port = /--dport (\d+)/.exec(line)?.[1];
+    const protocol = /-p (\w+)/.exec(line)?.[1];
+    if (!port || !protocol) continue;
+    const hostIP = /-d (\d+\.\d+\.\d+\.\d+)(?:\/32)? /.exec(line)?.[1];
+    out.push({ hostPort: Number(port), protocol, ...(hostIP ? { hostIP } : {}), ...owners.get(chain) });
+  }
+  return out;
+}
+
+/**
+ * Removes nat rules (and the per-pod chains they jump to) tagged with this network and container.
+ * The bridge plugin finds the pod's masquerade rule through the pod's interface, so a DEL after
+ * the namespace vanished (deleted by hand, or a crash mid-teardown) leaves it behind; this sweeps it.
+ * Rules are deleted by their full spec, not by number, so concurrent writers cannot shift them.
+ */
+export async function sweepNatRules(network: string, containerId: string): Promise<void> {
+  const r = await runCommand('iptables', ['-w', '-t', 'nat', '-S'], { env: toolEnv() });
+  if (r.code !== 0) return;
+  const chains = new Set<string>();
+  for (const line of r.stdout.split('\n')) {
+    const o = OWNER.exec(line);
+    if (!line.startsWith('-A ') || o?.[1] !== network || o[2] !== containerId) continue;
+    const args = splitRule(line);
+    const chain = args[1] ?? '';
+    if (/^CNI-(DN-)?[0-9a-f]{20,}$/.test(chain)) { chains.add(chain); continue; } // goes with its chain
+    const target = args[args.indexOf('-j') + 1];
+    if (target && /^CNI-(DN-)?[0-9a-f]{20,}$/.test(target)) chains.add(target);
+    await runTool('iptables', ['-w', '-t', 'nat', '-D', ...args.slice(1)]).catch(() => undefined);
+  }
+  for (const chain of chains) {
+    await runTool('iptables', ['-w', '-t', 'nat', '-F', chain]).catch(() => undefined);
+    await runTool('iptables', ['-w', '-t', 'nat', '-X', chain]).catch(() => undefined);
+  }
+}
+
+/** Splits one `iptables -S` line into arguments, undoing its double quotes and backslash escapes. */
+export function splitRule(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\' && i + 1 < line.length) { cur += line[++i]; started = true; continue; }
+    if (c === '"') { quoted = !quoted; started = true; continue; }
+    if (c === ' ' && !quoted) {
+      if (started) out.push(cur);
+      cur = '';
+      started = false;
+      continue;
+    }
+    cur += c;
+    started = true;
+  }
+  if (started) out.push(cur);
+  return out;
+}

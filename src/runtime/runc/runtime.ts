@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { arch } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiError } from '../../api/errors.js';
+import type {
+  ContainerConfig, ContainerInfo, ContainerRuntime, ContainerStats, ExecOptions, ExecSession,
+} from '../types.js';
+import { hostCapabilities } from './capabilities.js';
+import { containerCgroupPath, isCgroupV2, readCgroupStats, removeCgroupTree } from './cgroups.js';
+import { launchConmon } from './conmon.js';
+import { ContainerDir, assertValidId, readJson, writeJsonAtomic, type ContainerMeta } from './container-dir.js';
+import { defaultHostname, writeEtcFiles } from './etc-files.js';
+import { startExec } from './exec.js';
+import { buildOciSpec } from './oci-spec.js';
+import { runCommand, signalNumber, sleep } from './proc.js';
+import { isMountPoint, mountOverlay, unmountRootfs } from './rootfs.js';
+import { RuncCli } from './runc-cli.js';
+import { conmonPid, processRunning, readContainerInfo } from './status.js';
+
+/** Where RuncRuntime keeps its files and which binaries it runs. */
+export interface RuncRuntimeOptions {
+  /** Root of all container dirs (stateDir/containers/<id>/) and conmon's attach sockets. */
+  stateDir: string;
+  /** Default /usr/sbin/runc. */
+  runcPath?: string;
+  /** Default /usr/bin/conmon. */
+  conmonPath?: string;
+  /** runc's --root (its own state). Default stateDir/runc. */
+  runcRoot?: string;
+  /** cgroup under which each container gets "<parent>/<id>". Default "lantern". */
+  cgroupParent?: string;
+}
+
+/** How long stop() waits for the container to die after SIGKILL before giving up. */
+const KILL_WAIT_MS = 30_000;
+
+/** Real containers: runc creates and runs them, one conmon per container monitors them and keeps logs. */
+export class RuncRuntime implements ContainerRuntime {
+  readonly name = 'runc';
+  readonly stateDir: string;
+  readonly cgroupParent: string;
+  private readonly runc: RuncCli;
+  private readonly conmonPath: string;
+  private readonly socketDir: string;
+
+  constructor(opts: RuncRuntimeOptions) {
+    this.stateDir = resolve(opts.stateDir);
+    this.cgroupParent = opts.cgroupParent ?? 'lantern';
+    this.runc = new RuncCli(opts.runcPath ?? '/usr/sbin/runc', resolve(opts.runcRoot ?? join(this.stateDir, 'runc')));
+    this.conmonPath = opts.conmonPath ?? '/usr/bin/conmon';
+    this.socketDir = join(this.stateDir, 'sockets');
+  }
+
+  /** "runc version 1.1.5 / conmon version 2.1.6". */
+  async version(): Promise<string> {
+    const conmon = await runCommand(this.conmonPath, ['--version'], { timeoutMs: 10_000 });
+    return `${await this.runc.version()} / ${conmon.stdout.split('\n')[0]?.trim() ?? 'conmon'}`;
+  }
+
+  async create(config: ContainerConfig): Promise<ContainerInfo> {
+    validateConfig(config);
+    const dir = new ContainerDir(this.stateDir, config.id);
+    if (dir.exists() || (await this.runc.state(config.id))) {
+      throw new ApiError('AlreadyExists', `container ${config.id} already exists: remove it first or use another id`);
+    }
+    const meta: ContainerMeta = {
+      id: config.id, name: config.name, cuuid: config.id,
+      cgroupPath: containerCgroupPath(this.cgroupParent, config.id),
+      stopSignal: config.stopSignal ?? 'SIGTERM', terminal: config.terminal === true, stdin: config.stdin === true,
+      createdAt: new Date().toISOString(),
+    };
+    try {
+      for (const d of [dir.rootfs, dir.upper, dir.work, dir.exitDir, dir.persistDir, this.socketDir]) {
+        await mkdir(d, { recursive: true });
+      }
+      await mountOverlay(config.rootfsLayers, dir.upper, dir.work, dir.rootfs);
+      const hostNetwork = config.netns === 'host';
+      const hostname = config.hostname ?? defaultHostname(config.id, hostNetwork);
+      const etcFiles = await writeEtcFiles(dir.dir, { hostname, hostNetwork, extraHosts: config.extraHosts, dns: config.dns });
+      const spec = buildOciSpec(config, {
+        rootfsPath: dir.rootfs, etcFiles, hostname, cgroupsPath: meta.cgroupPath, cgroupV2: isCgroupV2(),
+        hostNofileHard: hostNofileHard(), hostArch: arch(),
+        hostCapabilities: hostCapabilities(readFileSync('/proc/self/status', 'utf8')),
+      });
+      await writeJsonAtomic(dir.configJson, spec);
+      await writeJsonAtomic(dir.labelsJson, config.labels);
+      await launchConmon({
+        conmonPath: this.conmonPath, runcPath: this.runc.path, runcRoot: this.runc.root, dir, cuuid: meta.cuuid,
+        name: config.name, socketDir: this.socketDir, terminal: meta.terminal, stdin: meta.stdin,
+      });
+      // Written last: a dir without meta.json is a create that never finished.
+      await writeJsonAtomic(dir.metaJson, meta);
+    } catch (e) {
+      await this.remove(config.id).catch(() => undefined);
+      throw toApiError(e);
+    }
+    return (await this.inspect(config.id)) ?? { id: config.id, status: 'unknown', labels: config.labels, logPath: dir.logPath };
+  }
+
+  async start(id: string): Promise<void> {
+    const dir = new ContainerDir(this.stateDir, id);
+    const meta = await readJson<ContainerMeta>(dir.metaJson);
+    const state = meta ? await this.runc.state(id) : undefined;
+    if (!meta || !state) throw new ApiError('NotFound', `container ${id} not found: create it first`);
+    if (state.status === 'running') return;
+    if (state.status !== 'created') {
+      throw new ApiError('Conflict', `container ${id} is ${state.status} and cannot start again: create a new one`);
+    }
+    // Taken before the call: a short-lived process may have exited (and conmon stamped it) by the time it returns.
+    const startedAt = new Date().toISOString();
+    await this.runc.start(id);
+    await writeJsonAtomic(dir.metaJson, { ...meta, startedAt });
+  }
+
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    const dir = new ContainerDir(this.stateDir, id);
+    const meta = await readJson<ContainerMeta>(dir.metaJson);
+    if (!meta) return;
+    const state = await this.runc.state(id);
+    if (state && state.status !== 'stopped') {
+      // A created container is still runc's init waiting to exec: only KILL ends it.
+      const graceful = state.status === 'running' && graceSeconds > 0;
+      if (graceful) await this.runc.kill(id, String(signalNumber(meta.stopSignal)));
+      if (!graceful || !(await this.waitStopped(dir, graceSeconds * 1000))) {
+        await this.runc.kill(id, 'KILL', true);
+        if (!(await this.waitStopped(dir, KILL_WAIT_MS))) {
+          throw new ApiError('Internal', `container ${id} survived SIGKILL for ${KILL_WAIT_MS / 1000}s; check for a stuck process in D state`);
+        }
+      }
+    }
+    await readContainerInfo(dir, this.runc);
+  }
+
+  async remove(id: string): Promise<void> {
+    const dir = new ContainerDir(this.stateDir, id);
+    const meta = await readJson<ContainerMeta>(dir.metaJson);
+    await this.runc.delete(id);
+    // conmon writes its exit files as the container dies; let it finish before the dir goes.
+    for (let i = 0; i < 50 && processRunning(conmonPid(dir)); i++) await sleep(100);
+    await unmountRootfs(dir.rootfs);
+    if (await isMountPoint(dir.rootfs)) {
+      throw new ApiError('Internal', `rootfs of ${id} is still mounted at ${dir.rootfs}; unmount it, then remove again`);
+    }
+    await rm(join(this.socketDir, meta?.cuuid ?? id), { force: true });
+    await rm(dir.dir, { recursive: true, force: true });
+    await removeCgroupTree(meta?.cgroupPath ?? containerCgroupPath(this.cgroupParent, id));
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | undefined> {
+    return readContainerInfo(new ContainerDir(this.stateDir, id), this.runc);
+  }
+
+  async list(): Promise<ContainerInfo[]> {
+    const names = await readdir(join(this.stateDir, 'containers')).catch(() => [] as string[]);
+    const infos = await Promise.all(names.filter(isValidId).map((n) => this.inspect(n)));
+    return infos.filter((i): i is ContainerInfo => i !== undefined);
+  }
+
+  async exec(id: string, opts: ExecOptions): Promise<ExecSession> {
+    const dir = new ContainerDir(this.stateDir, id);
+    if (opts.cmd.length === 0) throw new ApiError('Invalid', 'exec needs a command');
+    const state = dir.exists() ? await this.runc.state(id) : undefined;
+    if (!state) throw new ApiError('NotFound', `container ${id} not found`);
+    if (state.status !== 'running') throw new ApiError('Conflict', `container ${id} is ${state.status}, not running: start it first`);
+    return startExec(this.runc, id, opts, dir.dir);
+  }
+
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    const dir = new ContainerDir(this.stateDir, id);
+    const meta = await readJson<ContainerMeta>(dir.metaJson);
+    if (!meta) return undefined;
+    const state = await this.runc.state(id);
+    if (!state || state.status === 'stopped') return undefined;
+    const s = await readCgroupStats(meta.cgroupPath);
+    return s ? { ...s, timestamp: Date.now() } : undefined;
+  }
+
+  private async waitStopped(dir: ContainerDir, ms: number): Promise<boolean> {
+    for (const end = Date.now() + ms; ; await sleep(100)) {
+      const state = await this.runc.state(dir.id);
+      if (!state || state.status === 'stopped') return true;
+      if (Date.now() >= end) return false;
+    }
+  }
+}
+
+function isValidId(id: string): boolean {
+  try {
+    assertValidId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validateConfig(c: ContainerConfig): void {
+  assertValidId(c.id);
+  if (c.args.length === 0) throw new ApiError('Invalid', `container ${c.id} has no command: set args`);
+  for (const m of c.mounts) {
+    if (!m.destination.startsWith('/')) throw new ApiError('Invalid', `mount destination "${m.destination}" must be an absolute path`);
+    if (m.type === 'bind' && !m.source.startsWith('/')) throw new ApiError('Invalid', `bind mount source "${m.source}" must be an absolute path`);
+  }
+  if (c.netns !== 'host' && !c.netns.startsWith('/')) {
+    throw new ApiError('Invalid', `netns "${c.netns}" must be 'host' or the path of a network namespace`);
+  }
+  if (c.stopSignal) signalNumber(c.stopSignal);
+}
+
+function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/executable file not found|no such file or directory|permission denied/.test(msg)) {
+    return new ApiError('Invalid', `${msg}: check the command and the image`);
+  }
+  return new ApiError('Internal', msg);
+}
+
+let nofileHard: number | undefined;
+
+/** The hard RLIMIT_NOFILE of this process: runc may not set a container's above it. */
+function hostNofileHard(): number {
+  if (nofileHard !== undefined) return nofileHard;
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const hard = line?.trim().split(/\s+/)[4];
+  nofileHard = hard === undefined || hard === 'unlimited' ? 1048576 : Number(hard);
+  return nofileHard;
+}

@@ -1,0 +1,127 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** A bind or tmpfs mount inside a container. */
+export interface MountSpec {
+  destination: string;
+  /** Host path for binds; ignored for tmpfs. */
+  source: string;
+  type: 'bind' | 'tmpfs';
+  readOnly?: boolean;
+  options?: string[];
+}
+
+/** cgroup limits for one container; undefined means unlimited. */
+export interface ResourceLimits {
+  /** Hard memory limit in bytes (docker --memory). */
+  memoryBytes?: number;
+  /** CPU quota in microseconds per period (docker --cpus 0.5 => quota 50000, period 100000). */
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  /** Relative CPU weight, cgroup v1 shares (from the cpu request). */
+  cpuShares?: number;
+  /** Maximum number of tasks (docker --pids-limit). */
+  pidsLimit?: number;
+}
+
+/** Everything the runtime needs to create one container. Built by the agent from a Pod. */
+export interface ContainerConfig {
+  /** Unique runtime id (64 hex chars, as Docker's). */
+  id: string;
+  /** Human name, for logs and conmon. */
+  name: string;
+  /** Lower layer directories, top-most first (overlay lowerdir order). */
+  rootfsLayers: string[];
+  readOnlyRootfs?: boolean;
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: { uid: number; gid: number; additionalGids?: number[] };
+  terminal?: boolean;
+  /** Keep stdin open (docker -i). */
+  stdin?: boolean;
+  hostname?: string;
+  /** Path of the pod's network namespace, or 'host' to share the host's. */
+  netns: string | 'host';
+  mounts: MountSpec[];
+  resources: ResourceLimits;
+  capabilities?: { add?: string[]; drop?: string[] };
+  privileged?: boolean;
+  noNewPrivileges?: boolean;
+  /** Signal sent by stop before the grace period ends (default SIGTERM). */
+  stopSignal?: string;
+  /** Labels stored beside the container so the agent can re-adopt it after a restart. */
+  labels: Record<string, string>;
+  /** Seccomp profile: Docker-like default (when absent) or none (docker --security-opt seccomp=unconfined). */
+  seccomp?: 'default' | 'unconfined';
+  /** Extra /etc/hosts lines, e.g. the pod IP with the hostname (the hostname maps to 127.0.1.1 otherwise). */
+  extraHosts?: Array<{ ip: string; names: string[] }>;
+  /** Replaces the matching parts of the host's resolv.conf (k8s dnsConfig). */
+  dns?: { nameservers?: string[]; searches?: string[]; options?: string[] };
+}
+
+export type RuntimeStatus = 'created' | 'running' | 'stopped' | 'unknown';
+
+/** What the runtime knows of one container, read from runc and conmon's files. */
+export interface ContainerInfo {
+  id: string;
+  status: RuntimeStatus;
+  pid?: number;
+  exitCode?: number;
+  /** True when the kernel's OOM killer ended it. */
+  oomKilled?: boolean;
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  labels: Record<string, string>;
+  logPath: string;
+}
+
+/** CPU and memory of a running container, read from its cgroup. */
+export interface ContainerStats {
+  cpuUsageNanos: number;
+  memoryUsageBytes: number;
+  memoryWorkingSetBytes: number;
+  memoryLimitBytes?: number;
+  pids: number;
+  timestamp: number;
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  env?: string[];
+  user?: { uid: number; gid: number };
+  cwd?: string;
+  tty?: boolean;
+  stdin?: boolean;
+  /** Initial terminal size with tty. */
+  size?: { cols: number; rows: number };
+}
+
+/** A running exec; resize only matters with a tty. */
+export interface ExecSession {
+  stdin?: Writable;
+  stdout: Readable;
+  /** Absent with a tty, where stderr is merged into stdout. */
+  stderr?: Readable;
+  resize(size: { cols: number; rows: number }): void;
+  /** Resolves with the exit code (126 cannot execute, 127 not found, as Docker). */
+  exit: Promise<number>;
+  kill(signal?: string): void;
+}
+
+/** The narrow interface over an OCI runtime. The real one is runc monitored by conmon. */
+export interface ContainerRuntime {
+  readonly name: string;
+  version(): Promise<string>;
+  /** Prepare the bundle and rootfs and create the container under its monitor (state "created"). */
+  create(config: ContainerConfig): Promise<ContainerInfo>;
+  start(id: string): Promise<void>;
+  /** Send stopSignal, then SIGKILL after graceSeconds; resolves once the container has stopped. */
+  stop(id: string, graceSeconds: number): Promise<void>;
+  /** Remove a stopped container and everything it owns on disk (rootfs upper dir, bundle, logs). */
+  remove(id: string): Promise<void>;
+  inspect(id: string): Promise<ContainerInfo | undefined>;
+  list(): Promise<ContainerInfo[]>;
+  exec(id: string, opts: ExecOptions): Promise<ExecSession>;
+  stats(id: string): Promise<ContainerStats | undefined>;
+}

@@ -1,0 +1,14 @@
+/** The outcome of one plugin on one node, as kube-scheduler's framework.Status. */
+export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Wait' | 'Error';
+
+export interface Status {
+  code: StatusCode;
+  /** Short human reasons, counted across nodes in the "0/N nodes are available" message. */
+  reasons: string[];
+  plugin?: string;
+}
+
+export const success: Status = { code: 'Success', reasons: [] };
+export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
+export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons });
+export const isSuccess = (s: Status): boolean => s.code === 'Success';

@@ -1,0 +1,134 @@
+import type { ApiClient, Watcher } from '../client/types.js';
+import type { Pod, PodCondition } from '../api/pod.js';
+import type { Node } from '../api/node.js';
+import type { WatchEvent } from '../api/meta.js';
+import { ApiError } from '../api/errors.js';
+import { buildSnapshot } from './framework/snapshot.js';
+import { schedulePod } from './framework/cycle.js';
+import type { Profile } from './framework/plugin.js';
+import { defaultProfile } from './profile.js';
+import { SchedulingQueue } from './queue.js';
+
+const keyOf = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+const needsScheduling = (p: Pod): boolean => !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+
+/**
+ * The scheduler process: watches pods and nodes through the API, keeps a cache, runs one pure cycle
+ * per pod over a snapshot and binds through the API. Pods it cannot place get PodScheduled=False with
+ * the reason.
+ */
+export class Scheduler {
+  private readonly pods = new Map<string, Pod>();
+  private readonly nodes = new Map<string, Node>();
+  private readonly queue = new SchedulingQueue();
+  private watchers: Watcher[] = [];
+  private running = false;
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    const [nodes, pods] = await Promise.all([this.api.list<Node>('nodes'), this.api.list<Pod>('pods')]);
+    for (const n of nodes.items) this.nodes.set(n.metadata.name, n);
+    for (const p of pods.items) this.onPod({ type: 'ADDED', object: p });
+    this.watchers.push(this.api.watch<Node>('nodes', undefined, { resourceVersion: nodes.metadata.resourceVersion }, (e) => this.onNode(e)));
+    this.watchers.push(this.api.watch<Pod>('pods', undefined, { resourceVersion: pods.metadata.resourceVersion }, (e) => this.onPod(e)));
+    for (const w of this.watchers) w.done.catch((e: unknown) => { if (this.running) console.error('scheduler: watch ended:', e); });
+    void this.loop();
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const w of this.watchers) w.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+  }
+
+  private onNode(e: WatchEvent<Node>): void {
+    if (e.type === 'DELETED') this.nodes.delete(e.object.metadata.name);
+    else this.nodes.set(e.object.metadata.name, e.object);
+    this.queue.moveAllToActiveOrBackoff();
+    this.kick();
+  }
+
+  private onPod(e: WatchEvent<Pod>): void {
+    const pod = e.object;
+    const k = keyOf(pod);
+    const old = this.pods.get(k);
+    if (e.type === 'DELETED') {
+      this.pods.delete(k);
+      this.queue.remove(pod.metadata.namespace ?? 'default', pod.metadata.name);
+      if (old?.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
+    } else {
+      // Keep an assumed binding until the watch confirms it.
+      if (old?.spec.nodeName && !pod.spec.nodeName && old.metadata.uid === pod.metadata.uid) pod.spec.nodeName = old.spec.nodeName;
+      this.pods.set(k, pod);
+      if (needsScheduling(pod)) this.queue.add(pod);
+      const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+      const wasFinished = old?.status?.phase === 'Succeeded' || old?.status?.phase === 'Failed';
+      if (finished && !wasFinished && pod.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
+    }
+    this.kick();
+  }
+
+  private kick(): void { this.wake?.(); }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const pod = this.queue.pop();
+      if (!pod) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          const wait = this.queue.nextBackoffIn();
+          if (wait !== undefined) this.timer = setTimeout(resolve, wait);
+        });
+        this.wake = undefined;
+        if (this.timer) clearTimeout(this.timer);
+        continue;
+      }
+      const current = this.pods.get(keyOf(pod));
+      if (!current || !needsScheduling(current) || current.metadata.uid !== pod.metadata.uid) continue;
+      await this.scheduleOne(current);
+    }
+  }
+
+  private async scheduleOne(pod: Pod): Promise<void> {
+    const snapshot = buildSnapshot(this.nodes.values(), this.pods.values());
+    const decision = schedulePod(pod, snapshot, this.profile);
+    const ns = pod.metadata.namespace ?? 'default';
+    if (decision.node === undefined) {
+      this.queue.markUnschedulable(pod);
+      await this.setScheduledCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message });
+      return;
+    }
+    // Assume the binding in the cache so the next cycle sees the node's allocation at once.
+    const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: decision.node } };
+    this.pods.set(keyOf(pod), assumed);
+    try {
+      await this.api.bind(ns, pod.metadata.name, decision.node);
+    } catch (e) {
+      this.pods.set(keyOf(pod), pod);
+      if (e instanceof ApiError && e.code === 'NotFound') return;
+      if (e instanceof ApiError && e.code === 'Conflict') return; // bound by someone else; the watch will tell
+      this.queue.markError(pod);
+      console.error(`scheduler: binding ${ns}/${pod.metadata.name} to ${decision.node} failed:`, e instanceof Error ? e.message : e);
+    }
+  }
+
+  private async setScheduledCondition(pod: Pod, condition: PodCondition): Promise<void> {
+    const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (existing && existing.status === condition.status && existing.message === condition.message) return;
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    conditions.push({ ...condition, lastTransitionTime: new Date().toISOString() });
+    try {
+      await this.api.updateStatus('pods', { ...pod, status: { ...pod.status, phase: 'Pending', conditions } });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e; // a stale or deleted pod: the watch brings the new state
+    }
+  }
+
+  /** Pods waiting in the queue (for metrics and tests). */
+  get pending(): number { return this.queue.pendingCount; }
+}

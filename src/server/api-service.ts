@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiObject, ObjectList, WatchEvent } from '../api/meta.js';
+import { ApiError, alreadyExists, conflict, invalid, notFound } from '../api/errors.js';
+import { kinds, type KindInfo } from '../api/kinds/index.js';
+import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
+import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../client/types.js';
+import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore } from '../store/types.js';
+import type { Pod } from '../api/pod.js';
+
+const now = (): string => new Date().toISOString();
+
+/**
+ * The API's local implementation: validation, defaults and optimistic concurrency over the store.
+ * The HTTP layer is a thin adapter over it, and in-process components use it as their ApiClient.
+ */
+export class ApiService implements ApiClient {
+  constructor(private readonly store: StateStore) {}
+
+  private kind(resource: string): KindInfo {
+    const k = kinds.get(resource);
+    if (!k) throw new ApiError('NotFound', `the server doesn't have a resource type "${resource}"`);
+    return k;
+  }
+
+  private key(k: KindInfo, name: string, namespace?: string): string {
+    return k.namespaced ? `/registry/${k.resource}/${namespace ?? 'default'}/${name}` : `/registry/${k.resource}/${name}`;
+  }
+
+  private prefix(k: KindInfo, namespace?: string): string {
+    return k.namespaced && namespace !== undefined ? `/registry/${k.resource}/${namespace}/` : `/registry/${k.resource}/`;
+  }
+
+  private decode<T extends ApiObject>(kv: KeyValue): T {
+    const obj = JSON.parse(kv.value) as T;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+
+  private encode(obj: ApiObject): string {
+    const { resourceVersion: _rv, ...meta } = obj.metadata;
+    return JSON.stringify({ ...obj, metadata: meta });
+  }
+
+  private check(k: KindInfo, obj: unknown): ApiObject {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ApiError('BadRequest', 'request body must be a JSON or YAML object');
+    const o = obj as Partial<ApiObject>;
+    if (o.kind !== undefined && o.kind !== k.kind) throw new ApiError('BadRequest', `kind ${JSON.stringify(o.kind)} does not match the resource "${k.resource}" (expected kind ${k.kind})`);
+    const causes = k.validate(obj);
+    const name = o.metadata?.name ?? '';
+    if (causes.length > 0) throw invalid(k.kind, String(name), causes);
+    return obj as ApiObject;
+  }
+
+  async create<T extends ApiObject>(resource: string, input: T, opts: WriteOptions = {}): Promise<T> {
+    const k = this.kind(resource);
+    const obj = structuredClone(input) as ApiObject;
+    obj.apiVersion ??= k.apiVersion;
+    obj.kind ??= k.kind;
+    if (obj.metadata && !obj.metadata.name && obj.metadata.generateName) {
+      obj.metadata.name = obj.metadata.generateName + randomUUID().slice(0, 5);
+    }
+    this.check(k, obj);
+    k.applyDefaults(obj);
+    const meta = obj.metadata;
+    if (k.namespaced) meta.namespace ??= 'default'; else delete meta.namespace;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now();
+    meta.generation = 1;
+    delete meta.deletionTimestamp;
+    delete meta.resourceVersion;
+    if (k.kind === 'Pod') (obj as Pod).status = { phase: 'Pending', ...(obj as Pod).status };
+    if (opts.dryRun) return obj as T;
+    try {
+      const kv = await this.store.create(this.key(k, meta.name, meta.namespace), this.encode(obj));
+      return this.decode<T>(kv);
+    } catch (e) {
+      if (e instanceof StoreConflictError) throw alreadyExists(k.kind, meta.name);
+      throw e;
+    }
+  }
+
+  async get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> {
+    const k = this.kind(resource);
+    const kv = await this.store.get(this.key(k, name, namespace));
+    if (!kv) throw notFound(k.kind, name);
+    return this.decode<T>(kv);
+  }
+
+  async list<T extends ApiObject>(resource: string, namespace?: string, opts: ListOptions = {}): Promise<ObjectList<T>> {
+    const k = this.kind(resource);
+    const matches = this.matcher(k, opts);
+    const { items, revision } = await this.store.list(this.prefix(k, namespace));
+    return {
+      apiVersion: k.apiVersion,
+      kind: `${k.kind}List`,
+      metadata: { resourceVersion: String(revision) },
+      items: items.map((kv) => this.decode<T>(kv)).filter(matches),
+    };
+  }
+
+  private matcher(k: KindInfo, opts: ListOptions): (o: ApiObject) => boolean {
+    const labels = parseLabelSelector(opts.labelSelector ?? '');
+    const fields = parseFieldSelector(opts.fieldSelector ?? '');
+    const allowed = new Set(Object.keys(k.selectableFields(sampleFor(k))));
+    for (const f of fields) {
+      if (!allowed.has(f.field)) throw new ApiError('BadRequest', `field selector "${f.field}" is not supported for ${k.resource}; supported: ${[...allowed].join(', ')}`);
+    }
+    return (o) => matchesRequirements(labels, o.metadata.labels) && matchesFields(fields, k.selectableFields(o));
+  }
+
+  /** Read-modify-write of one stored object at its revision. */
+  private async replace<T extends ApiObject>(k: KindInfo, name: string, namespace: string | undefined, expected: string | undefined,
+    change: (stored: ApiObject) => ApiObject, dryRun = false): Promise<T> {
+    const key = this.key(k, name, namespace);
+    const kv = await this.store.get(key);
+    if (!kv) throw notFound(k.kind, name);
+    if (expected !== undefined && expected !== '' && expected !== String(kv.modRevision)) throw conflict(k.kind, name);
+    const next = change(this.decode(kv));
+    if (dryRun) return next as T;
+    try {
+      return this.decode<T>(await this.store.update(key, this.encode(next), kv.modRevision));
+    } catch (e) {
+      if (e instanceof StoreConflictError) throw e.reason === 'missing' ? notFound(k.kind, name) : conflict(k.kind, name);
+      throw e;
+    }
+  }
+
+  async update<T extends ApiObject>(resource: string, input: T, opts: WriteOptions = {}): Promise<T> {
+    const k = this.kind(resource);
+    const obj = structuredClone(input) as ApiObject;
+    obj.apiVersion ??= k.apiVersion;
+    obj.kind ??= k.kind;
+    this.check(k, obj);
+    k.applyDefaults(obj);
+    const { name, namespace, resourceVersion } = obj.metadata;
+    return this.replace<T>(k, name, k.namespaced ? namespace ?? 'default' : undefined, resourceVersion, (stored) => {
+      const causes = k.validateUpdate?.(stored, obj) ?? [];
+      if (causes.length > 0) throw invalid(k.kind, name, causes);
+      const specChanged = JSON.stringify((stored as { spec?: unknown }).spec) !== JSON.stringify((obj as { spec?: unknown }).spec);
+      const meta = {
+        ...obj.metadata,
+        namespace: stored.metadata.namespace,
+        uid: stored.metadata.uid,
+        creationTimestamp: stored.metadata.creationTimestamp,
+        deletionTimestamp: stored.metadata.deletionTimestamp,
+        deletionGracePeriodSeconds: stored.metadata.deletionGracePeriodSeconds,
+        generation: (stored.metadata.generation ?? 1) + (specChanged ? 1 : 0),
+      };
+      if (meta.namespace === undefined) delete meta.namespace;
+      for (const f of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) if (meta[f] === undefined) delete meta[f];
+      const next: ApiObject & { status?: unknown } = { ...obj, metadata: meta };
+      if (k.hasStatus) next.status = (stored as { status?: unknown }).status;
+      return next;
+    }, opts.dryRun);
+  }
+
+  async updateStatus<T extends ApiObject>(resource: string, input: T): Promise<T> {
+    const k = this.kind(resource);
+    const status = (input as { status?: unknown }).status;
+    const { name, namespace, resourceVersion } = input.metadata;
+    return this.replace<T>(k, name, namespace, resourceVersion, (stored) => {
+      const next = { ...stored, status } as ApiObject;
+      const causes = k.validate(next);
+      if (causes.length > 0) throw invalid(k.kind, name, causes);
+      return next;
+    });
+  }
+
+  async bind(namespace: string, podName: string, nodeName: string): Promise<void> {
+    const k = this.kind('pods');
+    await this.replace(k, podName, namespace, undefined, (stored) => {
+      const pod = stored as Pod;
+      if (pod.spec.nodeName) throw new ApiError('Conflict', `pod "${podName}" is already assigned to node "${pod.spec.nodeName}"`);
+      pod.spec.nodeName = nodeName;
+      const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now() });
+      pod.status = { ...pod.status, conditions };
+      return pod;
+    });
+  }
+
+  async delete<T extends ApiObject>(resource: string, name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
+    const k = this.kind(resource);
+    const key = this.key(k, name, namespace);
+    for (;;) {
+      const kv = await this.store.get(key);
+      if (!kv) throw notFound(k.kind, name);
+      const obj = this.decode<T>(kv);
+      const grace = this.gracefulDeletion(obj, opts);
+      try {
+        if (grace === undefined) {
+          const gone = await this.store.delete(key, kv.modRevision);
+          return this.decode<T>(gone);
+        }
+        obj.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString();
+        obj.metadata.deletionGracePeriodSeconds = grace;
+        return this.decode<T>(await this.store.update(key, this.encode(obj), kv.modRevision));
+      } catch (e) {
+        if (e instanceof StoreConflictError) continue; // changed under us: decide again on the new state
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Pods running on a node are deleted in two steps, as in Kubernetes: the API marks them with a
+   * deletionTimestamp, the node's agent stops the containers and then deletes the object for good.
+   * Returns the grace period for the first step, or undefined to delete at once.
+   */
+  private gracefulDeletion(obj: ApiObject, opts: DeleteOptions): number | undefined {
+    if (obj.kind !== 'Pod') return undefined;
+    const pod = obj as Pod;
+    if (!pod.spec.nodeName) return undefined;
+    if (pod.metadata.deletionTimestamp !== undefined) {
+      // Already terminating: a second delete with a shorter grace shortens it; grace 0 removes it.
+      if (opts.gracePeriodSeconds === 0) return undefined;
+      return Math.min(opts.gracePeriodSeconds ?? Infinity, pod.metadata.deletionGracePeriodSeconds ?? 30);
+    }
+    return opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  watch<T extends ApiObject>(resource: string, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Watcher {
+    const k = this.kind(resource);
+    const matches = this.matcher(k, opts);
+    let stopped = false;
+    let cancel = (): void => {};
+    let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+    const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+    const emit = (e: WatchEvent<T>): void => { if (!stopped) onEvent(e); };
+    const start = async (): Promise<void> => {
+      let from = Number(opts.resourceVersion ?? '0');
+      if (!Number.isInteger(from) || from < 0) throw new ApiError('BadRequest', `invalid resourceVersion ${JSON.stringify(opts.resourceVersion)}: expected a non-negative integer`);
+      if (from === 0) {
+        const listed = await this.store.list(this.prefix(k, namespace));
+        for (const kv of listed.items) {
+          const obj = this.decode<T>(kv);
+          if (matches(obj)) emit({ type: 'ADDED', object: obj });
+        }
+        from = listed.revision;
+      }
+      if (stopped) return;
+      try {
+        const w = this.store.watch(this.prefix(k, namespace), from, (ev) => {
+          const prev = ev.prev ? this.decode<T>(ev.prev) : undefined;
+          if (ev.type === 'delete') {
+            if (prev && matches(prev)) { prev.metadata.resourceVersion = String(ev.revision); emit({ type: 'DELETED', object: prev }); }
+            return;
+          }
+          const obj = this.decode<T>(ev.kv);
+          const now = matches(obj);
+          const before = prev !== undefined && matches(prev);
+          if (now) emit({ type: before ? 'MODIFIED' : 'ADDED', object: obj });
+          else if (before) emit({ type: 'DELETED', object: obj });
+        });
+        cancel = () => w.cancel();
+      } catch (e) {
+        if (e instanceof StoreCompactedError) throw new ApiError('Gone', `too old resource version: ${from} (${e.compacted})`);
+        throw e;
+      }
+    };
+    start().catch((e: unknown) => { stopped = true; settle?.reject(e); });
+    return {
+      stop: () => { if (!stopped) { stopped = true; cancel(); settle?.resolve(); } },
+      done,
+    };
+  }
+}
+
+/** An empty object of a kind, to learn which fields it exposes for selection. */
+function sampleFor(k: KindInfo): ApiObject {
+  return { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: '' }, spec: { containers: [] } } as unknown as ApiObject;
+}

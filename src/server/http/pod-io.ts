@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ApiClient } from '../../client/types.js';
+import type { Pod } from '../../api/pod.js';
+import { ApiError } from '../../api/errors.js';
+import { Channel, FrameDecoder, encodeFrame } from '../../api/stream-frames.js';
+import type { NodeRegistry } from '../node-registry.js';
+import type { NodeServices } from '../../api/node-services.js';
+import { sendJson } from './respond.js';
+
+/** The node services of the node a pod is bound to. */
+async function podNode(api: ApiClient, nodes: NodeRegistry, ns: string, name: string): Promise<{ pod: Pod; node: NodeServices }> {
+  const pod = await api.get<Pod>('pods', name, ns);
+  if (!pod.spec.nodeName) throw new ApiError('BadRequest', `pod "${name}" is not scheduled to a node yet`);
+  return { pod, node: nodes.get(pod.spec.nodeName) };
+}
+
+function optInt(query: URLSearchParams, key: string): number | undefined {
+  const v = query.get(key);
+  if (v === null) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ApiError('BadRequest', `query parameter ${key}: expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** GET .../pods/NAME/log: stream the container's log from its node. */
+export async function servePodLog(api: ApiClient, nodes: NodeRegistry, req: IncomingMessage, res: ServerResponse, ns: string, name: string, query: URLSearchParams): Promise<void> {
+  const { node } = await podNode(api, nodes, ns, name);
+  const abort = new AbortController();
+  const stream = await node.podLogs(ns, name, {
+    container: query.get('container') ?? undefined,
+    follow: query.get('follow') === 'true' || query.get('follow') === '1',
+    tailLines: optInt(query, 'tailLines'),
+    timestamps: query.get('timestamps') === 'true' || query.get('timestamps') === '1',
+    sinceSeconds: optInt(query, 'sinceSeconds'),
+    previous: query.get('previous') === 'true',
+    stream: parseStream(query.get('stream')),
+  }, abort.signal);
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'transfer-encoding': 'chunked' });
+  res.flushHeaders();
+  res.on('close', () => { abort.abort(); stream.destroy(); });
+  stream.on('error', () => res.end());
+  stream.pipe(res);
+}
+
+/** GET .../pods/NAME/stats: current CPU and memory of each container. */
+export async function servePodStats(api: ApiClient, nodes: NodeRegistry, res: ServerResponse, ns: string, name: string): Promise<void> {
+  const { node } = await podNode(api, nodes, ns, name);
+  sendJson(res, 200, { containers: await node.podStats(ns, name) });
+}
+
+/**
+ * POST .../pods/NAME/exec with "Upgrade: lantern-stream": after 101 the connection carries frames
+ * (api/stream-frames.ts) both ways until the process exits.
+ */
+export async function servePodExec(api: ApiClient, nodes: NodeRegistry, req: IncomingMessage, socket: Duplex, ns: string, name: string, query: URLSearchParams): Promise<void> {
+  const { node } = await podNode(api, nodes, ns, name);
+  const command = query.getAll('command');
+  if (command.length === 0) throw new ApiError('BadRequest', 'query parameter command: required (repeat it once per argument)');
+  const size = query.get('cols') && query.get('rows') ? { cols: Number(query.get('cols')), rows: Number(query.get('rows')) } : undefined;
+  const session = await node.podExec(ns, name, {
+    container: query.get('container') ?? undefined,
+    command,
+    stdin: query.get('stdin') === 'true',
+    tty: query.get('tty') === 'true',
+    env: query.getAll('env'),
+    user: query.get('user') ?? undefined,
+    workingDir: query.get('workingDir') ?? undefined,
+    size,
+  });
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lantern-stream\r\nConnection: Upgrade\r\n\r\n');
+  const decoder = new FrameDecoder();
+  socket.on('data', (chunk: Buffer) => {
+    for (const f of decoder.push(chunk)) {
+      if (f.channel === Channel.stdin) session.stdin?.write(f.payload);
+      else if (f.channel === Channel.stdinEnd) session.stdin?.end();
+      else if (f.channel === Channel.resize) {
+        try { session.resize(JSON.parse(f.payload.toString()) as { cols: number; rows: number }); } catch { /* ignore a bad resize */ }
+      }
+    }
+  });
+  socket.on('close', () => session.kill());
+  socket.on('error', () => session.kill());
+  const pump = (stream: NodeJS.ReadableStream | undefined, channel: number): Promise<void> => new Promise((resolve) => {
+    if (!stream) { resolve(); return; }
+    stream.on('data', (d: Buffer) => socket.write(encodeFrame(channel, d)));
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  });
+  const outputs = Promise.all([pump(session.stdout, Channel.stdout), pump(session.stderr, Channel.stderr)]);
+  const exitCode = await session.exit;
+  // Give the output pipes a moment to drain after the process ended.
+  await Promise.race([outputs, new Promise((r) => setTimeout(r, 2000))]);
+  socket.end(encodeFrame(Channel.exit, JSON.stringify({ exitCode })));
+}
+
+function parseStream(v: string | null): 'All' | 'Stdout' | 'Stderr' | undefined {
+  if (v === null) return undefined;
+  if (v === 'All' || v === 'Stdout' || v === 'Stderr') return v;
+  throw new ApiError('BadRequest', `query parameter stream: expected All, Stdout or Stderr, got ${JSON.stringify(v)}`);
+}

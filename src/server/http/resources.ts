@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiObject } from '../../api/meta.js';
+import { ApiError } from '../../api/errors.js';
+import { kinds } from '../../api/kinds/index.js';
+import type { ApiClient } from '../../client/types.js';
+import { readObject } from './body.js';
+import { sendJson } from './respond.js';
+import { serveWatch } from './watch.js';
+
+type ResourceRoute = { resource: string; namespace?: string; name?: string; sub?: string };
+
+function intParam(query: URLSearchParams, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ApiError('BadRequest', `query parameter ${name}: expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+const truthy = (v: string | null): boolean => v === '1' || v === 'true';
+
+/** CRUD, watch, status and binding on /api/v1 resources. */
+export async function serveResource(api: ApiClient, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+  const kind = kinds.get(route.resource);
+  if (!kind) throw new ApiError('NotFound', `the server doesn't have a resource type "${route.resource}"`);
+  const ns = kind.namespaced ? route.namespace : undefined;
+  const method = req.method ?? 'GET';
+  const dryRun = query.get('dryRun') === 'All';
+  const bodyObject = async (): Promise<ApiObject> => {
+    const obj = (await readObject(req)) as ApiObject;
+    if (kind.namespaced && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
+      obj.metadata ??= { name: '' };
+      if (typeof obj.metadata === 'object' && obj.metadata !== null) {
+        if (obj.metadata.namespace !== undefined && route.namespace !== undefined && obj.metadata.namespace !== route.namespace) {
+          throw new ApiError('BadRequest', `metadata.namespace ${JSON.stringify(obj.metadata.namespace)} does not match the namespace in the URL (${route.namespace})`);
+        }
+        obj.metadata.namespace ??= route.namespace ?? 'default';
+      }
+    }
+    return obj;
+  };
+
+  if (route.name === undefined) {
+    if (method === 'GET') {
+      if (truthy(query.get('watch'))) { serveWatch(api, req, res, route.resource, ns, query); return; }
+      sendJson(res, 200, await api.list(route.resource, ns, {
+        labelSelector: query.get('labelSelector') ?? undefined,
+        fieldSelector: query.get('fieldSelector') ?? undefined,
+      }));
+      return;
+    }
+    if (method === 'POST') { sendJson(res, 201, await api.create(route.resource, await bodyObject(), { dryRun })); return; }
+    throw new ApiError('MethodNotAllowed', `${method} is not allowed on a ${route.resource} collection`);
+  }
+
+  const name = route.name;
+  if (route.sub === undefined) {
+    if (method === 'GET') { sendJson(res, 200, await api.get(route.resource, name, ns)); return; }
+    if (method === 'PUT') {
+      const obj = await bodyObject();
+      if (obj.metadata?.name !== undefined && obj.metadata.name !== name) throw new ApiError('BadRequest', `metadata.name ${JSON.stringify(obj.metadata.name)} does not match the name in the URL (${name})`);
+      sendJson(res, 200, await api.update(route.resource, obj, { dryRun }));
+      return;
+    }
+    if (method === 'DELETE') {
+      let grace = intParam(query, 'gracePeriodSeconds');
+      if (grace === undefined && (req.headers['content-length'] ?? '0') !== '0') {
+        const opts = (await readObject(req)) as { gracePeriodSeconds?: unknown };
+        if (typeof opts.gracePeriodSeconds === 'number') grace = opts.gracePeriodSeconds;
+      }
+      sendJson(res, 200, await api.delete(route.resource, name, ns, { gracePeriodSeconds: grace }));
+      return;
+    }
+    throw new ApiError('MethodNotAllowed', `${method} is not allowed on a ${kind.kind}`);
+  }
+  if (route.sub === 'status') {
+    if (method === 'GET') { sendJson(res, 200, await api.get(route.resource, name, ns)); return; }
+    if (method === 'PUT') {
+      const obj = await bodyObject();
+      obj.metadata.name = name;
+      sendJson(res, 200, await api.updateStatus(route.resource, obj));
+      return;
+    }
+  }
+  if (route.sub === 'binding' && route.resource === 'pods' && method === 'POST') {
+    const body = (await readObject(req)) as { target?: { name?: unknown } };
+    const target = body.target?.name;
+    if (typeof target !== 'string' || target === '') throw new ApiError('Invalid', 'target.name: required (the node to bind to)', { causes: [{ field: 'target.name', message: 'required' }] });
+    await api.bind(ns ?? 'default', name, target);
+    sendJson(res, 201, { kind: 'Status', status: 'Success' });
+    return;
+  }
+  throw new ApiError('NotFound', `no subresource "${route.sub}" with ${method} on ${route.resource}`);
+}

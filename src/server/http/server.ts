@@ -1,0 +1,71 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { ApiClient } from '../../client/types.js';
+import { ApiError } from '../../api/errors.js';
+import type { NodeRegistry } from '../node-registry.js';
+import type { TokenAuthenticator } from './auth.js';
+import { parseRoute } from './route.js';
+import { sendError, sendJson } from './respond.js';
+import { serveResource } from './resources.js';
+import { servePodExec, servePodLog, servePodStats } from './pod-io.js';
+import { serveImages } from './images.js';
+
+export interface ApiServerOptions {
+  api: ApiClient;
+  nodes: NodeRegistry;
+  auth: TokenAuthenticator;
+  version: string;
+  /** PEM key and certificate: serve HTTPS when given. */
+  tls?: { key: string; cert: string };
+  /** Reports readiness for /readyz. */
+  ready?: () => boolean;
+}
+
+/** The HTTP adapter over the API service: routing, authentication, streaming and errors. */
+export function createApiServer(opts: ApiServerOptions): http.Server {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handle(opts, req, res).catch((e: unknown) => sendError(res, e));
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+    upgrade(opts, req, socket).catch((e: unknown) => {
+      const err = e instanceof ApiError ? e : new ApiError('Internal', String(e));
+      const body = JSON.stringify(err.toBody());
+      socket.end(`HTTP/1.1 ${err.status} ${err.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    });
+  });
+  return server;
+}
+
+async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://lantern');
+  const route = parseRoute(url.pathname);
+  if (route.type === 'health') {
+    if (route.what === 'version') { sendJson(res, 200, { version: opts.version, platform: `${process.platform}/${process.arch}` }); return; }
+    const ok = route.what === 'healthz' || (opts.ready?.() ?? true);
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
+    res.end(ok ? 'ok' : 'not ready');
+    return;
+  }
+  opts.auth.authenticate(req);
+  if (route.type === 'images') { await serveImages(opts.nodes, req, res, route.ref, url.searchParams); return; }
+  if (route.resource === 'pods' && route.name !== undefined && (route.sub === 'log' || route.sub === 'stats')) {
+    const ns = route.namespace ?? 'default';
+    if (route.sub === 'log') await servePodLog(opts.api, opts.nodes, req, res, ns, route.name, url.searchParams);
+    else await servePodStats(opts.api, opts.nodes, res, ns, route.name);
+    return;
+  }
+  await serveResource(opts.api, req, res, route, url.searchParams);
+}
+
+async function upgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket: Duplex): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://lantern');
+  const route = parseRoute(url.pathname);
+  opts.auth.authenticate(req);
+  if (route.type !== 'resource' || route.resource !== 'pods' || route.sub !== 'exec' || route.name === undefined) {
+    throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
+  }
+  await servePodExec(opts.api, opts.nodes, req, socket, route.namespace ?? 'default', route.name, url.searchParams);
+}
