@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { OciImageStore } from './store.js';
 import { ociArch } from './platform.js';
 import { cleanup, digestOf, makeBusyboxArchive, tarDir, tempDir, untar, writeLegacyDockerArchive } from './fixtures.js';
@@ -127,6 +127,25 @@ describe('busybox image archive', () => {
     assert.equal(dirs.length, 2);
     assert.equal(await readFile(join(dirs[0] ?? '', 'srv/hello.txt'), 'utf8'), 'hi\n');
     assert.deepEqual(dirs.slice(1), await store.layerDirs(images[0] ?? app), 'the shared layer is one snapshot');
+  });
+
+  test('imports a docker-archive written by skopeo ("<hex>.json" config, uncompressed layer)', async () => {
+    const converted = join(dir, 'skopeo-docker.tar');
+    await exec('skopeo', ['copy', '-q', `oci-archive:${archive}`, `docker-archive:${converted}:busybox:skopeo`]);
+    const store = new OciImageStore(join(dir, 'store-skopeo'));
+    const [image] = await store.importArchive(converted);
+    assert.deepEqual(image?.names, ['docker.io/library/busybox:skopeo']);
+    const original = await new OciImageStore(join(dir, 'store-skopeo-cmp')).importArchive(archive);
+    assert.equal(image?.id, original[0]?.id);
+    assert.deepEqual(image?.diffIds, original[0]?.diffIds);
+  });
+
+  test('a gzip-compressed archive is recognised by its magic bytes, whatever its name', async () => {
+    const packed = join(dir, 'busybox.image');
+    await writeFile(packed, gzipSync(await readFile(archive)));
+    const store = new OciImageStore(join(dir, 'store-gz'));
+    const [image] = await store.importArchive(packed);
+    assert.deepEqual(image?.names, ['docker.io/library/busybox:latest']);
   });
 
   test('a name given at import is added to the archive names', async () => {

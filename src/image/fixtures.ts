@@ -62,35 +62,70 @@ export interface WrittenImage {
   diffIds: string[];
 }
 
-/** Writes an OCI image-layout archive with gzip layers and io.containerd.image.name annotations. */
-export async function writeOciArchive(out: string, images: TestImage[], work: string): Promise<WrittenImage[]> {
+type Put = (bytes: Buffer) => Promise<{ digest: string; size: number }>;
+
+async function ociLayout(work: string): Promise<{ dir: string; put: Put }> {
   const dir = await mkdtemp(join(work, 'oci-'));
   const blobs = join(dir, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true });
-  const put = async (bytes: Buffer): Promise<{ digest: string; size: number }> => {
+  const put: Put = async (bytes) => {
     const digest = digestOf(bytes);
     await writeFile(join(blobs, digest.slice(7)), bytes);
     return { digest, size: bytes.length };
   };
+  return { dir, put };
+}
+
+async function putImage(put: Put, img: TestImage): Promise<WrittenImage & { manifestSize: number }> {
+  const tars = await Promise.all(img.layers.map((l) => readFile(l)));
+  const diffIds = tars.map(digestOf);
+  const layers = await Promise.all(tars.map((t) => put(gzipSync(t))));
+  const config = await put(configJson(img, diffIds));
+  const manifest = await put(Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })),
+  })));
+  return { manifestDigest: manifest.digest, manifestSize: manifest.size, configDigest: config.digest, layerDigests: layers.map((l) => l.digest), diffIds };
+}
+
+async function finishLayout(dir: string, out: string, manifests: unknown[]): Promise<void> {
+  await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests }));
+  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  await tarDir(dir, out);
+}
+
+/** Writes an OCI image-layout archive with gzip layers and io.containerd.image.name annotations. */
+export async function writeOciArchive(out: string, images: TestImage[], work: string): Promise<WrittenImage[]> {
+  const { dir, put } = await ociLayout(work);
   const written: WrittenImage[] = [];
   const descriptors: unknown[] = [];
   for (const img of images) {
-    const tars = await Promise.all(img.layers.map((l) => readFile(l)));
-    const diffIds = tars.map(digestOf);
-    const layers = await Promise.all(tars.map((t) => put(gzipSync(t))));
-    const config = await put(configJson(img, diffIds));
-    const manifest = await put(Buffer.from(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-      layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })),
-    })));
-    descriptors.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: img.name ? { 'io.containerd.image.name': img.name } : {} });
-    written.push({ manifestDigest: manifest.digest, configDigest: config.digest, layerDigests: layers.map((l) => l.digest), diffIds });
+    const w = await putImage(put, img);
+    descriptors.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: w.manifestDigest, size: w.manifestSize, annotations: img.name ? { 'io.containerd.image.name': img.name } : {} });
+    written.push(w);
   }
-  await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: descriptors }));
-  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await tarDir(dir, out);
+  await finishLayout(dir, out, descriptors);
+  return written;
+}
+
+/**
+ * Writes a multi-platform OCI archive: index.json -> image index -> one manifest per image (by arch).
+ * Only images with `arch` equal to `keepArch` get their blobs written, as when one platform was exported.
+ */
+export async function writeMultiPlatformArchive(out: string, name: string, images: TestImage[], keepArch: string, work: string): Promise<WrittenImage[]> {
+  const { dir, put } = await ociLayout(work);
+  const skip: Put = (bytes) => Promise.resolve({ digest: digestOf(bytes), size: bytes.length });
+  const written: WrittenImage[] = [];
+  const children: unknown[] = [];
+  for (const img of images) {
+    const w = await putImage(img.arch === keepArch ? put : skip, img);
+    children.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: w.manifestDigest, size: w.manifestSize, platform: { os: 'linux', architecture: img.arch } });
+    written.push(w);
+  }
+  const index = await put(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children })));
+  await finishLayout(dir, out, [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...index, annotations: { 'io.containerd.image.name': name } }]);
   return written;
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -103,11 +103,6 @@ export function checkBlob(what: string, expect: Expect, digest: string, size: nu
   if (expect.size !== undefined && size !== expect.size) {
     throw archiveError(`${what} has ${size} bytes but the manifest says ${expect.size}. ${AGAIN}`);
   }
-}
-
-/** Whether a blob is already stored (so re-imports can skip work). */
-export async function blobExists(layout: StoreLayout, digest: string): Promise<boolean> {
-  return stat(layout.blob(digest)).then(() => true, () => false);
 }
 
 async function fsyncFile(file: string): Promise<void> {

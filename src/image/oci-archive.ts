@@ -47,7 +47,10 @@ async function readImage(archive: TarArchive, ingest: Ingester, desc: Descriptor
   const doc = asObject(blob.value, what);
   if (Array.isArray(doc.manifests)) {
     const children = doc.manifests.map((d, i) => parseDescriptor(d, `${what}: manifests[${i}]`));
-    const match = children.find((d) => d.platform && platformMatches(d.platform, platform) && !isAttestation(d));
+    const images = children.filter((d) => !isAttestation(d));
+    // An index whose only image names no platform is taken as it is, like a plain manifest.
+    const match = images.find((d) => d.platform && platformMatches(d.platform, platform))
+      ?? (images.length === 1 && !images[0]?.platform ? images[0] : undefined);
     if (!match) throw noPlatform(children, platform, what);
     return readImage(archive, ingest, match, platform, label, depth + 1);
   }

@@ -9,7 +9,9 @@ import { IndexFile, type StoredImage } from './index-file.js';
 import { Ingester } from './ingest.js';
 import { StoreLayout } from './layout.js';
 import { findImage, toRecord } from './lookup.js';
+import { mergeImported } from './merge.js';
 import { Mutex } from './mutex.js';
+import { Pins } from './pins.js';
 import { nodePlatform, type Platform } from './platform.js';
 import { readArchive } from './read-archive.js';
 import { normalizeTag } from './reference.js';
@@ -35,7 +37,7 @@ export class OciImageStore implements ImageStore {
   private readonly layout: StoreLayout;
   private readonly index: IndexFile;
   private readonly lock = new Mutex();
-  private readonly pins = new Map<string, number>();
+  private readonly pins = new Pins();
   private readonly unpacking = new Map<string, Promise<boolean>>();
   private images: StoredImage[] = [];
   private ready: Promise<void> | undefined;
@@ -65,7 +67,7 @@ export class OciImageStore implements ImageStore {
     const extraName = ref === undefined ? undefined : normalizeTag(ref);
     const work = await mkdtemp(join(this.layout.tmpDir, 'import-'));
     const pinned: string[] = [];
-    const pin = (d: string): void => { pinned.push(d); this.pins.set(d, (this.pins.get(d) ?? 0) + 1); };
+    const pin = (d: string): void => { pinned.push(d); this.pins.add(d); };
     let ok = false;
     try {
       const archive = await TarArchive.open(file, work);
@@ -85,10 +87,7 @@ export class OciImageStore implements ImageStore {
     } catch (e) {
       throw wrapError(`importing ${file}`, e);
     } finally {
-      for (const d of pinned) {
-        const n = (this.pins.get(d) ?? 1) - 1;
-        if (n <= 0) this.pins.delete(d); else this.pins.set(d, n);
-      }
+      for (const d of pinned) this.pins.release(d);
       await rm(work, { recursive: true, force: true });
       // A failed import registers nothing, so whatever it stored is garbage unless another image uses it.
       if (!ok) await this.lock.run(() => this.collect({ blobs: pinned, diffIds: pinned })).catch(() => undefined);
@@ -115,14 +114,13 @@ export class OciImageStore implements ImageStore {
     if (!stored) throw notFound('Image', image.names[0] ?? image.id);
     const dirs: string[] = [];
     for (const layer of stored.layers) {
-      this.pins.set(layer.diffId, (this.pins.get(layer.diffId) ?? 0) + 1);
+      this.pins.add(layer.diffId);
       try {
         await this.unpack(layer);
       } catch (e) {
         throw new ApiError('Internal', `layer ${layer.diffId} of image ${stored.names[0] ?? stored.id} cannot be restored (${(e as Error).message}); remove the image and import it again`);
       } finally {
-        const n = (this.pins.get(layer.diffId) ?? 1) - 1;
-        if (n <= 0) this.pins.delete(layer.diffId); else this.pins.set(layer.diffId, n);
+        this.pins.release(layer.diffId);
       }
       dirs.push(this.layout.snapshotFs(layer.diffId));
     }
@@ -181,33 +179,11 @@ export class OciImageStore implements ImageStore {
     return this.lock.run(() => this.collect(undefined));
   }
 
-  /** Adds imported images to the index; names move from older images, which stay (unnamed) until removed by ID. */
   private async commit(imported: ImportedImage[]): Promise<ImageRecord[]> {
-    let next = [...this.images];
-    const released: string[] = [];
-    const out: StoredImage[] = [];
-    for (const img of imported) {
-      next = next.map((i) => ({ ...i, names: i.names.filter((n) => !img.names.includes(n)) }));
-      const existing = next.find((i) => i.id === img.configDigest);
-      if (existing) released.push(...blobsOf(existing));
-      const record: StoredImage = {
-        names: [...new Set([...(existing?.names ?? []), ...img.names])],
-        digest: img.manifestDigest,
-        id: img.configDigest,
-        sizeBytes: img.layers.reduce((n, l) => n + l.unpackedSize, 0),
-        architecture: img.config.architecture,
-        os: img.config.os,
-        config: img.config.config,
-        diffIds: img.config.diffIds,
-        layers: img.layers,
-      };
-      if (img.config.created) record.createdAt = img.config.created;
-      next = existing ? next.map((i) => (i === existing ? record : i)) : [...next, record];
-      out.push(record);
-    }
-    await this.save(next);
-    if (released.length > 0) await this.collect({ blobs: released, diffIds: [] });
-    return out.map((r) => toRecord(next.find((i) => i.id === r.id) ?? r));
+    const merged = mergeImported(this.images, imported);
+    await this.save(merged.images);
+    if (merged.released.length > 0) await this.collect({ blobs: merged.released, diffIds: [] });
+    return merged.imported.map(toRecord);
   }
 
   private async save(images: StoredImage[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { runTool } from './exec.js';
 import { CNI_VERSION, type CniConfList, type CniResult } from './cni-types.js';
 import type { ResolvedOptions } from './options.js';
 import type { PortMapping } from './types.js';
@@ -58,4 +59,17 @@ export function podAddress(result: CniResult | undefined, netnsPath: string, ifN
   if (!inPod) return {};
   const ip = inPod.address.split('/')[0];
   return { ...(ip ? { ip } : {}), ...(inPod.gateway ? { gateway: inPod.gateway } : {}) };
+}
+
+/** A minimal CNI result read back from the pod's eth0, for a DEL whose saved result was lost. */
+export async function resultFromNetns(netns: string, path: string): Promise<CniResult | undefined> {
+  try {
+    const links: unknown = JSON.parse(await runTool('ip', ['-n', netns, '-j', '-4', 'addr', 'show', 'dev', 'eth0']));
+    const info = Array.isArray(links) ? (links[0] as { addr_info?: { local?: string; prefixlen?: number }[] } | undefined) : undefined;
+    const a = info?.addr_info?.[0];
+    if (!a?.local || a.prefixlen === undefined) return undefined;
+    return { cniVersion: CNI_VERSION, interfaces: [{ name: 'eth0', sandbox: path }], ips: [{ address: `${a.local}/${a.prefixlen}`, interface: 0 }] };
+  } catch {
+    return undefined;
+  }
 }

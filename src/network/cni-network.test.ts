@@ -85,6 +85,11 @@ describe('CniNetwork bridge mode with the real plugins', () => {
     assert.deepEqual(await box.net.setUp(idA, 'bridge', [{ hostPort, containerPort: 80, protocol: 'tcp' }]), a);
   });
 
+  test('setUp with other ports while the pod is up is refused rather than cutting its containers off', async () => {
+    await assert.rejects(box.net.setUp(idA, 'bridge', []), /already has a bridge network with ports \[\d+\/tcp\]; tear it down/);
+    assert.deepEqual(await box.net.existing(idA), a);
+  });
+
   test('CHECK reports a pod whose interface was removed behind our back', async () => {
     await inNetns(`${box.options.netnsPrefix}${idB}`, ['ip', 'link', 'del', 'eth0']);
     await assert.rejects(box.net.check(idB), /CNI plugin "bridge" failed CHECK/);

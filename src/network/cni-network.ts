@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ApiError } from '../api/errors.js';
 import { addList, checkList, delList } from './cni-chain.js';
-import { bridgeList, loopbackList, podAddress, portMappingsArg } from './cni-config.js';
+import { bridgeList, loopbackList, podAddress, portMappingsArg, resultFromNetns } from './cni-config.js';
 import type { CniRuntime } from './cni-types.js';
 import { assertSubnetFree, ensureSysctl } from './host.js';
 import { sweepNatRules } from './iptables.js';
@@ -45,13 +45,16 @@ export class CniNetwork implements NetworkPlugin {
     await this.serialize(async () => {
       const key = podKey(podId);
       const rec = await this.store.read(key);
-      if (rec) return this.release(rec);
+      if (rec) return rec.podId === podId ? this.release(rec) : undefined;
       const netns = this.options.netnsPrefix + key;
       if (!(await netnsExists(netns))) return;
-      // The record is lost but the namespace is there: DEL with today's config and the caller's ports.
+      // The record is lost but the namespace is there: DEL with today's config, the caller's ports and
+      // a result rebuilt from eth0 (the firewall plugin removes nothing without the pod's address).
       let known: PortMapping[] = [];
       try { known = validatePorts(ports); } catch { /* DEL without them still frees the address */ }
-      await this.release(this.newRecord(podId, 'bridge', known));
+      const guess = this.newRecord(podId, 'bridge', known);
+      if (guess.bridge) guess.bridge.result = await resultFromNetns(netns, guess.netnsPath);
+      await this.release(guess);
     });
   }
 

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CniError } from './cni-exec.js';
 import { CniNetwork } from './cni-network.js';
@@ -90,6 +90,44 @@ describe('network mode none and pod ids', () => {
     assert.equal(bridge.result.cniVersion, '1.0.0');
     assert.equal(bridge.result.ips.length, 1);
     await box.net.tearDown('saved', []);
+  });
+
+  test('a setUp cut short by a crash is cleaned up and redone by the next setUp', async () => {
+    box.pods.add('crashy');
+    await box.net.setUp('crashy', 'bridge', []);
+    const file = join(box.options.stateDir, 'pods', 'crashy.json');
+    const rec = JSON.parse(await readFile(file, 'utf8')) as { phase: string };
+    rec.phase = 'adding'; // as if the agent died before its last write
+    await writeFile(file, JSON.stringify(rec));
+    const restarted = new CniNetwork(box.options);
+    assert.equal(await restarted.existing('crashy'), undefined);
+    const pod = await restarted.setUp('crashy', 'bridge', []);
+    assert.ok(pod.ip);
+    await restarted.check('crashy');
+    await restarted.tearDown('crashy', []);
+  });
+
+  test('teardown with the record lost still DELs: address, rules and namespace go', async () => {
+    box.pods.add('amnesia');
+    const port = await freePort();
+    const ports = [{ hostPort: port, containerPort: 80, protocol: 'tcp' as const }];
+    const pod = await box.net.setUp('amnesia', 'bridge', ports);
+    await rm(join(box.options.stateDir, 'pods', 'amnesia.json'));
+    await box.net.tearDown('amnesia', ports);
+    assert.equal(await netnsExists(`${box.options.netnsPrefix}amnesia`), false);
+    assert.deepEqual(await iptablesLines(`${String(pod.ip)}/32`), []);
+    assert.deepEqual(await iptablesLines(`--dport ${port} `), []);
+    const ipam = await readdir(join(box.options.stateDir, 'ipam', box.options.networkName));
+    assert.equal(ipam.includes(String(pod.ip)), false, ipam.join(' '));
+  });
+
+  test('a namespace of the same name that this network did not make is reported, not taken over', async () => {
+    box.pods.add('foreign');
+    const name = `${box.options.netnsPrefix}foreign`;
+    await sh('ip', ['netns', 'add', name]);
+    await assert.rejects(box.net.setUp('foreign', 'bridge', []), new RegExp(`network namespace ${name} exists but .* has no record of it`));
+    assert.equal(await netnsExists(name), true);
+    await sh('ip', ['netns', 'delete', name]);
   });
 
   test('CHECK notices a published port whose DNAT rule was removed', async () => {

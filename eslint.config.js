@@ -1,0 +1,41 @@
+// Lint: typescript-eslint's recommended rules plus the layering of docs/architecture.md.
+// Dependencies point downwards; each rule below names what a layer may not import.
+import tseslint from 'typescript-eslint';
+
+const layer = (name) => [`**/${name}/**`, `../${name}/*`, `../../${name}/*`, `../../../${name}/*`];
+const forbid = (files, layers, message, extra = []) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: layers.flatMap(layer), message },
+        ...extra,
+      ],
+    }],
+  },
+});
+const all = ['api', 'client', 'store', 'server', 'scheduler', 'controllers', 'agent', 'runtime', 'image', 'network', 'cli', 'daemon', 'web'];
+const except = (...keep) => all.filter((l) => !keep.includes(l));
+const noIo = { group: ['node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:https', 'fs', 'child_process'], message: 'the scheduler does no I/O: it decides over a snapshot, the API client does the rest' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'bin/**', 'eslint.config.js'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  forbid(['src/api/**'], except('api'), 'src/api is the bottom layer: it imports nothing of ours'),
+  forbid(['src/client/**'], except('api', 'client'), 'the client depends only on api'),
+  forbid(['src/store/**'], except('api', 'store'), 'the store depends only on api'),
+  forbid(['src/runtime/**'], except('api', 'runtime'), 'runtime depends only on api'),
+  forbid(['src/image/**'], except('api', 'image'), 'image depends only on api'),
+  forbid(['src/network/**'], except('api', 'network'), 'network depends only on api'),
+  forbid(['src/scheduler/**'], except('api', 'client', 'scheduler'), 'the scheduler sees the cluster only through the API client', [noIo]),
+  forbid(['src/server/**'], except('api', 'client', 'store', 'server'), 'the server never imports the agent, scheduler or node components: the daemon composes them'),
+  forbid(['src/agent/**'], except('api', 'client', 'agent', 'runtime', 'image', 'network'), 'the agent talks to the control plane only through the API client'),
+  forbid(['src/controllers/**'], except('api', 'client', 'controllers'), 'controllers are API clients'),
+  forbid(['src/cli/**', 'src/web/**'], except('api', 'client', 'cli', 'web'), 'cli and web never import server, agent or store: they use the API'),
+);

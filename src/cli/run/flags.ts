@@ -1,0 +1,42 @@
+/** The flags of `lcctl run`, shared by the command and its Pod mapping. */
+import type { CommandSpec } from '../args.js';
+
+/** `lcctl run` as Docker has it: flags end at IMAGE, everything after is the command. */
+export const runSpec: CommandSpec = {
+  name: 'run',
+  usage: 'run [OPTIONS] IMAGE [COMMAND] [ARG...]',
+  summary: 'Create and run a new container from an image (as a single-container pod)',
+  style: 'docker',
+  interspersed: false,
+  flags: [
+    { name: 'detach', short: 'd', type: 'bool', help: 'Run container in background and print container ID' },
+    { name: 'rm', type: 'bool', help: 'Automatically remove the container when it exits' },
+    { name: 'name', type: 'string', help: 'Assign a name to the container (a DNS-1123 name)' },
+    { name: 'interactive', short: 'i', type: 'bool', help: 'Keep STDIN open (needs the attach endpoint)' },
+    { name: 'tty', short: 't', type: 'bool', help: 'Allocate a pseudo-TTY' },
+    { name: 'env', short: 'e', type: 'list', help: 'Set environment variables (KEY=VALUE, or KEY to copy it from here)' },
+    { name: 'env-file', type: 'list', help: 'Read in a file of environment variables' },
+    { name: 'workdir', short: 'w', type: 'string', help: 'Working directory inside the container' },
+    { name: 'user', short: 'u', type: 'string', help: 'Numeric uid[:gid] to run as' },
+    { name: 'label', short: 'l', type: 'list', help: 'Set metadata on the container (key=value)' },
+    { name: 'cpus', type: 'string', help: 'Number of CPUs (limit), e.g. 0.5', value: 'decimal' },
+    { name: 'memory', short: 'm', type: 'string', help: 'Memory limit (b, k, m, g: powers of 1024)', value: 'bytes' },
+    { name: 'publish', short: 'p', type: 'list', help: "Publish a container's port(s) to the host ([ip:]hostPort:containerPort[/proto])" },
+    { name: 'volume', short: 'v', type: 'list', help: 'Bind mount /host:/ctr[:ro], named volume NAME:/ctr[:ro], or anonymous /ctr' },
+    { name: 'tmpfs', type: 'list', help: 'Mount a tmpfs directory (memory-backed emptyDir)' },
+    { name: 'entrypoint', type: 'string', help: 'Overwrite the default ENTRYPOINT of the image' },
+    { name: 'read-only', type: 'bool', help: "Mount the container's root filesystem as read only" },
+    { name: 'cap-add', type: 'list', help: 'Add Linux capabilities' },
+    { name: 'cap-drop', type: 'list', help: 'Drop Linux capabilities' },
+    { name: 'privileged', type: 'bool', help: 'Give extended privileges to this container' },
+    { name: 'network', type: 'string', help: 'Network mode: bridge, host or none', default: 'bridge' },
+    { name: 'net', type: 'string', help: 'Alias of --network' },
+    { name: 'hostname', short: 'h', type: 'string', help: 'Container host name' },
+    { name: 'restart', type: 'string', help: 'Restart policy: no, on-failure[:max-retries], always, unless-stopped', default: 'no' },
+    { name: 'stop-timeout', type: 'int', help: 'Seconds to wait for the container to stop before killing it', default: '10' },
+    { name: 'pids-limit', type: 'int', help: 'Tune container pids limit' },
+    { name: 'pull', type: 'string', help: 'Pull image before running: missing, always, never', default: 'missing' },
+    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace to run in', default: 'default' },
+  ],
+  notes: 'Exit status: 125 when lcctl or the server fails, 126 when the command cannot be invoked,\n127 when it is not found, otherwise the exit status of the command.',
+};

@@ -1,0 +1,152 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash, randomBytes } from 'node:crypto';
+
+/** The repository root (dist/test/harness -> ../../..). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const lanterndBin = path.join(repoRoot, 'bin/lanternd');
+export const lcctlBin = path.join(repoRoot, 'bin/lcctl');
+/** The sample image archive built by scripts/setup (made on demand here when missing). */
+export function busyboxArchive(): string {
+  const file = path.join(repoRoot, 'build/images/busybox.tar');
+  if (!existsSync(file)) {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/make-busybox-image.mjs'), file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`make-busybox-image failed: ${r.stderr}`);
+  }
+  return file;
+}
+
+export interface LcctlResult { code: number; stdout: string; stderr: string }
+
+let subnetCounter = 0;
+
+/**
+ * A real `lanternd server` in its own data dir, port, bridge, pod subnet and cgroup parent, so tests
+ * can run side by side. stop() removes every container, namespace and mount it made.
+ */
+export class TestServer {
+  readonly dataDir: string;
+  readonly bridge: string;
+  readonly subnet: string;
+  proc: ChildProcess | undefined;
+  url = '';
+  token = '';
+  private output = '';
+
+  constructor(readonly extraArgs: string[] = []) {
+    this.dataDir = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-'));
+    const id = randomBytes(3).toString('hex');
+    this.bridge = `lt${id}`;
+    // 10.200.0.0/16 .. 10.249.255.0/24: one /24 per server, spread by pid so parallel test files differ.
+    const n = (process.pid * 7 + subnetCounter++) % 12800;
+    this.subnet = `10.${200 + Math.floor(n / 256)}.${n % 256}.0/24`;
+  }
+
+  get configFile(): string { return path.join(this.dataDir, 'admin.yaml'); }
+  get logs(): string { return this.output; }
+
+  async start(): Promise<void> {
+    rmSync(this.configFile, { force: true });
+    this.output = '';
+    this.proc = spawn(lanterndBin, ['server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
+    this.proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (/serving the API/.test(this.output) && existsSync(this.configFile)) break;
+      if (this.proc.exitCode !== null) throw new Error(`lanternd exited early:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const cfg = readFileSync(this.configFile, 'utf8');
+    this.url = /server: (\S+)/.exec(cfg)?.[1] ?? '';
+    this.token = /token: (\S+)/.exec(cfg)?.[1] ?? '';
+    if (!this.url) throw new Error(`lanternd did not come up:\n${this.output}`);
+  }
+
+  /** SIGKILL the daemon, as a crash would. */
+  async kill9(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Run lcctl against this server. */
+  lcctl(args: string[], input?: string, env: Record<string, string> = {}): Promise<LcctlResult> {
+    return new Promise((resolve) => {
+      const child = spawn(lcctlBin, args, { env: { ...process.env, LANTERN_CONFIG: this.configFile, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdin.end(input ?? '');
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  /** A JSON API call with the admin token. */
+  async api<T = unknown>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.url + p, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body: parsed as T };
+  }
+
+  /** Poll fn until it returns a truthy value (no fixed sleeps in tests). */
+  async until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n--- lanternd log ---\n${this.output.slice(-4000)}`);
+  }
+
+  /** Stop the daemon and remove everything it created on the host. */
+  async stop(): Promise<void> {
+    if (this.proc && this.proc.exitCode === null) {
+      const exited = new Promise((r) => this.proc!.once('exit', r));
+      this.proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+    }
+    sweepHost(this.dataDir, this.bridge);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Kill and delete every container, mount and network namespace under a data dir. */
+export function sweepHost(dataDir: string, bridge: string): void {
+  const runcRoot = path.join(dataDir, 'agent/containers/runc');
+  if (existsSync(runcRoot)) {
+    for (const id of readdirSync(runcRoot)) {
+      spawnSync('runc', ['--root', runcRoot, 'kill', id, 'KILL']);
+      for (let i = 0; i < 20; i++) {
+        const r = spawnSync('runc', ['--root', runcRoot, 'delete', '--force', id]);
+        if (r.status === 0) break;
+        spawnSync('sleep', ['0.05']);
+      }
+    }
+  }
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dataDir)).reverse();
+  for (const m of mounts) spawnSync('umount', ['-l', m]);
+  const tag = spawnSync('sh', ['-c', `ip netns list | awk '{print $1}'`], { encoding: 'utf8' }).stdout.split('\n');
+  const prefix = netnsPrefixFor(dataDir);
+  for (const ns of tag) if (ns.startsWith(prefix)) spawnSync('ip', ['netns', 'delete', ns]);
+  spawnSync('ip', ['link', 'delete', bridge]);
+}
+
+function netnsPrefixFor(dataDir: string): string {
+  // Mirrors daemon/node-components.ts: the agent's data dir is DATA_DIR/agent.
+  return `lt${createHash('sha256').update(path.join(path.resolve(dataDir), 'agent')).digest('hex').slice(0, 6)}-`;
+}
