@@ -61,7 +61,7 @@ export class OciImageStore implements ImageStore {
     return this.ready;
   }
 
-  /** Imports every image in a docker-save or OCI archive; `ref` adds a name (required when the archive has none). */
+  /** Imports every image in a docker-save or OCI archive; `ref` adds a name (the only one when the archive names none). */
   async importArchive(file: string, ref?: string): Promise<ImageRecord[]> {
     await this.init();
     const extraName = ref === undefined ? undefined : normalizeTag(ref);
@@ -107,7 +107,11 @@ export class OciImageStore implements ImageStore {
     return m ? toRecord(m.image) : undefined;
   }
 
-  /** Snapshot fs dirs for overlay lowerdir, top-most first; a snapshot deleted by hand is unpacked again from its blob. */
+  /**
+   * Snapshot fs dirs for overlay lowerdir, top-most first; a snapshot deleted by hand is unpacked again
+   * from its blob. A layer repeated in one image (often the empty layer) is listed once, at its top-most
+   * place: overlayfs refuses a lowerdir given twice, and the higher copy already has the same effect.
+   */
   async layerDirs(image: ImageRecord): Promise<string[]> {
     await this.init();
     const stored = this.images.find((i) => i.id === image.id);
@@ -124,7 +128,7 @@ export class OciImageStore implements ImageStore {
       }
       dirs.push(this.layout.snapshotFs(layer.diffId));
     }
-    return dirs.reverse();
+    return [...new Set(dirs.reverse())];
   }
 
   /**

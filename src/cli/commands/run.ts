@@ -1,0 +1,144 @@
+/**
+ * lcctl run: create a one-container pod from Docker-style flags, wait for it to start, then either
+ * print its ID (-d) or stream its output and exit with its exit status.
+ *
+ *   flags ─▶ buildRunPod ─▶ POST pod ─▶ watch: started? ─┬─ -d: print ID
+ *                                                       └─ logs (Stdout, Stderr) + watch: final ─▶ exit code
+ */
+import { readFileSync } from 'node:fs';
+import type { Pod } from '../../api/pod.js';
+import type { HttpClient } from '../../client/http-client.js';
+import type { Parsed } from '../args.js';
+import { connect } from '../connect.js';
+import { CliError, errorText, isCode } from '../errors.js';
+import { runSpec } from '../run/flags.js';
+import { buildRunPod } from '../run/pod.js';
+import { generateName, containerNameFor } from '../run/names.js';
+import { watchPod, type PodEvent } from '../pods/watch.js';
+import { isErrorReason, shortId } from '../pods/status.js';
+import { copyLog, type LogCopy } from '../io/logs.js';
+import { Annotations } from '../annotations.js';
+
+export const spec = runSpec;
+
+/** Create the pod; a generated name that is taken is replaced by another. */
+async function create(client: HttpClient, pod: Pod, generated: boolean): Promise<Pod> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.create<Pod>('pods', pod);
+    } catch (e) {
+      if (!generated || attempt >= 4 || !isCode(e, 'AlreadyExists')) throw e;
+      pod.metadata.name = generateName();
+      pod.spec.containers[0]!.name = containerNameFor(pod.metadata.name);
+    }
+  }
+}
+
+const status = (pod: Pod): NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number] | undefined => pod.status?.containerStatuses?.[0];
+
+/** Phase 1: the container runs or ran; a pull/create failure throws. */
+function started(warn: (s: string) => void): (e: PodEvent) => Pod | undefined {
+  let warned = false;
+  return (e) => {
+    if (e.type === 'DELETED') throw new CliError('the container was removed before it started', 125);
+    const cs = status(e.pod);
+    const reason = cs?.state.waiting?.reason;
+    if (reason && isErrorReason(reason)) throw new CliError(cs?.state.waiting?.message || reason, 125);
+    if (cs?.state.running || cs?.state.terminated || (cs?.restartCount ?? 0) > 0) return e.pod;
+    if (e.pod.status?.phase === 'Failed') throw new CliError(e.pod.status.message || e.pod.status.reason || 'the pod failed before its container started', 125);
+    const unsched = e.pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    if (unsched && !warned) { warned = true; warn(`waiting: the container is not scheduled yet: ${unsched.message ?? unsched.reason ?? 'no node fits'}`); }
+    return undefined;
+  };
+}
+
+/** Phase 2: the container has terminated for good; resolves with its exit status. */
+function finished(e: PodEvent): { code: number; message?: string } | undefined {
+  const t = status(e.pod)?.state.terminated;
+  if (e.type === 'DELETED') {
+    if (t) return { code: t.exitCode };
+    throw new CliError('the container was removed while it was running', 125);
+  }
+  if (!t) return undefined;
+  const pod = e.pod;
+  const final = pod.spec.restartPolicy === 'Never' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
+    || pod.metadata.annotations?.[Annotations.runState] === 'stopped' || pod.metadata.deletionTimestamp !== undefined;
+  if (!final) return undefined;
+  return t.message && (t.exitCode === 126 || t.exitCode === 127) ? { code: t.exitCode, message: t.message } : { code: t.exitCode };
+}
+
+const warn = (s: string): void => { process.stderr.write(`lcctl: ${s}\n`); };
+
+async function removeQuietly(client: HttpClient, ns: string, name: string): Promise<void> {
+  try { await client.delete('pods', name, ns, { gracePeriodSeconds: 0 }); } catch (e) { if (!isCode(e, 'NotFound')) warn(`could not remove ${name}: ${errorText(e)}`); }
+}
+
+/** First Ctrl-C stops the container (as lcctl stop) and keeps streaming; the second leaves at once. */
+function onInterrupt(client: HttpClient, pod: Pod): void {
+  let count = 0;
+  const handler = (): void => {
+    if (++count > 1) { warn('interrupted again: leaving the container to stop on its own'); process.exit(130); }
+    void import('../pods/ops.js').then((ops) => ops.requestStop(client, pod)).catch((e: unknown) => warn(`could not stop ${pod.metadata.name}: ${errorText(e)}`));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/** The output copies of a foreground run: stdout and stderr followed separately, from the start. */
+function follow(client: HttpClient, ns: string, name: string): LogCopy[] {
+  return [
+    copyLog(client, ns, name, { follow: true, stream: 'Stdout' }, process.stdout),
+    copyLog(client, ns, name, { follow: true, stream: 'Stderr' }, process.stderr),
+  ];
+}
+
+/** Wait for the log copies to end, but not forever once the container is gone. */
+async function drain(logs: LogCopy[], capMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((r) => { timer = setTimeout(r, capMs); });
+  await Promise.race([Promise.allSettled(logs.map((l) => l.done)), cap]);
+  if (timer) clearTimeout(timer);
+  for (const l of logs) l.cancel();
+}
+
+export async function run(p: Parsed): Promise<number> {
+  const pod = buildRunPod(p, { env: process.env, cwd: process.cwd(), readFile: (f) => readFileSync(f, 'utf8') });
+  const client = connect(p);
+  const ns = pod.metadata.namespace ?? 'default';
+  const created = await create(client, pod, !p.has('name'));
+  const name = created.metadata.name;
+  const detach = p.bool('detach');
+  if (!detach) onInterrupt(client, created);
+  let running: Pod;
+  try {
+    running = await watchPod(client, ns, created, started(warn));
+  } catch (e) {
+    await removeQuietly(client, ns, name);
+    throw e instanceof CliError ? e : new CliError(errorText(e), 125);
+  }
+  if (detach) {
+    const t = status(running)?.state.terminated;
+    if (t && (t.exitCode === 126 || t.exitCode === 127) && t.message) {
+      warn(`Error: ${t.message}`);
+      return t.exitCode;
+    }
+    process.stdout.write(`${shortId(running)}\n`);
+    return 0;
+  }
+  if (p.bool('interactive') || p.bool('tty')) {
+    const { attach } = await import('../io/attach.js');
+    const code = await attach(client, running, { stdin: p.bool('interactive'), tty: p.bool('tty') });
+    if (code === 'unsupported') {
+      await removeQuietly(client, ns, name);
+      throw new CliError('interactive attach (-i/-t) is not supported by this server yet: run the container in the background with -d, then use `lcctl exec -it ' + name + ' sh`', 125);
+    }
+  }
+  const logs = p.bool('interactive') || p.bool('tty') ? [] : follow(client, ns, name);
+  const failed = logs.map((l) => l.done.catch((e: unknown) => { if (!isCode(e, 'NotFound')) warn(`cannot read the output of ${name}: ${errorText(e)}`); }));
+  const end = await watchPod(client, ns, running, finished);
+  await drain(logs, 5000);
+  await Promise.allSettled(failed);
+  if (end.message) warn(`Error: ${end.message}`);
+  if (p.bool('rm')) await removeQuietly(client, ns, name);
+  return end.code;
+}

@@ -1,0 +1,54 @@
+/**
+ * The verb table main.ts dispatches on. Only this table is loaded at start-up; a verb's module is
+ * imported when it runs, so `lcctl run` pays for run alone.
+ */
+import type { VerbStyle } from './args.js';
+
+/** A verb: its module under commands/, error style, exit status on failure, and help line. */
+export interface VerbEntry { module: string; style: VerbStyle; failCode: number; summary: string }
+
+const docker = (module: string, summary: string, failCode = 1): VerbEntry => ({ module, style: 'docker', failCode, summary });
+const kube = (module: string, summary: string): VerbEntry => ({ module, style: 'kubectl', failCode: 1, summary });
+
+/** Every verb, in help order. */
+export const verbs: Record<string, VerbEntry> = {
+  run: docker('run', 'Create and run a new container from an image', 125),
+  ps: docker('ps', 'List containers'),
+  logs: docker('logs', 'Fetch the logs of a container'),
+  exec: docker('exec', 'Execute a command in a running container'),
+  stop: docker('stop', 'Stop one or more running containers'),
+  start: docker('start', 'Start one or more stopped containers'),
+  restart: docker('restart', 'Restart one or more containers'),
+  rm: docker('rm', 'Remove one or more containers'),
+  inspect: docker('inspect', 'Return the pod objects of containers as JSON'),
+  stats: docker('stats', 'Display a live stream of container resource usage'),
+  images: docker('images', 'List images'),
+  image: docker('image', 'Manage images (import, ls, rm)'),
+  rmi: docker('rmi', 'Remove one or more images'),
+  apply: kube('apply', 'Create or update objects from a file (YAML or JSON)'),
+  get: kube('get', 'Display one or many objects (pods, nodes)'),
+  describe: kube('describe', 'Show details of a pod or node'),
+  delete: kube('delete', 'Delete objects by name or from a file'),
+  version: kube('version', 'Print the client and server version'),
+  help: kube('help', 'Help about any command'),
+};
+
+/** Top-level help text, built from the table without loading any verb. */
+export function mainHelp(): string {
+  const names = Object.keys(verbs);
+  const width = Math.max(...names.map((n) => n.length)) + 3;
+  const lines = [
+    'Usage:  lcctl [--server URL] [--token TOKEN] COMMAND [OPTIONS]',
+    '',
+    'lcctl is the command line of Lantern: Docker-style verbs for containers, kubectl-style verbs for objects.',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}${verbs[n]!.summary}`),
+    '',
+    'Connection: --server/--token, else LANTERN_SERVER/LANTERN_TOKEN, else the file in LANTERN_CONFIG',
+    '(default ~/.lantern/config.yaml) with `server:`, `token:` and optional `caData:`.',
+    '',
+    "Run 'lcctl COMMAND --help' for more information on a command.",
+  ];
+  return lines.join('\n') + '\n';
+}
