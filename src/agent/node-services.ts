@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ApiError } from '../api/errors.js';
 import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodExecOptions, PodExecSession } from '../api/node-services.js';
 import type { ImageRecord } from '../image/types.js';
@@ -28,7 +28,11 @@ export class LocalNodeServices implements NodeServices {
     let found = w.instance(opts.container, opts.previous);
     if (!found && opts.follow && !opts.previous) {
       // The container may still be starting: wait for its first instance.
-      for (let i = 0; i < 600 && !found && !signal.aborted; i++) { await new Promise((r) => setTimeout(r, 50)); found = w.instance(opts.container); }
+      for (let i = 0; i < 600 && !found && !signal.aborted && !this.neverStarts(w, opts.container); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        found = w.instance(opts.container);
+      }
+      if (!found && this.neverStarts(w, opts.container)) return Readable.from([]);
     }
     if (!found) {
       const c = opts.container ?? w.pod.spec.containers[0]?.name;
@@ -45,6 +49,12 @@ export class LocalNodeServices implements NodeServices {
       return isFinal(w.pod, slot) || w.terminated;
     };
     return readContainerLog(found.info.logPath, opts, isDone, signal);
+  }
+
+  /** A container that failed to start and will not be tried again has no log to wait for. */
+  private neverStarts(w: PodWorker, container: string | undefined): boolean {
+    const slot = w.slots.get(container ?? w.pod.spec.containers[0]?.name ?? '');
+    return w.terminated || (slot !== undefined && slot.failedStart !== undefined && isFinal(w.pod, slot));
   }
 
   async podExec(namespace: string, pod: string, opts: PodExecOptions): Promise<PodExecSession> {

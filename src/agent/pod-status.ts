@@ -41,7 +41,7 @@ function containerStatus(pod: Pod, slot: ContainerSlot, image: string, now: numb
     name: slot.name,
     state,
     ready: state.running !== undefined,
-    restartCount: slot.attempt,
+    restartCount: Math.max(0, slot.attempt),
     image,
     started: state.running !== undefined,
   };

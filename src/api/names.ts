@@ -18,12 +18,17 @@ export function checkLabel(name: string): string | undefined {
   return undefined;
 }
 
-const labelKey = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const labelKeyName = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** undefined when valid, otherwise what is wrong with a label key. */
 export function checkLabelKey(key: string): string | undefined {
-  return labelKey.test(key) && key.length <= 316 ? undefined : `invalid label key ${JSON.stringify(key)}`;
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const bad = `invalid label key ${JSON.stringify(key)}: an optional DNS subdomain prefix and '/', then at most 63 alphanumeric, '-', '_' or '.' characters`;
+  if (prefix !== undefined && checkSubdomain(prefix) !== undefined) return bad;
+  return name.length <= 63 && labelKeyName.test(name) ? undefined : bad;
 }
 /** undefined when valid, otherwise what is wrong with a label value. */
 export function checkLabelValue(value: string): string | undefined {

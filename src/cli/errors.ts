@@ -39,3 +39,8 @@ export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** kubectl's way of printing an error: "Error from server (NotFound): ..." or "error: ...". */
+export function kubeErrorLine(e: unknown): string {
+  return isApiError(e) ? `Error from server (${e.code}): ${apiMessage(e)}` : `error: ${errorText(e)}`;
+}

@@ -4,7 +4,7 @@
  */
 import { verbs, mainHelp, type VerbEntry } from './verbs.js';
 import { execute, type CommandModule } from './command.js';
-import { CliError, UsageError, errorText, isApiError } from './errors.js';
+import { CliError, UsageError, errorText, kubeErrorLine } from './errors.js';
 
 /** Global flags that take a value, allowed before the verb. */
 const valued = new Set(['--server', '--token']);
@@ -18,9 +18,7 @@ function report(e: unknown, verb: string, entry: VerbEntry): number {
       : `error: ${text}\nSee 'lcctl ${verb} --help' for usage.\n`);
     return entry.style === 'docker' ? 125 : 1;
   }
-  if (entry.style === 'docker') process.stderr.write(`lcctl: Error: ${text}\n`);
-  else if (isApiError(e)) process.stderr.write(`Error from server (${e.code}): ${text}\n`);
-  else process.stderr.write(`error: ${text}\n`);
+  process.stderr.write(entry.style === 'docker' ? `lcctl: Error: ${text}\n` : `${kubeErrorLine(e)}\n`);
   return e instanceof CliError && e.exitCode !== undefined ? e.exitCode : entry.failCode;
 }
 

@@ -25,6 +25,7 @@ export const verbs: Record<string, VerbEntry> = {
   images: docker('images', 'List images'),
   image: docker('image', 'Manage images (import, ls, rm)'),
   rmi: docker('rmi', 'Remove one or more images'),
+  load: docker('image-import', 'Import an image archive into a node (as image import)'),
   apply: kube('apply', 'Create or update objects from a file (YAML or JSON)'),
   get: kube('get', 'Display one or many objects (pods, nodes)'),
   describe: kube('describe', 'Show details of a pod or node'),

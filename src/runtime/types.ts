@@ -109,6 +109,20 @@ export interface ExecSession {
   kill(signal?: string): void;
 }
 
+/** A connection to a container's main process (docker attach); output before it connected is not replayed. */
+export interface AttachSession {
+  /** Present when the container was created with stdin; ending it closes the container's stdin. */
+  stdin?: Writable;
+  stdout: Readable;
+  /** Absent with a terminal, where stderr is merged into stdout. */
+  stderr?: Readable;
+  resize(size: { cols: number; rows: number }): void;
+  /** Disconnects; the container keeps running. */
+  detach(): void;
+  /** Resolves when the connection ends (the container exited or detach was called). */
+  closed: Promise<void>;
+}
+
 /** The narrow interface over an OCI runtime. The real one is runc monitored by conmon. */
 export interface ContainerRuntime {
   readonly name: string;
@@ -124,4 +138,6 @@ export interface ContainerRuntime {
   list(): Promise<ContainerInfo[]>;
   exec(id: string, opts: ExecOptions): Promise<ExecSession>;
   stats(id: string): Promise<ContainerStats | undefined>;
+  /** Connects to the main process's stdio (for `run -it`); attach before start to see all output. Optional. */
+  attach?(id: string): Promise<AttachSession>;
 }

@@ -67,7 +67,7 @@ export class SchedulingQueue {
       this.unschedulable.delete(k);
       const n = this.attempts.get(k) ?? 1;
       const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (n - 1));
-      this.backoff.set(k, { pod, until: this.clock.now() + Math.min(delay, this.initialBackoffMs) });
+      this.backoff.set(k, { pod, until: this.clock.now() + delay });
     }
   }
 

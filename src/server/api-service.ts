@@ -192,7 +192,10 @@ export class ApiService implements ApiClient {
           const gone = await this.store.delete(key, kv.modRevision);
           return this.decode<T>(gone);
         }
-        obj.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString();
+        const deadline = Date.now() + grace * 1000;
+        const current = obj.metadata.deletionTimestamp ? Date.parse(obj.metadata.deletionTimestamp) : Infinity;
+        // A repeated delete may shorten the deadline, never push it back.
+        if (deadline < current) obj.metadata.deletionTimestamp = new Date(deadline).toISOString();
         obj.metadata.deletionGracePeriodSeconds = grace;
         return this.decode<T>(await this.store.update(key, this.encode(obj), kv.modRevision));
       } catch (e) {

@@ -49,6 +49,9 @@ function semantic(pod: Pod): FieldCause[] {
     (c.volumeMounts ?? []).forEach((m, j) => {
       if (!volumes.has(m.name)) out.push({ field: `${p}.volumeMounts[${j}].name`, message: `volume ${JSON.stringify(m.name)} is not defined in spec.volumes` });
       if (!m.mountPath.startsWith('/')) out.push({ field: `${p}.volumeMounts[${j}].mountPath`, message: 'must be an absolute path' });
+      if (m.subPath !== undefined && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) {
+        out.push({ field: `${p}.volumeMounts[${j}].subPath`, message: "must be a relative path without '..'" });
+      }
     });
     (c.ports ?? []).forEach((port, j) => {
       if (port.hostPort === undefined) return;

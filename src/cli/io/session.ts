@@ -80,5 +80,5 @@ export function runSession(up: Upgraded, io: SessionIo): Session {
 
 /** Docker's exit status for an exec that could not start: 127 not found, 126 cannot be invoked. */
 export function startFailureCode(message: string): number {
-  return /not found|no such file|executable file not found/i.test(message) ? 127 : 126;
+  return /not found|no such file/i.test(message) ? 127 : 126;
 }

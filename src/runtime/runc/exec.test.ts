@@ -1,21 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExecSession } from '../types.js';
 import { execExitCode } from './exec.js';
-import { makeTestEnv, readAll, type TestEnv } from './testing.js';
-
-/** Collects a tty session's output until it contains `want`. */
-function outputUntil(s: ExecSession, want: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (b: Buffer): void => {
-      text += b.toString('utf8');
-      if (want.test(text)) { s.stdout.off('data', onData); resolve(text); }
-    };
-    s.stdout.on('data', onData);
-    s.stdout.once('end', () => reject(new Error(`output ended without ${want}: ${JSON.stringify(text)}`)));
-  });
-}
+import { makeTestEnv, readAll, waitFor, type TestEnv } from './testing.js';
 
 describe('RuncRuntime exec (real runc)', () => {
   let env: TestEnv;
@@ -61,23 +47,29 @@ describe('RuncRuntime exec (real runc)', () => {
   test('kill ends the exec process itself', async () => {
     const s = await env.runtime.exec(id, { cmd: ['sleep', '1000'] });
     const out = readAll(s.stdout);
-    await new Promise((r) => setTimeout(r, 300));
     s.kill();
     assert.equal(await s.exit, 137);
     await out;
   });
 
-  test('with a tty the process runs on a /dev/pts terminal of the requested size, and resize reaches it', async () => {
+  test('with a tty the process runs on a /dev/pts terminal of the requested size, and resize reaches it', { timeout: 60_000 }, async () => {
     const s = await env.runtime.exec(id, {
-      cmd: ['sh', '-c', 'tty; stty size; read line; stty size'], tty: true, stdin: true, size: { cols: 100, rows: 30 },
+      cmd: ['sh', '-c', 'tty; while read x; do stty size; done'], tty: true, stdin: true, size: { cols: 100, rows: 30 },
     });
     assert.equal(s.stderr, undefined);
-    const first = await outputUntil(s, /30 100/);
-    assert.match(first, /\/dev\/pts\/\d+/);
+    let text = '';
+    s.stdout.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+    // runc applies a size asynchronously (on SIGWINCH): press Enter until stty reports the size we expect.
+    const sizeIs = (re: RegExp): Promise<void> => waitFor(async () => {
+      if (re.test(text)) return true;
+      s.stdin?.write('\r');
+      return false;
+    }, `stty to print ${re}`);
+    await sizeIs(/30 100/);
+    assert.match(text, /\/dev\/pts\/\d+/);
     s.resize({ cols: 120, rows: 40 });
-    await new Promise((r) => setTimeout(r, 300));
-    s.stdin?.write('\r');
-    await outputUntil(s, /40 120/);
+    await sizeIs(/40 120/);
+    s.stdin?.write('\x04');
     assert.equal(await s.exit, 0);
   });
 

@@ -35,14 +35,18 @@ export async function startExec(runc: RuncCli, id: string, opts: ExecOptions, sc
   const pidFile = join(scratchDir, `exec-${randomBytes(6).toString('hex')}.pid`);
   const args = [...runc.globalArgs(), ...runcExecArgs(id, opts, pidFile)];
   const session = opts.tty ? await ptyExec(runc.path, args, opts) : pipeExec(runc.path, args, opts);
-  const kill = (signal = 'SIGKILL'): void => {
+  let exited = false;
+  const exit = session.exit.finally(() => { exited = true; rmSync(pidFile, { force: true }); });
+  const kill = (signal = 'SIGKILL', waitedMs = 0): void => {
+    if (exited) return;
     // Signal the process itself: runc relays catchable signals, but SIGKILL would only kill runc.
     const pid = readPid(pidFile);
     if (pid !== undefined && pidAlive(pid)) process.kill(pid, signalNumber(signal));
+    // runc writes the pid file once the process runs; until then wait rather than orphan it.
+    else if (waitedMs < 5000) setTimeout(() => kill(signal, waitedMs + 50), 50);
     else session.killRunc(signal);
   };
-  const exit = session.exit.finally(() => rmSync(pidFile, { force: true }));
-  return { ...session.streams, resize: session.resize, exit, kill };
+  return { ...session.streams, resize: session.resize, exit, kill: (signal?: string) => kill(signal) };
 }
 
 interface RawSession {
@@ -118,7 +122,13 @@ async function ptyExec(runcPath: string, args: string[], opts: ExecOptions): Pro
   }
   return {
     streams,
-    resize: (s) => term.resize(Math.max(1, s.cols), Math.max(1, s.rows)),
+    resize: (s) => {
+      try {
+        term.resize(Math.max(1, Math.floor(s.cols)), Math.max(1, Math.floor(s.rows)));
+      } catch {
+        // The terminal is already closed: the process has exited, nothing left to resize.
+      }
+    },
     exit,
     killRunc: (s) => term.kill(s),
   };

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../api/errors.js';
 import type {
-  ContainerConfig, ContainerInfo, ContainerRuntime, ContainerStats, ExecOptions, ExecSession,
+  AttachSession, ContainerConfig, ContainerInfo, ContainerRuntime, ContainerStats, ExecOptions, ExecSession,
 } from '../types.js';
-import { hostCapabilities } from './capabilities.js';
+import { attachPaths, attachTo } from './attach.js';
+import { ensureAttachHelper } from './attach-helper.js';
 import { containerCgroupPath, isCgroupV2, readCgroupStats, removeCgroupTree } from './cgroups.js';
 import { launchConmon } from './conmon.js';
-import { ContainerDir, assertValidId, readJson, writeJsonAtomic, type ContainerMeta } from './container-dir.js';
+import { ContainerDir, readJson, writeJsonAtomic, type ContainerMeta } from './container-dir.js';
+import { hostCapabilitySet, hostNofileHard } from './host.js';
 import { defaultHostname, writeEtcFiles } from './etc-files.js';
 import { startExec } from './exec.js';
 import { buildOciSpec } from './oci-spec.js';
@@ -17,6 +18,7 @@ import { runCommand, signalNumber, sleep } from './proc.js';
 import { isMountPoint, mountOverlay, unmountRootfs } from './rootfs.js';
 import { RuncCli } from './runc-cli.js';
 import { conmonPid, processRunning, readContainerInfo } from './status.js';
+import { isValidId, toApiError, validateConfig } from './validate.js';
 
 /** Where RuncRuntime keeps its files and which binaries it runs. */
 export interface RuncRuntimeOptions {
@@ -81,7 +83,7 @@ export class RuncRuntime implements ContainerRuntime {
       const spec = buildOciSpec(config, {
         rootfsPath: dir.rootfs, etcFiles, hostname, cgroupsPath: meta.cgroupPath, cgroupV2: isCgroupV2(),
         hostNofileHard: hostNofileHard(), hostArch: arch(),
-        hostCapabilities: hostCapabilities(readFileSync('/proc/self/status', 'utf8')),
+        hostCapabilities: hostCapabilitySet(),
       });
       await writeJsonAtomic(dir.configJson, spec);
       await writeJsonAtomic(dir.labelsJson, config.labels);
@@ -109,7 +111,7 @@ export class RuncRuntime implements ContainerRuntime {
     }
     // Taken before the call: a short-lived process may have exited (and conmon stamped it) by the time it returns.
     const startedAt = new Date().toISOString();
-    await this.runc.start(id);
+    await this.runc.start(id).catch((e: unknown) => { throw toApiError(e); });
     await writeJsonAtomic(dir.metaJson, { ...meta, startedAt });
   }
 
@@ -176,6 +178,17 @@ export class RuncRuntime implements ContainerRuntime {
     return s ? { ...s, timestamp: Date.now() } : undefined;
   }
 
+  /** Connects to the main process through conmon's attach socket; see attach-helper.ts for why a helper. */
+  async attach(id: string): Promise<AttachSession> {
+    const dir = new ContainerDir(this.stateDir, id);
+    const meta = await readJson<ContainerMeta>(dir.metaJson);
+    const state = meta ? await this.runc.state(id) : undefined;
+    if (!meta || !state) throw new ApiError('NotFound', `container ${id} not found`);
+    if (state.status === 'stopped') throw new ApiError('Conflict', `container ${id} has stopped: read its log instead`);
+    const helperPath = await ensureAttachHelper(join(this.stateDir, 'bin'));
+    return await attachTo({ helperPath, ...attachPaths(this.socketDir, meta.cuuid, dir.bundle), terminal: meta.terminal, stdin: meta.stdin });
+  }
+
   private async waitStopped(dir: ContainerDir, ms: number): Promise<boolean> {
     for (const end = Date.now() + ms; ; await sleep(100)) {
       const state = await this.runc.state(dir.id);
@@ -183,46 +196,4 @@ export class RuncRuntime implements ContainerRuntime {
       if (Date.now() >= end) return false;
     }
   }
-}
-
-function isValidId(id: string): boolean {
-  try {
-    assertValidId(id);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function validateConfig(c: ContainerConfig): void {
-  assertValidId(c.id);
-  if (c.args.length === 0) throw new ApiError('Invalid', `container ${c.id} has no command: set args`);
-  for (const m of c.mounts) {
-    if (!m.destination.startsWith('/')) throw new ApiError('Invalid', `mount destination "${m.destination}" must be an absolute path`);
-    if (m.type === 'bind' && !m.source.startsWith('/')) throw new ApiError('Invalid', `bind mount source "${m.source}" must be an absolute path`);
-  }
-  if (c.netns !== 'host' && !c.netns.startsWith('/')) {
-    throw new ApiError('Invalid', `netns "${c.netns}" must be 'host' or the path of a network namespace`);
-  }
-  if (c.stopSignal) signalNumber(c.stopSignal);
-}
-
-function toApiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/executable file not found|no such file or directory|permission denied/.test(msg)) {
-    return new ApiError('Invalid', `${msg}: check the command and the image`);
-  }
-  return new ApiError('Internal', msg);
-}
-
-let nofileHard: number | undefined;
-
-/** The hard RLIMIT_NOFILE of this process: runc may not set a container's above it. */
-function hostNofileHard(): number {
-  if (nofileHard !== undefined) return nofileHard;
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-  const hard = line?.trim().split(/\s+/)[4];
-  nofileHard = hard === undefined || hard === 'unlimited' ? 1048576 : Number(hard);
-  return nofileHard;
 }

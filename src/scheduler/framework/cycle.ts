@@ -37,6 +37,7 @@ export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile): Dec
 
 /** Kubernetes' wording: "0/3 nodes are available: 1 Insufficient memory, 2 node(s) were unschedulable." */
 export function unavailableMessage(total: number, reasons: Record<string, number>): string {
-  const parts = Object.entries(reasons).sort(([a], [b]) => a.localeCompare(b)).map(([r, n]) => `${n} ${r}`);
+  // As Kubernetes' FitError: "<count> <reason>" entries sorted in byte order.
+  const parts = Object.entries(reasons).map(([r, n]) => `${n} ${r}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return parts.length === 0 ? `0/${total} nodes are available.` : `0/${total} nodes are available: ${parts.join(', ')}.`;
 }

@@ -11,7 +11,12 @@ export function parseRoute(pathname: string): Route {
   if (pathname === '/healthz' || pathname === '/livez') return { type: 'health', what: 'healthz' };
   if (pathname === '/readyz') return { type: 'health', what: 'readyz' };
   if (pathname === '/version') return { type: 'health', what: 'version' };
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    throw new ApiError('BadRequest', `malformed percent-encoding in path ${pathname}`);
+  }
   if (parts[0] === 'apis' && parts[1] === 'lantern.dev' && parts[2] === 'v1' && parts[3] === 'images' && parts.length <= 5) {
     return parts[4] === undefined ? { type: 'images' } : { type: 'images', ref: parts[4] };
   }

@@ -1,0 +1,51 @@
+/** lcctl describe pod|node [NAME...]: kubectl-like detail views. */
+import type { Pod } from '../../api/pod.js';
+import type { Node } from '../../api/node.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { connect } from '../connect.js';
+import { UsageError, kubeErrorLine } from '../errors.js';
+import { findCliKind, unknownKind } from '../kinds.js';
+import { describePod } from '../describe/pod.js';
+import { describeNode } from '../describe/node.js';
+
+export const spec: CommandSpec = {
+  name: 'describe',
+  usage: 'describe KIND [NAME...] [OPTIONS]',
+  summary: 'Show details of pods or nodes (all of the kind when no name is given)',
+  style: 'kubectl',
+  flags: [
+    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    { name: 'all-namespaces', short: 'A', type: 'bool', help: 'Across all namespaces (without names)' },
+    { name: 'selector', short: 'l', type: 'string', help: 'Label selector (without names)' },
+  ],
+};
+
+export async function run(p: Parsed): Promise<number> {
+  let [kindName, ...names] = p.args;
+  if (kindName === undefined) throw new UsageError('you must specify the type of resource to describe: pod or node');
+  if (kindName.includes('/')) { names = [kindName.slice(kindName.indexOf('/') + 1), ...names]; kindName = kindName.slice(0, kindName.indexOf('/')); }
+  const kind = findCliKind(kindName);
+  if (!kind) throw new UsageError(unknownKind(kindName));
+  const client = connect(p);
+  const ns = kind.namespaced ? (p.bool('all-namespaces') && names.length === 0 ? undefined : p.str('namespace') || 'default') : undefined;
+  let objs: (Pod | Node)[] = [];
+  let failed = false;
+  if (names.length === 0) {
+    objs = (await client.list<Pod | Node>(kind.resource, ns, { labelSelector: p.str('selector') })).items;
+    if (objs.length === 0) process.stderr.write(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
+  } else {
+    for (const r of await Promise.allSettled(names.map((n) => client.get<Pod | Node>(kind.resource, n, ns)))) {
+      if (r.status === 'fulfilled') objs.push(r.value); else { failed = true; process.stderr.write(`${kubeErrorLine(r.reason)}\n`); }
+    }
+  }
+  const texts: string[] = [];
+  for (const o of objs) {
+    if (kind.resource === 'pods') texts.push(describePod(o as Pod));
+    else {
+      const pods = await client.list<Pod>('pods', undefined, { fieldSelector: `spec.nodeName=${o.metadata.name}` });
+      texts.push(describeNode(o as Node, pods.items, Date.now()));
+    }
+  }
+  process.stdout.write(texts.join('\n\n'));
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,26 @@
+/** lcctl image SUBCOMMAND: import, ls, rm (Docker's `docker image ...`). */
+import type { CommandSpec, Parsed } from '../args.js';
+import { execute, type CommandModule } from '../command.js';
+import { UsageError } from '../errors.js';
+
+export const spec: CommandSpec = {
+  name: 'image',
+  usage: 'image COMMAND',
+  summary: 'Manage images',
+  style: 'docker',
+  interspersed: false,
+  flags: [],
+  notes: 'Commands:\n  import      Import an image archive (docker save / OCI tar) into a node (alias: load)\n  ls          List images (alias: list)\n  rm          Remove one or more images (alias: remove)',
+};
+
+const subcommands: Record<string, string> = { import: 'image-import', load: 'image-import', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi' };
+
+export async function run(p: Parsed): Promise<number> {
+  const [sub, ...rest] = p.args;
+  if (sub === undefined) throw new UsageError('"lcctl image" requires a subcommand: import, ls or rm');
+  const module = subcommands[sub];
+  if (!module) throw new UsageError(`unknown command "image ${sub}": use import, ls or rm`);
+  const mod = (await import(`./${module}.js`)) as CommandModule;
+  const passOn = [...(p.str('server') ? ['--server', p.str('server')!] : []), ...(p.str('token') ? ['--token', p.str('token')!] : [])];
+  return execute(mod, [...passOn, ...rest]);
+}

@@ -1,0 +1,59 @@
+/**
+ * A kubectl `describe` document: lines of tab-separated cells, where each run of consecutive
+ * tabbed lines is aligned (Go tabwriter, padding 2), and plain lines break the runs.
+ */
+
+/** Builder of a describe document. */
+export class Doc {
+  private readonly lines: { indent: number; cells: string[] }[] = [];
+
+  /** "Key:  value" at an indent level (2 spaces each); a missing value makes a section header. */
+  kv(level: number, key: string, value?: string): this {
+    const lines = (value ?? '').split('\n');
+    this.lines.push({ indent: level, cells: value === undefined ? [`${key}:`] : [`${key}:`, lines[0]!] });
+    for (const more of lines.slice(1)) this.lines.push({ indent: level, cells: ['', more] });
+    return this;
+  }
+
+  /** A row of cells (a small table inside the document). */
+  row(level: number, ...cells: string[]): this {
+    this.lines.push({ indent: level, cells });
+    return this;
+  }
+
+  /** A plain line that is not aligned with its neighbours. */
+  text(level: number, line: string): this {
+    this.lines.push({ indent: level, cells: [line] });
+    return this;
+  }
+
+  /** Key/value pairs of a map, one per line ("<none>" when empty), as kubectl shows labels. */
+  map(level: number, key: string, m: Record<string, string> | undefined, sep = '='): this {
+    const entries = Object.entries(m ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    return this.kv(level, key, entries.length === 0 ? '<none>' : entries.map(([k, v]) => `${k}${sep}${v}`).join('\n'));
+  }
+
+  /** The aligned text. */
+  render(): string {
+    const out: string[] = [];
+    let i = 0;
+    while (i < this.lines.length) {
+      if (this.lines[i]!.cells.length < 2) { const l = this.lines[i++]!; out.push('  '.repeat(l.indent) + l.cells.join('')); continue; }
+      let j = i;
+      while (j < this.lines.length && this.lines[j]!.cells.length >= 2) j++;
+      const run = this.lines.slice(i, j).map((l) => ['  '.repeat(l.indent) + l.cells[0]!, ...l.cells.slice(1)]);
+      const cols = Math.max(...run.map((r) => r.length));
+      const widths = Array.from({ length: cols - 1 }, (_, c) => Math.max(...run.map((r) => (c < r.length - 1 ? r[c]!.length : 0))) + 2);
+      for (const r of run) out.push(r.map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c]!) : cell)).join('').trimEnd());
+      i = j;
+    }
+    return out.join('\n') + '\n';
+  }
+}
+
+/** kubectl's describe time: "Mon, 02 Jan 2006 15:04:05 +0000". */
+export function describeTime(iso: string | undefined): string {
+  if (!iso) return '<unknown>';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toUTCString().replace('GMT', '+0000');
+}
