@@ -45,8 +45,9 @@ export class LocalNodeServices implements NodeServices {
       if (slot.current?.id !== id) return true; // a newer instance replaced it
       const info = await this.ctx.runtime.inspect(id);
       if (!info || info.status !== 'stopped') return false;
-      slot.current = info;
-      return isFinal(w.pod, slot) || w.terminated;
+      // The worker owns the slot: tell it about the exit rather than changing its state here.
+      w.poll();
+      return isFinal(w.pod, { ...slot, current: info }) || w.terminated;
     };
     return readContainerLog(found.info.logPath, opts, isDone, signal);
   }

@@ -45,6 +45,20 @@ export class PodWorker {
 
   constructor(private readonly ctx: AgentContext, public pod: Pod, adopted: ContainerInfo[] = []) {
     for (const info of adopted) this.adopt(info);
+    this.seedFromStatus();
+  }
+
+  /**
+   * A container that already ended before an agent restart and left no runtime instance (it could not
+   * start) is known only from the reported status: take that over so it is not run a second time.
+   */
+  private seedFromStatus(): void {
+    for (const cs of this.pod.status?.containerStatuses ?? []) {
+      if (this.slots.has(cs.name)) continue;
+      const term = cs.state.terminated ?? (cs.state.waiting?.reason === 'CrashLoopBackOff' ? cs.lastState?.terminated : undefined);
+      if (!term) continue;
+      this.slots.set(cs.name, { name: cs.name, attempt: cs.restartCount, failedStart: term, startCount: this.pod.metadata.annotations?.[Annotations.startCount] ?? '0' });
+    }
   }
 
   get uid(): string { return this.pod.metadata.uid ?? ''; }

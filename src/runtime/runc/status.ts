@@ -55,6 +55,12 @@ export async function readContainerInfo(dir: ContainerDir, runc: RuncCli): Promi
   if (meta.startedAt) info.startedAt = meta.startedAt;
   const recorded = await readJson<ExitRecord>(dir.exitJson);
   if (recorded) return withExit(info, recorded);
+  // Fast path for the agent's frequent polls: a started container whose conmon is alive and has not
+  // written an exit code is running; asking runc (a process spawn) is only needed otherwise.
+  if (meta.startedAt && !existsSync(dir.conmonExitFile) && processRunning(conmonPid(dir))) {
+    const pid = Number(await readFile(dir.containerPidFile, 'utf8').catch(() => ''));
+    if (processRunning(pid)) return { ...info, status: 'running', pid };
+  }
   let state: RuncState | undefined;
   try {
     state = await runc.state(dir.id);
