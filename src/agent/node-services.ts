@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { ApiError } from '../api/errors.js';
-import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodExecOptions, PodExecSession } from '../api/node-services.js';
+import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../api/node-services.js';
 import type { ImageRecord } from '../image/types.js';
 import type { AgentContext } from './context.js';
 import type { PodManager } from './pod-manager.js';
@@ -75,6 +75,35 @@ export class LocalNodeServices implements NodeServices {
       cmd: opts.command, env: opts.env, user, cwd: opts.workingDir, tty: opts.tty, stdin: opts.stdin, size: opts.size,
     });
     return { stdin: session.stdin, stdout: session.stdout, stderr: session.stderr, resize: (s) => session.resize(s), exit: session.exit, kill: () => session.kill() };
+  }
+
+  async podAttach(namespace: string, pod: string, opts: PodAttachOptions): Promise<PodExecSession> {
+    const w = this.worker(namespace, pod);
+    const { runtime } = this.ctx;
+    if (!runtime.attach) throw new ApiError('BadRequest', `the ${runtime.name} runtime cannot attach to containers`);
+    let found = w.instance(opts.container);
+    for (let i = 0; i < 200 && !found; i++) { await new Promise((r) => setTimeout(r, 25)); found = w.instance(opts.container); }
+    if (!found) throw new ApiError('Conflict', `container ${opts.container ?? w.pod.spec.containers[0]?.name} of pod "${pod}" has not started`);
+    const id = found.info.id;
+    const current = await runtime.inspect(id);
+    if (current?.status === 'stopped') {
+      // It ended before we could connect (a short command): replay its output and exit code instead.
+      const out = readContainerLog(found.info.logPath, {}, async () => true, new AbortController().signal);
+      return { stdout: out, resize: () => undefined, exit: Promise.resolve(current.exitCode ?? 0), kill: () => out.destroy() };
+    }
+    const session = await runtime.attach(id);
+    if (opts.size) session.resize(opts.size);
+    const exit = (async (): Promise<number> => {
+      await session.closed;
+      // The connection ends as the process exits; conmon records the code a moment later.
+      for (let i = 0; i < 100; i++) {
+        const info = await runtime.inspect(id);
+        if (!info || info.status === 'stopped') { w.poll(); return info?.exitCode ?? 0; }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return 0;
+    })();
+    return { stdin: session.stdin, stdout: session.stdout, stderr: session.stderr, resize: (s) => session.resize(s), exit, kill: () => session.detach() };
   }
 
   async podStats(namespace: string, pod: string): Promise<ContainerUsage[]> {

@@ -26,6 +26,14 @@ export interface PodExecOptions {
   size?: { cols: number; rows: number };
 }
 
+/** Options of an attach to a container's main process (docker run -it / docker attach). */
+export interface PodAttachOptions {
+  container?: string;
+  stdin: boolean;
+  tty: boolean;
+  size?: { cols: number; rows: number };
+}
+
 /** A running exec as the API relays it. */
 export interface PodExecSession {
   stdin?: Writable;
@@ -67,6 +75,8 @@ export interface ImageSummary {
 export interface NodeServices {
   podLogs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<Readable>;
   podExec(namespace: string, pod: string, opts: PodExecOptions): Promise<PodExecSession>;
+  /** Connect to the main process; exit resolves with its exit code once it ends. */
+  podAttach(namespace: string, pod: string, opts: PodAttachOptions): Promise<PodExecSession>;
   podStats(namespace: string, pod: string): Promise<ContainerUsage[]>;
   listImages(): Promise<ImageSummary[]>;
   importImage(archive: Readable, ref?: string): Promise<ImageSummary[]>;

@@ -5,7 +5,7 @@ import type { Pod } from '../../api/pod.js';
 import { ApiError } from '../../api/errors.js';
 import { Channel, FrameDecoder, encodeFrame } from '../../api/stream-frames.js';
 import type { NodeRegistry } from '../node-registry.js';
-import type { NodeServices } from '../../api/node-services.js';
+import type { NodeServices, PodExecSession } from '../../api/node-services.js';
 import { sendJson } from './respond.js';
 
 /** The node services of the node a pod is bound to. */
@@ -53,21 +53,24 @@ export async function servePodStats(api: ApiClient, nodes: NodeRegistry, res: Se
  * POST .../pods/NAME/exec with "Upgrade: lantern-stream": after 101 the connection carries frames
  * (api/stream-frames.ts) both ways until the process exits.
  */
-export async function servePodExec(api: ApiClient, nodes: NodeRegistry, req: IncomingMessage, socket: Duplex, ns: string, name: string, query: URLSearchParams): Promise<void> {
+export async function servePodExec(api: ApiClient, nodes: NodeRegistry, req: IncomingMessage, socket: Duplex, ns: string, name: string, query: URLSearchParams, mode: 'exec' | 'attach' = 'exec'): Promise<void> {
   const { node } = await podNode(api, nodes, ns, name);
-  const command = query.getAll('command');
-  if (command.length === 0) throw new ApiError('BadRequest', 'query parameter command: required (repeat it once per argument)');
   const size = query.get('cols') && query.get('rows') ? { cols: Number(query.get('cols')), rows: Number(query.get('rows')) } : undefined;
-  const session = await node.podExec(ns, name, {
-    container: query.get('container') ?? undefined,
-    command,
-    stdin: query.get('stdin') === 'true',
-    tty: query.get('tty') === 'true',
-    env: query.getAll('env'),
-    user: query.get('user') ?? undefined,
-    workingDir: query.get('workingDir') ?? undefined,
-    size,
-  });
+  const common = { container: query.get('container') ?? undefined, stdin: query.get('stdin') === 'true', tty: query.get('tty') === 'true', size };
+  let session: PodExecSession;
+  if (mode === 'attach') {
+    session = await node.podAttach(ns, name, common);
+  } else {
+    const command = query.getAll('command');
+    if (command.length === 0) throw new ApiError('BadRequest', 'query parameter command: required (repeat it once per argument)');
+    session = await node.podExec(ns, name, {
+      ...common,
+      command,
+      env: query.getAll('env'),
+      user: query.get('user') ?? undefined,
+      workingDir: query.get('workingDir') ?? undefined,
+    });
+  }
   socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lantern-stream\r\nConnection: Upgrade\r\n\r\n');
   const decoder = new FrameDecoder();
   socket.on('data', (chunk: Buffer) => {

@@ -64,8 +64,8 @@ async function upgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket
   const url = new URL(req.url ?? '/', 'http://lantern');
   const route = parseRoute(url.pathname);
   opts.auth.authenticate(req);
-  if (route.type !== 'resource' || route.resource !== 'pods' || route.sub !== 'exec' || route.name === undefined) {
+  if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach') || route.name === undefined) {
     throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
   }
-  await servePodExec(opts.api, opts.nodes, req, socket, route.namespace ?? 'default', route.name, url.searchParams);
+  await servePodExec(opts.api, opts.nodes, req, socket, route.namespace ?? 'default', route.name, url.searchParams, route.sub);
 }
