@@ -21,15 +21,29 @@ import { Annotations } from '../annotations.js';
 
 export const spec = runSpec;
 
-/** Create the pod; a generated name that is taken is replaced by another. */
+/** Create the pod. A taken generated name is replaced; a --name whose pod is being removed is waited for. */
 async function create(client: HttpClient, pod: Pod, generated: boolean): Promise<Pod> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.create<Pod>('pods', pod);
     } catch (e) {
-      if (!generated || attempt >= 4 || !isCode(e, 'AlreadyExists')) throw e;
-      pod.metadata.name = generateName();
-      pod.spec.containers[0]!.name = containerNameFor(pod.metadata.name);
+      if (!isCode(e, 'AlreadyExists') || attempt >= 4) throw e;
+      if (generated) {
+        pod.metadata.name = generateName();
+        pod.spec.containers[0]!.name = containerNameFor(pod.metadata.name);
+        continue;
+      }
+      const ns = pod.metadata.namespace ?? 'default';
+      const existing = await client.get<Pod>('pods', pod.metadata.name, ns).catch(() => undefined);
+      if (!existing) continue;
+      if (!existing.metadata.deletionTimestamp) {
+        throw new CliError(`the container name "${pod.metadata.name}" is already in use by container "${shortId(existing)}": remove it (lcctl rm -f ${pod.metadata.name}) or choose another --name`, 125);
+      }
+      // Docker frees a name once `run --rm` returns; here removal finishes in the background, so wait for it.
+      await watchPod(client, ns, existing, (ev) => (ev.type === 'DELETED' ? true : undefined), {
+        timeoutMs: ((existing.metadata.deletionGracePeriodSeconds ?? 30) + 30) * 1000,
+        timeoutMessage: `the container name "${pod.metadata.name}" is still in use by a container being removed`,
+      });
     }
   }
 }
@@ -69,8 +83,13 @@ function finished(e: PodEvent): { code: number; message?: string } | undefined {
 
 const warn = (s: string): void => { process.stderr.write(`lcctl: ${s}\n`); };
 
-async function removeQuietly(client: HttpClient, ns: string, name: string): Promise<void> {
-  try { await client.delete('pods', name, ns, { gracePeriodSeconds: 0 }); } catch (e) { if (!isCode(e, 'NotFound')) warn(`could not remove ${name}: ${errorText(e)}`); }
+/** Delete the pod, tolerating NotFound; grace 0 for a container that never ran. */
+async function removeQuietly(client: HttpClient, ns: string, name: string, grace?: number): Promise<void> {
+  try {
+    await client.delete('pods', name, ns, grace === undefined ? {} : { gracePeriodSeconds: grace });
+  } catch (e) {
+    if (!isCode(e, 'NotFound')) warn(`could not remove ${name}: ${errorText(e)}`);
+  }
 }
 
 /** First Ctrl-C stops the container (as lcctl stop) and keeps streaming; the second leaves at once. */
@@ -113,7 +132,7 @@ export async function run(p: Parsed): Promise<number> {
   try {
     running = await watchPod(client, ns, created, started(warn));
   } catch (e) {
-    await removeQuietly(client, ns, name);
+    await removeQuietly(client, ns, name, 0);
     throw e instanceof CliError ? e : new CliError(errorText(e), 125);
   }
   if (detach) {
@@ -129,16 +148,18 @@ export async function run(p: Parsed): Promise<number> {
     const { attach } = await import('../io/attach.js');
     const code = await attach(client, running, { stdin: p.bool('interactive'), tty: p.bool('tty') });
     if (code === 'unsupported') {
-      await removeQuietly(client, ns, name);
+      await removeQuietly(client, ns, name, 0);
       throw new CliError('interactive attach (-i/-t) is not supported by this server yet: run the container in the background with -d, then use `lcctl exec -it ' + name + ' sh`', 125);
     }
   }
   const logs = p.bool('interactive') || p.bool('tty') ? [] : follow(client, ns, name);
   const failed = logs.map((l) => l.done.catch((e: unknown) => { if (!isCode(e, 'NotFound')) warn(`cannot read the output of ${name}: ${errorText(e)}`); }));
-  const end = await watchPod(client, ns, running, finished);
+  let last = running;
+  const end = await watchPod(client, ns, running, (e) => { last = e.pod; return finished(e); });
   await drain(logs, 5000);
   await Promise.allSettled(failed);
   if (end.message) warn(`Error: ${end.message}`);
-  if (p.bool('rm')) await removeQuietly(client, ns, name);
+  // The agent auto-removes --rm pods too; a graceful delete leaves its clean-up undisturbed.
+  if (p.bool('rm') && !last.metadata.deletionTimestamp) await removeQuietly(client, ns, name);
   return end.code;
 }
