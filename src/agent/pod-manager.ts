@@ -108,6 +108,11 @@ export class PodManager {
       await this.ctx.runtime.remove(c.id).catch(() => undefined);
       if (uid) await this.ctx.network.tearDown(uid, []).catch(() => undefined);
     }
+    // Pod networks whose pod is gone (e.g. deleted while the agent was down before any container ran).
+    for (const podId of await this.ctx.network.list?.() ?? []) {
+      if (this.workers.has(podId)) continue;
+      await this.ctx.network.tearDown(podId, []).catch((e: unknown) => this.ctx.log(`network of gone pod ${podId}: ${String(e)}`));
+    }
   }
 
   /** The worker of a pod by namespace and name. */
