@@ -6,10 +6,16 @@ type Undo = () => Promise<void> | void;
 
 const stack: { what: string; undo: Undo }[] = [];
 let unwinding: Promise<void> | undefined;
+let stopping = false;
 
 /** Register an undo step; it runs once, last registered first. */
 export function onCleanup(what: string, undo: Undo): void {
   stack.push({ what, undo });
+}
+
+/** Throw when the benchmark was interrupted; loops call it so they stop making things to clean up. */
+export function checkStop(): void {
+  if (stopping) throw new Error('interrupted');
 }
 
 async function unwind(): Promise<void> {
@@ -27,20 +33,33 @@ export function cleanupAll(): Promise<void> {
   return unwinding;
 }
 
-/** Run main, then clean up; exit 1 (after cleaning up) when it threw or was interrupted. */
+const sleep = (msec: number): Promise<void> => new Promise((r) => setTimeout(r, msec));
+
+/** Run main, then clean up and exit: 0 when it finished, 1 when it failed, 130 when interrupted. */
 export function runBenchmark(name: string, main: () => Promise<void>): void {
-  const interrupted = (signal: string): void => {
-    process.stderr.write(`\n${name}: ${signal}: cleaning up\n`);
-    void cleanupAll().finally(() => process.exit(130));
+  let finish: ((code: number) => void) | undefined;
+  const done = new Promise<number>((r) => { finish = r; });
+  let failed = false;
+  const fail = (e: unknown): void => {
+    if (stopping || failed) return;
+    failed = true;
+    process.stderr.write(`${name}: failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    finish?.(1);
   };
-  process.once('SIGINT', () => interrupted('SIGINT'));
-  process.once('SIGTERM', () => interrupted('SIGTERM'));
-  main().then(
-    async () => { await cleanupAll(); process.exit(0); },
-    async (e: unknown) => {
-      process.stderr.write(`${name}: failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-      await cleanupAll();
-      process.exit(1);
-    },
-  );
+  const settled = main().then(() => finish?.(stopping ? 130 : 0), fail);
+  // A stray rejection (a watch stream cut by a stopping server) must not kill us halfway through cleanup.
+  process.on('unhandledRejection', (e) => { if (!stopping) fail(e); });
+  const interrupted = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${name}: ${signal}: stopping, then cleaning up\n`);
+    // Let main notice (checkStop) and stop creating things, but do not wait on it forever.
+    void Promise.race([settled, sleep(30_000)]).then(() => finish?.(130));
+  };
+  process.on('SIGINT', () => interrupted('SIGINT'));
+  process.on('SIGTERM', () => interrupted('SIGTERM'));
+  void done.then(async (code) => {
+    await cleanupAll();
+    process.exit(code);
+  });
 }

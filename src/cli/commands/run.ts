@@ -67,7 +67,7 @@ function started(warn: (s: string) => void): (e: PodEvent) => Pod | undefined {
 }
 
 /** Phase 2: the container has terminated for good; resolves with its exit status. */
-function finished(e: PodEvent): { code: number; message?: string } | undefined {
+function finished(e: PodEvent): { code: number; message?: string | undefined } | undefined {
   const t = status(e.pod)?.state.terminated;
   if (e.type === 'DELETED') {
     if (t) return { code: t.exitCode };
@@ -144,22 +144,38 @@ export async function run(p: Parsed): Promise<number> {
     process.stdout.write(`${shortId(running)}\n`);
     return 0;
   }
-  if (p.bool('interactive') || p.bool('tty')) {
+  const interactive = p.bool('interactive') || p.bool('tty');
+  let attached: number | undefined;
+  if (interactive) {
     const { attach } = await import('../io/attach.js');
     const code = await attach(client, running, { stdin: p.bool('interactive'), tty: p.bool('tty') });
     if (code === 'unsupported') {
       await removeQuietly(client, ns, name, 0);
       throw new CliError('interactive attach (-i/-t) is not supported by this server yet: run the container in the background with -d, then use `lcctl exec -it ' + name + ' sh`', 125);
     }
+    attached = code;
   }
-  const logs = p.bool('interactive') || p.bool('tty') ? [] : follow(client, ns, name);
+  const logs = interactive ? [] : follow(client, ns, name);
   const failed = logs.map((l) => l.done.catch((e: unknown) => { if (!isCode(e, 'NotFound')) warn(`cannot read the output of ${name}: ${errorText(e)}`); }));
   let last = running;
-  const end = await watchPod(client, ns, running, (e) => { last = e.pod; return finished(e); });
+  // An attach that reported the exit status is the end of the main process; otherwise watch for it.
+  const end = attached !== undefined ? { code: attached } : await watchPod(client, ns, running, (e) => { last = e.pod; return finished(e); });
   await drain(logs, 5000);
   await Promise.allSettled(failed);
   if (end.message) warn(`Error: ${end.message}`);
-  // The agent auto-removes --rm pods too; a graceful delete leaves its clean-up undisturbed.
-  if (p.bool('rm') && !last.metadata.deletionTimestamp) await removeQuietly(client, ns, name);
+  if (p.bool('rm')) await removeAndWait(client, ns, last);
   return end.code;
+}
+
+/** docker run --rm returns once the container is gone; the agent removes it (we ask too, gracefully). */
+async function removeAndWait(client: HttpClient, ns: string, last: Pod): Promise<void> {
+  if (!last.metadata.deletionTimestamp) await removeQuietly(client, ns, last.metadata.name);
+  try {
+    await watchPod(client, ns, last, (e) => (e.type === 'DELETED' ? true : undefined), {
+      timeoutMs: ((last.spec.terminationGracePeriodSeconds ?? 10) + 30) * 1000,
+      timeoutMessage: `${last.metadata.name} is still being removed`,
+    });
+  } catch (e) {
+    warn(errorText(e));
+  }
 }
