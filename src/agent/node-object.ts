@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Node } from '../api/node.js';
 
@@ -33,7 +34,7 @@ export function describeNode(name: string, labels: Record<string, string>, runti
         architecture: arch,
         operatingSystem: 'linux',
         kernelVersion: os.release(),
-        osImage: os.version(),
+        osImage: osImage(),
         containerRuntimeVersion: runtimeVersion,
         kubeletVersion: `lantern/${version}`,
       },
@@ -52,4 +53,13 @@ export function readyCondition(previous: Node | undefined, at: string): NonNulla
     lastHeartbeatTime: at,
     lastTransitionTime: prev?.status === 'True' && prev.lastTransitionTime ? prev.lastTransitionTime : at,
   };
+}
+
+/** The distribution's name, as kubelet reports it (PRETTY_NAME from /etc/os-release). */
+function osImage(): string {
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    if (m?.[1]) return m[1];
+  } catch { /* no os-release: fall back to the kernel's description */ }
+  return `${os.type()} ${os.release()}`;
 }

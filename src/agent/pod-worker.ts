@@ -37,6 +37,11 @@ const usesHostNetwork = (pod: Pod): boolean => pod.spec.hostNetwork === true || 
 export class PodWorker {
   readonly slots = new Map<string, ContainerSlot>();
   private network: PodNetwork | undefined;
+  /** The pod network being set up; resolves false when it failed. */
+  private networkReady: Promise<boolean> | undefined;
+  /** Resolves with the namespace path as soon as it exists (before the plugins finish). */
+  private namespaceReady: Promise<string | undefined> = Promise.resolve(undefined);
+  private netnsPath: string | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
@@ -108,8 +113,11 @@ export class PodWorker {
     const stoppedByUser = pod.metadata.annotations?.[Annotations.runState] === 'stopped';
     const startCount = pod.metadata.annotations?.[Annotations.startCount] ?? '0';
     if (!usesHostNetwork(pod) && !this.network && !stoppedByUser) {
-      const ok = await this.setUpNetwork();
-      if (!ok) { await this.report(); return; }
+      // The namespace exists a moment after setUp begins; containers are created while the CNI
+      // plugins still run, and only started once they are done (see startContainer).
+      this.networkReady ??= this.setUpNetwork().then((ok) => { if (!ok) this.networkReady = undefined; return ok; });
+      this.netnsPath = await Promise.race([this.namespaceReady, this.networkReady.then(() => this.network?.netnsPath)]);
+      if (!this.netnsPath) { this.networkReady = undefined; await this.report(); return; }
     }
     for (const c of pod.spec.containers) {
       const slot = this.slotFor(c.name);
@@ -159,11 +167,15 @@ export class PodWorker {
 
   private async setUpNetwork(): Promise<boolean> {
     const pod = this.pod;
+    let announce: (path: string | undefined) => void = () => undefined;
+    this.namespaceReady = new Promise((resolve) => { announce = resolve; });
     try {
       this.network = await this.ctx.network.existing(this.uid)
-        ?? await this.ctx.network.setUp(this.uid, pod.spec.networkMode === 'none' ? 'none' : 'bridge', podPorts(pod));
+        ?? await this.ctx.network.setUp(this.uid, pod.spec.networkMode === 'none' ? 'none' : 'bridge', podPorts(pod), (path) => announce(path));
+      announce(this.network.netnsPath);
       return true;
     } catch (e) {
+      announce(undefined);
       const message = `failed to set up the pod network: ${(e as Error).message}`;
       for (const c of pod.spec.containers) this.slotFor(c.name).waiting = { reason: 'CreateContainerError', message };
       this.later(5000);
@@ -173,6 +185,8 @@ export class PodWorker {
 
   private async startContainer(c: Container, slot: ContainerSlot, attempt: number, startCount: string): Promise<void> {
     const { images, runtime } = this.ctx;
+    const t0 = performance.now();
+    const mark = (step: string): void => { if (process.env.LANTERN_TRACE) this.ctx.log(`trace ${this.pod.metadata.name} ${step} +${(performance.now() - t0).toFixed(1)}ms`); };
     const image = await images.resolve(c.image);
     if (!image) {
       const first = slot.waiting?.reason !== 'ErrImagePull' && slot.waiting?.reason !== 'ImagePullBackOff';
@@ -182,9 +196,10 @@ export class PodWorker {
       return;
     }
     const layers = await images.layerDirs(image);
+    mark('image');
     let config;
     try {
-      config = await buildContainerConfig({ pod: this.pod, container: c, image, layers, netns: usesHostNetwork(this.pod) ? 'host' : this.network!.netnsPath, attempt: Math.max(0, attempt), volumes: this.ctx.volumes });
+      config = await buildContainerConfig({ pod: this.pod, container: c, image, layers, netns: usesHostNetwork(this.pod) ? 'host' : this.network?.netnsPath ?? this.netnsPath!, attempt: Math.max(0, attempt), volumes: this.ctx.volumes });
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };
@@ -202,10 +217,20 @@ export class PodWorker {
     slot.attempt = Math.max(0, attempt);
     slot.startCount = startCount;
     try {
-      await runtime.create(config);
-      slot.current = await runtime.inspect(config.id);
+      mark('config');
+      slot.current = await runtime.create(config);
+      mark('create');
+      if (this.networkReady && !(await this.networkReady)) {
+        // The pod network failed after the namespace existed: this container must not run without it.
+        await runtime.remove(config.id).catch(() => undefined);
+        slot.current = undefined;
+        return;
+      }
+      mark('network');
       await runtime.start(config.id);
+      mark('start');
       slot.current = await runtime.inspect(config.id) ?? slot.current;
+      mark('inspect2');
     } catch (e) {
       const message = (e as Error).message;
       const code = startFailureExitCode(message);

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
+import { parseBytes } from '../api/quantity.js';
 import path from 'node:path';
 import type { Pod, Container } from '../api/pod.js';
 import type { MountSpec } from '../runtime/types.js';
@@ -29,9 +30,16 @@ export async function prepareMounts(pod: Pod, container: Container, paths: Volum
       source = paths.namedVolume(vol.persistentVolumeClaim.claimName);
       readOnly ||= vol.persistentVolumeClaim.readOnly ?? false;
       await mkdir(source, { recursive: true });
+    } else if (vol.emptyDir?.medium === 'Memory') {
+      // Lantern mounts a memory-backed emptyDir as a tmpfs per container (Kubernetes shares one per pod).
+      const size = vol.emptyDir.sizeLimit !== undefined ? parseBytes(vol.emptyDir.sizeLimit) : undefined;
+      mounts.push({ destination: m.mountPath, source: 'tmpfs', type: 'tmpfs', readOnly: m.readOnly ?? false, options: ['nosuid', 'nodev', 'mode=1777', ...(size ? [`size=${size}`] : [])] });
+      continue;
     } else {
       source = path.join(paths.podDir(pod.metadata.uid ?? pod.metadata.name), 'volumes', vol.name);
-      await mkdir(source, { recursive: true, mode: 0o777 });
+      await mkdir(source, { recursive: true });
+      // World-writable as in Kubernetes, so a non-root container user can write; mkdir's mode is umasked.
+      await chmod(source, 0o777);
     }
     if (m.subPath) {
       source = path.join(source, m.subPath);

@@ -4,7 +4,7 @@ import { addList, checkList, delList } from './cni-chain.js';
 import { bridgeList, loopbackList, podAddress, portMappingsArg, resultFromNetns } from './cni-config.js';
 import type { CniRuntime } from './cni-types.js';
 import { assertSubnetFree, ensureSysctl } from './host.js';
-import { sweepNatRules } from './iptables.js';
+import { ensureBridgeForwarding, sweepNatRules } from './iptables.js';
 import { createNetns, deleteNetns, netnsExists, netnsPath, podKey } from './netns.js';
 import { resolveOptions, type CniNetworkOptions, type ResolvedOptions } from './options.js';
 import { portLabel, validatePorts } from './ports.js';
@@ -20,6 +20,8 @@ export class CniNetwork implements NetworkPlugin {
   /** The options in force, defaults applied. */
   readonly options: ResolvedOptions;
   private readonly store: PodStore;
+  /** The subnet and forwarding checks passed once; they need not run for every pod. */
+  private hostReady = false;
 
   constructor(options: CniNetworkOptions) {
     this.options = resolveOptions(options);
@@ -27,7 +29,7 @@ export class CniNetwork implements NetworkPlugin {
   }
 
   /** Creates the pod's namespace and attaches it; returns the saved attachment if it is already up as asked. */
-  async setUp(podId: string, mode: 'bridge' | 'none', ports: PortMapping[]): Promise<PodNetwork> {
+  async setUp(podId: string, mode: 'bridge' | 'none', ports: PortMapping[], onNamespace?: (netnsPath: string) => void): Promise<PodNetwork> {
     checkPodId(podId);
     if (mode !== 'bridge' && mode !== 'none') {
       throw new ApiError('Invalid', `network mode "${String(mode)}" is not supported; use "bridge" or "none"`);
@@ -36,7 +38,7 @@ export class CniNetwork implements NetworkPlugin {
     if (mode === 'none' && wanted.length > 0) {
       throw new ApiError('Invalid', `pod "${podId}" publishes ports but its network mode is "none" (loopback only); use bridge mode`);
     }
-    return this.serialize(() => this.attach(podId, mode, wanted));
+    return this.serialize(() => this.attach(podId, mode, wanted, onNamespace));
   }
 
   /** Runs DEL for everything the pod was given and deletes its namespace; a no-op when there is nothing left. */
@@ -86,7 +88,7 @@ export class CniNetwork implements NetworkPlugin {
     return (await this.store.list()).map((r) => r.podId);
   }
 
-  private async attach(podId: string, mode: 'bridge' | 'none', ports: PortMapping[]): Promise<PodNetwork> {
+  private async attach(podId: string, mode: 'bridge' | 'none', ports: PortMapping[], onNamespace?: (path: string) => void): Promise<PodNetwork> {
     const o = this.options;
     const key = podKey(podId);
     const old = await this.store.read(key);
@@ -106,17 +108,20 @@ export class CniNetwork implements NetworkPlugin {
         + `another Lantern instance may own it (give each instance its own netnsPrefix) or remove it: ip netns delete ${o.netnsPrefix + key}`);
     }
     await assertPortsFree(ports, (await this.store.list()).filter((r) => r.key !== key), o.networkName);
-    if (mode === 'bridge') {
+    if (mode === 'bridge' && !this.hostReady) {
       await assertSubnetFree(o.subnet, o.bridge);
       await ensureSysctl('net.ipv4.ip_forward', '1');
+      this.hostReady = true;
     }
     const rec = this.newRecord(podId, mode, ports);
     await this.store.write(rec); // before anything exists, so a crash leaves something to clean up
     try {
       await createNetns(rec.netns);
+      onNamespace?.(rec.netnsPath);
       for (const att of [rec.loopback, rec.bridge]) {
         if (att) await addList(att.list, this.runtime(rec, att), o.pluginDirs, (r) => { att.result = r; });
       }
+      if (rec.bridge) await ensureBridgeForwarding(o.bridge);
       // portmap sets this too; it lets DNATed 127.0.0.1 traffic leave through the bridge (see README).
       if (rec.bridge && ports.length > 0) await ensureSysctl(`net.ipv4.conf.${o.bridge}.route_localnet`, '1');
       rec.phase = 'ready';
@@ -156,7 +161,7 @@ export class CniNetwork implements NetworkPlugin {
       version: 1, podId, key, netns, netnsPath: netnsPath(netns), mode, ports, phase: 'adding',
       loopback: { list: loopbackList(this.options), ifName: 'lo' },
     };
-    if (mode === 'bridge') rec.bridge = { list: bridgeList(this.options), ifName: 'eth0' };
+    if (mode === 'bridge') rec.bridge = { list: bridgeList(this.options, ports), ifName: 'eth0' };
     return rec;
   }
 

@@ -87,3 +87,36 @@ export function splitRule(line: string): string[] {
   if (started) out.push(cur);
   return out;
 }
+
+const forwardingReady = new Set<string>();
+
+/**
+ * Let traffic out of the pods' bridge, and replies and published-port traffic into it, through the FORWARD chain even when its policy is DROP
+ * (Docker and ufw set that): one pair of rules per bridge, as Docker keeps for docker0, checked once
+ * per process.
+ */
+export async function ensureBridgeForwarding(bridge: string): Promise<void> {
+  if (forwardingReady.has(bridge)) return;
+  const rules = [
+    ['-i', bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`],
+    // Into the pods: replies, and connections to published ports (DNATed by portmap); nothing else.
+    ['-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`],
+  ];
+  for (const rule of rules) {
+    const present = await runCommand('iptables', ['-w', '-C', 'FORWARD', ...rule], { env: toolEnv() }).catch(() => undefined);
+    if (present?.code === 0) continue;
+    await runTool('iptables', ['-w', '-I', 'FORWARD', ...rule]);
+  }
+  forwardingReady.add(bridge);
+}
+
+/** Remove the bridge's FORWARD rules (when the bridge itself is deleted). */
+export async function removeBridgeForwarding(bridge: string): Promise<void> {
+  const r = await runCommand('iptables', ['-w', '-S', 'FORWARD'], { env: toolEnv() }).catch(() => undefined);
+  for (const line of r?.stdout.split('\n') ?? []) {
+    if (!line.startsWith('-A FORWARD ') || !line.includes(`"lantern ${bridge}"`)) continue;
+    const args = line.slice('-A FORWARD '.length).match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
+    await runCommand('iptables', ['-w', '-D', 'FORWARD', ...args], { env: toolEnv() }).catch(() => undefined);
+  }
+  forwardingReady.delete(bridge);
+}

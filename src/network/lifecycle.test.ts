@@ -86,10 +86,21 @@ describe('network mode none and pod ids', () => {
     const rec = JSON.parse(await readFile(join(box.options.stateDir, 'pods', 'saved.json'), 'utf8')) as Record<string, unknown>;
     const bridge = rec.bridge as { list: { name: string; plugins: { type: string }[] }; result: { cniVersion: string; ips: unknown[] } };
     assert.equal(bridge.list.name, box.options.networkName);
-    assert.deepEqual(bridge.list.plugins.map((p) => p.type), ['bridge', 'firewall', 'portmap']);
+    assert.deepEqual(bridge.list.plugins.map((p) => p.type), ['bridge', 'portmap']);
     assert.equal(bridge.result.cniVersion, '1.0.0');
     assert.equal(bridge.result.ips.length, 1);
     await box.net.tearDown('saved', []);
+  });
+
+  test('a pod that publishes no port runs no portmap, and the bridge forwards through FORWARD once', async () => {
+    box.pods.add('plain');
+    await box.net.setUp('plain', 'bridge', []);
+    const rec = JSON.parse(await readFile(join(box.options.stateDir, 'pods', 'plain.json'), 'utf8')) as { bridge: { list: { plugins: { type: string }[] } } };
+    assert.deepEqual(rec.bridge.list.plugins.map((p) => p.type), ['bridge']);
+    const { execFileSync } = await import('node:child_process');
+    const forward = execFileSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`lantern ${box.options.bridge}`));
+    assert.equal(forward.length, 2, 'one rule out of the bridge, one into it for replies and published ports');
+    await box.net.tearDown('plain', []);
   });
 
   test('a setUp cut short by a crash is cleaned up and redone by the next setUp', async () => {

@@ -7,7 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CniNetwork } from './cni-network.js';
 import { runCommand, toolEnv, type CommandOutput } from './exec.js';
-import { sweepNatRules } from './iptables.js';
+import { removeBridgeForwarding, sweepNatRules } from './iptables.js';
 import { NETNS_DIR, podKey } from './netns.js';
 import type { CniNetworkOptions } from './options.js';
 import { probeHostPort } from './ports.js';
@@ -48,6 +48,7 @@ export async function sandbox(prefix = 24): Promise<Sandbox> {
       const names = await readdir(NETNS_DIR).catch(() => [] as string[]);
       for (const n of names.filter((x) => x.startsWith(options.netnsPrefix))) await sh('ip', ['netns', 'delete', n]);
       await sh('ip', ['link', 'del', options.bridge]);
+      await removeBridgeForwarding(options.bridge);
       await rm(stateDir, { recursive: true, force: true });
     },
   };

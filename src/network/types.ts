@@ -17,7 +17,7 @@ export interface PodNetwork {
 /** The narrow interface over pod networking. The real one runs the standard CNI plugins. */
 export interface NetworkPlugin {
   /** Create the pod's network namespace and attach it ('none' gives loopback only). */
-  setUp(podId: string, mode: 'bridge' | 'none', ports: PortMapping[]): Promise<PodNetwork>;
+  setUp(podId: string, mode: 'bridge' | 'none', ports: PortMapping[], onNamespace?: (netnsPath: string) => void): Promise<PodNetwork>;
   /** Detach and delete the namespace; safe to call twice. */
   tearDown(podId: string, ports: PortMapping[]): Promise<void>;
   /** The existing namespace of a pod after an agent restart, if it is still there. */

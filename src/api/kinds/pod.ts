@@ -1,10 +1,11 @@
 import type { KindInfo } from './kind.js';
 import type { Pod, Container } from '../pod.js';
+import type { LabelSelector, NodeSelectorRequirement, PodAffinityTerm } from '../schema/pod.js';
 import { PodSchema } from '../schema/pod.js';
 import { SchemaValidator } from '../validate.js';
 import type { FieldCause } from '../errors.js';
 import { parseQuantity } from '../quantity.js';
-import { checkLabel } from '../names.js';
+import { checkLabel, checkLabelKey, checkLabelValue } from '../names.js';
 import { checkMeta } from './meta-rules.js';
 
 const validator = new SchemaValidator(PodSchema);
@@ -24,6 +25,81 @@ function checkResources(c: Container, path: string, out: FieldCause[]): void {
     const r = parseQuantity(req);
     if (l !== undefined && r !== undefined && r > l) out.push({ field: `${path}.resources.requests.${name}`, message: `must be less than or equal to ${name} limit ${limit}` });
   }
+}
+
+/** Kubernetes' rules for one selector requirement; `field` for matchFields (only metadata.name, In/NotIn). */
+function checkRequirement(r: NodeSelectorRequirement | NonNullable<LabelSelector['matchExpressions']>[number], path: string, out: FieldCause[], field = false): void {
+  const values = r.values ?? [];
+  const push = (f: string, message: string): void => { out.push({ field: `${path}.${f}`, message }); };
+  if (field) {
+    if (r.key !== 'metadata.name') push('key', `not a valid field selector key ${JSON.stringify(r.key)}: only "metadata.name" is supported`);
+    if (r.operator !== 'In' && r.operator !== 'NotIn') push('operator', `not a valid operator ${JSON.stringify(r.operator)} for a node field selector: use In or NotIn`);
+    else if (values.length !== 1) push('values', "must be only one value when `operator` is 'In' or 'NotIn' for node field selector");
+    return;
+  }
+  const bad = checkLabelKey(r.key);
+  if (bad) push('key', bad);
+  if ((r.operator === 'In' || r.operator === 'NotIn') && values.length === 0) push('values', "must be specified when `operator` is 'In' or 'NotIn'");
+  if ((r.operator === 'Exists' || r.operator === 'DoesNotExist') && values.length > 0) push('values', "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+  if (r.operator === 'Gt' || r.operator === 'Lt') {
+    if (values.length !== 1) push('values', "must be specified single value when `operator` is 'Lt' or 'Gt'");
+    else if (!/^[+-]?[0-9]+$/.test(values[0]!)) push('values[0]', `must be an integer when \`operator\` is 'Lt' or 'Gt', got ${JSON.stringify(values[0])}`);
+  }
+}
+
+function checkSelector(sel: LabelSelector | undefined, path: string, out: FieldCause[]): void {
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) {
+    const bad = checkLabelKey(k) ?? checkLabelValue(v);
+    if (bad) out.push({ field: `${path}.matchLabels.${k}`, message: bad });
+  }
+  sel?.matchExpressions?.forEach((r, i) => checkRequirement(r, `${path}.matchExpressions[${i}]`, out));
+}
+
+function checkPodAffinityTerm(t: PodAffinityTerm, path: string, out: FieldCause[]): void {
+  checkSelector(t.labelSelector, `${path}.labelSelector`, out);
+  t.namespaces?.forEach((ns, i) => { const bad = checkLabel(ns); if (bad) out.push({ field: `${path}.namespaces[${i}]`, message: bad }); });
+  const bad = checkLabelKey(t.topologyKey);
+  if (bad) out.push({ field: `${path}.topologyKey`, message: bad });
+}
+
+/** spec.affinity, spec.tolerations and spec.topologySpreadConstraints, as Kubernetes validates them. */
+function checkScheduling(pod: Pod, out: FieldCause[]): void {
+  const na = pod.spec.affinity?.nodeAffinity;
+  const nodeTerm = (t: { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }, p: string): void => {
+    t.matchExpressions?.forEach((r, i) => checkRequirement(r, `${p}.matchExpressions[${i}]`, out));
+    t.matchFields?.forEach((r, i) => checkRequirement(r, `${p}.matchFields[${i}]`, out, true));
+  };
+  const naPath = 'spec.affinity.nodeAffinity';
+  na?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms.forEach((t, i) => nodeTerm(t, `${naPath}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`));
+  na?.preferredDuringSchedulingIgnoredDuringExecution?.forEach((t, i) => nodeTerm(t.preference, `${naPath}.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`));
+  for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+    const rules = pod.spec.affinity?.[kind];
+    const p = `spec.affinity.${kind}`;
+    rules?.requiredDuringSchedulingIgnoredDuringExecution?.forEach((t, i) => checkPodAffinityTerm(t, `${p}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, out));
+    rules?.preferredDuringSchedulingIgnoredDuringExecution?.forEach((t, i) => checkPodAffinityTerm(t.podAffinityTerm, `${p}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm`, out));
+  }
+  pod.spec.tolerations?.forEach((t, i) => {
+    const p = `spec.tolerations[${i}]`;
+    const key = t.key ?? '';
+    const bad = key === '' ? undefined : checkLabelKey(key);
+    if (bad) out.push({ field: `${p}.key`, message: bad });
+    if (key === '' && t.operator !== 'Exists') out.push({ field: `${p}.operator`, message: 'operator must be Exists when `key` is empty, which means "match all values and all keys"' });
+    if (t.operator === 'Exists' && (t.value ?? '') !== '') out.push({ field: `${p}.value`, message: "value must be empty when `operator` is 'Exists'" });
+    const badValue = t.operator !== 'Exists' ? checkLabelValue(t.value ?? '') : undefined;
+    if (badValue) out.push({ field: `${p}.value`, message: badValue });
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') out.push({ field: `${p}.effect`, message: "effect must be 'NoExecute' when `tolerationSeconds` is set" });
+  });
+  const pairs = new Set<string>();
+  pod.spec.topologySpreadConstraints?.forEach((c, i) => {
+    const p = `spec.topologySpreadConstraints[${i}]`;
+    const bad = checkLabelKey(c.topologyKey);
+    if (bad) out.push({ field: `${p}.topologyKey`, message: bad });
+    if (c.minDomains !== undefined && c.whenUnsatisfiable !== 'DoNotSchedule') out.push({ field: `${p}.minDomains`, message: `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${c.whenUnsatisfiable}` });
+    const pair = JSON.stringify([c.topologyKey, c.whenUnsatisfiable]);
+    if (pairs.has(pair)) out.push({ field: `${p}.{topologyKey, whenUnsatisfiable}`, message: `duplicate value {${JSON.stringify(c.topologyKey)}, ${JSON.stringify(c.whenUnsatisfiable)}}` });
+    pairs.add(pair);
+    checkSelector(c.labelSelector, `${p}.labelSelector`, out);
+  });
 }
 
 function semantic(pod: Pod): FieldCause[] {
@@ -65,6 +141,7 @@ function semantic(pod: Pod): FieldCause[] {
     const uid = sc?.runAsUser ?? pod.spec.securityContext?.runAsUser;
     if (nonRoot && uid === 0) out.push({ field: `${p}.securityContext.runAsUser`, message: 'runAsNonRoot is set, so runAsUser must not be 0' });
   });
+  checkScheduling(pod, out);
   return out;
 }
 

@@ -78,6 +78,81 @@ export const PodSecurityContextSchema = Type.Object({
   fsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
 }, strict);
 
+const Weight = Type.Integer({ minimum: 1, maximum: 100 });
+const literals = <T extends string>(...values: T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+/** One requirement on node labels (matchExpressions) or node fields (matchFields, only metadata.name). */
+export const NodeSelectorRequirementSchema = Type.Object({
+  key: Type.String({ minLength: 1 }),
+  operator: literals('In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'),
+  values: Type.Optional(Type.Array(Type.String())),
+}, strict);
+
+/** Requirements ANDed together; an empty term matches no node. */
+export const NodeSelectorTermSchema = Type.Object({
+  matchExpressions: Type.Optional(Type.Array(NodeSelectorRequirementSchema)),
+  matchFields: Type.Optional(Type.Array(NodeSelectorRequirementSchema)),
+}, strict);
+
+export const NodeAffinitySchema = Type.Object({
+  /** Terms ORed: the node must match at least one. */
+  requiredDuringSchedulingIgnoredDuringExecution: Type.Optional(Type.Object({
+    nodeSelectorTerms: Type.Array(NodeSelectorTermSchema, { minItems: 1 }),
+  }, strict)),
+  preferredDuringSchedulingIgnoredDuringExecution: Type.Optional(Type.Array(Type.Object({
+    weight: Weight,
+    preference: NodeSelectorTermSchema,
+  }, strict))),
+}, strict);
+
+/** metav1.LabelSelector: matchLabels and matchExpressions ANDed; {} selects everything, absent selects nothing. */
+export const LabelSelectorSchema = Type.Object({
+  matchLabels: Type.Optional(StringMap),
+  matchExpressions: Type.Optional(Type.Array(Type.Object({
+    key: Type.String({ minLength: 1 }),
+    operator: literals('In', 'NotIn', 'Exists', 'DoesNotExist'),
+    values: Type.Optional(Type.Array(Type.String())),
+  }, strict))),
+}, strict);
+
+/** Pods matching labelSelector in namespaces (default: the pod's own), grouped by the node label topologyKey. */
+export const PodAffinityTermSchema = Type.Object({
+  labelSelector: Type.Optional(LabelSelectorSchema),
+  namespaces: Type.Optional(Type.Array(Type.String())),
+  topologyKey: Type.String({ minLength: 1 }),
+}, strict);
+
+const PodAffinityRulesSchema = Type.Object({
+  requiredDuringSchedulingIgnoredDuringExecution: Type.Optional(Type.Array(PodAffinityTermSchema)),
+  preferredDuringSchedulingIgnoredDuringExecution: Type.Optional(Type.Array(Type.Object({
+    weight: Weight,
+    podAffinityTerm: PodAffinityTermSchema,
+  }, strict))),
+}, strict);
+
+export const AffinitySchema = Type.Object({
+  nodeAffinity: Type.Optional(NodeAffinitySchema),
+  podAffinity: Type.Optional(PodAffinityRulesSchema),
+  podAntiAffinity: Type.Optional(PodAffinityRulesSchema),
+}, strict);
+
+/** Tolerates taints: an empty key with Exists tolerates every taint, an empty effect every effect. */
+export const TolerationSchema = Type.Object({
+  key: Type.Optional(Type.String()),
+  operator: Type.Optional(literals('Equal', 'Exists')),
+  value: Type.Optional(Type.String()),
+  effect: Type.Optional(literals('', 'NoSchedule', 'PreferNoSchedule', 'NoExecute')),
+  tolerationSeconds: Type.Optional(Type.Integer()),
+}, strict);
+
+export const TopologySpreadConstraintSchema = Type.Object({
+  maxSkew: Type.Integer({ minimum: 1 }),
+  topologyKey: Type.String({ minLength: 1 }),
+  whenUnsatisfiable: literals('DoNotSchedule', 'ScheduleAnyway'),
+  labelSelector: Type.Optional(LabelSelectorSchema),
+  minDomains: Type.Optional(Type.Integer({ minimum: 1 })),
+}, strict);
+
 export const PodSpecSchema = Type.Object({
   containers: Type.Array(ContainerSchema, { minItems: 1 }),
   volumes: Type.Optional(Type.Array(VolumeSchema)),
@@ -93,6 +168,9 @@ export const PodSpecSchema = Type.Object({
   schedulerName: Type.Optional(Type.String()),
   priority: Type.Optional(Type.Integer()),
   priorityClassName: Type.Optional(Type.String()),
+  affinity: Type.Optional(AffinitySchema),
+  tolerations: Type.Optional(Type.Array(TolerationSchema)),
+  topologySpreadConstraints: Type.Optional(Type.Array(TopologySpreadConstraintSchema)),
 }, strict);
 
 const ContainerStateSchema = Type.Object({
@@ -163,3 +241,11 @@ export type ContainerPort = Static<typeof ContainerPortSchema>;
 export type SecurityContext = Static<typeof SecurityContextSchema>;
 export type PodPhase = NonNullable<PodStatus['phase']>;
 export type PodCondition = NonNullable<PodStatus['conditions']>[number];
+export type Affinity = Static<typeof AffinitySchema>;
+export type NodeAffinity = Static<typeof NodeAffinitySchema>;
+export type NodeSelectorTerm = Static<typeof NodeSelectorTermSchema>;
+export type NodeSelectorRequirement = Static<typeof NodeSelectorRequirementSchema>;
+export type LabelSelector = Static<typeof LabelSelectorSchema>;
+export type PodAffinityTerm = Static<typeof PodAffinityTermSchema>;
+export type Toleration = Static<typeof TolerationSchema>;
+export type TopologySpreadConstraint = Static<typeof TopologySpreadConstraintSchema>;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
+import type { ApiObject } from '../../api/meta.js';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { ApiService } from '../../server/api-service.js';
 import { NodeRegistry } from '../../server/node-registry.js';
@@ -64,6 +65,10 @@ export async function startCluster(): Promise<Cluster> {
     const nodes = new NodeRegistry();
     agent = new ScriptedAgent(api);
     nodes.register(agent.node, agent);
+    await api.create('nodes', {
+      apiVersion: 'v1', kind: 'Node', metadata: { name: agent.node, labels: { 'kubernetes.io/hostname': agent.node } },
+      status: { capacity: { cpu: '2', memory: '8Gi' }, conditions: [{ type: 'Ready', status: 'True', reason: 'AgentReady' }], addresses: [{ type: 'InternalIP', address: '192.0.2.10' }] },
+    } as ApiObject);
     agent.start();
     const auth = new TokenAuthenticator();
     const token = 'test-admin-token';

@@ -63,7 +63,8 @@ export class RuncRuntime implements ContainerRuntime {
   async create(config: ContainerConfig): Promise<ContainerInfo> {
     validateConfig(config);
     const dir = new ContainerDir(this.stateDir, config.id);
-    if (dir.exists() || (await this.runc.state(config.id))) {
+    // Ids are 256 random bits chosen by the caller; the directory is the record of what exists here.
+    if (dir.exists()) {
       throw new ApiError('AlreadyExists', `container ${config.id} already exists: remove it first or use another id`);
     }
     const meta: ContainerMeta = {
@@ -97,21 +98,28 @@ export class RuncRuntime implements ContainerRuntime {
       await this.remove(config.id).catch(() => undefined);
       throw toApiError(e);
     }
-    return (await this.inspect(config.id)) ?? { id: config.id, status: 'unknown', labels: config.labels, logPath: dir.logPath };
+    // conmon reported the container created through its sync pipe: no need to ask runc again.
+    return { id: config.id, status: 'created', createdAt: meta.createdAt, labels: config.labels, logPath: dir.logPath };
   }
 
   async start(id: string): Promise<void> {
     const dir = new ContainerDir(this.stateDir, id);
     const meta = await readJson<ContainerMeta>(dir.metaJson);
-    const state = meta ? await this.runc.state(id) : undefined;
-    if (!meta || !state) throw new ApiError('NotFound', `container ${id} not found: create it first`);
-    if (state.status === 'running') return;
-    if (state.status !== 'created') {
-      throw new ApiError('Conflict', `container ${id} is ${state.status} and cannot start again: create a new one`);
-    }
+    if (!meta) throw new ApiError('NotFound', `container ${id} not found: create it first`);
     // Taken before the call: a short-lived process may have exited (and conmon stamped it) by the time it returns.
     const startedAt = new Date().toISOString();
-    await this.runc.start(id).catch((e: unknown) => { throw toApiError(e); });
+    try {
+      await this.runc.start(id);
+    } catch (e) {
+      // Ask runc why only when starting failed: the common path spawns runc once, not twice.
+      const state = await this.runc.state(id).catch(() => undefined);
+      if (!state) throw new ApiError('NotFound', `container ${id} not found: create it first`);
+      if (state.status === 'running') return;
+      if (state.status !== 'created') {
+        throw new ApiError('Conflict', `container ${id} is ${state.status} and cannot start again: create a new one`);
+      }
+      throw toApiError(e);
+    }
     await writeJsonAtomic(dir.metaJson, { ...meta, startedAt });
   }
 

@@ -45,5 +45,34 @@ export class NodeInfo {
     this.pods.push(pod);
     for (const [k, v] of Object.entries(podRequests(pod))) this.requested[k] = (this.requested[k] ?? 0) + v;
   }
+
+  /** Take a pod off the node (preemption trying it without a victim); false when it is not here. */
+  removePod(pod: Pod): boolean {
+    const i = this.pods.findIndex((p) => samePod(p, pod));
+    if (i < 0) return false;
+    this.pods.splice(i, 1);
+    for (const [k, v] of Object.entries(podRequests(pod))) this.requested[k] = (this.requested[k] ?? 0) - v;
+    return true;
+  }
+
+  /** A copy whose pods can change without touching the snapshot. */
+  clone(): NodeInfo {
+    const out = new NodeInfo(this.node);
+    for (const p of this.pods) out.addPod(p);
+    return out;
+  }
+
   get name(): string { return this.node.metadata.name; }
 }
+
+/** The same pod: by uid when both have one, else by namespace and name. */
+export function samePod(a: Pod, b: Pod): boolean {
+  if (a.metadata.uid && b.metadata.uid) return a.metadata.uid === b.metadata.uid;
+  return a.metadata.name === b.metadata.name && (a.metadata.namespace ?? 'default') === (b.metadata.namespace ?? 'default');
+}
+
+/** spec.priority, 0 when unset (the API server fills it from the PriorityClass). */
+export const podPriority = (pod: Pod): number => pod.spec.priority ?? 0;
+
+/** The pod's namespace, "default" when unset. */
+export const podNamespace = (pod: Pod): string => pod.metadata.namespace ?? 'default';

@@ -1,5 +1,6 @@
 import type { FilterPlugin, ScorePlugin } from '../framework/plugin.js';
-import { podRequests } from '../framework/node-info.js';
+import type { Pod } from '../../api/pod.js';
+import { podRequests, type NodeInfo } from '../framework/node-info.js';
 import { success, unschedulable } from '../framework/status.js';
 
 /** The pod's requests (cpu, memory, pods, extended resources) must fit the node's free allocatable. */
@@ -16,20 +17,34 @@ export const nodeResourcesFit = {
   },
 } satisfies FilterPlugin;
 
+/** How NodeResourcesFit scores: spread pods out (LeastAllocated) or pack them tight (MostAllocated). */
+export type ScoringStrategy = 'LeastAllocated' | 'MostAllocated';
+
+/** Average over cpu and memory (those the node reports) of a 0..100 score of used and allocatable. */
+function resourceScore(pod: Pod, node: NodeInfo, perResource: (used: number, alloc: number) => number): number {
+  const req = podRequests(pod);
+  let total = 0;
+  let counted = 0;
+  for (const name of ['cpu', 'memory']) {
+    const alloc = node.allocatable[name] ?? 0;
+    if (alloc <= 0) continue;
+    total += perResource((node.requested[name] ?? 0) + (req[name] ?? 0), alloc);
+    counted++;
+  }
+  return counted === 0 ? 0 : total / counted;
+}
+
 /** Prefer the node with the most free cpu and memory after placing the pod (spreads load). */
 export const leastAllocated = {
   name: 'NodeResourcesLeastAllocated',
-  score(pod, node) {
-    const req = podRequests(pod);
-    let total = 0;
-    let counted = 0;
-    for (const name of ['cpu', 'memory']) {
-      const alloc = node.allocatable[name] ?? 0;
-      if (alloc <= 0) continue;
-      const used = (node.requested[name] ?? 0) + (req[name] ?? 0);
-      total += Math.max(0, (alloc - used) / alloc) * 100;
-      counted++;
-    }
-    return counted === 0 ? 0 : total / counted;
-  },
+  score: (pod, node) => resourceScore(pod, node, (used, alloc) => Math.max(0, (alloc - used) / alloc) * 100),
 } satisfies ScorePlugin;
+
+/** Prefer the node with the least free cpu and memory after placing the pod (bin-packing: frees whole nodes). */
+export const mostAllocated = {
+  name: 'NodeResourcesMostAllocated',
+  score: (pod, node) => resourceScore(pod, node, (used, alloc) => (Math.min(used, alloc) / alloc) * 100),
+} satisfies ScorePlugin;
+
+/** The score plugin for a strategy. */
+export const resourcesScorer = (strategy: ScoringStrategy): ScorePlugin => (strategy === 'MostAllocated' ? mostAllocated : leastAllocated);

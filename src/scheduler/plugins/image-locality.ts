@@ -1,0 +1,72 @@
+import type { Pod } from '../../api/pod.js';
+import { StateKey, type StateData } from '../framework/cycle-state.js';
+import type { ScorePlugin } from '../framework/plugin.js';
+
+const mb = 1024 * 1024;
+/** Below this much image already present the node gets 0 (Kubernetes' minThreshold). */
+export const minThreshold = 23 * mb;
+/** Per container, this much image already present gets the full score (Kubernetes' maxContainerThreshold). */
+export const maxContainerThreshold = 1000 * mb;
+
+/**
+ * Docker's spelling of an image name, leniently (the scheduler must not throw): "busybox" is
+ * "docker.io/library/busybox:latest". Nodes report canonical names; pods often give short ones.
+ */
+export function normalizeImageName(name: string): string {
+  let ref = name.trim();
+  const at = ref.indexOf('@');
+  const lastSlash = ref.lastIndexOf('/');
+  if (at < 0 && ref.lastIndexOf(':') <= lastSlash) ref += ':latest';
+  const slash = ref.indexOf('/');
+  const first = slash < 0 ? '' : ref.slice(0, slash);
+  const hasHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost');
+  if (!hasHost) ref = `docker.io/${slash < 0 ? 'library/' : ''}${ref}`;
+  return ref.replace(/^index\.docker\.io\//, 'docker.io/');
+}
+
+/** Per node, image name to size; and on how many nodes each image is. */
+class ImageState implements StateData {
+  constructor(readonly byNode: Map<string, Map<string, number>>, readonly nodesWith: Map<string, number>, readonly totalNodes: number) {}
+  clone(): ImageState { return this; } // never changed after PreScore
+}
+const key = new StateKey<ImageState>('ImageLocality');
+
+/** The containers' images, summed as size × (share of nodes that have it), then mapped onto 0..100. */
+function priority(sum: number, containers: number): number {
+  const maxThreshold = maxContainerThreshold * containers;
+  const clamped = Math.min(maxThreshold, Math.max(minThreshold, sum));
+  return Math.floor((100 * (clamped - minThreshold)) / (maxThreshold - minThreshold));
+}
+
+const images = (pod: Pod): string[] => pod.spec.containers.map((c) => normalizeImageName(c.image));
+
+/**
+ * Prefer nodes that already hold the pod's images (from node.status.images), weighted by size and
+ * scaled down by how widely each image is spread, so one node does not attract every pod (Kubernetes'
+ * "node heating" guard). Scores are 0..100 without normalisation.
+ */
+export const imageLocality = {
+  name: 'ImageLocality',
+  preScore(_pod, _feasible, state, snapshot) {
+    const byNode = new Map<string, Map<string, number>>();
+    const nodesWith = new Map<string, number>();
+    for (const n of snapshot.nodes) {
+      const mine = new Map<string, number>();
+      for (const img of n.node.status?.images ?? []) for (const name of img.names) mine.set(normalizeImageName(name), img.sizeBytes);
+      for (const name of mine.keys()) nodesWith.set(name, (nodesWith.get(name) ?? 0) + 1);
+      byNode.set(n.name, mine);
+    }
+    state.write(key, new ImageState(byNode, nodesWith, snapshot.nodes.length));
+  },
+  score(pod, node, state) {
+    const s = state.read(key);
+    const here = s?.byNode.get(node.name);
+    if (!s || !here || pod.spec.containers.length === 0) return 0;
+    let sum = 0;
+    for (const image of images(pod)) {
+      const size = here.get(image);
+      if (size !== undefined) sum += Math.floor(size * ((s.nodesWith.get(image) ?? 0) / s.totalNodes));
+    }
+    return priority(sum, pod.spec.containers.length);
+  },
+} satisfies ScorePlugin;

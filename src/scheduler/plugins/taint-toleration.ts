@@ -1,0 +1,40 @@
+import type { Taint } from '../../api/node.js';
+import type { Toleration } from '../../api/schema/pod.js';
+import { defaultNormalizeScore, type FilterPlugin, type ScorePlugin } from '../framework/plugin.js';
+import { success, unresolvable } from '../framework/status.js';
+
+/**
+ * Kubernetes' Toleration.ToleratesTaint: an empty effect matches every effect, an empty key (with
+ * Exists) every key; Equal (the default operator) compares values, Exists ignores them.
+ */
+export function toleratesTaint(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (t.operator === 'Exists') return true;
+  return (t.value ?? '') === (taint.value ?? '');
+}
+
+/** Some toleration of the list tolerates the taint. */
+export const tolerated = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean =>
+  (tolerations ?? []).some((t) => toleratesTaint(t, taint));
+
+/**
+ * Filter: every NoSchedule and NoExecute taint of the node must be tolerated; the first one that is
+ * not is named. Score: fewer untolerated PreferNoSchedule taints is better.
+ */
+export const taintToleration = {
+  name: 'TaintToleration',
+  filter(pod, node) {
+    for (const taint of node.node.spec?.taints ?? []) {
+      if (taint.effect === 'PreferNoSchedule' || tolerated(pod.spec.tolerations, taint)) continue;
+      return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+    }
+    return success;
+  },
+  score(pod, node) {
+    // Only tolerations that can apply to PreferNoSchedule count, as in Kubernetes' PreScore.
+    const tolerations = (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+    return (node.node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)).length;
+  },
+  normalize(scores) { defaultNormalizeScore(scores, true); },
+} satisfies FilterPlugin & ScorePlugin;
