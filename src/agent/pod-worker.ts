@@ -109,6 +109,7 @@ export class PodWorker {
     if (this.terminated) return;
     const pod = this.pod;
     if (this.gone || pod.metadata.deletionTimestamp) { await this.teardown(); return; }
+    const t0 = performance.now();
     await this.refresh();
     const stoppedByUser = pod.metadata.annotations?.[Annotations.runState] === 'stopped';
     const startCount = pod.metadata.annotations?.[Annotations.startCount] ?? '0';
@@ -118,6 +119,7 @@ export class PodWorker {
       this.networkReady ??= this.setUpNetwork().then((ok) => { if (!ok) this.networkReady = undefined; return ok; });
       this.netnsPath = await Promise.race([this.namespaceReady, this.networkReady.then(() => this.network?.netnsPath)]);
       if (!this.netnsPath) { this.networkReady = undefined; await this.report(); return; }
+      if (process.env.LANTERN_TRACE) this.ctx.log(`trace ${pod.metadata.name} netns +${(performance.now() - t0).toFixed(1)}ms`);
     }
     for (const c of pod.spec.containers) {
       const slot = this.slotFor(c.name);

@@ -12,7 +12,7 @@ import { assertPortsFree } from './port-guard.js';
 import { PodStore, type Attachment, type PodRecord } from './state.js';
 import type { NetworkPlugin, PodNetwork, PortMapping } from './types.js';
 
-/** One queue per stateDir: setUp/tearDown of one network run one at a time within this process. */
+/** Queues per stateDir and pod key: one pod's setUp and tearDown never overlap within this process. */
 const queues = new Map<string, Promise<unknown>>();
 
 /** Pod networking on the standard CNI plugins: a named netns per pod, loopback, bridge+firewall+portmap. */
@@ -38,13 +38,13 @@ export class CniNetwork implements NetworkPlugin {
     if (mode === 'none' && wanted.length > 0) {
       throw new ApiError('Invalid', `pod "${podId}" publishes ports but its network mode is "none" (loopback only); use bridge mode`);
     }
-    return this.serialize(() => this.attach(podId, mode, wanted, onNamespace));
+    return this.serialize(podKey(podId), () => this.attach(podId, mode, wanted, onNamespace));
   }
 
   /** Runs DEL for everything the pod was given and deletes its namespace; a no-op when there is nothing left. */
   async tearDown(podId: string, ports: PortMapping[]): Promise<void> {
     checkPodId(podId);
-    await this.serialize(async () => {
+    await this.serialize(podKey(podId), async () => {
       const key = podKey(podId);
       const rec = await this.store.read(key);
       if (rec) return rec.podId === podId ? this.release(rec) : undefined;
@@ -70,7 +70,7 @@ export class CniNetwork implements NetworkPlugin {
   /** CNI CHECK: throws when the pod's interfaces, addresses or iptables rules are no longer as ADD left them. */
   async check(podId: string): Promise<void> {
     checkPodId(podId);
-    await this.serialize(async () => {
+    await this.serialize(podKey(podId), async () => {
       const rec = await this.store.read(podKey(podId));
       if (!rec || rec.phase !== 'ready' || !(await netnsExists(rec.netns))) {
         throw new ApiError('NotFound', `pod "${podId}" has no network set up here; call setUp first`);
@@ -107,21 +107,25 @@ export class CniNetwork implements NetworkPlugin {
       throw new ApiError('AlreadyExists', `network namespace ${o.netnsPrefix + key} exists but ${o.stateDir} has no record of it; `
         + `another Lantern instance may own it (give each instance its own netnsPrefix) or remove it: ip netns delete ${o.netnsPrefix + key}`);
     }
-    await assertPortsFree(ports, (await this.store.list()).filter((r) => r.key !== key), o.networkName);
+    const rec = this.newRecord(podId, mode, ports);
+    // Pods are set up side by side; only the check of published ports and the record that claims
+    // them run one at a time, so two pods can never take the same port.
+    await this.serialize('#ports', async () => {
+      if (ports.length > 0) await assertPortsFree(ports, (await this.store.list()).filter((r) => r.key !== key), o.networkName);
+      await this.store.write(rec); // before anything exists, so a crash leaves something to clean up
+    });
     if (mode === 'bridge' && !this.hostReady) {
       await assertSubnetFree(o.subnet, o.bridge);
       await ensureSysctl('net.ipv4.ip_forward', '1');
       this.hostReady = true;
     }
-    const rec = this.newRecord(podId, mode, ports);
-    await this.store.write(rec); // before anything exists, so a crash leaves something to clean up
     try {
       await createNetns(rec.netns);
       onNamespace?.(rec.netnsPath);
       for (const att of [rec.loopback, rec.bridge]) {
         if (att) await addList(att.list, this.runtime(rec, att), o.pluginDirs, (r) => { att.result = r; });
       }
-      if (rec.bridge) await ensureBridgeForwarding(o.bridge);
+      if (rec.bridge) await ensureBridgeForwarding(o.bridge, o.subnet);
       // portmap sets this too; it lets DNATed 127.0.0.1 traffic leave through the bridge (see README).
       if (rec.bridge && ports.length > 0) await ensureSysctl(`net.ipv4.conf.${o.bridge}.route_localnet`, '1');
       rec.phase = 'ready';
@@ -174,8 +178,9 @@ export class CniNetwork implements NetworkPlugin {
     };
   }
 
-  private serialize<T>(fn: () => Promise<T>): Promise<T> {
-    const k = this.options.stateDir;
+  /** Run fn after every earlier call with the same key (a pod's key, or '#ports') of this network. */
+  private serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const k = `${this.options.stateDir}\0${key}`;
     const next = (queues.get(k) ?? Promise.resolve()).then(fn);
     const tail = next.catch(() => undefined);
     queues.set(k, tail);

@@ -91,12 +91,16 @@ export function splitRule(line: string): string[] {
 const forwardingReady = new Set<string>();
 
 /**
- * Let traffic out of the pods' bridge, and replies and published-port traffic into it, through the FORWARD chain even when its policy is DROP
+ * Masquerade the pods' traffic leaving the subnet, and let traffic out of the pods' bridge, and
+ * replies and published-port traffic into it, through the FORWARD chain even when its policy is DROP
  * (Docker and ufw set that): one pair of rules per bridge, as Docker keeps for docker0, checked once
  * per process.
  */
-export async function ensureBridgeForwarding(bridge: string): Promise<void> {
+export async function ensureBridgeForwarding(bridge: string, subnet: string): Promise<void> {
   if (forwardingReady.has(bridge)) return;
+  const masquerade = ['-s', subnet, '!', '-d', subnet, '-j', 'MASQUERADE', '-m', 'comment', '--comment', `lantern ${bridge}`];
+  const present = await runCommand('iptables', ['-w', '-t', 'nat', '-C', 'POSTROUTING', ...masquerade], { env: toolEnv() }).catch(() => undefined);
+  if (present?.code !== 0) await runTool('iptables', ['-w', '-t', 'nat', '-A', 'POSTROUTING', ...masquerade]);
   const rules = [
     ['-i', bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`],
     // Into the pods: replies, and connections to published ports (DNATed by portmap); nothing else.
@@ -112,11 +116,13 @@ export async function ensureBridgeForwarding(bridge: string): Promise<void> {
 
 /** Remove the bridge's FORWARD rules (when the bridge itself is deleted). */
 export async function removeBridgeForwarding(bridge: string): Promise<void> {
-  const r = await runCommand('iptables', ['-w', '-S', 'FORWARD'], { env: toolEnv() }).catch(() => undefined);
-  for (const line of r?.stdout.split('\n') ?? []) {
-    if (!line.startsWith('-A FORWARD ') || !line.includes(`"lantern ${bridge}"`)) continue;
-    const args = line.slice('-A FORWARD '.length).match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
-    await runCommand('iptables', ['-w', '-D', 'FORWARD', ...args], { env: toolEnv() }).catch(() => undefined);
+  for (const [table, chain] of [['filter', 'FORWARD'], ['nat', 'POSTROUTING']] as const) {
+    const r = await runCommand('iptables', ['-w', '-t', table, '-S', chain], { env: toolEnv() }).catch(() => undefined);
+    for (const line of r?.stdout.split('\n') ?? []) {
+      if (!line.startsWith(`-A ${chain} `) || !line.includes(`"lantern ${bridge}"`)) continue;
+      const args = line.slice(`-A ${chain} `.length).match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
+      await runCommand('iptables', ['-w', '-t', table, '-D', chain, ...args], { env: toolEnv() }).catch(() => undefined);
+    }
   }
   forwardingReady.delete(bridge);
 }

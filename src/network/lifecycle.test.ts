@@ -100,6 +100,8 @@ describe('network mode none and pod ids', () => {
     const { execFileSync } = await import('node:child_process');
     const forward = execFileSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`lantern ${box.options.bridge}`));
     assert.equal(forward.length, 2, 'one rule out of the bridge, one into it for replies and published ports');
+    const nat = execFileSync('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`lantern ${box.options.bridge}`));
+    assert.deepEqual(nat.map((l) => /-s (\S+) ! -d (\S+) .*-j MASQUERADE/.exec(l)?.slice(1)), [[box.options.subnet, box.options.subnet]], 'traffic leaving the pod subnet is masqueraded by one rule');
     await box.net.tearDown('plain', []);
   });
 

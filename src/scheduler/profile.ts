@@ -1,11 +1,48 @@
-import type { Profile } from './framework/plugin.js';
+import type { FilterPlugin, PreFilterPlugin, Profile, ScorePlugin } from './framework/plugin.js';
+import { imageLocality } from './plugins/image-locality.js';
+import { interPodAffinity } from './plugins/inter-pod-affinity.js';
+import { nodeAffinity } from './plugins/node-affinity.js';
 import { nodeName } from './plugins/node-name.js';
-import { nodeUnschedulable } from './plugins/node-unschedulable.js';
+import { leastAllocated, mostAllocated, nodeResourcesFit, resourcesScorer, type ScoringStrategy } from './plugins/node-resources-fit.js';
 import { nodeSelector } from './plugins/node-selector.js';
-import { leastAllocated, nodeResourcesFit } from './plugins/node-resources-fit.js';
+import { nodeUnschedulable } from './plugins/node-unschedulable.js';
+import { podTopologySpread } from './plugins/pod-topology-spread.js';
+import { taintToleration } from './plugins/taint-toleration.js';
 
-/** The default profile: cheap label and name checks first, resources last; spread by free resources. */
-export const defaultProfile: Profile = {
-  filters: [nodeUnschedulable, nodeName, nodeSelector, nodeResourcesFit],
-  scores: [{ plugin: leastAllocated, weight: 1 }],
-};
+export type { ScoringStrategy } from './plugins/node-resources-fit.js';
+
+/** Every plugin by name, for profiles built from configuration. */
+export const registry: Readonly<Record<string, Partial<PreFilterPlugin & FilterPlugin & ScorePlugin> & { name: string }>> = Object.fromEntries(
+  [nodeUnschedulable, nodeName, nodeSelector, taintToleration, nodeAffinity, nodeResourcesFit, leastAllocated, mostAllocated,
+    podTopologySpread, interPodAffinity, imageLocality].map((p) => [p.name, p]),
+);
+
+/** Options of buildProfile. */
+export interface ProfileOptions {
+  /** NodeResourcesFit scoring: LeastAllocated spreads (the default), MostAllocated bin-packs. */
+  scoringStrategy?: ScoringStrategy;
+}
+
+/**
+ * A profile with Kubernetes' default plugins: cheap label, name and taint checks first, resources,
+ * then the filters that read counts precomputed over the whole snapshot. Score weights are
+ * kube-scheduler's defaults (TaintToleration 3; NodeAffinity, PodTopologySpread, InterPodAffinity 2;
+ * resources and ImageLocality 1). NodeAffinity covers spec.nodeSelector too.
+ */
+export function buildProfile(options: ProfileOptions = {}): Profile {
+  return {
+    preFilters: [podTopologySpread, interPodAffinity],
+    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit, podTopologySpread, interPodAffinity],
+    scores: [
+      { plugin: taintToleration, weight: 3 },
+      { plugin: nodeAffinity, weight: 2 },
+      { plugin: podTopologySpread, weight: 2 },
+      { plugin: interPodAffinity, weight: 2 },
+      { plugin: resourcesScorer(options.scoringStrategy ?? 'LeastAllocated'), weight: 1 },
+      { plugin: imageLocality, weight: 1 },
+    ],
+  };
+}
+
+/** The default profile: buildProfile() with LeastAllocated. */
+export const defaultProfile: Profile = buildProfile();

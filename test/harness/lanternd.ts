@@ -144,12 +144,14 @@ export function sweepHost(dataDir: string, bridge: string): void {
   const prefix = netnsPrefixFor(dataDir);
   for (const ns of tag) if (ns.startsWith(prefix)) spawnSync('ip', ['netns', 'delete', ns]);
   spawnSync('ip', ['link', 'delete', bridge]);
-  // The bridge's FORWARD rules (network/iptables.ts: ensureBridgeForwarding).
-  const forward = spawnSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout ?? '';
-  for (const line of forward.split('\n')) {
-    if (!line.startsWith('-A FORWARD ') || !line.includes(`"lantern ${bridge}"`)) continue;
-    const args = line.slice('-A FORWARD '.length).match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
-    spawnSync('iptables', ['-w', '-D', 'FORWARD', ...args]);
+  // The bridge's FORWARD and masquerade rules (network/iptables.ts: ensureBridgeForwarding).
+  for (const [table, chain] of [['filter', 'FORWARD'], ['nat', 'POSTROUTING']]) {
+    const rules = spawnSync('iptables', ['-w', '-t', table!, '-S', chain!], { encoding: 'utf8' }).stdout ?? '';
+    for (const line of rules.split('\n')) {
+      if (!line.startsWith(`-A ${chain} `) || !line.includes(`"lantern ${bridge}"`)) continue;
+      const args = line.slice(`-A ${chain} `.length).match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
+      spawnSync('iptables', ['-w', '-t', table!, '-D', chain!, ...args]);
+    }
   }
 }
 

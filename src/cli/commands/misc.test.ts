@@ -1,35 +1,16 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startCluster, runLcctl, type Cluster } from '../testing/cluster.js';
 
-describe('images, version, help and failures', () => {
+describe('version, help and failures', () => {
   let c: Cluster;
   before(async () => { c = await startCluster(); });
   after(async () => { await c.close(); });
 
-  test('images lists what the node holds; import and rm print what Docker prints', async () => {
-    const ls = await c.lcctl(['images']);
-    assert.match(ls.stdout, /^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE\nbusybox +latest +1373613811ae +N\/A +2\.14MB\n$/);
-    const archive = join(c.dir, 'img.tar');
-    writeFileSync(archive, Buffer.alloc(4096, 1));
-    const imp = await c.lcctl(['image', 'import', archive, 'docker.io/library/mine:v1']);
-    assert.equal(imp.code, 0, imp.stderr);
-    assert.equal(imp.stdout, 'Loaded image: mine:v1\n');
-    assert.equal((await c.lcctl(['images', '-q'])).stdout.trim().split('\n').length, 2);
-    const rm = await c.lcctl(['rmi', 'mine:v1']);
-    assert.equal(rm.code, 0, rm.stderr);
-    assert.match(rm.stdout, /^Untagged: mine:v1\nDeleted: sha256:abab/);
-    const missing = await c.lcctl(['image', 'rm', 'nothere']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /nothere/);
-  });
-
   test('version shows client and server', async () => {
     const r = await c.lcctl(['version']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Client Version: \S+\nServer Version: 9\.9\.9-test\n$/);
+    assert.match(r.stdout, /^Client Version: \S+\nServer Version: \S+\n$/);
   });
 
   test('help, VERB --help and unknown verbs', async () => {

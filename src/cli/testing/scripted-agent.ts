@@ -1,38 +1,44 @@
 /**
- * A scripted stand-in for a node's agent, for lcctl's tests against the real API server: it binds
- * pods, reports container states the way the agent does, and serves logs/exec/stats/images.
- * Behaviour comes from the container's args: `exit N` ends with N, anything else keeps running;
- * image "missing" fails with ErrImagePull. runState "stopped" ends it with 143; a new start-count
- * starts it again; deletionTimestamp and auto-remove remove the pod.
+ * A scripted node for lcctl's tests, speaking only the object API (as lcctl does): it registers a
+ * Ready node, binds pods to it and reports container states the way the agent does. Behaviour comes
+ * from the container's args: `exit N` ends with N, anything else keeps running; image "missing"
+ * fails with ErrImagePull. run-state "stopped" ends it with 143, a new start-count starts it again,
+ * deletionTimestamp or auto-remove (once exited) removes the pod.
  */
-import { PassThrough, Readable } from 'node:stream';
-import type { ApiService } from '../../server/api-service.js';
 import type { Pod, PodStatus } from '../../api/pod.js';
-import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
+import type { Node } from '../../api/node.js';
+import type { HttpClient } from '../../client/http-client.js';
 import type { Watcher } from '../../client/types.js';
-import { ApiError } from '../../api/errors.js';
 import { Annotations } from '../annotations.js';
 
-interface Run { startCount: string; serial: number; state: 'running' | 'exited'; exitCode: number; startedAt: string; finishedAt?: string; args: string[] }
+interface Run { startCount: string; serial: number; state: 'running' | 'exited'; exitCode: number; startedAt: string; finishedAt?: string }
 
 const now = (): string => new Date().toISOString();
 
-/** The fake agent; start() begins reconciling, stop() ends it. */
-export class ScriptedAgent implements NodeServices {
+/** The scripted node; start() registers it and begins reconciling, stop() ends it. */
+export class ScriptedAgent {
   private readonly runs = new Map<string, Run>();
   private readonly chains = new Map<string, Promise<void>>();
   private watcher: Watcher | undefined;
-  private images: ImageSummary[] = [{ node: 'n1', names: ['docker.io/library/busybox:latest'], id: 'sha256:1373613811aeb8f5db015529ded9becea3', digest: 'sha256:abc', sizeBytes: 2_140_000, architecture: 'amd64', os: 'linux' }];
   private serial = 0;
 
-  constructor(private readonly api: ApiService, readonly node = 'n1') {}
+  constructor(private readonly api: HttpClient, readonly node = 'n1') {}
 
-  start(): void {
+  async start(): Promise<void> {
+    await this.api.create<Node>('nodes', {
+      apiVersion: 'v1', kind: 'Node', metadata: { name: this.node, labels: { 'kubernetes.io/hostname': this.node } },
+      status: {
+        capacity: { cpu: '2', memory: '8Gi', pods: '110' }, allocatable: { cpu: '2', memory: '8Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'AgentReady', lastHeartbeatTime: now() }],
+        addresses: [{ type: 'InternalIP', address: '192.0.2.10' }],
+      },
+    });
     this.watcher = this.api.watch<Pod>('pods', undefined, {}, (e) => {
       const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
       if (e.type === 'DELETED') { this.runs.delete(key); return; }
       this.enqueue(key);
     });
+    this.watcher.done.catch(() => undefined);
   }
 
   stop(): void { this.watcher?.stop(); }
@@ -46,7 +52,7 @@ export class ScriptedAgent implements NodeServices {
     const [ns, name] = key.split('/') as [string, string];
     let pod: Pod;
     try { pod = await this.api.get<Pod>('pods', name, ns); } catch { return; }
-    if (!pod.spec.nodeName) { await this.api.bind(ns, name, this.node); return; }
+    if (!pod.spec.nodeName) { await this.api.bind(ns, name, this.node).catch(() => undefined); return; }
     if (pod.metadata.deletionTimestamp) { await this.api.delete('pods', name, ns, { gracePeriodSeconds: 0 }); return; }
     const c = pod.spec.containers[0]!;
     if (c.image === 'missing') {
@@ -58,10 +64,11 @@ export class ScriptedAgent implements NodeServices {
     const startCount = a[Annotations.startCount] ?? '0';
     let run = this.runs.get(key);
     if (!stopped && (!run || run.startCount !== startCount)) {
-      run = { startCount, serial: ++this.serial, state: 'running', exitCode: 0, startedAt: now(), args: [...(c.command ?? []), ...(c.args ?? [])] };
+      run = { startCount, serial: ++this.serial, state: 'running', exitCode: 0, startedAt: now() };
       this.runs.set(key, run);
       const r = run;
-      if (r.args[0] === 'exit') setTimeout(() => { if (r.state === 'running') { r.state = 'exited'; r.exitCode = Number(r.args[1] ?? 0); r.finishedAt = now(); this.enqueue(key); } }, 30);
+      const args = [...(c.command ?? []), ...(c.args ?? [])];
+      if (args[0] === 'exit') setTimeout(() => { if (r.state === 'running') { r.state = 'exited'; r.exitCode = Number(args[1] ?? 0); r.finishedAt = now(); this.enqueue(key); } }, 30);
     }
     if (stopped && run?.state === 'running') { run.state = 'exited'; run.exitCode = 143; run.finishedAt = now(); }
     if (!run) return;
@@ -75,72 +82,6 @@ export class ScriptedAgent implements NodeServices {
 
   private async write(pod: Pod, status: PodStatus): Promise<void> {
     if (JSON.stringify(pod.status?.containerStatuses) === JSON.stringify(status.containerStatuses) && pod.status?.phase === status.phase) return;
-    await this.api.updateStatus<Pod>('pods', { ...pod, status });
-  }
-
-  private run(ns: string, name: string): Run {
-    const r = this.runs.get(`${ns}/${name}`);
-    if (!r) throw new ApiError('BadRequest', `container in pod "${name}" has not started yet`);
-    return r;
-  }
-
-  async podLogs(ns: string, name: string, opts: LogOptions): Promise<Readable> {
-    const r = this.run(ns, name);
-    if (opts.follow) while (r.state === 'running') await new Promise((res) => setTimeout(res, 10));
-    const lines: string[] = [];
-    if (opts.stream !== 'Stderr') lines.push(`out: ${r.args.join(' ')}\n`);
-    if (opts.stream !== 'Stdout') lines.push(`err: ${name}\n`);
-    return Readable.from(opts.tailLines === undefined ? lines : lines.slice(-opts.tailLines));
-  }
-
-  private session(onStdin: ((d: Buffer, out: PassThrough) => void) | undefined, script: (out: PassThrough, err: PassThrough) => number | Promise<number>): PodExecSession {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const stdin = new PassThrough();
-    const exit = (async () => {
-      if (onStdin) { for await (const d of stdin) onStdin(d as Buffer, stdout); }
-      const code = await script(stdout, stderr);
-      stdout.end(); stderr.end();
-      return code;
-    })();
-    return { stdin, stdout, stderr, resize: () => undefined, exit, kill: () => { stdout.destroy(); stderr.destroy(); } };
-  }
-
-  async podExec(ns: string, name: string, opts: PodExecOptions): Promise<PodExecSession> {
-    const r = this.run(ns, name);
-    if (r.state !== 'running') throw new ApiError('Conflict', `container of pod "${name}" is not running`);
-    const [cmd, ...rest] = opts.command;
-    if (cmd === 'cat') return this.session((d, out) => out.write(d), () => 0);
-    if (cmd === 'env') return this.session(undefined, (out) => { out.write((opts.env ?? []).join('\n') + `\nUSER=${opts.user ?? ''}\nPWD=${opts.workingDir ?? ''}\n`); return 0; });
-    if (cmd === 'exit') return this.session(undefined, () => Number(rest[0] ?? 0));
-    if (cmd === 'echo') return this.session(undefined, (out) => { out.write(rest.join(' ') + '\n'); return 0; });
-    return this.session(undefined, (_o, err) => { err.write(`exec: "${cmd}": executable file not found in $PATH\n`); return 127; });
-  }
-
-  async podAttach(ns: string, name: string, opts: PodAttachOptions): Promise<PodExecSession> {
-    this.run(ns, name);
-    return this.session(opts.stdin ? (d, out) => out.write(d) : undefined, () => 0);
-  }
-
-  async podStats(ns: string, name: string): Promise<ContainerUsage[]> {
-    this.run(ns, name);
-    return [{ container: name, cpuUsageNanos: Date.now() * 1e5, memoryUsageBytes: 4 << 20, memoryWorkingSetBytes: 2 << 20, memoryLimitBytes: 64 << 20, pids: 3, timestamp: Date.now() }];
-  }
-
-  async listImages(): Promise<ImageSummary[]> { return this.images; }
-
-  async importImage(archive: Readable, ref?: string): Promise<ImageSummary[]> {
-    let size = 0;
-    for await (const c of archive) size += (c as Buffer).length;
-    const img: ImageSummary = { node: this.node, names: [ref ?? 'docker.io/library/imported:latest'], id: `sha256:${'ab'.repeat(32)}`, digest: 'sha256:cd', sizeBytes: size, architecture: 'amd64', os: 'linux' };
-    this.images = [...this.images, img];
-    return [img];
-  }
-
-  async removeImage(ref: string): Promise<ImageSummary> {
-    const hit = this.images.find((i) => i.names.some((n) => n === ref || n === `docker.io/library/${ref}` || n === `docker.io/library/${ref}:latest`));
-    if (!hit) throw new ApiError('NotFound', `image "${ref}" not found`);
-    this.images = this.images.filter((i) => i !== hit);
-    return hit;
+    await this.api.updateStatus<Pod>('pods', { ...pod, status: { ...pod.status, ...status } });
   }
 }

@@ -12,3 +12,5 @@ export const success: Status = { code: 'Success', reasons: [] };
 export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
 export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons });
 export const isSuccess = (s: Status): boolean => s.code === 'Success';
+/** Something went wrong that is not about the pod or node (a plugin misconfigured in the profile). */
+export const errorStatus = (...reasons: string[]): Status => ({ code: 'Error', reasons });

@@ -16,4 +16,11 @@ describe('NodeUnschedulable filter', () => {
     delete bare.spec;
     assert.equal(nodeUnschedulable.filter(pod, new NodeInfo(bare)).code, 'Success');
   });
+  test('a pod tolerating the unschedulable taint may land on a cordoned node (as DaemonSet pods do)', () => {
+    const cordoned = new NodeInfo(MakeNode().Name('n1').Unschedulable().Obj());
+    const tolerant = MakePod().Toleration({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }).Obj();
+    assert.equal(nodeUnschedulable.filter(tolerant, cordoned).code, 'Success');
+    const wrongEffect = MakePod().Toleration({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoExecute' }).Obj();
+    assert.equal(nodeUnschedulable.filter(wrongEffect, cordoned).code, 'UnschedulableAndUnresolvable');
+  });
 });
