@@ -266,25 +266,39 @@ export class PodWorker {
     }
   }
 
-  /** Stop every container with the pod's grace, remove them, detach the network, finish deletion. */
+  /**
+   * Stop every container with the pod's grace, finish the deletion in the API, then remove the
+   * containers and detach the network. The object goes as soon as nothing runs (so `lcctl run --rm`
+   * returns promptly); what is left on disk is this node's to clean up, and orphan collection finishes
+   * it if the agent dies half-way.
+   */
   private async teardown(): Promise<void> {
     const pod = this.pod;
     const grace = this.gone ? 0 : pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     await Promise.all([...this.slots.values()].map(async (slot) => {
       if (slot.current && slot.current.status !== 'stopped') await this.ctx.runtime.stop(slot.current.id, grace).catch(() => undefined);
-      for (const inst of [slot.current, slot.previous]) if (inst) await this.ctx.runtime.remove(inst.id).catch(() => undefined);
     }));
-    const remaining = (await this.ctx.runtime.list()).filter((c) => c.labels[Labels.podUid] === this.uid);
-    for (const c of remaining) { await this.ctx.runtime.stop(c.id, 0).catch(() => undefined); await this.ctx.runtime.remove(c.id).catch(() => undefined); }
-    if (!usesHostNetwork(pod)) await this.ctx.network.tearDown(this.uid, podPorts(pod)).catch((e: unknown) => this.ctx.log(`pod ${pod.metadata.name}: network teardown: ${String(e)}`));
-    await rm(this.ctx.volumes.podDir(this.uid), { recursive: true, force: true });
     this.terminated = true;
     if (this.timer) clearTimeout(this.timer);
+    // Published ports are released before the object goes, so a new pod may take them right away.
+    const ports = podPorts(pod);
+    if (ports.length > 0 && !usesHostNetwork(pod)) await this.tearDownNetwork(ports);
     if (!this.gone) {
       await this.ctx.api.delete('pods', pod.metadata.name, pod.metadata.namespace, { gracePeriodSeconds: 0 }).catch((e: unknown) => {
         if (!(e instanceof ApiError && e.code === 'NotFound')) throw e;
       });
     }
+    for (const slot of this.slots.values()) {
+      for (const inst of [slot.current, slot.previous]) if (inst) await this.ctx.runtime.remove(inst.id).catch(() => undefined);
+    }
+    const remaining = (await this.ctx.runtime.list()).filter((c) => c.labels[Labels.podUid] === this.uid);
+    for (const c of remaining) { await this.ctx.runtime.stop(c.id, 0).catch(() => undefined); await this.ctx.runtime.remove(c.id).catch(() => undefined); }
+    if (ports.length === 0 && !usesHostNetwork(pod)) await this.tearDownNetwork(ports);
+    await rm(this.ctx.volumes.podDir(this.uid), { recursive: true, force: true });
+  }
+
+  private async tearDownNetwork(ports: PortMapping[]): Promise<void> {
+    await this.ctx.network.tearDown(this.uid, ports).catch((e: unknown) => this.ctx.log(`pod ${this.pod.metadata.name}: network teardown: ${String(e)}`));
   }
 
   /** The instance to read logs or exec in: current, or the previous one on request. */

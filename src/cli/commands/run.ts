@@ -59,6 +59,8 @@ function started(warn: (s: string) => void): (e: PodEvent) => Pod | undefined {
     const reason = cs?.state.waiting?.reason;
     if (reason && isErrorReason(reason)) throw new CliError(cs?.state.waiting?.message || reason, 125);
     if (cs?.state.running || cs?.state.terminated || (cs?.restartCount ?? 0) > 0) return e.pod;
+    // Ctrl-C before the container started: the stop request keeps it from ever starting.
+    if (e.pod.metadata.annotations?.[Annotations.runState] === 'stopped') throw new CliError('interrupted before the container started', 130);
     if (e.pod.status?.phase === 'Failed') throw new CliError(e.pod.status.message || e.pod.status.reason || 'the pod failed before its container started', 125);
     const unsched = e.pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     if (unsched && !warned) { warned = true; warn(`waiting: the container is not scheduled yet: ${unsched.message ?? unsched.reason ?? 'no node fits'}`); }
@@ -122,6 +124,7 @@ async function drain(logs: LogCopy[], capMs: number): Promise<void> {
 
 export async function run(p: Parsed): Promise<number> {
   const pod = buildRunPod(p, { env: process.env, cwd: process.cwd(), readFile: (f) => readFileSync(f, 'utf8') });
+  if (p.bool('interactive') && p.bool('tty') && !p.bool('detach') && !process.stdin.isTTY) throw new CliError('the input device is not a TTY', 1);
   const client = connect(p);
   const ns = pod.metadata.namespace ?? 'default';
   const created = await create(client, pod, !p.has('name'));

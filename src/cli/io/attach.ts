@@ -5,14 +5,13 @@
 import type { Pod } from '../../api/pod.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { resourcePath } from '../../client/paths.js';
-import { CliError, isCode } from '../errors.js';
+import { isCode } from '../errors.js';
 import { openUpgrade } from './upgrade.js';
 import { runSession } from './session.js';
 import { attachTerminal, terminalSize } from './terminal.js';
 
 /** Attach; resolves with the exit status the server sent, undefined when none, or 'unsupported'. */
 export async function attach(client: HttpClient, pod: Pod, opts: { stdin: boolean; tty: boolean }): Promise<number | undefined | 'unsupported'> {
-  if (opts.tty && opts.stdin && !process.stdin.isTTY) throw new CliError('the input device is not a TTY', 125);
   const q = new URLSearchParams({ stdin: String(opts.stdin), stdout: 'true', stderr: String(!opts.tty), tty: String(opts.tty) });
   q.set('container', pod.spec.containers[0]!.name);
   const size = opts.tty ? terminalSize() : undefined;

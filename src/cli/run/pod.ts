@@ -126,7 +126,9 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   if (p.bool('tty')) c.tty = true;
 
   const annotations: Record<string, string> = { [Annotations.dockerRun]: 'true' };
-  if (p.bool('rm')) annotations[Annotations.autoRemove] = 'true';
+  // Detached, the node removes the pod when it ends. In the foreground lcctl removes it itself once it
+  // has read all the output: a node-side removal could delete the log before lcctl has read it.
+  if (p.bool('rm') && p.bool('detach')) annotations[Annotations.autoRemove] = 'true';
   if (restartRaw !== undefined) annotations[Annotations.dockerRestart] = restartRaw;
   if (restart.maxRestarts !== undefined) annotations[Annotations.maxRestarts] = String(restart.maxRestarts);
   const pids = p.int('pids-limit');

@@ -4,7 +4,7 @@ import { buildSnapshot } from '../framework/snapshot.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import type { Pod } from '../../api/pod.js';
 import { MakeNode, MakePod } from '../testing/builders.js';
-import { leastAllocated, nodeResourcesFit } from './node-resources-fit.js';
+import { leastAllocated, mostAllocated, nodeResourcesFit, resourcesScorer } from './node-resources-fit.js';
 
 /** n1 (4 cpu, 8Gi) already running the given pods. */
 function node(running: Pod[] = [], capacity: Record<string, string> = { cpu: '4', memory: '8Gi' }): NodeInfo {
@@ -73,5 +73,28 @@ describe('NodeResourcesLeastAllocated score', () => {
     const pod = MakePod().Req({ cpu: '1', memory: '1Gi' }).Obj();
     const busy = node([MakePod().Name('x').Req({ cpu: '2', memory: '4Gi' }).Obj()]);
     assert.ok(leastAllocated.score(pod, node()) > leastAllocated.score(pod, busy));
+  });
+});
+
+describe('NodeResourcesMostAllocated score (bin-packing)', () => {
+  const cases: [string, Pod, Pod[], number][] = [
+    ['an empty node and a pod without requests score 0', MakePod().Container().Obj(), [], 0],
+    ['half the cpu and a quarter of the memory used after placement', MakePod().Req({ cpu: '2', memory: '2Gi' }).Obj(), [], (50 + 25) / 2],
+    ['what runs already counts', MakePod().Req({ cpu: '1', memory: '2Gi' }).Obj(), [MakePod().Name('x').Req({ cpu: '1', memory: '2Gi' }).Obj()], (50 + 50) / 2],
+    ['an overcommitted node scores 100, not above', MakePod().Req({ cpu: '8', memory: '16Gi' }).Obj(), [], 100],
+  ];
+  for (const [what, pod, running, score] of cases) {
+    test(what, () => assert.equal(mostAllocated.score(pod, node(running)), score));
+  }
+
+  test('the fuller node scores higher, the opposite of LeastAllocated', () => {
+    const pod = MakePod().Req({ cpu: '1', memory: '1Gi' }).Obj();
+    const busy = node([MakePod().Name('x').Req({ cpu: '2', memory: '4Gi' }).Obj()]);
+    assert.ok(mostAllocated.score(pod, busy) > mostAllocated.score(pod, node()));
+  });
+
+  test('resourcesScorer picks the plugin for the strategy', () => {
+    assert.equal(resourcesScorer('LeastAllocated'), leastAllocated);
+    assert.equal(resourcesScorer('MostAllocated'), mostAllocated);
   });
 });
