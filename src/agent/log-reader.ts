@@ -95,7 +95,7 @@ export function readContainerLog(path: string, opts: LogOptions, isDone: () => P
           break;
         }
         idle++;
-        await sleep(Math.min(200, 20 * idle));
+        await sleep(Math.min(50, 10 * idle));
       }
       out.end();
     } catch (e) {

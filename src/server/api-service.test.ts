@@ -184,6 +184,14 @@ describe('ApiService delete', () => {
     await assert.rejects(api.get('pods', 'web', 'default'), isApiError('NotFound'));
   }));
 
+  test('a bound pod that has finished is deleted at once, as in Kubernetes', () => withApi(async (api) => {
+    const created = await api.create<Pod>('pods', pod('done', { nodeName: 'n1' }));
+    await api.updateStatus('pods', { ...created, status: { phase: 'Succeeded' } });
+    const gone = await api.delete<Pod>('pods', 'done', 'default');
+    assert.equal(gone.metadata.deletionTimestamp, undefined);
+    await assert.rejects(api.get('pods', 'done', 'default'), isApiError('NotFound'));
+  }));
+
   test('the grace period comes from the request, else from the pod spec', () => withApi(async (api) => {
     const p = pod('short', { nodeName: 'n1' });
     p.spec.terminationGracePeriodSeconds = 5;

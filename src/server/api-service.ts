@@ -214,6 +214,8 @@ export class ApiService implements ApiClient {
     if (obj.kind !== 'Pod') return undefined;
     const pod = obj as Pod;
     if (!pod.spec.nodeName) return undefined;
+    // As Kubernetes: a pod that has finished has nothing left to stop, so it goes at once.
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return undefined;
     if (pod.metadata.deletionTimestamp !== undefined) {
       // Already terminating: a second delete with a shorter grace shortens it; grace 0 removes it.
       if (opts.gracePeriodSeconds === 0) return undefined;

@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MakeNode, MakePod } from '../testing/builders.js';
-import { defaultProfile } from '../profile.js';
+import { buildProfile, defaultProfile } from '../profile.js';
 import { schedulePod, unavailableMessage, type Decision } from './cycle.js';
-import type { FilterPlugin, Profile, ScorePlugin } from './plugin.js';
+import { CycleState, StateKey } from './cycle-state.js';
+import { defaultNormalizeScore, type FilterPlugin, type NodeScore, type PreFilterPlugin, type Profile, type ScorePlugin } from './plugin.js';
 import { buildSnapshot } from './snapshot.js';
-import { success, unschedulable } from './status.js';
+import { success, unresolvable, unschedulable } from './status.js';
 
 /** The failure branch of a decision; fails the test when a node was picked. */
 function noFit(d: Decision): { message: string; reasons: Record<string, number> } {
@@ -100,5 +101,109 @@ describe('unavailableMessage', () => {
 
   test('no reasons at all', () => {
     assert.equal(unavailableMessage(0, {}), '0/0 nodes are available.');
+  });
+});
+
+describe('PreFilter, CycleState and score normalisation', () => {
+  class Count { constructor(public n: number) {} clone(): Count { return new Count(this.n); } }
+  const key = new StateKey<Count>('test/count');
+
+  test('a PreFilter computes once per cycle and the filters read its state', () => {
+    let preFilterCalls = 0;
+    const pre: PreFilterPlugin & FilterPlugin = {
+      name: 'CountPods',
+      preFilter: (_p, snap, state) => { preFilterCalls++; state.write(key, new Count(snap.nodes.reduce((s, n) => s + n.pods.length, 0))); return success; },
+      filter: (_p, _n, state) => (state.read(key)?.n === 2 ? success : unschedulable('wrong count')),
+    };
+    const nodes = ['a', 'b', 'c'].map((n) => MakeNode().Name(n).Obj());
+    const pods = [MakePod().Name('x').NodeName('a').Obj(), MakePod().Name('y').NodeName('b').Obj()];
+    assert.equal(schedulePod(MakePod().Obj(), buildSnapshot(nodes, pods), { preFilters: [pre], filters: [pre], scores: [] }).node, 'a');
+    assert.equal(preFilterCalls, 1);
+  });
+
+  test('a PreFilter rejection stops the cycle: its reason alone makes the message', () => {
+    let filtered = false;
+    const profile: Profile = {
+      preFilters: [{ name: 'NoWay', preFilter: () => unresolvable('pod has an unbound PersistentVolumeClaim') }],
+      filters: [{ name: 'Spy', filter: () => { filtered = true; return success; } }],
+      scores: [],
+    };
+    const decision = noFit(schedulePod(MakePod().Obj(), buildSnapshot([MakeNode().Name('a').Obj(), MakeNode().Name('b').Obj()], []), profile));
+    assert.equal(filtered, false);
+    assert.equal(decision.message, '0/2 nodes are available: pod has an unbound PersistentVolumeClaim.');
+    assert.deepEqual(decision.reasons, { 'pod has an unbound PersistentVolumeClaim': 2 });
+  });
+
+  test('CycleState.clone is deep: changing the copy leaves the original', () => {
+    const state = new CycleState();
+    state.write(key, new Count(1));
+    const copy = state.clone();
+    copy.read(key)!.n = 5;
+    assert.equal(state.read(key)!.n, 1);
+  });
+
+  test('each plugin is normalised onto 0..100 before its weight applies', () => {
+    // Raw counts in the thousands would swamp the other plugin without normalisation.
+    const raw: ScorePlugin = { name: 'Raw', score: (_p, n) => (n.name === 'a' ? 3000 : 1000), normalize: (s: NodeScore[]) => defaultNormalizeScore(s, false) };
+    const preferB: ScorePlugin = { name: 'PreferB', score: (_p, n) => (n.name === 'b' ? 100 : 0) };
+    const snap = buildSnapshot([MakeNode().Name('a').Obj(), MakeNode().Name('b').Obj()], []);
+    assert.deepEqual(schedulePod(MakePod().Obj(), snap, { filters: [], scores: [{ plugin: raw, weight: 1 }, { plugin: preferB, weight: 1 }] }), { node: 'b', score: 133 });
+  });
+
+  test('a plugin score outside 0..100 is clamped', () => {
+    const wild: ScorePlugin = { name: 'Wild', score: (_p, n) => (n.name === 'a' ? 500 : -50) };
+    const snap = buildSnapshot([MakeNode().Name('a').Obj(), MakeNode().Name('b').Obj()], []);
+    assert.deepEqual(schedulePod(MakePod().Obj(), snap, { filters: [], scores: [{ plugin: wild, weight: 2 }] }), { node: 'a', score: 200 });
+  });
+
+  test('defaultNormalizeScore, as Kubernetes: best 100, integer division, reverse for bad counts', () => {
+    const scores = (...n: number[]): NodeScore[] => n.map((score, i) => ({ node: `n${i}`, score }));
+    const run = (s: NodeScore[], reverse: boolean): number[] => { defaultNormalizeScore(s, reverse); return s.map((x) => x.score); };
+    assert.deepEqual(run(scores(0, 1, 3), false), [0, 33, 100]);
+    assert.deepEqual(run(scores(0, 1, 3), true), [100, 67, 0]);
+    assert.deepEqual(run(scores(0, 0), false), [0, 0]);
+    assert.deepEqual(run(scores(0, 0), true), [100, 100]);
+  });
+});
+
+describe('messages with the new plugins (default profile)', () => {
+  test('taints, affinity and resources are counted together in byte order', () => {
+    const nodes = [
+      MakeNode().Name('gpu').Capacity({ cpu: '8' }).Taint('nvidia.com/gpu', 'present', 'NoSchedule').Obj(),
+      MakeNode().Name('edge').Capacity({ cpu: '8' }).Label('site', 'edge').Obj(),
+      MakeNode().Name('small1').Capacity({ cpu: '1' }).Label('site', 'core').Obj(),
+      MakeNode().Name('small2').Capacity({ cpu: '1' }).Label('site', 'core').Obj(),
+    ];
+    const pod = MakePod().Req({ cpu: '2' }).NodeAffinityTerm({ key: 'site', operator: 'In', values: ['core'] }).Obj();
+    const decision = noFit(schedulePod(pod, buildSnapshot(nodes, []), defaultProfile));
+    assert.equal(decision.message,
+      "0/4 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {nvidia.com/gpu: present}, 2 Insufficient cpu.");
+  });
+
+  test('pod affinity, anti-affinity and spread reasons', () => {
+    const host = 'kubernetes.io/hostname';
+    const nodes = ['n1', 'n2', 'n3'].map((n) => MakeNode().Name(n).Label(host, n).Capacity({ cpu: n === 'n3' ? '1' : '4' }).Obj());
+    const pods = [MakePod().Name('w1').Label('app', 'web').NodeName('n1').Obj(), MakePod().Name('w2').Label('app', 'web').NodeName('n2').Obj()];
+    const two = nodes.slice(0, 2);
+    const anti = MakePod().Name('p').Label('app', 'web').PodAffinity('podAntiAffinity', { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: host }).Obj();
+    assert.equal(noFit(schedulePod(anti, buildSnapshot(two, pods), defaultProfile)).message, "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules.");
+    const affine = MakePod().Name('p').PodAffinity('podAffinity', { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: host }).Obj();
+    assert.equal(noFit(schedulePod(affine, buildSnapshot(nodes, pods), defaultProfile)).message, "0/3 nodes are available: 3 node(s) didn't match pod affinity rules.");
+    const spread = MakePod().Name('p').Label('app', 'web').Spread(1, host, 'DoNotSchedule', { matchLabels: { app: 'web' } });
+    assert.equal(schedulePod(spread.Obj(), buildSnapshot(nodes, pods), defaultProfile).node, 'n3');
+    // The only empty host is too small: the others would be two pods ahead of it.
+    assert.equal(noFit(schedulePod(spread.Req({ cpu: '2' }).Obj(), buildSnapshot(nodes, pods), defaultProfile)).message,
+      "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match pod topology spread constraints.");
+  });
+});
+
+describe('buildProfile', () => {
+  test('MostAllocated packs onto the busier node, LeastAllocated spreads to the idle one', () => {
+    const nodes = [MakeNode().Name('busy').Capacity({ cpu: '4', memory: '8Gi' }).Obj(), MakeNode().Name('idle').Capacity({ cpu: '4', memory: '8Gi' }).Obj()];
+    const snap = buildSnapshot(nodes, [MakePod().Name('x').NodeName('busy').Req({ cpu: '2', memory: '4Gi' }).Obj()]);
+    const pod = MakePod().Req({ cpu: '1', memory: '1Gi' }).Obj();
+    assert.equal(schedulePod(pod, snap, buildProfile({ scoringStrategy: 'MostAllocated' })).node, 'busy');
+    assert.equal(schedulePod(pod, snap, buildProfile({ scoringStrategy: 'LeastAllocated' })).node, 'idle');
+    assert.equal(schedulePod(pod, snap, defaultProfile).node, 'idle');
   });
 });
