@@ -1,3 +1,4 @@
+import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import type { ScorePlugin } from '../framework/plugin.js';
@@ -24,12 +25,27 @@ export function normalizeImageName(name: string): string {
   return ref.replace(/^index\.docker\.io\//, 'docker.io/');
 }
 
-/** Per node, image name to size; and on how many nodes each image is. */
+/** Each feasible node's images (name to size); and on how many nodes each of the pod's images is. */
 class ImageState implements StateData {
   constructor(readonly byNode: Map<string, Map<string, number>>, readonly nodesWith: Map<string, number>, readonly totalNodes: number) {}
   clone(): ImageState { return this; } // never changed after PreScore
 }
 const key = new StateKey<ImageState>('ImageLocality');
+
+/**
+ * Normalised image names to sizes, per Node object. Snapshots share Node objects until the watch
+ * replaces them, so each node's list is normalised once rather than every cycle.
+ */
+const imageCache = new WeakMap<Node, Map<string, number>>();
+function imagesOf(node: Node): Map<string, number> {
+  let out = imageCache.get(node);
+  if (!out) {
+    out = new Map();
+    for (const img of node.status?.images ?? []) for (const name of img.names) out.set(normalizeImageName(name), img.sizeBytes);
+    imageCache.set(node, out);
+  }
+  return out;
+}
 
 /** The containers' images, summed as size × (share of nodes that have it), then mapped onto 0..100. */
 function priority(sum: number, containers: number): number {
@@ -47,16 +63,14 @@ const images = (pod: Pod): string[] => pod.spec.containers.map((c) => normalizeI
  */
 export const imageLocality = {
   name: 'ImageLocality',
-  preScore(_pod, _feasible, state, snapshot) {
-    const byNode = new Map<string, Map<string, number>>();
+  preScore(pod, feasible, state, snapshot) {
+    const wanted = new Set(images(pod));
     const nodesWith = new Map<string, number>();
     for (const n of snapshot.nodes) {
-      const mine = new Map<string, number>();
-      for (const img of n.node.status?.images ?? []) for (const name of img.names) mine.set(normalizeImageName(name), img.sizeBytes);
-      for (const name of mine.keys()) nodesWith.set(name, (nodesWith.get(name) ?? 0) + 1);
-      byNode.set(n.name, mine);
+      const held = imagesOf(n.node);
+      for (const image of wanted) if (held.has(image)) nodesWith.set(image, (nodesWith.get(image) ?? 0) + 1);
     }
-    state.write(key, new ImageState(byNode, nodesWith, snapshot.nodes.length));
+    state.write(key, new ImageState(new Map(feasible.map((n) => [n.name, imagesOf(n.node)])), nodesWith, snapshot.nodes.length));
   },
   score(pod, node, state) {
     const s = state.read(key);
