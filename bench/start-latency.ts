@@ -34,8 +34,8 @@ runBenchmark('bench:start', async () => {
     {
       name: 'lantern',
       run: () => timedOk(lcctlBin, ['run', '--rm', 'busybox', 'true'], lantern.env),
-      // lcctl returns once the API accepted the delete; let the agent finish tearing down (untimed)
-      // so the next contender does not share the CPUs with it.
+      // lcctl returns once the pod object is gone; the agent then removes the container's files and
+      // network namespace: let it finish (untimed) so the next contender does not share the CPUs with it.
       after: async () => { await until('the --rm pod to be gone', async () => (await listPods(lantern.client)).length === 0, 30_000, 20); },
     },
     { name: 'docker', run: () => timedOk(docker.bin, ['run', '--rm', 'busybox', 'true']) },
@@ -55,9 +55,9 @@ runBenchmark('bench:start', async () => {
   say(`ratio lantern/docker (medians): ${ratio(median(lt), median(dk))}  (target <= 0.6: ${verdict(lOverD <= 0.6)})`);
   say(`ratio lantern/runc   (medians): ${ratio(median(lt), median(rc))}`);
   say('networking: both defaults are comparable — Docker puts the container on its default bridge (docker0, veth + IPAM),');
-  say('Lantern on its bridge via CNI (bridge + host-local + firewall plugins); raw runc only gets an empty network namespace.');
-  say('removal: docker --rm waits for the container to be removed; lcctl --rm returns once the API accepted the delete');
-  say('(its teardown is waited for untimed between runs).');
+  say('Lantern on its bridge via CNI (bridge + host-local plugins); raw runc only gets an empty network namespace.');
+  say('removal: both wait until the container is gone from the API (docker ps -a / lcctl ps -a); Lantern then deletes');
+  say('its files and network namespace in the background (waited for, untimed, between runs).');
 
   const fixed = await rounds([
     { name: 'lcctl', run: () => timedOk(lcctlBin, ['version'], lantern.env) },
