@@ -11,6 +11,7 @@ import { readManifests, type ManifestObject } from '../manifest.js';
 import { findCliKind } from '../kinds.js';
 import { appliedContent } from '../apply/canonical.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'apply',
   usage: 'apply -f FILENAME [OPTIONS]',
@@ -61,6 +62,7 @@ export async function applyOne(client: HttpClient, m: ManifestObject, ns: string
   return 'configured';
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const files = p.list('filename');
   if (files.length === 0) throw new UsageError('must specify one of -f and -k (lcctl supports -f)');

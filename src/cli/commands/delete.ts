@@ -7,6 +7,7 @@ import { CliError, UsageError, isCode, kubeErrorLine } from '../errors.js';
 import { findCliKind, unknownKind, type CliKind } from '../kinds.js';
 import { deletePod } from '../pods/ops.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'delete',
   usage: 'delete (KIND NAME... | KIND/NAME... | -f FILENAME | KIND --all | KIND -l SELECTOR) [OPTIONS]',
@@ -61,6 +62,7 @@ async function targets(client: HttpClient, p: Parsed): Promise<Item[]> {
   return rest.map((name) => ({ kind, name, namespace }));
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   let grace = p.int('grace-period') ?? -1;
   if (p.bool('now')) grace = 1;

@@ -8,6 +8,7 @@ import { findCliKind, unknownKind } from '../kinds.js';
 import { describePod } from '../describe/pod.js';
 import { describeNode } from '../describe/node.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'describe',
   usage: 'describe KIND [NAME...] [OPTIONS]',
@@ -20,6 +21,7 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   let [kindName, ...names] = p.args;
   if (kindName === undefined) throw new UsageError('you must specify the type of resource to describe: pod or node');

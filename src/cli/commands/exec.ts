@@ -9,6 +9,7 @@ import { runSession, startFailureCode } from '../io/session.js';
 import { attachTerminal, terminalSize } from '../io/terminal.js';
 import { dockerUser, envPair } from '../run/units.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'exec',
   usage: 'exec [OPTIONS] CONTAINER COMMAND [ARG...]',
@@ -41,6 +42,7 @@ export function execPath(ns: string, pod: string, command: string[], o: { stdin:
   return `${resourcePath('pods', ns, pod, 'exec')}?${q.toString()}`;
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const [ref, ...command] = p.args;
   if (ref === undefined || command.length === 0) throw new UsageError('"lcctl exec" requires at least 2 arguments (the container and the command)');

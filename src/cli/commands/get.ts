@@ -11,6 +11,7 @@ import { kubeStyle, renderTable } from '../output/table.js';
 import { podTable, nodeTable, type Table, type TableOptions } from '../output/kube-tables.js';
 import { colorEnabled, paint, statusColor } from '../output/color.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'get',
   usage: 'get KIND [NAME...] [OPTIONS]',
@@ -82,6 +83,7 @@ async function watchChanges(client: HttpClient, kind: CliKind, ns: string | unde
   return 0;
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const { kindName, names } = kindAndNames(p.args);
   const kind = findCliKind(kindName);

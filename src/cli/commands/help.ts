@@ -4,6 +4,7 @@ import type { CommandModule } from '../command.js';
 import { UsageError } from '../errors.js';
 import { mainHelp, verbs } from '../verbs.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'help',
   usage: 'help [COMMAND]',
@@ -12,6 +13,7 @@ export const spec: CommandSpec = {
   flags: [],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const verb = p.args[0];
   if (verb === undefined) { process.stdout.write(mainHelp()); return 0; }

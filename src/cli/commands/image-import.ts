@@ -10,6 +10,7 @@ import { splitName } from '../images/rows.js';
 import { Progress } from '../output/progress.js';
 import { imagesPath } from './images.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'image import',
   usage: 'image import [OPTIONS] FILE|- [REFERENCE]',
@@ -28,6 +29,7 @@ export function displayName(name: string): string {
   return tag === '<none>' ? repository : `${repository}:${tag}`;
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const args = [...p.args];
   const file = p.str('input') ?? args.shift();

@@ -3,6 +3,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { execute, type CommandModule } from '../command.js';
 import { UsageError } from '../errors.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'image',
   usage: 'image COMMAND',
@@ -15,6 +16,7 @@ export const spec: CommandSpec = {
 
 const subcommands: Record<string, string> = { import: 'image-import', load: 'image-import', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi' };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const [sub, ...rest] = p.args;
   if (sub === undefined) throw new UsageError('"lcctl image" requires a subcommand: import, ls or rm');

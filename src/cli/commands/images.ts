@@ -10,6 +10,7 @@ import { isTemplate, renderTemplate } from '../output/template.js';
 /** Path of the image API. */
 export const imagesPath = '/apis/lantern.dev/v1/images';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'images',
   usage: 'images [OPTIONS]',
@@ -24,6 +25,7 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const format = p.str('format') ?? 'table';
   if (format !== 'table' && format !== 'json' && !isTemplate(format)) throw new UsageError(`invalid --format "${format}": use table, json or a template`);

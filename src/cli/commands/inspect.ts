@@ -6,6 +6,7 @@ import { UsageError, errorText } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
 import { renderTemplate } from '../output/template.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'inspect',
   usage: 'inspect [OPTIONS] CONTAINER [CONTAINER...]',
@@ -17,6 +18,7 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length === 0) throw new UsageError('"lcctl inspect" requires at least 1 argument');
   const client = connect(p);

@@ -6,6 +6,7 @@ import { resolveTarget } from '../pods/resolve.js';
 import { copyLog, type LogQuery } from '../io/logs.js';
 import { parseDuration } from '../output/durations.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'logs',
   usage: 'logs [OPTIONS] CONTAINER',
@@ -23,6 +24,7 @@ export const spec: CommandSpec = {
   notes: 'Without --tail, the container\'s stdout and stderr are written to lcctl\'s stdout and stderr.\nWith --tail N the last N lines of both, interleaved, go to stdout.',
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length !== 1) throw new UsageError(`"lcctl logs" requires exactly 1 argument (the container), got ${p.args.length}`);
   const tail = p.str('tail');

@@ -8,6 +8,7 @@ import { dockerStyle, renderTable } from '../output/table.js';
 import { colorEnabled, paint, statusColor } from '../output/color.js';
 import { isTemplate, renderTemplate } from '../output/template.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'ps',
   usage: 'ps [OPTIONS]',
@@ -36,6 +37,7 @@ export function psTable(rows: PsRow[], allNamespaces: boolean, color: boolean): 
   } : undefined);
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length > 0) throw new UsageError(`"lcctl ps" accepts no arguments (got ${p.args[0]})`);
   const filters = parseFilters(p.list('filter'));

@@ -6,6 +6,7 @@ import { resolveTarget } from '../pods/resolve.js';
 import { deletePod, isRunning } from '../pods/ops.js';
 import { forEachRef } from '../pods/each.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'rm',
   usage: 'rm [OPTIONS] CONTAINER [CONTAINER...]',
@@ -18,6 +19,7 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length === 0) throw new UsageError('"lcctl rm" requires at least 1 argument');
   const client = connect(p);

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { forEachRef } from '../pods/each.js';
 import { imagesPath } from './images.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'rmi',
   usage: 'rmi [OPTIONS] IMAGE [IMAGE...]',
@@ -17,6 +18,7 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length === 0) throw new UsageError('"lcctl rmi" requires at least 1 argument');
   const client = connect(p);

@@ -17,8 +17,9 @@ import { generateName, containerNameFor } from '../run/names.js';
 import { watchPod, type PodEvent } from '../pods/watch.js';
 import { isErrorReason, shortId } from '../pods/status.js';
 import { copyLog, type LogCopy } from '../io/logs.js';
-import { Annotations } from '../annotations.js';
+import { Annotations } from '../../api/annotations.js';
 
+/** The verb's flags and help text. */
 export const spec = runSpec;
 
 /** Create the pod. A taken generated name is replaced; a --name whose pod is being removed is waited for. */
@@ -122,6 +123,7 @@ async function drain(logs: LogCopy[], capMs: number): Promise<void> {
   for (const l of logs) l.cancel();
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const pod = buildRunPod(p, { env: process.env, cwd: process.cwd(), readFile: (f) => readFileSync(f, 'utf8') });
   if (p.bool('interactive') && p.bool('tty') && !p.bool('detach') && !process.stdin.isTTY) throw new CliError('the input device is not a TTY', 1);

@@ -14,6 +14,7 @@ import { isRunning } from '../pods/ops.js';
 import { statsRows, type StatsSample } from '../pods/stats-rows.js';
 import { dockerStyle, renderTable } from '../output/table.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'stats',
   usage: 'stats [OPTIONS] [CONTAINER...]',
@@ -61,6 +62,7 @@ async function sample(client: HttpClient, pods: Pod[], cache: Map<string, number
   return per.flat();
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const client = connect(p);
   const ns = namespaceOf(p);

@@ -5,8 +5,9 @@ import { UsageError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
 import { isRunning, requestStop, waitStopped } from '../pods/ops.js';
 import { forEachRef } from '../pods/each.js';
-import { Annotations } from '../annotations.js';
+import { Annotations } from '../../api/annotations.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'stop',
   usage: 'stop [OPTIONS] CONTAINER [CONTAINER...]',
@@ -19,6 +20,7 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length === 0) throw new UsageError('"lcctl stop" requires at least 1 argument');
   const grace = p.int('time') ?? p.int('timeout');

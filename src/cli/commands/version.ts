@@ -4,6 +4,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, errorText } from '../errors.js';
 
+/** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'version',
   usage: 'version [OPTIONS]',
@@ -23,6 +24,7 @@ export function clientVersion(): string {
   } catch { return 'unknown'; }
 }
 
+/** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const format = p.str('output');
   if (format !== undefined && format !== 'json' && format !== 'yaml') throw new UsageError(`--output must be json or yaml, got "${format}"`);

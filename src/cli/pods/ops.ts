@@ -4,7 +4,7 @@
  */
 import type { ContainerStatus, Pod } from '../../api/pod.js';
 import type { HttpClient } from '../../client/http-client.js';
-import { Annotations } from '../annotations.js';
+import { Annotations } from '../../api/annotations.js';
 import { CliError, isCode } from '../errors.js';
 import { watchPod } from './watch.js';
 import { isErrorReason } from './status.js';

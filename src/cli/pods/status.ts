@@ -4,7 +4,7 @@
  */
 import type { Container, ContainerStatus, Pod } from '../../api/pod.js';
 import { dockerAgo, dockerDuration, kubeAge, since } from '../output/durations.js';
-import { Annotations } from '../annotations.js';
+import { Annotations } from '../../api/annotations.js';
 
 /** The pod uid without dashes: the full "container ID" lcctl shows. */
 export function fullId(pod: Pod): string {

@@ -1,7 +1,7 @@
 /** Map `lcctl run` flags onto a single-container Pod, the way Docker's flags mean it. */
 import type { Container, EnvVar, Pod, Volume, VolumeMount } from '../../api/pod.js';
 import type { Parsed } from '../args.js';
-import { Annotations } from '../annotations.js';
+import { Annotations } from '../../api/annotations.js';
 import { UsageError } from '../errors.js';
 import { containerNameFor, generateName } from './names.js';
 import { dockerCpus, dockerMemory, dockerPublish, dockerRestart, dockerUser, dockerVolume, envFileLines, envPair } from './units.js';

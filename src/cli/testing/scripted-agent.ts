@@ -9,7 +9,7 @@ import type { Pod, PodStatus } from '../../api/pod.js';
 import type { Node } from '../../api/node.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { Watcher } from '../../client/types.js';
-import { Annotations } from '../annotations.js';
+import { Annotations } from '../../api/annotations.js';
 
 interface Run { startCount: string; serial: number; state: 'running' | 'exited'; exitCode: number; startedAt: string; finishedAt?: string }
 
