@@ -3,7 +3,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
-import { isRunning, requestStop, waitStopped } from '../pods/ops.js';
+import { isRunning, requestStop, waitStopped, requestedGrace, stopFlags } from '../pods/ops.js';
 import { forEachRef } from '../pods/each.js';
 import { Annotations } from '../../api/annotations.js';
 
@@ -13,18 +13,13 @@ export const spec: CommandSpec = {
   usage: 'stop [OPTIONS] CONTAINER [CONTAINER...]',
   summary: 'Stop one or more running containers (SIGTERM, then SIGKILL after the grace period)',
   style: 'docker',
-  flags: [
-    { name: 'time', short: 't', type: 'int', help: "Seconds to wait before killing the container (default: the container's stop timeout)" },
-    { name: 'timeout', type: 'int', help: 'Alias of --time' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
-  ],
+  flags: [...stopFlags],
 };
 
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length === 0) throw new UsageError('"lcctl stop" requires at least 1 argument');
-  const grace = p.int('time') ?? p.int('timeout');
-  if (grace !== undefined && grace < 0) throw new UsageError(`invalid argument "${grace}" for "-t, --time" flag: must not be negative`);
+  const grace = requestedGrace(p);
   const client = connect(p);
   const ns = namespaceOf(p);
   return forEachRef(p.args, async (ref) => {

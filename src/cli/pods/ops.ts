@@ -5,7 +5,7 @@
 import type { ContainerStatus, Pod } from '../../api/pod.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { Annotations } from '../../api/annotations.js';
-import { CliError, isCode } from '../errors.js';
+import { CliError, UsageError, isCode } from '../errors.js';
 import { watchPod } from './watch.js';
 import { isErrorReason } from './status.js';
 
@@ -95,4 +95,18 @@ export async function deletePod(client: HttpClient, ns: string, name: string, gr
     timeoutMs: (graceWait + 60) * 1000,
     timeoutMessage: `timed out waiting for pod ${name} to be removed: is the node's agent running?`,
   });
+}
+
+/** The flags stop and restart share: Docker's -t/--time grace period, and the namespace. */
+export const stopFlags = [
+  { name: 'time', short: 't', type: 'int', help: "Seconds to wait before killing the container (default: the container's stop timeout)" },
+  { name: 'timeout', type: 'int', help: 'Alias of --time' },
+  { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+] as const;
+
+/** The grace period asked for with -t/--time (undefined: each container's own stop timeout). */
+export function requestedGrace(p: { int(name: string): number | undefined }): number | undefined {
+  const grace = p.int('time') ?? p.int('timeout');
+  if (grace !== undefined && grace < 0) throw new UsageError(`invalid argument "${grace}" for "-t, --time" flag: must not be negative`);
+  return grace;
 }
