@@ -1,5 +1,5 @@
 /** Cluster-scoped resources; everything else lives in a namespace. */
-const clusterScoped = new Set(['nodes', 'namespaces']);
+const clusterScoped = new Set(['nodes', 'namespaces', 'priorityclasses']);
 
 /** The URL path of a resource collection, object or subresource. */
 export function resourcePath(resource: string, namespace?: string, name?: string, sub?: string): string {

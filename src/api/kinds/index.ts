@@ -1,6 +1,8 @@
 import type { KindInfo } from './kind.js';
 import { podKind } from './pod.js';
 import { nodeKind } from './node.js';
+import { priorityClassKind } from './priority-class.js';
+import { eventKind } from './event.js';
 import type { ApiObject } from '../meta.js';
 
 export type { KindInfo } from './kind.js';
@@ -9,6 +11,8 @@ export type { KindInfo } from './kind.js';
 export const kinds: ReadonlyMap<string, KindInfo<ApiObject>> = new Map<string, KindInfo<ApiObject>>([
   [podKind.resource, podKind as unknown as KindInfo<ApiObject>],
   [nodeKind.resource, nodeKind as unknown as KindInfo<ApiObject>],
+  [priorityClassKind.resource, priorityClassKind as unknown as KindInfo<ApiObject>],
+  [eventKind.resource, eventKind as unknown as KindInfo<ApiObject>],
 ]);
 
 /** Find a kind by resource ("pods"), kind ("Pod") or short name ("po"), case-insensitively. */

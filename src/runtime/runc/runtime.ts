@@ -56,8 +56,10 @@ export class RuncRuntime implements ContainerRuntime {
 
   /** "runc version 1.1.5 / conmon version 2.1.6". */
   async version(): Promise<string> {
+    // As Kubernetes shows a runtime ("containerd://1.6.20"): the bare versions, "1.1.5+ds1 (conmon 2.1.6)".
     const conmon = await runCommand(this.conmonPath, ['--version'], { timeoutMs: 10_000 });
-    return `${await this.runc.version()} / ${conmon.stdout.split('\n')[0]?.trim() ?? 'conmon'}`;
+    const bare = (text: string): string => /version\s+(\S+)/.exec(text)?.[1] ?? text.trim();
+    return `${bare(await this.runc.version())} (conmon ${bare(conmon.stdout.split('\n')[0] ?? '')})`;
   }
 
   async create(config: ContainerConfig): Promise<ContainerInfo> {

@@ -1,0 +1,41 @@
+import type { KindInfo } from './kind.js';
+import { HIGHEST_USER_PRIORITY, PriorityClassSchema, type PriorityClass } from '../schema/priority-class.js';
+import { SchemaValidator } from '../validate.js';
+import { checkMeta } from './meta-rules.js';
+
+const validator = new SchemaValidator(PriorityClassSchema);
+
+/** Classes that exist without being created, as in Kubernetes. */
+export const systemPriorityClasses: readonly PriorityClass[] = [
+  { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'system-cluster-critical' }, value: 2_000_000_000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+  { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'system-node-critical' }, value: 2_000_001_000, description: 'Used for system critical pods that must not be moved from their current node.' },
+];
+
+/** The PriorityClass kind (scheduling.k8s.io/v1, cluster-scoped). */
+export const priorityClassKind: KindInfo<PriorityClass> = {
+  kind: 'PriorityClass',
+  apiVersion: 'scheduling.k8s.io/v1',
+  resource: 'priorityclasses',
+  namespaced: false,
+  shortNames: ['pc', 'priorityclass'],
+  hasStatus: false,
+  validate(obj) {
+    const causes = validator.causes(obj);
+    if (causes.length > 0) return causes;
+    const pc = obj as PriorityClass;
+    const out = checkMeta(pc.metadata, false);
+    if (pc.metadata.name.startsWith('system-')) out.push({ field: 'metadata.name', message: 'priority class names with the prefix "system-" are reserved for the system' });
+    if (pc.value > HIGHEST_USER_PRIORITY) out.push({ field: 'value', message: `must not be greater than ${HIGHEST_USER_PRIORITY} (larger values are reserved for system classes)` });
+    return out;
+  },
+  applyDefaults(pc) {
+    pc.preemptionPolicy ??= 'PreemptLowerPriority';
+    pc.globalDefault ??= false;
+  },
+  validateUpdate(oldObj, newObj) {
+    return oldObj.value === newObj.value ? [] : [{ field: 'value', message: 'field is immutable: delete and re-create the class to change its value' }];
+  },
+  selectableFields(pc) {
+    return { 'metadata.name': pc.metadata.name };
+  },
+};
