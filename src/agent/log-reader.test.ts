@@ -86,6 +86,11 @@ describe('readContainerLog', () => {
     assert.equal(await read(content, {}), 'xy\nabc\n');
   });
 
+  test('timestamps are shown in UTC with Z, as Docker and kubectl print them (conmon writes +00:00)', async () => {
+    const content = line('2024-05-01T12:00:01.123456789+00:00', 'stdout', 'F', 'one');
+    assert.equal(await read(content, { timestamps: true }), '2024-05-01T12:00:01.123456789Z one\n');
+  });
+
   test('malformed lines are skipped', async () => {
     assert.equal(await read(`not a log line\n${line(T1, 'stdout', 'F', 'ok')}\n`, {}), 'ok\n');
   });

@@ -31,7 +31,8 @@ class Renderer {
     const prefix = this.partial.get(line.stream) ?? '';
     if (line.partial) { this.partial.set(line.stream, prefix + line.text); return undefined; }
     this.partial.delete(line.stream);
-    return (this.timestamps ? `${line.time} ` : '') + prefix + line.text + '\n';
+    // conmon writes "+00:00"; Docker and kubectl print UTC times with "Z".
+    return (this.timestamps ? `${line.time.replace(/\+00:00$/, 'Z')} ` : '') + prefix + line.text + '\n';
   }
 }
 

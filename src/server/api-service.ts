@@ -6,6 +6,7 @@ import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelec
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../client/types.js';
 import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore } from '../store/types.js';
 import type { Pod } from '../api/pod.js';
+import { admit } from './priority-admission.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -60,6 +61,7 @@ export class ApiService implements ApiClient {
       obj.metadata.name = obj.metadata.generateName + randomUUID().slice(0, 5);
     }
     this.check(k, obj);
+    await admit(this, obj, 'create');
     k.applyDefaults(obj);
     const meta = obj.metadata;
     if (k.namespaced) meta.namespace ??= 'default'; else delete meta.namespace;
@@ -131,6 +133,7 @@ export class ApiService implements ApiClient {
     obj.apiVersion ??= k.apiVersion;
     obj.kind ??= k.kind;
     this.check(k, obj);
+    await admit(this, obj, 'update');
     k.applyDefaults(obj);
     const { name, namespace, resourceVersion } = obj.metadata;
     return this.replace<T>(k, name, k.namespaced ? namespace ?? 'default' : undefined, resourceVersion, (stored) => {

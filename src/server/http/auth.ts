@@ -2,24 +2,34 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../api/errors.js';
 
-/** Who made a request, as established from its bearer token. */
-export interface Identity { name: string; role: 'admin' | 'node' }
+/**
+ * Who made a request, as established from its bearer token: an admin, a node (name
+ * `system:node:NAME`, from its per-node credential) or the holder of the node join token.
+ */
+export interface Identity { name: string; role: 'admin' | 'node' | 'join' }
+
+/** Resolves tokens the authenticator does not hold itself (per-node credentials in the store). */
+export type TokenLookup = (token: string) => Promise<Identity | undefined>;
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
-/** Bearer-token authentication against the server's known tokens. */
+/** Bearer-token authentication against the server's known tokens and, when given, a lookup. */
 export class TokenAuthenticator {
   private readonly tokens: { hash: Buffer; identity: Identity }[] = [];
 
+  constructor(private readonly lookup?: TokenLookup) {}
+
   add(token: string, identity: Identity): void { this.tokens.push({ hash: digest(token), identity }); }
 
-  authenticate(req: IncomingMessage): Identity {
+  async authenticate(req: IncomingMessage): Promise<Identity> {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new ApiError('Unauthorized', 'a bearer token is required: pass --token, set LANTERN_TOKEN, or use the admin config the server wrote');
     const hash = digest(m[1]!);
     const found = this.tokens.find((t) => timingSafeEqual(t.hash, hash));
-    if (!found) throw new ApiError('Unauthorized', 'the token is not valid for this server');
-    return found.identity;
+    if (found) return found.identity;
+    const looked = await this.lookup?.(m[1]!);
+    if (looked) return looked;
+    throw new ApiError('Unauthorized', 'the token is not valid for this server');
   }
 }

@@ -1,0 +1,107 @@
+import { ApiError } from '../../api/errors.js';
+import type { ApiObject, ObjectList, WatchEvent } from '../../api/meta.js';
+import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../../client/types.js';
+import type { Identity } from './auth.js';
+
+/** What a request does, in the words the rules use. */
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'updateStatus' | 'delete' | 'bind'
+  | 'log' | 'stats' | 'exec' | 'attach' | 'images' | 'join';
+
+/** One request to decide on. podNodeName is the stored pod's spec.nodeName, resolved by the caller. */
+export interface Action {
+  verb: Verb;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  fieldSelector?: string;
+  podNodeName?: string;
+}
+
+interface Rule { role: Identity['role']; verbs: readonly Verb[] | '*'; resources: readonly string[] | '*'; when?: (node: string, a: Action) => boolean }
+
+/** True when the selector contains the term spec.nodeName=NODE (so the watch sees only that node's pods). */
+export function selectsNode(fieldSelector: string | undefined, node: string): boolean {
+  return (fieldSelector ?? '').split(',').map((t) => t.trim().replace('==', '=')).includes(`spec.nodeName=${node}`);
+}
+
+/** The rule table: a request is allowed when one rule matches it. */
+export const rules: readonly Rule[] = [
+  { role: 'admin', verbs: '*', resources: '*' },
+  { role: 'node', verbs: ['get', 'list'], resources: ['nodes', 'pods'] },
+  { role: 'node', verbs: ['watch'], resources: ['nodes'] },
+  { role: 'node', verbs: ['watch'], resources: ['pods'], when: (node, a) => selectsNode(a.fieldSelector, node) },
+  { role: 'node', verbs: ['create', 'update', 'updateStatus'], resources: ['nodes'], when: (node, a) => a.name === node },
+  { role: 'node', verbs: ['updateStatus', 'delete'], resources: ['pods'], when: (node, a) => a.podNodeName === node },
+  { role: 'join', verbs: ['join'], resources: ['nodes'] },
+];
+
+/** The node name of a `system:node:NAME` identity ('' for others). */
+export const nodeNameOf = (id: Identity): string => (id.role === 'node' ? id.name.replace(/^system:node:/, '') : '');
+
+/** Whether the rules allow the action. */
+export function allowed(id: Identity, a: Action): boolean {
+  const node = nodeNameOf(id);
+  return rules.some((r) => r.role === id.role
+    && (r.verbs === '*' || r.verbs.includes(a.verb))
+    && (r.resources === '*' || r.resources.includes(a.resource))
+    && (r.when === undefined || r.when(node, a)));
+}
+
+const hints: Record<Identity['role'], string> = {
+  admin: '',
+  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it',
+  join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
+};
+
+/** Throw Forbidden, naming the identity and the action, unless the rules allow it. */
+export function authorize(id: Identity, a: Action): void {
+  if (allowed(id, a)) return;
+  const target = a.name === undefined ? '' : ` "${a.namespace !== undefined ? `${a.namespace}/` : ''}${a.name}"`;
+  throw new ApiError('Forbidden', `${id.name} may not ${a.verb} ${a.resource}${target}: ${hints[id.role]}`);
+}
+
+/** The API client as an identity may use it: every call is checked against the rules first. */
+export function authorizedClient(api: ApiClient, id: Identity): ApiClient {
+  if (id.role === 'admin') return api;
+  const podNode = async (resource: string, name: string, namespace?: string): Promise<string | undefined> => {
+    if (resource !== 'pods') return undefined;
+    const pod = await api.get<ApiObject & { spec?: { nodeName?: string } }>('pods', name, namespace);
+    return pod.spec?.nodeName;
+  };
+  return {
+    create<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
+      authorize(id, { verb: 'create', resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name });
+      return api.create(resource, obj, opts);
+    },
+    get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> {
+      authorize(id, { verb: 'get', resource, namespace, name });
+      return api.get(resource, name, namespace);
+    },
+    list<T extends ApiObject>(resource: string, namespace?: string, opts?: ListOptions): Promise<ObjectList<T>> {
+      authorize(id, { verb: 'list', resource, namespace, fieldSelector: opts?.fieldSelector });
+      return api.list(resource, namespace, opts);
+    },
+    async update<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
+      const { name, namespace } = obj.metadata;
+      authorize(id, { verb: 'update', resource, namespace, name, podNodeName: await podNode(resource, name, namespace) });
+      return api.update(resource, obj, opts);
+    },
+    async updateStatus<T extends ApiObject>(resource: string, obj: T): Promise<T> {
+      const { name, namespace } = obj.metadata;
+      authorize(id, { verb: 'updateStatus', resource, namespace, name, podNodeName: await podNode(resource, name, namespace) });
+      return api.updateStatus(resource, obj);
+    },
+    async delete<T extends ApiObject>(resource: string, name: string, namespace?: string, opts?: DeleteOptions): Promise<T> {
+      authorize(id, { verb: 'delete', resource, namespace, name, podNodeName: await podNode(resource, name, namespace) });
+      return api.delete(resource, name, namespace, opts);
+    },
+    watch<T extends ApiObject>(resource: string, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Watcher {
+      authorize(id, { verb: 'watch', resource, namespace, fieldSelector: opts.fieldSelector });
+      return api.watch(resource, namespace, opts, onEvent);
+    },
+    async bind(namespace: string, podName: string, nodeName: string): Promise<void> {
+      authorize(id, { verb: 'bind', resource: 'pods', namespace, name: podName });
+      return api.bind(namespace, podName, nodeName);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { ApiObject } from '../api/meta.js';
+import type { Pod } from '../api/pod.js';
+import { ApiError, invalid } from '../api/errors.js';
+import type { PriorityClass } from '../api/schema/priority-class.js';
+import { systemPriorityClasses } from '../api/kinds/priority-class.js';
+import type { ApiClient } from '../client/types.js';
+
+type Reader = Pick<ApiClient, 'get' | 'list'>;
+
+async function findClass(api: Reader, name: string): Promise<PriorityClass | undefined> {
+  const system = systemPriorityClasses.find((c) => c.metadata.name === name);
+  if (system) return system;
+  try {
+    return await api.get<PriorityClass>('priorityclasses', name);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'NotFound') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Kubernetes' Priority admission: a pod's priorityClassName (or the globalDefault class when it names
+ * none) becomes spec.priority. Departure: with no class at all an explicit spec.priority is kept.
+ */
+export async function admitPodPriority(api: Reader, pod: Pod): Promise<void> {
+  const name = pod.spec.priorityClassName;
+  let cls: PriorityClass | undefined;
+  if (name !== undefined && name !== '') {
+    cls = await findClass(api, name);
+    if (!cls) {
+      throw invalid('Pod', pod.metadata.name, [{ field: 'spec.priorityClassName', message: `no PriorityClass with name ${name} was found: create it first (lcctl apply -f) or name an existing one (lcctl get priorityclasses)` }]);
+    }
+  } else {
+    cls = (await api.list<PriorityClass>('priorityclasses')).items.find((c) => c.globalDefault === true);
+    if (cls) pod.spec.priorityClassName = cls.metadata.name;
+  }
+  if (!cls) return;
+  if (pod.spec.priority !== undefined && pod.spec.priority !== cls.value) {
+    throw invalid('Pod', pod.metadata.name, [{ field: 'spec.priority', message: `the integer value of priority (${pod.spec.priority}) must not be provided in the pod spec; priority admission computed ${cls.value} from the PriorityClass ${cls.metadata.name}` }]);
+  }
+  pod.spec.priority = cls.value;
+}
+
+/** At most one PriorityClass may be the global default. */
+export async function admitPriorityClass(api: Reader, pc: PriorityClass): Promise<void> {
+  if (pc.globalDefault !== true) return;
+  const other = (await api.list<PriorityClass>('priorityclasses')).items.find((c) => c.globalDefault === true && c.metadata.name !== pc.metadata.name);
+  if (other) throw invalid('PriorityClass', pc.metadata.name, [{ field: 'globalDefault', message: `PriorityClass ${other.metadata.name} is already marked as default; only one default can exist` }]);
+}
+
+/** Admission steps the API runs on create and update, after validation and before defaults. */
+export async function admit(api: Reader, obj: ApiObject, op: 'create' | 'update'): Promise<void> {
+  // On update only a named class is resolved again (keeping the value), so a globalDefault created
+  // later does not change the priority of running pods.
+  if (obj.kind === 'Pod' && (op === 'create' || (obj as Pod).spec.priorityClassName)) await admitPodPriority(api, obj as Pod);
+  else if (obj.kind === 'PriorityClass') await admitPriorityClass(api, obj as PriorityClass);
+}
