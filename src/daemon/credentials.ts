@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { caHash, formatJoinToken, newJoinSecret, parseJoinToken } from './pki/join-token.js';
 
 /** Read a token file, creating it with a fresh random token the first time. */
 export async function loadOrCreateToken(file: string, prefix: string): Promise<string> {
@@ -31,3 +32,18 @@ export function clientConfig(server: string, token: string, caPem?: string): str
 
 /** ~/.lantern/config.yaml */
 export const userConfigPath = (): string => path.join(os.homedir(), '.lantern', 'config.yaml');
+
+/**
+ * The node join token in DATA_DIR/node-token, pinned to the current CA. The secret part is kept
+ * across starts (an older token's text becomes the secret), so a token handed out earlier stays valid.
+ */
+export async function loadOrCreateJoinToken(file: string, caPem: string): Promise<string> {
+  const old = (await readFile(file, 'utf8').catch(() => '')).trim();
+  let secret: string;
+  try { secret = parseJoinToken(old).secret; } catch {
+    secret = /^[A-Za-z0-9._-]+$/.test(old) ? old : newJoinSecret();
+  }
+  const token = formatJoinToken({ caHash: caHash(caPem), secret });
+  if (token !== old) await writeFileAtomic(file, token + '\n', 0o600);
+  return token;
+}

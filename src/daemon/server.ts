@@ -7,9 +7,12 @@ import { NodeRegistry } from '../server/node-registry.js';
 import { TokenAuthenticator } from '../server/http/auth.js';
 import { createApiServer } from '../server/http/server.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { buildProfile } from '../scheduler/profile.js';
 import { Agent } from '../agent/agent.js';
 import { buildNodeComponents } from './node-components.js';
 import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
+import { NodeCredentials } from '../server/node-credentials.js';
+import { serverSecurity } from './security.js';
 import { parseFlags, parseLabels } from './flags.js';
 import { VERSION } from './version.js';
 
@@ -26,15 +29,20 @@ Flags:
   --bridge NAME         Linux bridge for pods (default lantern0)
   --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
   --restart-backoff MS  first delay between container restarts (default 10000)
+  --tls-san NAME,...    extra host names or IPs for the serving certificate
+  --insecure-http       serve plain HTTP instead of HTTPS (anyone on the path can read the tokens)
+  --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
 `;
 
 /** `lanternd server`: compose store, API, scheduler and the local agent; serve until signalled. */
 export async function runServer(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', help: 'boolean',
+    bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
+  const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
+  if (scoring !== 'LeastAllocated' && scoring !== 'MostAllocated') throw new Error(`--scheduler-scoring: unknown strategy "${scoring}": use LeastAllocated or MostAllocated`);
   const dataDir = path.resolve(String(flags['data-dir'] ?? '/var/lib/lantern'));
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
@@ -43,26 +51,30 @@ export async function runServer(args: string[]): Promise<void> {
   const store = await openSqliteStore(path.join(dataDir, 'state.db'));
   const api = new ApiService(store);
   const nodes = new NodeRegistry();
-  const auth = new TokenAuthenticator();
+  const nodeCredentials = new NodeCredentials(store);
+  const auth = new TokenAuthenticator((token) => nodeCredentials.identify(token));
   const adminToken = await loadOrCreateToken(path.join(dataDir, 'admin-token'), 'lt-admin-');
-  const nodeToken = await loadOrCreateToken(path.join(dataDir, 'node-token'), 'lt-node-');
+  const security = await serverSecurity(dataDir, { insecureHttp: flags['insecure-http'] === true, tlsSans: String(flags['tls-san'] ?? '').split(',') });
   auth.add(adminToken, { name: 'admin', role: 'admin' });
-  auth.add(nodeToken, { name: 'node', role: 'node' });
+  auth.add(security.joinToken, { name: 'node-join-token', role: 'join' });
+  if (!security.tls) console.error('lanternd: WARNING: --insecure-http: serving plain HTTP; tokens and credentials cross the network in clear text');
 
   let ready = false;
-  const http = createApiServer({ api, nodes, auth, version: VERSION, ready: () => ready });
+  const http = createApiServer({
+    api, nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
+    issueNodeCredential: (name) => nodeCredentials.issue(name), });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => { http.off('error', reject); resolve(); });
   });
   const address = http.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
-  const config = clientConfig(url, adminToken);
+  const url = `${security.scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+  const config = clientConfig(url, adminToken, security.tls ? security.caCert : undefined);
   await writeFileAtomic(path.join(dataDir, 'admin.yaml'), config, 0o600);
   if (!flags['data-dir']) await writeFileAtomic(userConfigPath(), config, 0o600);
 
-  const scheduler = new Scheduler(api);
+  const scheduler = new Scheduler(api, buildProfile({ scoringStrategy: scoring }));
   await scheduler.start();
   let agent: Agent | undefined;
   if (!flags['no-agent']) {

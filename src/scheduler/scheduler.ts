@@ -8,6 +8,9 @@ import { schedulePod } from './framework/cycle.js';
 import type { Profile } from './framework/plugin.js';
 import { defaultProfile } from './profile.js';
 import { SchedulingQueue } from './queue.js';
+import { findPreemption, type Preemption } from './framework/preemption.js';
+import type { Snapshot } from './framework/snapshot.js';
+import { EventRecorder } from '../client/events.js';
 
 const keyOf = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 const needsScheduling = (p: Pod): boolean => !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
@@ -25,8 +28,11 @@ export class Scheduler {
   private running = false;
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly events: EventRecorder;
 
-  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile) {}
+  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile) {
+    this.events = new EventRecorder(api, 'default-scheduler');
+  }
 
   async start(): Promise<void> {
     this.running = true;
@@ -100,7 +106,9 @@ export class Scheduler {
     const ns = pod.metadata.namespace ?? 'default';
     if (decision.node === undefined) {
       this.queue.markUnschedulable(pod);
-      await this.setScheduledCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message });
+      const preemption = await this.preempt(pod, snapshot);
+      await this.setScheduledCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message }, preemption?.node);
+      await this.events.record(pod, 'Warning', 'FailedScheduling', decision.message);
       return;
     }
     // Assume the binding in the cache so the next cycle sees the node's allocation at once.
@@ -108,6 +116,7 @@ export class Scheduler {
     this.pods.set(keyOf(pod), assumed);
     try {
       await this.api.bind(ns, pod.metadata.name, decision.node);
+      await this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${decision.node}`);
     } catch (e) {
       this.pods.set(keyOf(pod), pod);
       if (e instanceof ApiError && e.code === 'NotFound') return;
@@ -117,13 +126,38 @@ export class Scheduler {
     }
   }
 
-  private async setScheduledCondition(pod: Pod, condition: PodCondition): Promise<void> {
+  /**
+   * Kubernetes' DefaultPreemption PostFilter: evict lower-priority pods (gracefully, through the API)
+   * so this one fits on a node later. The pod is tried again once the victims are gone (their deletion
+   * is a cluster event); until then findPreemption waits on the nominated node.
+   */
+  private async preempt(pod: Pod, snapshot: Snapshot): Promise<Preemption | undefined> {
+    const found = findPreemption(pod, snapshot, this.profile);
+    if (!found || found.victims.length === 0) return found;
+    const ns = pod.metadata.namespace ?? 'default';
+    for (const v of found.victims) {
+      try {
+        await this.api.delete('pods', v.metadata.name, v.metadata.namespace ?? 'default', { gracePeriodSeconds: v.spec.terminationGracePeriodSeconds ?? 30 });
+      } catch (e) {
+        // NotFound: already gone. Anything else: the next cycle decides again.
+        if (!(e instanceof ApiError && e.code === 'NotFound')) console.error(`scheduler: preempting ${v.metadata.name} failed:`, e instanceof Error ? e.message : e);
+        continue;
+      }
+      await this.events.record(v, 'Normal', 'Preempted', `Preempted by ${ns}/${pod.metadata.name} on node ${found.node}`);
+    }
+    return found;
+  }
+
+  private async setScheduledCondition(pod: Pod, condition: PodCondition, nominatedNodeName?: string): Promise<void> {
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (existing && existing.status === condition.status && existing.message === condition.message) return;
+    const nominated = nominatedNodeName ?? pod.status?.nominatedNodeName;
+    if (existing && existing.status === condition.status && existing.message === condition.message && nominated === pod.status?.nominatedNodeName) return;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ ...condition, lastTransitionTime: new Date().toISOString() });
+    const status = { ...pod.status, phase: 'Pending' as const, conditions };
+    if (nominated !== undefined) status.nominatedNodeName = nominated;
     try {
-      await this.api.updateStatus('pods', { ...pod, status: { ...pod.status, phase: 'Pending', conditions } });
+      await this.api.updateStatus('pods', { ...pod, status });
     } catch (e) {
       if (!(e instanceof ApiError)) throw e; // a stale or deleted pod: the watch brings the new state
     }

@@ -10,6 +10,8 @@ import { sendError, sendJson } from './respond.js';
 import { serveResource } from './resources.js';
 import { servePodExec, servePodLog, servePodStats } from './pod-io.js';
 import { serveImages } from './images.js';
+import { authorize, authorizedClient } from './authz.js';
+import { joinPath, serveJoin } from './join.js';
 
 export interface ApiServerOptions {
   api: ApiClient;
@@ -20,6 +22,10 @@ export interface ApiServerOptions {
   tls?: { key: string; cert: string };
   /** Reports readiness for /readyz. */
   ready?: () => boolean;
+  /** The CA bundle served without authentication at GET /cacerts (pinned by join tokens). */
+  caCert?: string;
+  /** Issue a node's credential; enables the join endpoint. */
+  issueNodeCredential?: (nodeName: string) => Promise<string>;
 }
 
 /** The HTTP adapter over the API service: routing, authentication, streaming and errors. */
@@ -41,6 +47,16 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
 
 async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://lantern');
+  if (url.pathname === '/cacerts' && opts.caCert !== undefined) {
+    res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(opts.caCert) });
+    res.end(opts.caCert);
+    return;
+  }
+  if (url.pathname === joinPath && opts.issueNodeCredential !== undefined) {
+    authorize(await opts.auth.authenticate(req), { verb: 'join', resource: 'nodes' });
+    await serveJoin(req, res, opts.issueNodeCredential);
+    return;
+  }
   const route = parseRoute(url.pathname);
   if (route.type === 'health') {
     if (route.what === 'version') { sendJson(res, 200, { version: opts.version, platform: `${process.platform}/${process.arch}` }); return; }
@@ -49,23 +65,29 @@ async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: ht
     res.end(ok ? 'ok' : 'not ready');
     return;
   }
-  opts.auth.authenticate(req);
-  if (route.type === 'images') { await serveImages(opts.nodes, req, res, route.ref, url.searchParams); return; }
+  const id = await opts.auth.authenticate(req);
+  if (route.type === 'images') { authorize(id, { verb: 'images', resource: 'images' }); await serveImages(opts.nodes, req, res, route.ref, url.searchParams); return; }
   if (route.resource === 'pods' && route.name !== undefined && (route.sub === 'log' || route.sub === 'stats')) {
     const ns = route.namespace ?? 'default';
+    authorize(id, { verb: route.sub, resource: 'pods', namespace: ns, name: route.name });
     if (route.sub === 'log') await servePodLog(opts.api, opts.nodes, req, res, ns, route.name, url.searchParams);
     else await servePodStats(opts.api, opts.nodes, res, ns, route.name);
     return;
   }
-  await serveResource(opts.api, req, res, route, url.searchParams);
+  if (route.name === undefined && req.method === 'GET' && ['1', 'true'].includes(url.searchParams.get('watch') ?? '')) {
+    // serveWatch sends its headers before it starts the watch, so check here to answer a plain 403.
+    authorize(id, { verb: 'watch', resource: route.resource, namespace: route.namespace, fieldSelector: url.searchParams.get('fieldSelector') ?? undefined });
+  }
+  await serveResource(authorizedClient(opts.api, id), req, res, route, url.searchParams);
 }
 
 async function upgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket: Duplex): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://lantern');
   const route = parseRoute(url.pathname);
-  opts.auth.authenticate(req);
+  const id = await opts.auth.authenticate(req);
   if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach') || route.name === undefined) {
     throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
   }
+  authorize(id, { verb: route.sub, resource: 'pods', namespace: route.namespace ?? 'default', name: route.name });
   await servePodExec(opts.api, opts.nodes, req, socket, route.namespace ?? 'default', route.name, url.searchParams, route.sub);
 }

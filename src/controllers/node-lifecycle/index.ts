@@ -1,0 +1,2 @@
+export { NodeLifecycleController, type NodeLifecycleOptions } from './controller.js';
+export { systemClock, type Clock } from './clock.js';
