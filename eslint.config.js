@@ -14,7 +14,7 @@ const forbid = (files, layers, message, extra = []) => ({
     }],
   },
 });
-const all = ['api', 'client', 'store', 'server', 'scheduler', 'controllers', 'agent', 'runtime', 'image', 'network', 'cli', 'daemon', 'web'];
+const all = ['api', 'client', 'store', 'server', 'scheduler', 'controllers', 'agent', 'runtime', 'image', 'network', 'cli', 'daemon', 'web', 'sim'];
 const except = (...keep) => all.filter((l) => !keep.includes(l));
 const noIo = { group: ['node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:https', 'fs', 'child_process'], message: 'the scheduler does no I/O: it decides over a snapshot, the API client does the rest' };
 
@@ -37,5 +37,6 @@ export default tseslint.config(
   forbid(['src/server/**'], except('api', 'client', 'store', 'server'), 'the server never imports the agent, scheduler or node components: the daemon composes them'),
   forbid(['src/agent/**'], except('api', 'client', 'agent', 'runtime', 'image', 'network'), 'the agent talks to the control plane only through the API client'),
   forbid(['src/controllers/**'], except('api', 'client', 'controllers'), 'controllers are API clients'),
+  { ...forbid(['src/sim/**'], except('api', 'client', 'sim'), 'simulated nodes are API clients: they import only api, client and sim'), ignores: ['**/*.test.ts', 'src/sim/testing.ts'] },
   forbid(['src/cli/**', 'src/web/**'], except('api', 'client', 'cli', 'web'), 'cli and web never import server, agent or store: they use the API'),
 );

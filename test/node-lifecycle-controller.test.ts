@@ -39,11 +39,10 @@ async function heartbeat(name: string, seconds: number): Promise<void> {
 }
 
 async function runningPod(name: string, node: string, tolerations?: Toleration[]): Promise<void> {
-  const pod = await api.create<Pod>('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }], ...(tolerations ? { tolerations } : {}) } });
+  await api.create<Pod>('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }], ...(tolerations ? { tolerations } : {}) } });
   await api.bind('default', name, node);
   const bound = await api.get<Pod>('pods', name, 'default');
   await api.updateStatus('pods', { ...bound, status: { ...bound.status, phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox', state: { running: { startedAt: at(0) } } }] } });
-  void pod;
 }
 
 const ready = async (name: string): Promise<string | undefined> => (await api.get<Node>('nodes', name)).status?.conditions?.find((c) => c.type === 'Ready')?.status;
@@ -61,6 +60,8 @@ test('a node whose heartbeats stop is marked Unknown and tainted, its pods are e
   await runningPod('patient', 'edge-1', [{ key: 'node.lantern.dev/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 }]);
   await runningPod('forever', 'edge-1', [{ key: 'node.lantern.dev/unreachable', operator: 'Exists', effect: 'NoExecute' }]);
 
+  clock.ms = t0;
+  await controller.reconcileAll();
   // Within the grace nothing changes.
   clock.ms = t0 + 40_000;
   await controller.reconcileAll();
@@ -117,4 +118,26 @@ test('Ready=False gives the not-ready taint, and user taints are left alone', as
   const again = await api.get<Node>('nodes', 'edge-2');
   await controller.reconcile('edge-2');
   assert.equal((await api.get<Node>('nodes', 'edge-2')).metadata.resourceVersion, again.metadata.resourceVersion, 'a second pass changes nothing');
+});
+
+test('heartbeats are timed on the controller\'s clock: a node with a skewed clock stays Ready while it beats, and a restarted controller gives every node a fresh grace', async () => {
+  const controller = new NodeLifecycleController({ api, clock, nodeMonitorGraceMs: 40_000, log: () => undefined });
+  clock.ms = t0 + 50_000_000;
+  await api.create<Node>('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'skewed' } });
+  // The agent's clock is a day behind.
+  await heartbeat('skewed', -86_400);
+  await controller.reconcile('skewed');
+  clock.ms += 30_000;
+  await heartbeat('skewed', -86_370);
+  await controller.reconcile('skewed');
+  clock.ms += 30_000;
+  await controller.reconcile('skewed');
+  assert.equal(await ready('skewed'), 'True');
+  const restarted = new NodeLifecycleController({ api, clock, nodeMonitorGraceMs: 40_000, log: () => undefined });
+  clock.ms += 30_000;
+  await restarted.reconcile('skewed');
+  assert.equal(await ready('skewed'), 'True', 'a new controller has not yet waited a grace for this node');
+  clock.ms += 41_000;
+  await restarted.reconcile('skewed');
+  assert.equal(await ready('skewed'), 'Unknown');
 });

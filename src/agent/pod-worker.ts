@@ -9,6 +9,8 @@ import type { ContainerSlot } from './container-slot.js';
 import { ContainerConfigError, Labels, buildContainerConfig } from './container-config.js';
 import { computePodStatus, isFinal, sameStatus, terminatedState } from './pod-status.js';
 import { restartDelay, shouldRestart } from './restart-policy.js';
+import { isNodeLost } from '../api/node-lifecycle.js';
+import { stopLostPod } from './node-lost.js';
 
 /** Map a runtime start failure to Docker's exit codes: 127 not found, 126 cannot execute. */
 function startFailureExitCode(message: string): number | undefined {
@@ -109,6 +111,7 @@ export class PodWorker {
     if (this.terminated) return;
     const pod = this.pod;
     if (this.gone || pod.metadata.deletionTimestamp) { await this.teardown(); return; }
+    if (isNodeLost(pod)) { await stopLostPod(this.ctx, pod, this.slots); return; }
     const t0 = performance.now();
     await this.refresh();
     const stoppedByUser = pod.metadata.annotations?.[Annotations.runState] === 'stopped';
@@ -256,7 +259,7 @@ export class PodWorker {
     for (let i = 0; i < 3; i++) {
       try {
         const fresh = i === 0 ? pod : await this.ctx.api.get<Pod>('pods', pod.metadata.name, pod.metadata.namespace);
-        if (fresh.metadata.uid !== pod.metadata.uid) return;
+        if (fresh.metadata.uid !== pod.metadata.uid || isNodeLost(fresh)) return;
         this.pod = await this.ctx.api.updateStatus<Pod>('pods', { ...fresh, status: computePodStatus(fresh, this.slots, { podIP: this.network?.ip, hostIP: this.ctx.hostIP }) });
         return;
       } catch (e) {

@@ -6,6 +6,8 @@ export interface CliKind { kind: string; resource: string; singular: string; nam
 const table: { kind: CliKind; names: string[] }[] = [
   { kind: { kind: 'Pod', resource: 'pods', singular: 'pod', namespaced: true }, names: ['pods', 'pod', 'po'] },
   { kind: { kind: 'Node', resource: 'nodes', singular: 'node', namespaced: false }, names: ['nodes', 'node', 'no'] },
+  { kind: { kind: 'Event', resource: 'events', singular: 'event', namespaced: true }, names: ['events', 'event', 'ev'] },
+  { kind: { kind: 'PriorityClass', resource: 'priorityclasses', singular: 'priorityclass.scheduling.k8s.io', namespaced: false }, names: ['priorityclasses', 'priorityclass', 'pc'] },
 ];
 
 /** Find a kind by resource, singular, short name or Kind, case-insensitively. */
@@ -16,5 +18,5 @@ export function findCliKind(name: string): CliKind | undefined {
 
 /** The error text for a kind lcctl does not know. */
 export function unknownKind(name: string): string {
-  return `the server doesn't have a resource type "${name}" (Lantern serves pods (po) and nodes (no))`;
+  return `the server doesn't have a resource type "${name}" (Lantern serves pods (po), nodes (no), events (ev) and priorityclasses (pc))`;
 }

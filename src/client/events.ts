@@ -30,21 +30,21 @@ export class EventRecorder {
     const name = `${obj.metadata.name.slice(0, 200)}.${fnv([ref.uid, this.component, type, reason, message].join('\0'))}`;
     const at = this.now().toISOString();
     try {
+      try {
+        return await this.api.create<Event>('events', {
+          apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns }, involvedObject: ref, reason, message, type,
+          count: 1, firstTimestamp: at, lastTimestamp: at, source: { component: this.component },
+        });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
+      }
+      // A repeat: bump the stored one, reading again when someone else wrote it in between.
       for (let attempt = 0; attempt < 5; attempt++) {
-        let existing: Event | undefined;
-        try { existing = await this.api.get<Event>('events', name, ns); } catch (e) { if (!(e instanceof ApiError && e.code === 'NotFound')) throw e; }
+        const existing = await this.api.get<Event>('events', name, ns);
         try {
-          if (!existing) {
-            return await this.api.create<Event>('events', {
-              apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns }, involvedObject: ref, reason, message, type,
-              count: 1, firstTimestamp: at, lastTimestamp: at, source: { component: this.component },
-            });
-          }
           return await this.api.update<Event>('events', { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: at });
         } catch (e) {
-          // Someone else wrote it between our read and write: read again.
-          if (e instanceof ApiError && (e.code === 'AlreadyExists' || e.code === 'Conflict' || e.code === 'NotFound')) continue;
-          throw e;
+          if (!(e instanceof ApiError && e.code === 'Conflict')) throw e;
         }
       }
       throw new Error('the event kept changing under us (5 attempts)');

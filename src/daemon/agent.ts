@@ -1,9 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { HttpClient } from '../client/http-client.js';
+import { ApiError } from '../api/errors.js';
+import { joinServer } from './join.js';
 import { Agent } from '../agent/agent.js';
 import { buildNodeComponents } from './node-components.js';
 import { FlagError, parseFlags, parseLabels } from './flags.js';
+import { durationFlag } from './duration-flag.js';
 import { VERSION } from './version.js';
 
 export const agentUsage = `Usage: lanternd agent --server URL --token TOKEN [flags]
@@ -11,28 +15,39 @@ export const agentUsage = `Usage: lanternd agent --server URL --token TOKEN [fla
 Joins this machine to a Lantern server as a node and runs the pods bound to it.
 
 Flags:
-  --server URL          the server's API address
-  --token TOKEN         the join token (DATA_DIR/node-token on the server)
+  --server URL          the server's API address (https://HOST:6443)
+  --token TOKEN         the join token (DATA_DIR/node-token on the server); it pins the server's CA,
+                        and the node then uses a credential of its own (DATA_DIR/node-credential)
   --data-dir DIR        state directory (default /var/lib/lantern-agent)
   --node-name NAME      node name (default: the host name)
   --labels k=v,...      extra node labels
   --bridge NAME         Linux bridge for pods (default lantern0)
   --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
+  --heartbeat-interval D  how often the node's heartbeat is renewed (default 10s)
 `;
 
 /** `lanternd agent`: run a node against a remote server. */
 export async function runAgent(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'pod-subnet': 'string', help: 'boolean',
+    bridge: 'string', 'pod-subnet': 'string', help: 'boolean', 'heartbeat-interval': 'string',
   });
   if (flags.help) { process.stdout.write(agentUsage); return; }
   if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
   const dataDir = path.resolve(String(flags['data-dir'] ?? '/var/lib/lantern-agent'));
-  const api = new HttpClient({ server: String(flags.server), token: String(flags.token) });
   const nodeName = String(flags['node-name'] ?? os.hostname()).toLowerCase();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  let api: HttpClient;
+  try {
+    api = new HttpClient(await joinServer({ server: String(flags.server), token: String(flags.token), nodeName, dataDir }));
+  } catch (e) {
+    if (e instanceof ApiError) throw new ApiError(e.code, `joining ${String(flags.server)} failed: ${e.message}`);
+    process.stderr.write(`lanternd agent: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
   const components = await buildNodeComponents({ dataDir, bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined });
-  const agent = new Agent({ api, ...components, nodeName, dataDir, labels: parseLabels(flags.labels as string | undefined), version: VERSION });
+  const agent = new Agent({ api, ...components, nodeName, dataDir, labels: parseLabels(flags.labels as string | undefined), version: VERSION,
+    heartbeatSeconds: durationFlag(flags, 'heartbeat-interval', 10_000, true) / 1000 });
   await agent.start();
   console.error(`lanternd agent: node ${nodeName} joined ${String(flags.server)}`);
   const shutdown = (): void => { agent.stop(); process.exit(0); };

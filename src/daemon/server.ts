@@ -9,11 +9,13 @@ import { createApiServer } from '../server/http/server.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { buildProfile } from '../scheduler/profile.js';
 import { Agent } from '../agent/agent.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { buildNodeComponents } from './node-components.js';
 import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
 import { NodeCredentials } from '../server/node-credentials.js';
 import { serverSecurity } from './security.js';
 import { parseFlags, parseLabels } from './flags.js';
+import { durationFlag } from './duration-flag.js';
 import { VERSION } from './version.js';
 
 export const serverUsage = `Usage: lanternd server [flags]
@@ -29,6 +31,9 @@ Flags:
   --bridge NAME         Linux bridge for pods (default lantern0)
   --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
   --restart-backoff MS  first delay between container restarts (default 10000)
+  --heartbeat-interval D        how often this machine's agent renews its node's heartbeat (default 10s)
+  --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
+  --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
   --tls-san NAME,...    extra host names or IPs for the serving certificate
   --insecure-http       serve plain HTTP instead of HTTPS (anyone on the path can read the tokens)
   --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
@@ -39,11 +44,15 @@ export async function runServer(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
     bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
+    'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
   if (scoring !== 'LeastAllocated' && scoring !== 'MostAllocated') throw new Error(`--scheduler-scoring: unknown strategy "${scoring}": use LeastAllocated or MostAllocated`);
   const dataDir = path.resolve(String(flags['data-dir'] ?? '/var/lib/lantern'));
+  const heartbeatMs = durationFlag(flags, 'heartbeat-interval', 10_000, true);
+  const nodeMonitorGraceMs = durationFlag(flags, 'node-monitor-grace', 40_000, true);
+  const podEvictionTimeoutMs = durationFlag(flags, 'pod-eviction-timeout', 300_000);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -62,7 +71,8 @@ export async function runServer(args: string[]): Promise<void> {
   let ready = false;
   const http = createApiServer({
     api, nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
-    issueNodeCredential: (name) => nodeCredentials.issue(name), });
+    issueNodeCredential: (name) => nodeCredentials.issue(name),
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => { http.off('error', reject); resolve(); });
@@ -76,6 +86,8 @@ export async function runServer(args: string[]): Promise<void> {
 
   const scheduler = new Scheduler(api, buildProfile({ scoringStrategy: scoring }));
   await scheduler.start();
+  const lifecycle = new NodeLifecycleController({ api, nodeMonitorGraceMs, podEvictionTimeoutMs });
+  lifecycle.start();
   let agent: Agent | undefined;
   if (!flags['no-agent']) {
     const nodeName = String(flags['node-name'] ?? os.hostname()).toLowerCase();
@@ -83,6 +95,7 @@ export async function runServer(args: string[]): Promise<void> {
     const backoffMs = Number(flags['restart-backoff'] ?? 10_000);
     agent = new Agent({
       api, ...components, nodeName, dataDir: path.join(dataDir, 'agent'), labels: parseLabels(flags.labels as string | undefined), version: VERSION,
+      heartbeatSeconds: heartbeatMs / 1000,
       backoff: { initialMs: backoffMs, maxMs: Math.max(backoffMs, 300_000), resetAfterMs: 600_000 },
     });
     nodes.register(nodeName, agent.services);
@@ -96,6 +109,7 @@ export async function runServer(args: string[]): Promise<void> {
     ready = false;
     agent?.stop();
     scheduler.stop();
+    lifecycle.stop();
     http.close();
     http.closeAllConnections();
     void store.close().finally(() => process.exit(0));

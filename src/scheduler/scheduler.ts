@@ -1,6 +1,7 @@
 import type { ApiClient, Watcher } from '../client/types.js';
 import type { Pod, PodCondition } from '../api/pod.js';
 import type { Node } from '../api/node.js';
+import type { PriorityClass } from '../api/schema/priority-class.js';
 import type { WatchEvent } from '../api/meta.js';
 import { ApiError } from '../api/errors.js';
 import { buildSnapshot } from './framework/snapshot.js';
@@ -134,6 +135,7 @@ export class Scheduler {
   private async preempt(pod: Pod, snapshot: Snapshot): Promise<Preemption | undefined> {
     const found = findPreemption(pod, snapshot, this.profile);
     if (!found || found.victims.length === 0) return found;
+    if (await this.neverPreempts(pod)) return undefined;
     const ns = pod.metadata.namespace ?? 'default';
     for (const v of found.victims) {
       try {
@@ -146,6 +148,19 @@ export class Scheduler {
       await this.events.record(v, 'Normal', 'Preempted', `Preempted by ${ns}/${pod.metadata.name} on node ${found.node}`);
     }
     return found;
+  }
+
+  /** preemptionPolicy: Never on the pod's PriorityClass (the pod waits in the queue instead). */
+  private async neverPreempts(pod: Pod): Promise<boolean> {
+    const name = pod.spec.priorityClassName;
+    if (!name) return false;
+    try {
+      return (await this.api.get<PriorityClass>('priorityclasses', name)).preemptionPolicy === 'Never';
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'NotFound') return false; // a built-in class, or deleted since
+      console.error(`scheduler: reading PriorityClass ${name} failed; not preempting this cycle:`, e instanceof Error ? e.message : e);
+      return true;
+    }
   }
 
   private async setScheduledCondition(pod: Pod, condition: PodCondition, nominatedNodeName?: string): Promise<void> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash, randomBytes } from 'node:crypto';
+import https from 'node:https';
 
 /** The repository root (dist/test/harness -> ../../..). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -34,9 +35,12 @@ export class TestServer {
   proc: ChildProcess | undefined;
   url = '';
   token = '';
+  /** The CA (PEM) from admin.yaml's caData when the server speaks HTTPS. */
+  ca: string | undefined;
   private output = '';
 
-  constructor(readonly extraArgs: string[] = []) {
+  /** options.https: serve HTTPS as lanternd does by default; otherwise the harness passes --insecure-http. */
+  constructor(readonly extraArgs: string[] = [], readonly options: { https?: boolean } = {}) {
     this.dataDir = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-'));
     const id = randomBytes(3).toString('hex');
     this.bridge = `lt${id}`;
@@ -51,7 +55,7 @@ export class TestServer {
   async start(): Promise<void> {
     rmSync(this.configFile, { force: true });
     this.output = '';
-    this.proc = spawn(lanterndBin, ['server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(lanterndBin, ['server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...(this.options.https ? [] : ['--insecure-http']), ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
     this.proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
     const deadline = Date.now() + 30_000;
@@ -63,6 +67,8 @@ export class TestServer {
     const cfg = readFileSync(this.configFile, 'utf8');
     this.url = /server: (\S+)/.exec(cfg)?.[1] ?? '';
     this.token = /token: (\S+)/.exec(cfg)?.[1] ?? '';
+    const caData = /caData: (\S+)/.exec(cfg)?.[1];
+    this.ca = caData === undefined ? undefined : Buffer.from(caData, 'base64').toString('utf8');
     if (!this.url) throw new Error(`lanternd did not come up:\n${this.output}`);
   }
 
@@ -89,13 +95,27 @@ export class TestServer {
   }
 
   /** A JSON API call with the admin token. */
-  async api<T = unknown>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(this.url + p, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
+  async api<T = unknown>(method: string, p: string, body?: unknown, token = this.token): Promise<{ status: number; body: T }> {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    let res: { status: number; text: string };
+    if (this.url.startsWith('https:')) {
+      // fetch cannot be given a CA, so HTTPS servers are called through node:https.
+      res = await new Promise((resolve, reject) => {
+        const req = https.request(this.url + p, { method, headers, ca: this.ca }, (r) => {
+          let text = '';
+          r.on('data', (d: Buffer) => { text += d.toString(); });
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, text }));
+          r.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+    } else {
+      const r = await fetch(this.url + p, { method, headers, body: payload });
+      res = { status: r.status, text: await r.text() };
+    }
+    const text = res.text;
     let parsed: unknown = text;
     try { parsed = JSON.parse(text); } catch { /* not JSON */ }
     return { status: res.status, body: parsed as T };

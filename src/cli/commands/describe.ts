@@ -1,6 +1,8 @@
 /** lcctl describe pod|node [NAME...]: kubectl-like detail views. */
 import type { Pod } from '../../api/pod.js';
 import type { Node } from '../../api/node.js';
+import type { Event } from '../../api/schema/event.js';
+import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, kubeErrorLine } from '../errors.js';
@@ -21,6 +23,13 @@ export const spec: CommandSpec = {
   ],
 };
 
+/** The events about one pod (same uid, so a re-created pod does not inherit its predecessor's). */
+async function podEvents(client: HttpClient, pod: Pod): Promise<Event[]> {
+  const ns = pod.metadata.namespace ?? 'default';
+  const list = await client.list<Event>('events', ns, { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod.metadata.name}` });
+  return list.items.filter((e) => !e.involvedObject.uid || e.involvedObject.uid === pod.metadata.uid);
+}
+
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   let [kindName, ...names] = p.args;
@@ -28,6 +37,7 @@ export async function run(p: Parsed): Promise<number> {
   if (kindName.includes('/')) { names = [kindName.slice(kindName.indexOf('/') + 1), ...names]; kindName = kindName.slice(0, kindName.indexOf('/')); }
   const kind = findCliKind(kindName);
   if (!kind) throw new UsageError(unknownKind(kindName));
+  if (kind.resource !== 'pods' && kind.resource !== 'nodes') throw new UsageError(`lcctl describe shows pods and nodes; for ${kind.resource} use lcctl get ${kind.resource} -o yaml`);
   const client = connect(p);
   const ns = kind.namespaced ? (p.bool('all-namespaces') && names.length === 0 ? undefined : p.str('namespace') || 'default') : undefined;
   let objs: (Pod | Node)[] = [];
@@ -42,7 +52,7 @@ export async function run(p: Parsed): Promise<number> {
   }
   const texts: string[] = [];
   for (const o of objs) {
-    if (kind.resource === 'pods') texts.push(describePod(o as Pod));
+    if (kind.resource === 'pods') texts.push(describePod(o as Pod, await podEvents(client, o as Pod)));
     else {
       const pods = await client.list<Pod>('pods', undefined, { fieldSelector: `spec.nodeName=${o.metadata.name}` });
       texts.push(describeNode(o as Node, pods.items, Date.now()));

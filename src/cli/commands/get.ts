@@ -9,13 +9,16 @@ import { UsageError, kubeErrorLine } from '../errors.js';
 import { findCliKind, unknownKind, type CliKind } from '../kinds.js';
 import { kubeStyle, renderTable } from '../output/table.js';
 import { podTable, nodeTable, type Table, type TableOptions } from '../output/kube-tables.js';
+import type { Event } from '../../api/schema/event.js';
+import type { PriorityClass } from '../../api/schema/priority-class.js';
+import { eventTable, priorityClassTable } from '../output/event-tables.js';
 import { colorEnabled, paint, statusColor } from '../output/color.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'get',
   usage: 'get KIND [NAME...] [OPTIONS]',
-  summary: 'Display one or many objects: pods (po) or nodes (no)',
+  summary: 'Display one or many objects: pods (po), nodes (no), events (ev) or priorityclasses (pc)',
   style: 'kubectl',
   flags: [
     { name: 'output', short: 'o', type: 'string', help: 'Output format: json, yaml, wide or name' },
@@ -33,6 +36,8 @@ const formats = ['json', 'yaml', 'wide', 'name', 'table'];
 
 /** Render objects of one kind as a table. */
 export function tableFor(kind: CliKind, objs: ApiObject[], o: TableOptions, now: number): Table {
+  if (kind.resource === 'events') return eventTable(objs as Event[], o, now);
+  if (kind.resource === 'priorityclasses') return priorityClassTable(objs as PriorityClass[], o, now);
   return kind.resource === 'pods' ? podTable(objs as Pod[], o, now) : nodeTable(objs as Node[], o, now);
 }
 
@@ -59,7 +64,7 @@ async function print(format: string, kind: CliKind, objs: ApiObject[], single: b
 /** Split "pod/name" arguments; all must be of one kind. */
 function kindAndNames(args: string[]): { kindName: string; names: string[] } {
   const [first, ...rest] = args;
-  if (first === undefined) throw new UsageError('you must specify the type of resource to get: pods (po) or nodes (no)');
+  if (first === undefined) throw new UsageError('you must specify the type of resource to get: pods (po), nodes (no), events (ev) or priorityclasses (pc)');
   if (first.includes('/')) {
     const kinds = new Set(args.map((a) => a.split('/')[0]!));
     if (kinds.size > 1 || args.some((a) => !a.includes('/'))) throw new UsageError('all KIND/NAME arguments must be of one kind');

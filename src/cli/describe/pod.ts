@@ -2,6 +2,8 @@
 import type { Container, ContainerState, ContainerStatus, Pod, Volume } from '../../api/pod.js';
 import { Doc, describeTime } from './doc.js';
 import { kubeStatus } from '../pods/status.js';
+import type { Event } from '../../api/schema/event.js';
+import { eventsSection } from '../output/event-tables.js';
 
 function state(doc: Doc, level: number, label: string, s: ContainerState | undefined): void {
   if (!s || (!s.running && !s.terminated && !s.waiting)) { doc.kv(level, label, label === 'State' ? 'Waiting' : '<none>'); return; }
@@ -55,10 +57,11 @@ function volume(doc: Doc, v: Volume): void {
 }
 
 /** The describe text of a pod. */
-export function describePod(pod: Pod): string {
+export function describePod(pod: Pod, events?: Event[], now = Date.now()): string {
   const doc = new Doc();
   const m = pod.metadata;
   doc.kv(0, 'Name', m.name).kv(0, 'Namespace', m.namespace ?? 'default').kv(0, 'Priority', String(pod.spec.priority ?? 0));
+  if (pod.spec.priorityClassName) doc.kv(0, 'Priority Class Name', pod.spec.priorityClassName);
   doc.kv(0, 'Node', pod.spec.nodeName ? `${pod.spec.nodeName}${pod.status?.hostIP ? `/${pod.status.hostIP}` : ''}` : '<none>');
   doc.kv(0, 'Start Time', pod.status?.startTime ? describeTime(pod.status.startTime) : '<unset>');
   doc.map(0, 'Labels', m.labels).map(0, 'Annotations', m.annotations, ': ');
@@ -66,6 +69,7 @@ export function describePod(pod: Pod): string {
   doc.kv(0, 'Status', status);
   if (pod.status?.reason) doc.kv(0, 'Reason', pod.status.reason);
   if (pod.status?.message) doc.kv(0, 'Message', pod.status.message);
+  if (pod.status?.nominatedNodeName) doc.kv(0, 'NominatedNodeName', pod.status.nominatedNodeName);
   if (kubeStatus(pod) !== status && !m.deletionTimestamp) doc.kv(0, 'Display Status', kubeStatus(pod));
   doc.kv(0, 'IP', pod.status?.podIP ?? '');
   doc.kv(0, 'Restart Policy', pod.spec.restartPolicy ?? 'Always');
@@ -77,6 +81,6 @@ export function describePod(pod: Pod): string {
   const vols = pod.spec.volumes ?? [];
   if (vols.length === 0) doc.kv(0, 'Volumes', '<none>'); else { doc.kv(0, 'Volumes'); for (const v of vols) volume(doc, v); }
   doc.map(0, 'Node-Selectors', pod.spec.nodeSelector);
-  doc.kv(0, 'Events', '<none>');
+  eventsSection(doc, events, now);
   return doc.render();
 }

@@ -37,6 +37,7 @@ export const runSpec: CommandSpec = {
     { name: 'pids-limit', type: 'int', help: 'Tune container pids limit' },
     { name: 'pull', type: 'string', help: 'Pull image before running: missing, always, never', default: 'missing' },
     { name: 'namespace', short: 'n', type: 'string', help: 'Namespace to run in', default: 'default' },
+    { name: 'constraint', type: 'list', help: 'Placement constraint (Swarm style): node.labels.KEY==VALUE, !=, node.hostname==NAME' },
   ],
   notes: 'Exit status: 125 when lcctl or the server fails, 126 when the command cannot be invoked,\n127 when it is not found, otherwise the exit status of the command.',
 };

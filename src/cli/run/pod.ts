@@ -4,6 +4,7 @@ import type { Parsed } from '../args.js';
 import { Annotations } from '../../api/annotations.js';
 import { UsageError } from '../errors.js';
 import { containerNameFor, generateName } from './names.js';
+import { constraintsAffinity } from './constraints.js';
 import { dockerCpus, dockerMemory, dockerPublish, dockerRestart, dockerUser, dockerVolume, envFileLines, envPair } from './units.js';
 
 /** What the mapping needs from the outside world (injected for tests). */
@@ -153,5 +154,7 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   if (network === 'host') pod.spec.hostNetwork = true;
   const hostname = p.str('hostname');
   if (hostname !== undefined) pod.spec.hostname = hostname;
+  const nodeAffinity = constraintsAffinity(p.list('constraint'));
+  if (nodeAffinity) pod.spec.affinity = { nodeAffinity };
   return pod;
 }

@@ -46,7 +46,7 @@ export function runLcctl(args: string[], env: NodeJS.ProcessEnv, stdin?: string)
 
 /** Start lanternd and wait for its "serving the API" line. */
 function startServer(dir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [daemonJs, 'server', '--no-agent', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [daemonJs, 'server', '--no-agent', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--insecure-http'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`lanternd did not start:\n${out}`)); }, 20_000);

@@ -4,7 +4,7 @@ import type { ApiObject, WatchEvent } from '../../api/meta.js';
 import { ApiError } from '../../api/errors.js';
 import type { ApiClient, Watcher } from '../../client/types.js';
 import { systemClock, type Clock } from './clock.js';
-import { desiredTaints, staleConditions } from './node-health.js';
+import { desiredTaints, heartbeatOf, staleConditions } from './node-health.js';
 import { evictedStatus, evictionTime } from './eviction.js';
 
 /** Settings of the node lifecycle controller (Kubernetes' defaults). */
@@ -34,6 +34,8 @@ export class NodeLifecycleController {
   private readonly log: (msg: string) => void;
   private readonly known = new Set<string>();
   private readonly dirty = new Set<string>();
+  /** Per node: the last heartbeat value seen and when (on our clock) it was first seen. */
+  private readonly seen = new Map<string, { beat: string; at: number }>();
   private readonly watchers: Watcher[] = [];
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
@@ -49,7 +51,7 @@ export class NodeLifecycleController {
   /** Start watching and resyncing; every node is reconciled at least once per resync period. */
   start(): void {
     this.watch<Node>('nodes', (e) => {
-      if (e.type === 'DELETED') { this.known.delete(e.object.metadata.name); return; }
+      if (e.type === 'DELETED') { this.known.delete(e.object.metadata.name); this.seen.delete(e.object.metadata.name); return; }
       this.known.add(e.object.metadata.name);
       this.enqueue(e.object.metadata.name);
     });
@@ -112,7 +114,12 @@ export class NodeLifecycleController {
     const api = this.opts.api;
     const now = this.clock.now();
     let node = await api.get<Node>('nodes', name);
-    const conditions = staleConditions(node, now, this.graceMs);
+    // Heartbeats are timed on this clock, when they change, not by the agent's timestamps: an edge
+    // node's clock may be off, and a server that was down owes every node a fresh grace.
+    const beat = heartbeatOf(node);
+    let seen = this.seen.get(name);
+    if (!seen || seen.beat !== beat) { seen = { beat, at: now }; this.seen.set(name, seen); }
+    const conditions = staleConditions(node, now, seen.at, this.graceMs);
     if (conditions) {
       node = await api.updateStatus<Node>('nodes', { ...node, status: { ...node.status, conditions } });
       this.log(`node ${name}: no heartbeat for ${Math.round(this.graceMs / 1000)}s; Ready is Unknown`);

@@ -6,20 +6,17 @@ type ReadyStatus = NodeCondition['status'];
 /** The node's Ready condition, if it has one. */
 export const readyOf = (node: Node): NodeCondition | undefined => node.status?.conditions?.find((c) => c.type === 'Ready');
 
-/** When the agent last reported (its heartbeat; the node's creation when it never did), in ms. */
-export function lastHeartbeat(node: Node): number {
-  const at = readyOf(node)?.lastHeartbeatTime ?? node.metadata.creationTimestamp;
-  const ms = at ? Date.parse(at) : NaN;
-  return Number.isNaN(ms) ? 0 : ms;
-}
+/** The node's last heartbeat as the agent wrote it (its creation time when it never reported). */
+export const heartbeatOf = (node: Node): string => readyOf(node)?.lastHeartbeatTime ?? node.metadata.creationTimestamp ?? '';
 
 /**
- * The conditions the node should show: unchanged while heartbeats are fresh; once the last one is
- * older than the grace, Ready=Unknown (as Kubernetes' node lifecycle controller), keeping the last
- * heartbeat time so users see when the node went quiet. Undefined when nothing needs to change.
+ * The conditions the node should show: unchanged while heartbeats are fresh; once the controller has
+ * seen no new heartbeat for longer than the grace (lastSeenMs: when it last saw one change, on its own
+ * clock), Ready=Unknown (as Kubernetes' node lifecycle controller), keeping the last heartbeat time so
+ * users see when the node went quiet. Undefined when nothing needs to change.
  */
-export function staleConditions(node: Node, now: number, graceMs: number): NodeCondition[] | undefined {
-  if (now - lastHeartbeat(node) <= graceMs) return undefined;
+export function staleConditions(node: Node, now: number, lastSeenMs: number, graceMs: number): NodeCondition[] | undefined {
+  if (now - lastSeenMs <= graceMs) return undefined;
   const ready = readyOf(node);
   if (ready?.status === 'Unknown') return undefined;
   const at = new Date(now).toISOString();

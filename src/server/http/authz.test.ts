@@ -1,0 +1,62 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../api/errors.js';
+import type { Identity } from './auth.js';
+import { allowed, authorize, type Action } from './authz.js';
+
+const admin: Identity = { name: 'admin', role: 'admin' };
+const edge: Identity = { name: 'system:node:edge-1', role: 'node' };
+const join: Identity = { name: 'node-join-token', role: 'join' };
+
+const cases: [Identity, Action, boolean][] = [
+  [admin, { verb: 'delete', resource: 'nodes', name: 'edge-2' }, true],
+  [admin, { verb: 'exec', resource: 'pods', namespace: 'default', name: 'p' }, true],
+  [admin, { verb: 'watch', resource: 'pods' }, true],
+  [edge, { verb: 'get', resource: 'nodes', name: 'edge-2' }, true],
+  [edge, { verb: 'list', resource: 'pods' }, true],
+  [edge, { verb: 'get', resource: 'pods', namespace: 'default', name: 'p' }, true],
+  [edge, { verb: 'watch', resource: 'nodes' }, true],
+  [edge, { verb: 'watch', resource: 'pods', fieldSelector: 'spec.nodeName=edge-1' }, true],
+  [edge, { verb: 'watch', resource: 'pods', fieldSelector: 'metadata.name=x,spec.nodeName==edge-1' }, true],
+  [edge, { verb: 'watch', resource: 'pods' }, false],
+  [edge, { verb: 'watch', resource: 'pods', fieldSelector: 'spec.nodeName=edge-2' }, false],
+  [edge, { verb: 'create', resource: 'nodes', name: 'edge-1' }, true],
+  [edge, { verb: 'update', resource: 'nodes', name: 'edge-1' }, true],
+  [edge, { verb: 'updateStatus', resource: 'nodes', name: 'edge-1' }, true],
+  [edge, { verb: 'create', resource: 'nodes', name: 'edge-2' }, false],
+  [edge, { verb: 'update', resource: 'nodes', name: 'edge-2' }, false],
+  [edge, { verb: 'updateStatus', resource: 'nodes', name: 'edge-2' }, false],
+  [edge, { verb: 'delete', resource: 'nodes', name: 'edge-1' }, false],
+  [edge, { verb: 'updateStatus', resource: 'pods', name: 'p', podNodeName: 'edge-1' }, true],
+  [edge, { verb: 'delete', resource: 'pods', name: 'p', podNodeName: 'edge-1' }, true],
+  [edge, { verb: 'updateStatus', resource: 'pods', name: 'p', podNodeName: 'edge-2' }, false],
+  [edge, { verb: 'delete', resource: 'pods', name: 'p', podNodeName: 'edge-2' }, false],
+  [edge, { verb: 'delete', resource: 'pods', name: 'p' }, false],
+  [edge, { verb: 'update', resource: 'pods', name: 'p', podNodeName: 'edge-1' }, false],
+  [edge, { verb: 'create', resource: 'pods', name: 'p' }, false],
+  [edge, { verb: 'bind', resource: 'pods', name: 'p' }, false],
+  [edge, { verb: 'exec', resource: 'pods', name: 'p' }, false],
+  [edge, { verb: 'images', resource: 'images' }, false],
+  [edge, { verb: 'join', resource: 'nodes' }, false],
+  [join, { verb: 'join', resource: 'nodes' }, true],
+  [join, { verb: 'get', resource: 'nodes', name: 'edge-1' }, false],
+  [join, { verb: 'list', resource: 'pods' }, false],
+  [join, { verb: 'create', resource: 'nodes', name: 'edge-1' }, false],
+];
+
+describe('authorization rules', () => {
+  for (const [id, action, want] of cases) {
+    test(`${id.name} ${action.verb} ${action.resource}${action.name ? ` ${action.name}` : ''}${action.fieldSelector ? ` ${action.fieldSelector}` : ''}${action.podNodeName ? ` (pod on ${action.podNodeName})` : ''}: ${want ? 'allowed' : 'forbidden'}`, () => {
+      assert.equal(allowed(id, action), want);
+    });
+  }
+
+  test('a refusal is Forbidden and names the identity and the action', () => {
+    assert.throws(() => authorize(edge, { verb: 'update', resource: 'nodes', name: 'edge-2' }), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.status, 403);
+      assert.match(e.message, /system:node:edge-1 may not update nodes "edge-2"/);
+      return true;
+    });
+  });
+});
