@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestServer } from './harness/lanternd.js';
 import { busyboxPod, getPod, waitContainer } from './harness/pods.js';
-import { Cli, spawnLcctl } from './harness/cli.js';
+import { Cli } from './harness/cli.js';
 import { parseBytes } from '../src/api/quantity.js';
 
 describe('scheduling: constraints, events and preemption on a real node', () => {
@@ -14,9 +14,11 @@ describe('scheduling: constraints, events and preemption on a real node', () => 
   after(async () => { await server.stop(); });
 
   test('run --constraint that no node meets stays Pending; get events and describe show FailedScheduling', async () => {
-    // run -d waits for the container to start, so it is left waiting and killed once the pod is checked.
-    const run = spawnLcctl(server, ['run', '-d', '--name', 'nowhere', '--constraint', 'node.labels.zone==nowhere', 'busybox', 'sleep', '100']);
-    run.end();
+    // Detached, run returns once the pod is known to be unschedulable, as kubectl's pods stay Pending.
+    const run = await server.lcctl(['run', '-d', '--name', 'nowhere', '--constraint', 'node.labels.zone==nowhere', 'busybox', 'sleep', '100']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^[0-9a-f]{12}\n$/);
+    assert.match(run.stderr, /pending: the container is not scheduled yet: 0\/1 nodes are available/);
     try {
       const message = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
       const events = await server.until('the FailedScheduling event', async () => {
@@ -35,8 +37,6 @@ describe('scheduling: constraints, events and preemption on a real node', () => 
       assert.ok(json.items.some((e) => e.reason === 'FailedScheduling' && e.involvedObject.name === 'nowhere'));
       assert.match(await cli.ok(['get', 'events', '-o', 'yaml']), /reason: FailedScheduling/);
     } finally {
-      run.kill();
-      await run.done;
       await cli.run(['delete', 'pod', 'nowhere', '--grace-period', '0']);
     }
   });

@@ -52,7 +52,7 @@ async function create(client: HttpClient, pod: Pod, generated: boolean): Promise
 const status = (pod: Pod): NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number] | undefined => pod.status?.containerStatuses?.[0];
 
 /** Phase 1: the container runs or ran; a pull/create failure throws. */
-function started(warn: (s: string) => void): (e: PodEvent) => Pod | undefined {
+function started(warn: (s: string) => void, detach: boolean): (e: PodEvent) => Pod | undefined {
   let warned = false;
   return (e) => {
     if (e.type === 'DELETED') throw new CliError('the container was removed before it started', 125);
@@ -64,7 +64,12 @@ function started(warn: (s: string) => void): (e: PodEvent) => Pod | undefined {
     if (e.pod.metadata.annotations?.[Annotations.runState] === 'stopped') throw new CliError('interrupted before the container started', 130);
     if (e.pod.status?.phase === 'Failed') throw new CliError(e.pod.status.message || e.pod.status.reason || 'the pod failed before its container started', 125);
     const unsched = e.pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-    if (unsched && !warned) { warned = true; warn(`waiting: the container is not scheduled yet: ${unsched.message ?? unsched.reason ?? 'no node fits'}`); }
+    if (unsched && !warned) {
+      warned = true;
+      // Detached, it stays pending as kubectl's pods do (a node may come); in the foreground we wait.
+      warn(`${detach ? 'pending' : 'waiting'}: the container is not scheduled yet: ${unsched.message ?? unsched.reason ?? 'no node fits'}`);
+      if (detach) return e.pod;
+    }
     return undefined;
   };
 }
@@ -135,7 +140,7 @@ export async function run(p: Parsed): Promise<number> {
   if (!detach) onInterrupt(client, created);
   let running: Pod;
   try {
-    running = await watchPod(client, ns, created, started(warn));
+    running = await watchPod(client, ns, created, started(warn, detach));
   } catch (e) {
     await removeQuietly(client, ns, name, 0);
     throw e instanceof CliError ? e : new CliError(errorText(e), 125);

@@ -42,6 +42,7 @@ describe('kubectl tables', () => {
   test('node status without a Ready condition is Unknown; False is NotReady', () => {
     assert.equal(nodeStatus({ ...node, spec: {}, status: {} }), 'Unknown');
     assert.equal(nodeStatus({ ...node, spec: {}, status: { conditions: [{ type: 'Ready', status: 'False' }] } }), 'NotReady');
+    assert.equal(nodeStatus({ ...node, spec: {}, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } }), 'NotReady', 'a node that stopped heartbeating, as kubectl shows it');
   });
 });
 

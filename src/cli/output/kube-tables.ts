@@ -34,7 +34,7 @@ export function podTable(pods: Pod[], o: TableOptions, now: number): Table {
 /** A node's STATUS as kubectl shows it: Ready / NotReady / Unknown, plus SchedulingDisabled. */
 export function nodeStatus(n: Node): string {
   const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
-  let s = ready === undefined ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  let s = ready === undefined ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
   if (n.spec?.unschedulable) s += ',SchedulingDisabled';
   return s;
 }
