@@ -5,9 +5,7 @@ import { ApiError } from '../api/errors.js';
 import { HttpClient, type ClientConfig } from '../client/http-client.js';
 import { parseJoinToken, verifyCaPin } from './pki/join-token.js';
 import { writeFileAtomic } from './credentials.js';
-
-/** The server's join endpoint (server/http/join.ts). */
-const joinPath = '/apis/lantern.dev/v1/nodes/join';
+import { joinPath } from '../server/http/join.js';
 
 /**
  * GET /cacerts without verifying the server's certificate: it cannot be verified yet. The caller
