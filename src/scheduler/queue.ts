@@ -2,9 +2,10 @@ import type { Pod } from '../api/pod.js';
 
 const keyOf = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
-/** A clock the queue reads, injected so tests need no sleeps. */
-export interface Clock { now(): number }
-export const systemClock: Clock = { now: () => Date.now() };
+import { systemClock, type Clock } from '../api/clock.js';
+
+/** The queue reads time through the shared Clock (api/clock.ts), injected so tests need no sleeps. */
+export { systemClock, type Clock };
 
 /**
  * The scheduling queue: an active queue ordered by priority then age, a back-off queue for pods that

@@ -1,8 +1,2 @@
-/** Where the controller reads the time; tests inject one they move by hand. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
-
-/** The machine's wall clock. */
-export const systemClock: Clock = { now: () => Date.now() };
+/** The controller reads time through the shared Clock (api/clock.ts). */
+export { systemClock, type Clock } from '../../api/clock.js';

@@ -1,18 +1,11 @@
 import type { Taint } from '../../api/node.js';
 import type { Toleration } from '../../api/schema/pod.js';
+import { toleratesTaint } from '../../api/tolerations.js';
 import { defaultNormalizeScore, type FilterPlugin, type ScorePlugin } from '../framework/plugin.js';
 import { success, unresolvable } from '../framework/status.js';
 
-/**
- * Kubernetes' Toleration.ToleratesTaint: an empty effect matches every effect, an empty key (with
- * Exists) every key; Equal (the default operator) compares values, Exists ignores them.
- */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
+/** Kubernetes' Toleration.ToleratesTaint, shared with the node lifecycle controller (api/tolerations.ts). */
+export { toleratesTaint };
 
 /** Some toleration of the list tolerates the taint. */
 export const tolerated = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean =>
