@@ -5,6 +5,7 @@ import { HttpClient } from '../client/http-client.js';
 import { ApiError } from '../api/errors.js';
 import { joinServer } from './join.js';
 import { Agent } from '../agent/agent.js';
+import { TunnelClient } from '../agent/tunnel-client.js';
 import { buildNodeComponents } from './node-components.js';
 import { FlagError, parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
@@ -49,8 +50,11 @@ export async function runAgent(args: string[]): Promise<void> {
   const agent = new Agent({ api, ...components, nodeName, dataDir, labels: parseLabels(flags.labels as string | undefined), version: VERSION,
     heartbeatSeconds: durationFlag(flags, 'heartbeat-interval', 10_000, true) / 1000 });
   await agent.start();
+  // Logs, exec and images reach this node through a connection it dials, so it needs no inbound port.
+  const tunnel = new TunnelClient({ config: api.config, nodeName, services: agent.services });
+  tunnel.start();
   console.error(`lanternd agent: node ${nodeName} joined ${String(flags.server)}`);
-  const shutdown = (): void => { agent.stop(); process.exit(0); };
+  const shutdown = (): void => { tunnel.stop(); agent.stop(); process.exit(0); };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

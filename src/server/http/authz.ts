@@ -5,7 +5,7 @@ import type { Identity } from './auth.js';
 
 /** What a request does, in the words the rules use. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'updateStatus' | 'delete' | 'bind'
-  | 'log' | 'stats' | 'exec' | 'attach' | 'images' | 'join';
+  | 'log' | 'stats' | 'exec' | 'attach' | 'images' | 'join' | 'tunnel';
 
 /** One request to decide on. podNodeName is the stored pod's spec.nodeName, resolved by the caller. */
 export interface Action {
@@ -32,6 +32,7 @@ export const rules: readonly Rule[] = [
   { role: 'node', verbs: ['watch'], resources: ['pods'], when: (node, a) => selectsNode(a.fieldSelector, node) },
   { role: 'node', verbs: ['create', 'update', 'updateStatus'], resources: ['nodes'], when: (node, a) => a.name === node },
   { role: 'node', verbs: ['updateStatus', 'delete'], resources: ['pods'], when: (node, a) => a.podNodeName === node },
+  { role: 'node', verbs: ['tunnel'], resources: ['nodes'], when: (node, a) => a.name === node },
   { role: 'join', verbs: ['join'], resources: ['nodes'] },
 ];
 
@@ -49,7 +50,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it',
+  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it; it may open only its own tunnel',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 

@@ -10,8 +10,9 @@ import { sendError, sendJson } from './respond.js';
 import { serveResource } from './resources.js';
 import { servePodExec, servePodLog, servePodStats } from './pod-io.js';
 import { serveImages } from './images.js';
-import { authorize, authorizedClient } from './authz.js';
+import { authorize, authorizedClient, nodeNameOf } from './authz.js';
 import { joinPath, serveJoin } from './join.js';
+import { serveTunnel, tunnelNode } from '../tunnel/serve-tunnel.js';
 
 export interface ApiServerOptions {
   api: ApiClient;
@@ -83,6 +84,15 @@ async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: ht
 
 async function upgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket: Duplex): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://lantern');
+  const tunnelFor = tunnelNode(url.pathname);
+  if (tunnelFor !== undefined) {
+    const who = await opts.auth.authenticate(req);
+    authorize(who, { verb: 'tunnel', resource: 'nodes', name: tunnelFor });
+    // Even an admin may not pose as a node: only system:node:NAME carries NAME's pod traffic.
+    if (nodeNameOf(who) !== tunnelFor) throw new ApiError('Forbidden', `${who.name} may not open the tunnel of node "${tunnelFor}": only that node's own credential may`);
+    serveTunnel(opts.nodes, req, socket, tunnelFor);
+    return;
+  }
   const route = parseRoute(url.pathname);
   const id = await opts.auth.authenticate(req);
   if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach') || route.name === undefined) {

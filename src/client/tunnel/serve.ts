@@ -1,0 +1,98 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type { NodeServices, PodExecSession } from '../../api/node-services.js';
+import { FrameType } from './frames.js';
+import type { TunnelMux, TunnelOpen, TunnelStream } from './mux.js';
+
+/** Sub-channels of an exec or attach stream (first byte of DATA, the only byte of END). */
+export const ExecChannel = { stdin: 0, stdout: 1, stderr: 2 } as const;
+
+function errorResult(e: unknown): { error: { code: string; message: string } } {
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err.code === 'string' && /^[A-Z]/.test(err.code) ? err.code : 'Internal';
+  return { error: { code, message: typeof err.message === 'string' ? err.message : String(e) } };
+}
+
+/** Send a readable as DATA frames (prefixed when channel is given), honouring the connection's back-pressure. */
+export async function pump(mux: TunnelMux, s: TunnelStream, src: Readable | undefined, channel?: number): Promise<void> {
+  if (src) {
+    try {
+      for await (const chunk of src as AsyncIterable<Buffer | string>) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        const payload = channel === undefined ? bytes : Buffer.concat([Buffer.from([channel]), bytes]);
+        if (!s.send(FrameType.data, payload)) await mux.drained();
+      }
+    } catch { /* a source that fails just ends its channel */ }
+  }
+  s.send(FrameType.end, channel === undefined ? undefined : Buffer.from([channel]));
+}
+
+/**
+ * The agent's side of the tunnel: each OPEN calls the node's services. Every call answers a first
+ * RESULT (its value, or null for a stream that has started, or an error); logs then send DATA and
+ * END; exec and attach relay sub-channels both ways and finish with a second RESULT {exitCode}.
+ */
+export function serveNodeServices(services: NodeServices): (s: TunnelStream, open: TunnelOpen) => void {
+  return (s, open) => {
+    void handle(s.mux, services, s, open).catch((e: unknown) => { s.result(errorResult(e)); s.forget(); });
+  };
+}
+
+async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, { method, args }: TunnelOpen): Promise<void> {
+  const a = args as [string, string, never];
+  switch (method) {
+    case 'podLogs': {
+      const abort = new AbortController();
+      s.onGone = () => abort.abort();
+      const stream = await services.podLogs(a[0], a[1], a[2], abort.signal);
+      if (abort.signal.aborted) { stream.destroy(); return; }
+      s.onGone = () => { abort.abort(); stream.destroy(); };
+      s.result({ value: null });
+      await pump(mux, s, stream);
+      s.forget();
+      return;
+    }
+    case 'podExec':
+    case 'podAttach': {
+      const session = method === 'podExec' ? await services.podExec(a[0], a[1], a[2]) : await services.podAttach(a[0], a[1], a[2]);
+      relayExec(mux, s, session);
+      return;
+    }
+    case 'importImage': {
+      const archive = new PassThrough();
+      s.onFrame = (type, payload) => {
+        if (type === FrameType.data) archive.write(payload);
+        else if (type === FrameType.end) archive.end();
+      };
+      s.onGone = (reason) => archive.destroy(new Error(reason));
+      const value = await services.importImage(archive, typeof args[0] === 'string' ? args[0] : undefined);
+      s.result({ value });
+      s.forget();
+      return;
+    }
+    case 'podStats': s.result({ value: await services.podStats(a[0], a[1]) }); break;
+    case 'listImages': s.result({ value: await services.listImages() }); break;
+    case 'removeImage': s.result({ value: await services.removeImage(a[0]) }); break;
+    default: s.result({ error: { code: 'BadRequest', message: `the agent does not serve ${method} over its tunnel (a newer server?)` } });
+  }
+  s.forget();
+}
+
+function relayExec(mux: TunnelMux, s: TunnelStream, session: PodExecSession): void {
+  s.onFrame = (type, payload) => {
+    if (type === FrameType.data && payload[0] === ExecChannel.stdin) session.stdin?.write(payload.subarray(1));
+    else if (type === FrameType.end) session.stdin?.end();
+    else if (type === FrameType.resize) {
+      try { session.resize(JSON.parse(payload.toString('utf8')) as { cols: number; rows: number }); } catch { /* ignore a bad resize */ }
+    }
+  };
+  s.onGone = () => session.kill();
+  session.stdin?.on('error', () => undefined);
+  s.result({ value: null });
+  const outputs = Promise.all([pump(mux, s, session.stdout, ExecChannel.stdout), pump(mux, s, session.stderr, ExecChannel.stderr)]);
+  void session.exit.then(async (exitCode) => {
+    // Let the output pipes drain after the process ended, as pod-io does.
+    await Promise.race([outputs, new Promise((r) => setTimeout(r, 2000))]);
+    s.result({ value: { exitCode } });
+    s.forget();
+  }, (e: unknown) => { s.result(errorResult(e)); s.forget(); });
+}

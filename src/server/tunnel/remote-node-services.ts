@@ -1,0 +1,117 @@
+import { PassThrough, Writable, type Readable } from 'node:stream';
+import { ApiError, type ErrorBody } from '../../api/errors.js';
+import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
+import { FrameType, type TunnelResult } from '../../client/tunnel/frames.js';
+import type { TunnelMux, TunnelStream } from '../../client/tunnel/mux.js';
+import { ExecChannel, pump } from '../../client/tunnel/serve.js';
+
+function parseResult(payload: Buffer): TunnelResult {
+  try { return JSON.parse(payload.toString('utf8')) as TunnelResult; } catch { return { error: { code: 'Internal', message: 'the agent sent a malformed RESULT frame' } }; }
+}
+
+function toError(r: { error: { code: string; message: string } }): ApiError {
+  return ApiError.fromBody({ code: r.error.code, status: 0, message: r.error.message } as ErrorBody);
+}
+
+/** The NodeServices of a remote agent, reached through the tunnel it dialled to this server. */
+export class RemoteNodeServices implements NodeServices {
+  constructor(private readonly mux: TunnelMux, private readonly node: string) {}
+
+  private lost(reason: string): ApiError {
+    return new ApiError('Unavailable', `node "${this.node}" disconnected from this server (${reason}): check its agent and retry`);
+  }
+
+  /** Open a stream and wait for its first RESULT; later frames go to after(). */
+  private start(method: string, args: unknown[], after?: (s: TunnelStream) => void): Promise<{ stream: TunnelStream; value: unknown }> {
+    return new Promise((resolve, reject) => {
+      const s = this.mux.open(method, args);
+      s.onGone = (reason) => reject(this.lost(reason));
+      s.onFrame = (type, payload) => {
+        if (type !== FrameType.result) return;
+        const r = parseResult(payload);
+        if ('error' in r) { s.forget(); reject(toError(r)); return; }
+        after?.(s);
+        resolve({ stream: s, value: r.value });
+      };
+    });
+  }
+
+  private async call<T>(method: string, args: unknown[]): Promise<T> {
+    const { stream, value } = await this.start(method, args);
+    stream.forget();
+    return value as T;
+  }
+
+  async podLogs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<Readable> {
+    const out = new PassThrough();
+    const { stream } = await this.start('podLogs', [namespace, pod, opts], (s) => {
+      s.onFrame = (type, payload) => {
+        if (type === FrameType.data) out.write(payload);
+        else if (type === FrameType.end) { s.forget(); out.end(); }
+      };
+      s.onGone = (reason) => out.destroy(this.lost(reason));
+    });
+    const stop = (): void => stream.reset();
+    if (signal.aborted) stop(); else signal.addEventListener('abort', stop, { once: true });
+    out.on('close', stop);
+    return out;
+  }
+
+  podExec(namespace: string, pod: string, opts: PodExecOptions): Promise<PodExecSession> { return this.session('podExec', [namespace, pod, opts], opts.stdin); }
+  podAttach(namespace: string, pod: string, opts: PodAttachOptions): Promise<PodExecSession> { return this.session('podAttach', [namespace, pod, opts], opts.stdin); }
+
+  private async session(method: string, args: unknown[], withStdin: boolean): Promise<PodExecSession> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let settle: (code: number) => void = () => undefined;
+    const exit = new Promise<number>((r) => { settle = r; });
+    const { stream } = await this.start(method, args, (s) => {
+      s.onFrame = (type, payload) => {
+        const target = payload[0] === ExecChannel.stderr ? stderr : stdout;
+        if (type === FrameType.data) target.write(payload.subarray(1));
+        else if (type === FrameType.end) target.end();
+        else if (type === FrameType.result) {
+          s.forget();
+          const r = parseResult(payload);
+          if ('error' in r) stderr.end(`${r.error.message}\n`);
+          const code = 'value' in r ? (r.value as { exitCode?: unknown } | null)?.exitCode : undefined;
+          settle(typeof code === 'number' ? code : 255);
+        }
+      };
+      s.onGone = (reason) => {
+        stdout.end();
+        if (!stderr.writableEnded) stderr.end(`lantern: ${this.lost(reason).message}\n`);
+        settle(255);
+      };
+    });
+    const stdin = withStdin ? new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        if (stream.send(FrameType.data, Buffer.concat([Buffer.from([ExecChannel.stdin]), chunk]))) cb(); else void this.mux.drained().then(() => cb());
+      },
+      final: (cb) => { stream.send(FrameType.end, Buffer.from([ExecChannel.stdin])); cb(); },
+    }) : undefined;
+    return {
+      stdin, stdout, stderr, exit,
+      resize: (size) => { stream.send(FrameType.resize, JSON.stringify(size)); },
+      kill: () => stream.reset(),
+    };
+  }
+
+  podStats(namespace: string, pod: string): Promise<ContainerUsage[]> { return this.call('podStats', [namespace, pod]); }
+  listImages(): Promise<ImageSummary[]> { return this.call('listImages', []); }
+  removeImage(ref: string): Promise<ImageSummary> { return this.call('removeImage', [ref]); }
+
+  async importImage(archive: Readable, ref?: string): Promise<ImageSummary[]> {
+    return new Promise((resolve, reject) => {
+      const s = this.mux.open('importImage', [ref ?? null]);
+      s.onGone = (reason) => { archive.destroy(); reject(this.lost(reason)); };
+      s.onFrame = (type, payload) => {
+        if (type !== FrameType.result) return;
+        s.forget();
+        const r = parseResult(payload);
+        if ('error' in r) reject(toError(r)); else resolve(r.value as ImageSummary[]);
+      };
+      void pump(this.mux, s, archive);
+    });
+  }
+}
