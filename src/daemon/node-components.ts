@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RuncRuntime } from '../runtime/runc/runtime.js';
 import { openImageStore } from '../image/index.js';
@@ -23,6 +24,12 @@ export interface NodeComponents { runtime: ContainerRuntime; images: ImageStore;
  * suffix derived from the data dir, so two daemons on one host (tests) never touch each other's.
  */
 export async function buildNodeComponents(opts: NodeComponentOptions): Promise<NodeComponents> {
+  // Without cgroup mounts (e.g. under `ip netns exec`, which remounts /sys) every container would fail
+  // to start; refuse to run the node at all rather than register it Ready.
+  if (!existsSync('/sys/fs/cgroup/cgroup.controllers') && !existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes')) {
+    throw new Error('no cgroup filesystem is mounted at /sys/fs/cgroup (v1 memory controller or v2): containers cannot be limited or started. '
+      + 'Start lanternd in a mount namespace that has /sys/fs/cgroup (use `nsenter --net=...` rather than `ip netns exec`).');
+  }
   const dataDir = path.resolve(opts.dataDir);
   const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
   const defaultDir = dataDir === '/var/lib/lantern';
