@@ -7,9 +7,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openImageStore } from '../src/image/index.js';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { runPodOn, waitNodeReady } from './harness/remote-nodes.js';
 
 interface Node { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }
-interface Pod { spec: { nodeName?: string }; status?: { phase?: string } }
 
 /** Run `lanternd agent` to completion (for runs expected to fail) and collect its output. */
 function runToExit(args: string[]): Promise<{ code: number | null; output: string }> {
@@ -70,19 +70,8 @@ describe('secure join: HTTPS server, CA-pinned token, per-node credential', { ti
   });
 
   test('the agent joins over HTTPS, registers Ready and runs a pod selected onto it', async () => {
-    await server.until(`node edge-1 Ready (agent log: ${agentLog})`, async () => {
-      const r = await server.api<Node>('GET', '/api/v1/nodes/edge-1');
-      return r.status === 200 && r.body.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    }, 60_000);
-    const created = await server.api('POST', '/api/v1/namespaces/default/pods', {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'on-edge' },
-      spec: { nodeSelector: { 'kubernetes.io/hostname': 'edge-1' }, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo up; sleep 3600'] }] },
-    });
-    assert.equal(created.status, 201);
-    const pod = await server.until('pod on-edge Running on edge-1', async () => {
-      const r = await server.api<Pod>('GET', '/api/v1/namespaces/default/pods/on-edge');
-      return r.body.status?.phase === 'Running' ? r.body : undefined;
-    }, 60_000);
+    await waitNodeReady(server, 'edge-1', () => agentLog);
+    const pod = await runPodOn(server, 'on-edge', 'edge-1');
     assert.equal(pod.spec.nodeName, 'edge-1');
     const nodes = await server.lcctl(['get', 'nodes']);
     assert.match(nodes.stdout, /edge-1/);

@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import { openImageStore } from '../src/image/index.js';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { runPodOn, waitNodeReady } from './harness/remote-nodes.js';
 
-interface Node { status?: { conditions?: { type: string; status: string }[] } }
 interface Images { items: { node: string; names: string[] }[] }
-interface Pod { spec: { nodeName?: string }; status?: { phase?: string } }
 
 describe("logs, exec and stats of a remote agent's pod go through the agent's tunnel", { timeout: 240_000 }, () => {
   const server = new TestServer(['--no-agent'], { https: true });
@@ -70,19 +69,8 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
   };
 
   test('a pod on the remote agent runs', async () => {
-    await server.until(`node edge-t Ready (agent log: ${agentLog})`, async () => {
-      const r = await server.api<Node>('GET', '/api/v1/nodes/edge-t');
-      return r.status === 200 && r.body.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    }, 60_000);
-    const created = await server.api('POST', '/api/v1/namespaces/default/pods', {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'remote' },
-      spec: { nodeSelector: { 'kubernetes.io/hostname': 'edge-t' }, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo up; sleep 3600'] }] },
-    });
-    assert.equal(created.status, 201);
-    const pod = await server.until('pod remote Running', async () => {
-      const r = await server.api<Pod>('GET', '/api/v1/namespaces/default/pods/remote');
-      return r.body.status?.phase === 'Running' ? r.body : undefined;
-    }, 60_000);
+    await waitNodeReady(server, 'edge-t', () => agentLog);
+    const pod = await runPodOn(server, 'remote', 'edge-t');
     assert.equal(pod.spec.nodeName, 'edge-t');
   });
 
