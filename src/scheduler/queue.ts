@@ -1,8 +1,12 @@
 import type { Pod } from '../api/pod.js';
+import { systemClock, type Clock } from '../api/clock.js';
+import { KeyedHeap } from './heap.js';
 
 const keyOf = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
-import { systemClock, type Clock } from '../api/clock.js';
+/** A pod in the active queue; seq breaks ties in arrival order (timestamps have second resolution). */
+interface Active { pod: Pod; seq: number }
+interface Backoff { pod: Pod; until: number }
 
 /** The queue reads time through the shared Clock (api/clock.ts), injected so tests need no sleeps. */
 export { systemClock, type Clock };
@@ -12,8 +16,9 @@ export { systemClock, type Clock };
  * just failed, and an unschedulable set that waits for a cluster event that could help.
  */
 export class SchedulingQueue {
-  private readonly active = new Map<string, Pod>();
-  private readonly backoff = new Map<string, { pod: Pod; until: number }>();
+  private readonly active = new KeyedHeap<Active>((a, b) => before(a, b));
+  private readonly backoff = new KeyedHeap<Backoff>((a, b) => a.until < b.until);
+  private seq = 0;
   private readonly unschedulable = new Map<string, Pod>();
   private readonly attempts = new Map<string, number>();
 
@@ -22,9 +27,12 @@ export class SchedulingQueue {
   /** Add or refresh a pending pod. */
   add(pod: Pod): void {
     const k = keyOf(pod);
-    if (this.backoff.has(k)) { this.backoff.get(k)!.pod = pod; return; }
+    const waiting = this.backoff.get(k);
+    if (waiting) { waiting.pod = pod; return; }
     if (this.unschedulable.has(k)) { this.unschedulable.set(k, pod); return; }
-    this.active.set(k, pod);
+    const queued = this.active.get(k);
+    if (queued && podPriority(queued.pod) === podPriority(pod)) { queued.pod = pod; return; }
+    this.active.set(k, { pod, seq: queued?.seq ?? this.seq++ });
   }
 
   remove(namespace: string, name: string): void {
@@ -38,11 +46,11 @@ export class SchedulingQueue {
   /** The next pod to try: highest priority, then oldest. Moves expired back-offs in first. */
   pop(): Pod | undefined {
     const t = this.clock.now();
-    for (const [k, e] of this.backoff) if (e.until <= t) { this.backoff.delete(k); this.active.set(k, e.pod); }
-    let best: Pod | undefined;
-    for (const p of this.active.values()) if (best === undefined || before(p, best)) best = p;
-    if (best) this.active.delete(keyOf(best));
-    return best;
+    for (let e = this.backoff.peek(); e !== undefined && e.until <= t; e = this.backoff.peek()) {
+      this.backoff.pop();
+      this.active.set(keyOf(e.pod), { pod: e.pod, seq: this.seq++ });
+    }
+    return this.active.pop()?.pod;
   }
 
   /** A pod that found no node: park it until a cluster event, after its back-off. */
@@ -74,18 +82,23 @@ export class SchedulingQueue {
 
   /** Milliseconds until the earliest back-off expires, if any. */
   nextBackoffIn(): number | undefined {
-    let min: number | undefined;
-    for (const e of this.backoff.values()) min = min === undefined ? e.until : Math.min(min, e.until);
-    return min === undefined ? undefined : Math.max(0, min - this.clock.now());
+    const first = this.backoff.peek();
+    return first === undefined ? undefined : Math.max(0, first.until - this.clock.now());
   }
 
   get pendingCount(): number { return this.active.size + this.backoff.size + this.unschedulable.size; }
   get activeCount(): number { return this.active.size; }
 }
 
-function before(a: Pod, b: Pod): boolean {
-  const pa = a.spec.priority ?? 0;
-  const pb = b.spec.priority ?? 0;
+const podPriority = (p: Pod): number => p.spec.priority ?? 0;
+
+/** Higher priority first, then the older pod, then the one queued first. */
+function before(a: Active, b: Active): boolean {
+  const pa = podPriority(a.pod);
+  const pb = podPriority(b.pod);
   if (pa !== pb) return pa > pb;
-  return (a.metadata.creationTimestamp ?? '') < (b.metadata.creationTimestamp ?? '');
+  const ca = a.pod.metadata.creationTimestamp ?? '';
+  const cb = b.pod.metadata.creationTimestamp ?? '';
+  if (ca !== cb) return ca < cb;
+  return a.seq < b.seq;
 }

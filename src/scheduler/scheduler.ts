@@ -4,27 +4,33 @@ import type { Node } from '../api/node.js';
 import type { PriorityClass } from '../api/schema/priority-class.js';
 import type { WatchEvent } from '../api/meta.js';
 import { ApiError } from '../api/errors.js';
-import { buildSnapshot } from './framework/snapshot.js';
-import { schedulePod } from './framework/cycle.js';
+import { decide, numFeasibleNodesToFind } from './framework/cycle.js';
 import type { Profile } from './framework/plugin.js';
 import { defaultProfile } from './profile.js';
 import { SchedulingQueue } from './queue.js';
 import { findPreemption, type Preemption } from './framework/preemption.js';
 import type { Snapshot } from './framework/snapshot.js';
 import { EventRecorder } from '../client/events.js';
+import { SchedulerCache, podKey as keyOf } from './cache.js';
 
-const keyOf = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+/** Bindings in flight at once: the store commits them together, so the scheduler need not wait for each. */
+const maxBindsInFlight = 256;
+/** The loop hands the event loop back this often, so watch events and API requests keep flowing. */
+const yieldEveryMs = 5;
+
 const needsScheduling = (p: Pod): boolean => !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
 
 /**
- * The scheduler process: watches pods and nodes through the API, keeps a cache, runs one pure cycle
- * per pod over a snapshot and binds through the API. Pods it cannot place get PodScheduled=False with
- * the reason.
+ * The scheduler process: watches pods and nodes through the API, keeps an incremental cache, runs one
+ * pure cycle per pod over it and binds through the API without waiting for each binding (as
+ * kube-scheduler's binding cycle). Pods it cannot place get PodScheduled=False with the reason.
  */
 export class Scheduler {
-  private readonly pods = new Map<string, Pod>();
-  private readonly nodes = new Map<string, Node>();
+  private readonly cache = new SchedulerCache();
   private readonly queue = new SchedulingQueue();
+  private nextStartNodeIndex = 0;
+  private bindsInFlight = 0;
+  private bindSlot: (() => void) | undefined;
   private watchers: Watcher[] = [];
   private running = false;
   private wake: (() => void) | undefined;
@@ -38,7 +44,7 @@ export class Scheduler {
   async start(): Promise<void> {
     this.running = true;
     const [nodes, pods] = await Promise.all([this.api.list<Node>('nodes'), this.api.list<Pod>('pods')]);
-    for (const n of nodes.items) this.nodes.set(n.metadata.name, n);
+    for (const n of nodes.items) this.cache.setNode(n);
     for (const p of pods.items) this.onPod({ type: 'ADDED', object: p });
     this.watchers.push(this.api.watch<Node>('nodes', undefined, { resourceVersion: nodes.metadata.resourceVersion }, (e) => this.onNode(e)));
     this.watchers.push(this.api.watch<Pod>('pods', undefined, { resourceVersion: pods.metadata.resourceVersion }, (e) => this.onPod(e)));
@@ -48,14 +54,16 @@ export class Scheduler {
 
   stop(): void {
     this.running = false;
+    this.bindSlot?.();
     for (const w of this.watchers) w.stop();
     if (this.timer) clearTimeout(this.timer);
     this.wake?.();
   }
 
   private onNode(e: WatchEvent<Node>): void {
-    if (e.type === 'DELETED') this.nodes.delete(e.object.metadata.name);
-    else this.nodes.set(e.object.metadata.name, e.object);
+    if (e.type === 'DELETED') { this.cache.deleteNode(e.object.metadata.name); return; }
+    // Only a change the filters can see may help a parked pod; a heartbeat does not.
+    if (!this.cache.setNode(e.object)) return;
     this.queue.moveAllToActiveOrBackoff();
     this.kick();
   }
@@ -63,15 +71,15 @@ export class Scheduler {
   private onPod(e: WatchEvent<Pod>): void {
     const pod = e.object;
     const k = keyOf(pod);
-    const old = this.pods.get(k);
+    const old = this.cache.getPod(k);
     if (e.type === 'DELETED') {
-      this.pods.delete(k);
+      this.cache.deletePod(k);
       this.queue.remove(pod.metadata.namespace ?? 'default', pod.metadata.name);
       if (old?.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
     } else {
       // Keep an assumed binding until the watch confirms it.
       if (old?.spec.nodeName && !pod.spec.nodeName && old.metadata.uid === pod.metadata.uid) pod.spec.nodeName = old.spec.nodeName;
-      this.pods.set(k, pod);
+      this.cache.setPod(pod);
       if (needsScheduling(pod)) this.queue.add(pod);
       const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
       const wasFinished = old?.status?.phase === 'Succeeded' || old?.status?.phase === 'Failed';
@@ -83,7 +91,16 @@ export class Scheduler {
   private kick(): void { this.wake?.(); }
 
   private async loop(): Promise<void> {
+    let slice = Date.now();
     while (this.running) {
+      if (Date.now() - slice >= yieldEveryMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slice = Date.now();
+      }
+      if (this.bindsInFlight >= maxBindsInFlight) {
+        await new Promise<void>((resolve) => { this.bindSlot = resolve; });
+        continue;
+      }
       const pod = this.queue.pop();
       if (!pod) {
         await new Promise<void>((resolve) => {
@@ -93,18 +110,21 @@ export class Scheduler {
         });
         this.wake = undefined;
         if (this.timer) clearTimeout(this.timer);
+        slice = Date.now();
         continue;
       }
-      const current = this.pods.get(keyOf(pod));
+      const current = this.cache.getPod(keyOf(pod));
       if (!current || !needsScheduling(current) || current.metadata.uid !== pod.metadata.uid) continue;
       await this.scheduleOne(current);
     }
   }
 
+  /** One scheduling cycle; a found node is assumed at once and bound in the background. */
   private async scheduleOne(pod: Pod): Promise<void> {
-    const snapshot = buildSnapshot(this.nodes.values(), this.pods.values());
-    const decision = schedulePod(pod, snapshot, this.profile);
-    const ns = pod.metadata.namespace ?? 'default';
+    const snapshot = this.cache.snapshot();
+    const all = snapshot.nodes.length;
+    const { decision, processed } = decide(pod, snapshot, this.profile, undefined, { limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex });
+    if (all > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all;
     if (decision.node === undefined) {
       this.queue.markUnschedulable(pod);
       const preemption = await this.preempt(pod, snapshot);
@@ -113,17 +133,31 @@ export class Scheduler {
       return;
     }
     // Assume the binding in the cache so the next cycle sees the node's allocation at once.
-    const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: decision.node } };
-    this.pods.set(keyOf(pod), assumed);
+    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: decision.node } });
+    this.bindsInFlight++;
+    void this.bind(pod, decision.node).finally(() => {
+      this.bindsInFlight--;
+      const slot = this.bindSlot;
+      this.bindSlot = undefined;
+      slot?.();
+    });
+  }
+
+  /** The binding cycle: write the binding, or forget the assumption and retry the pod later. */
+  private async bind(pod: Pod, node: string): Promise<void> {
+    const ns = pod.metadata.namespace ?? 'default';
     try {
-      await this.api.bind(ns, pod.metadata.name, decision.node);
-      await this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${decision.node}`);
+      await this.api.bind(ns, pod.metadata.name, node);
+      void this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
     } catch (e) {
-      this.pods.set(keyOf(pod), pod);
+      const current = this.cache.getPod(keyOf(pod));
+      // Undo the assumption unless the watch has brought a newer state of the pod meanwhile.
+      if (current && current.metadata.uid === pod.metadata.uid && current.metadata.resourceVersion === pod.metadata.resourceVersion) this.cache.setPod(pod);
       if (e instanceof ApiError && e.code === 'NotFound') return;
       if (e instanceof ApiError && e.code === 'Conflict') return; // bound by someone else; the watch will tell
       this.queue.markError(pod);
-      console.error(`scheduler: binding ${ns}/${pod.metadata.name} to ${decision.node} failed:`, e instanceof Error ? e.message : e);
+      this.kick();
+      console.error(`scheduler: binding ${ns}/${pod.metadata.name} to ${node} failed:`, e instanceof Error ? e.message : e);
     }
   }
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MakeNode, MakePod } from '../testing/builders.js';
 import { buildProfile, defaultProfile } from '../profile.js';
-import { schedulePod, unavailableMessage, type Decision } from './cycle.js';
+import { decide, numFeasibleNodesToFind, schedulePod, unavailableMessage, type Decision } from './cycle.js';
 import { CycleState, StateKey } from './cycle-state.js';
 import { defaultNormalizeScore, type FilterPlugin, type NodeScore, type PreFilterPlugin, type Profile, type ScorePlugin } from './plugin.js';
 import { buildSnapshot } from './snapshot.js';
@@ -205,5 +205,29 @@ describe('buildProfile', () => {
     assert.equal(schedulePod(pod, snap, buildProfile({ scoringStrategy: 'MostAllocated' })).node, 'busy');
     assert.equal(schedulePod(pod, snap, buildProfile({ scoringStrategy: 'LeastAllocated' })).node, 'idle');
     assert.equal(schedulePod(pod, snap, defaultProfile).node, 'idle');
+  });
+});
+
+describe('node sampling (percentageOfNodesToScore)', () => {
+  test('kube-scheduler\'s adaptive numbers: all of a small cluster, then 50% minus 1% per 125 nodes, at least 5% and 100', () => {
+    assert.equal(numFeasibleNodesToFind(50), 50);
+    assert.equal(numFeasibleNodesToFind(100), 100);
+    assert.equal(numFeasibleNodesToFind(1000), 420);
+    assert.equal(numFeasibleNodesToFind(5000), 500);
+    assert.equal(numFeasibleNodesToFind(100_000), 5000);
+  });
+
+  const many = Array.from({ length: 10 }, (_, i) => MakeNode().Name(`n${i}`).Capacity({ cpu: '4', memory: '8Gi', pods: '110' }).Obj());
+
+  test('stops once enough nodes are feasible, starting where it is told and wrapping round', () => {
+    const { decision, processed } = decide(MakePod().Req({ cpu: '1' }).Obj(), buildSnapshot(many, []), defaultProfile, undefined, { limit: 3, start: 8 });
+    assert.equal(processed, 3);
+    assert.ok(['n8', 'n9', 'n0'].includes(decision.node ?? ''), `picked ${decision.node} outside the sample`);
+  });
+
+  test('an unschedulable pod is checked against every node, so its reasons cover the cluster', () => {
+    const { decision, processed } = decide(MakePod().Req({ cpu: '64' }).Obj(), buildSnapshot(many, []), defaultProfile, undefined, { limit: 3, start: 4 });
+    assert.equal(processed, 10);
+    assert.equal(noFit(decision).message, '0/10 nodes are available: 10 Insufficient cpu.');
   });
 });

@@ -28,29 +28,54 @@ export function runFilters(pod: Pod, node: NodeInfo, profile: Profile, state: Cy
   return success;
 }
 
-/** What the filters made of every node: the feasible ones, and each other node's status. */
+/** What the filters made of the nodes they looked at: the feasible ones, and each other node's status. */
 export interface FilterResult {
   /** Set when a PreFilter rejected the pod: then no node was filtered. */
   preFilter?: Status;
   feasible: NodeInfo[];
   statuses: Map<string, Status>;
+  /** How many nodes were filtered (fewer than all once enough were feasible). */
+  processed: number;
 }
 
-/** PreFilter once, then Filter on every node of the snapshot (in snapshot order). */
-export function filterNodes(pod: Pod, snapshot: Snapshot, profile: Profile, state: CycleState): FilterResult {
+/**
+ * Node sampling, as kube-scheduler's percentageOfNodesToScore: stop filtering once `limit` nodes are
+ * feasible, starting at `start` so successive pods look at different nodes. When fewer fit, every
+ * node is filtered, so an unschedulable pod's reasons always cover the whole cluster.
+ */
+export interface Sampling { limit: number; start: number }
+
+const minFeasibleNodesToFind = 100;
+const minFeasibleNodesPercentageToFind = 5;
+
+/** kube-scheduler's adaptive default: all of a small cluster; 50% minus 1% per 125 nodes, at least 5% and 100 nodes. */
+export function numFeasibleNodesToFind(allNodes: number): number {
+  if (allNodes < minFeasibleNodesToFind) return allNodes;
+  const percentage = Math.max(minFeasibleNodesPercentageToFind, 50 - Math.floor(allNodes / 125));
+  return Math.max(minFeasibleNodesToFind, Math.floor((allNodes * percentage) / 100));
+}
+
+/** PreFilter once, then Filter the nodes of the snapshot in order (from `sampling.start`, wrapping) until enough are feasible. */
+export function filterNodes(pod: Pod, snapshot: Snapshot, profile: Profile, state: CycleState, sampling?: Sampling): FilterResult {
   const statuses = new Map<string, Status>();
   const pre = runPreFilters(pod, snapshot, profile, state);
+  const all = snapshot.nodes.length;
   if (!isSuccess(pre)) {
     for (const n of snapshot.nodes) statuses.set(n.name, pre);
-    return { preFilter: pre, feasible: [], statuses };
+    return { preFilter: pre, feasible: [], statuses, processed: all };
   }
+  const limit = sampling?.limit ?? all;
+  const start = all === 0 ? 0 : (sampling?.start ?? 0) % all;
   const feasible: NodeInfo[] = [];
-  for (const node of snapshot.nodes) {
+  let processed = 0;
+  while (processed < all && feasible.length < limit) {
+    const node = snapshot.nodes[(start + processed) % all]!;
+    processed++;
     const status = runFilters(pod, node, profile, state);
     if (isSuccess(status)) feasible.push(node);
     else statuses.set(node.name, status);
   }
-  return { feasible, statuses };
+  return { feasible, statuses, processed };
 }
 
 /**
@@ -73,16 +98,25 @@ export function scoreNodes(pod: Pod, feasible: readonly NodeInfo[], snapshot: Sn
  * first failure), score the feasible ones, pick the best. Pure: no I/O, no mutation of the snapshot.
  */
 export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile, state: CycleState = new CycleState()): Decision {
-  const result = filterNodes(pod, snapshot, profile, state);
-  if (result.feasible.length === 0) return failure(snapshot.nodes.length, result);
+  return decide(pod, snapshot, profile, state).decision;
+}
+
+/**
+ * schedulePod over a sample of the nodes (see Sampling); `processed` says how far the sample got,
+ * where the next pod's sample starts.
+ */
+export function decide(pod: Pod, snapshot: Snapshot, profile: Profile, state: CycleState = new CycleState(), sampling?: Sampling): { decision: Decision; processed: number } {
+  const result = filterNodes(pod, snapshot, profile, state, sampling);
+  const processed = result.processed;
+  if (result.feasible.length === 0) return { decision: failure(snapshot.nodes.length, result), processed };
   const totals = scoreNodes(pod, result.feasible, snapshot, profile, state);
   let best: { node: string; score: number } | undefined;
   result.feasible.forEach((node, i) => {
     const score = totals[i] ?? 0;
-    // Ties go to the node that comes first (the lower name) so decisions are reproducible.
+    // Ties go to the node looked at first (without sampling: the lower name) so decisions are reproducible.
     if (best === undefined || score > best.score) best = { node: node.name, score };
   });
-  return best ?? failure(snapshot.nodes.length, result);
+  return { decision: best ?? failure(snapshot.nodes.length, result), processed };
 }
 
 function failure(total: number, result: FilterResult): Decision {

@@ -11,8 +11,20 @@ function toAmount(name: string, value: string | number): number {
   return parseQuantity(value) ?? 0;
 }
 
+/**
+ * Requests per Pod object. The watch gives a new object for every change, and a pod's requests never
+ * change after creation, so each object is parsed once instead of in every cycle that sees it.
+ */
+const requestsCache = new WeakMap<Pod, Resources>();
+
 /** What a pod asks for: the sum of its containers' requests (a limit alone counts as the request). */
 export function podRequests(pod: Pod): Resources {
+  let cached = requestsCache.get(pod);
+  if (!cached) { cached = computeRequests(pod); requestsCache.set(pod, cached); }
+  return cached;
+}
+
+function computeRequests(pod: Pod): Resources {
   const total: Resources = { pods: 1 };
   for (const c of pod.spec.containers) {
     const names = new Set([...Object.keys(c.resources?.requests ?? {}), ...Object.keys(c.resources?.limits ?? {})]);
@@ -34,15 +46,36 @@ export function nodeAllocatable(node: Node): Resources {
 /** Pods that still hold resources on their node (not finished). */
 export const holdsResources = (pod: Pod): boolean => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
-/** One node as the scheduler sees it in a snapshot: the node and what its pods request. */
+/** The pod has pod affinity or anti-affinity terms (required or preferred). */
+export const hasPodAffinity = (pod: Pod): boolean => pod.spec.affinity?.podAffinity !== undefined || pod.spec.affinity?.podAntiAffinity !== undefined;
+
+/** The pod has required pod anti-affinity terms (they keep other pods away from it). */
+export const hasRequiredAntiAffinity = (pod: Pod): boolean => (pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
+
+/**
+ * One node as the scheduler sees it: the node and what its pods request. Also lists the pods with
+ * affinity terms, as Kubernetes' NodeInfo does, so InterPodAffinity need not look at every pod.
+ */
 export class NodeInfo {
-  readonly allocatable: Resources;
+  allocatable: Resources;
   readonly requested: Resources = {};
   readonly pods: Pod[] = [];
-  constructor(readonly node: Node) { this.allocatable = nodeAllocatable(node); }
+  readonly podsWithAffinity: Pod[] = [];
+  readonly podsWithRequiredAntiAffinity: Pod[] = [];
+  constructor(private current: Node) { this.allocatable = nodeAllocatable(current); }
+
+  get node(): Node { return this.current; }
+
+  /** The node object changed (a heartbeat, a label): keep the pods. */
+  setNode(node: Node): void {
+    this.current = node;
+    this.allocatable = nodeAllocatable(node);
+  }
 
   addPod(pod: Pod): void {
     this.pods.push(pod);
+    if (hasPodAffinity(pod)) this.podsWithAffinity.push(pod);
+    if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.push(pod);
     for (const [k, v] of Object.entries(podRequests(pod))) this.requested[k] = (this.requested[k] ?? 0) + v;
   }
 
@@ -50,19 +83,26 @@ export class NodeInfo {
   removePod(pod: Pod): boolean {
     const i = this.pods.findIndex((p) => samePod(p, pod));
     if (i < 0) return false;
-    this.pods.splice(i, 1);
-    for (const [k, v] of Object.entries(podRequests(pod))) this.requested[k] = (this.requested[k] ?? 0) - v;
+    const [gone] = this.pods.splice(i, 1);
+    dropFrom(this.podsWithAffinity, pod);
+    dropFrom(this.podsWithRequiredAntiAffinity, pod);
+    for (const [k, v] of Object.entries(podRequests(gone!))) this.requested[k] = (this.requested[k] ?? 0) - v;
     return true;
   }
 
   /** A copy whose pods can change without touching the snapshot. */
   clone(): NodeInfo {
-    const out = new NodeInfo(this.node);
+    const out = new NodeInfo(this.current);
     for (const p of this.pods) out.addPod(p);
     return out;
   }
 
-  get name(): string { return this.node.metadata.name; }
+  get name(): string { return this.current.metadata.name; }
+}
+
+function dropFrom(list: Pod[], pod: Pod): void {
+  const i = list.findIndex((p) => samePod(p, pod));
+  if (i >= 0) list.splice(i, 1);
 }
 
 /** The same pod: by uid when both have one, else by namespace and name. */

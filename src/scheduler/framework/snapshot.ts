@@ -2,12 +2,17 @@ import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { NodeInfo, holdsResources } from './node-info.js';
 
-/** An immutable view of the cluster for one scheduling cycle. */
+/** A view of the cluster for one scheduling cycle; plugins read it and never change it. */
 export interface Snapshot {
   nodes: readonly NodeInfo[];
+  /**
+   * On how many nodes each image is (by normalised name), when the snapshot's owner keeps count
+   * (the scheduler's cache does); ImageLocality counts itself otherwise.
+   */
+  imageNodeCounts?: ReadonlyMap<string, number>;
 }
 
-/** Build a snapshot from nodes and the pods bound to them. */
+/** Build a snapshot from nodes and the pods bound to them (tests, and one-off decisions). */
 export function buildSnapshot(nodes: Iterable<Node>, pods: Iterable<Pod>): Snapshot {
   const byName = new Map<string, NodeInfo>();
   for (const n of nodes) byName.set(n.metadata.name, new NodeInfo(n));

@@ -37,7 +37,8 @@ const key = new StateKey<ImageState>('ImageLocality');
  * replaces them, so each node's list is normalised once rather than every cycle.
  */
 const imageCache = new WeakMap<Node, Map<string, number>>();
-function imagesOf(node: Node): Map<string, number> {
+/** A node's images: normalised name to size. */
+export function imagesOf(node: Node): Map<string, number> {
   let out = imageCache.get(node);
   if (!out) {
     out = new Map();
@@ -66,9 +67,13 @@ export const imageLocality = {
   preScore(pod, feasible, state, snapshot) {
     const wanted = new Set(images(pod));
     const nodesWith = new Map<string, number>();
-    for (const n of snapshot.nodes) {
-      const held = imagesOf(n.node);
-      for (const image of wanted) if (held.has(image)) nodesWith.set(image, (nodesWith.get(image) ?? 0) + 1);
+    if (snapshot.imageNodeCounts) {
+      for (const image of wanted) nodesWith.set(image, snapshot.imageNodeCounts.get(image) ?? 0);
+    } else {
+      for (const n of snapshot.nodes) {
+        const held = imagesOf(n.node);
+        for (const image of wanted) if (held.has(image)) nodesWith.set(image, (nodesWith.get(image) ?? 0) + 1);
+      }
     }
     state.write(key, new ImageState(new Map(feasible.map((n) => [n.name, imagesOf(n.node)])), nodesWith, snapshot.nodes.length));
   },

@@ -3,6 +3,7 @@ import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
 import { errorStatus, success, unresolvable, unschedulable } from '../framework/status.js';
+import { hasPodAffinity } from '../framework/node-info.js';
 import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
 
 /** Existing pods' required affinity terms that the incoming pod matches pull it in with this weight (Kubernetes' hardPodAffinityWeight default). */
@@ -63,7 +64,9 @@ export const interPodAffinity = {
   preFilter(pod, snapshot, state) {
     const affinityTerms = requiredTerms(pod, 'podAffinity');
     const s = new FilterState(affinityTerms, requiredTerms(pod, 'podAntiAffinity'), affinityTerms.every((t) => termMatches(t, pod)));
-    for (const n of snapshot.nodes) for (const other of n.pods) s.update(pod, other, n.node, 1);
+    // Without terms of its own only existing pods' required anti-affinity can matter.
+    const own = affinityTerms.length > 0 || s.antiTerms.length > 0;
+    for (const n of snapshot.nodes) for (const other of own ? n.pods : n.podsWithRequiredAntiAffinity) s.update(pod, other, n.node, 1);
     state.write(filterKey, s);
     return success;
   },
@@ -89,11 +92,14 @@ export const interPodAffinity = {
         keys.add(t.topologyKey);
       }
     };
+    // Without preferred terms of its own only existing pods' terms can matter.
+    const own = affinity.length > 0 || anti.length > 0;
     for (const n of snapshot.nodes) {
       if (Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
-      for (const other of n.pods) {
+      for (const other of own ? n.pods : n.podsWithAffinity) {
         apply(affinity, other, n.node, 1); // our preferred terms pull towards matching pods
         apply(anti, other, n.node, -1); // and push away from them
+        if (!hasPodAffinity(other)) continue;
         apply(requiredTerms(other, 'podAffinity'), pod, n.node, 1, hardPodAffinityWeight); // their terms that match us
         apply(preferredTerms(other, 'podAffinity'), pod, n.node, 1);
         apply(preferredTerms(other, 'podAntiAffinity'), pod, n.node, -1);
