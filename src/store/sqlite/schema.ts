@@ -39,7 +39,7 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Opens (creating if needed) the store file with WAL + synchronous=FULL, takes the exclusive lock
+ * Opens (creating if needed) the store file with WAL + synchronous=NORMAL (see group-commit.ts), takes the exclusive lock
  * that keeps other processes out, and migrates the schema.
  */
 export function openDatabase(path: string): Db {
@@ -58,8 +58,10 @@ export function openDatabase(path: string): Db {
     if (mode !== 'wal') {
       throw new Error(`journal_mode is ${String(mode)}, not wal; put the store on a local filesystem that supports WAL`);
     }
-    // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss too.
-    db.pragma('synchronous = FULL');
+    // NORMAL: COMMIT does not fsync (that would block the event loop); the group committer
+    // fdatasyncs the WAL off the loop before acknowledging, so acknowledged writes survive power
+    // loss as with FULL. Checkpoints still sync the WAL first and the database after.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE; COMMIT'); // take the write lock now rather than on the first write
     migrate(db, path);
