@@ -8,6 +8,7 @@ import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
 import type { NodeServices } from '../api/node-services.js';
 import type { AgentContext } from './context.js';
+import type { ImageBuilder } from '../build/builder.js';
 import { PodManager } from './pod-manager.js';
 import { LocalNodeServices } from './node-services.js';
 import { describeNode, primaryIPv4, readyCondition } from './node-object.js';
@@ -25,6 +26,8 @@ export interface AgentOptions {
   heartbeatSeconds?: number;
   backoff?: BackoffConfig;
   log?: (msg: string) => void;
+  /** Builds images for lcctl build (absent: the node cannot build). */
+  builder?: ImageBuilder;
 }
 
 /**
@@ -54,7 +57,7 @@ export class Agent {
       log,
     };
     this.pods = new PodManager(this.ctx);
-    this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir);
+    this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir, opts.builder);
   }
 
   async start(): Promise<void> {

@@ -2,20 +2,25 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { ApiError } from '../api/errors.js';
-import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../api/node-services.js';
+import type { ContainerUsage, ImageBuildOptions, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../api/node-services.js';
 import type { ImageRecord } from '../image/types.js';
+import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from '../api/image-transfer.js';
+import { pullToStore, pushFromStore, tagInStore } from './image-transfer.js';
 import type { AgentContext } from './context.js';
 import type { PodManager } from './pod-manager.js';
 import type { PodWorker } from './pod-worker.js';
 import { readContainerLog } from './log-reader.js';
 import { resolveUser } from './image-user.js';
 import { isFinal } from './pod-status.js';
+import type { ImageBuilder } from '../build/builder.js';
+import { buildFromContext } from './build-image.js';
+import { connectToPod, forwardHost } from './port-forward.js';
 
 /** The agent's side of logs, exec, stats and images, called in process or through the agent's tunnel. */
 export class LocalNodeServices implements NodeServices {
-  constructor(private readonly ctx: AgentContext, private readonly pods: PodManager, private readonly dataDir: string) {}
+  constructor(private readonly ctx: AgentContext, private readonly pods: PodManager, private readonly dataDir: string, private readonly builder?: ImageBuilder) {}
 
   private worker(namespace: string, name: string): PodWorker {
     const w = this.pods.find(namespace, name);
@@ -117,6 +122,11 @@ export class LocalNodeServices implements NodeServices {
     return out;
   }
 
+  async podPortForward(namespace: string, pod: string, port: number): Promise<Duplex> {
+    const w = this.worker(namespace, pod);
+    return connectToPod(pod, forwardHost(w.pod, w.terminated), port);
+  }
+
   private summary(r: ImageRecord): ImageSummary {
     return { node: this.ctx.nodeName, names: r.names, id: r.id, digest: r.digest, sizeBytes: r.sizeBytes, createdAt: r.createdAt, architecture: r.architecture, os: r.os };
   }
@@ -138,6 +148,22 @@ export class LocalNodeServices implements NodeServices {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  async pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary> {
+    return this.summary(await pullToStore(this.ctx.images, ref, opts));
+  }
+
+  pushImage(ref: string, opts: ImagePushOptions): Promise<ImagePushResult> {
+    return pushFromStore(this.ctx.images, this.ctx.nodeName, ref, opts);
+  }
+
+  async tagImage(source: string, target: string): Promise<ImageSummary> {
+    return this.summary(await tagInStore(this.ctx.images, source, target));
+  }
+
+  async buildImage(context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageSummary> {
+    return this.summary(await buildFromContext(this.builder, this.dataDir, context, opts, progress));
   }
 
   async removeImage(ref: string): Promise<ImageSummary> {

@@ -11,6 +11,7 @@ import { computePodStatus, isFinal, sameStatus, terminatedState } from './pod-st
 import { restartDelay, shouldRestart } from './restart-policy.js';
 import { isNodeLost } from '../api/node-lifecycle.js';
 import { stopLostPod } from './node-lost.js';
+import { ensureImage } from './image-pull.js';
 
 /** Map a runtime start failure to Docker's exit codes: 127 not found, 126 cannot execute. */
 function startFailureExitCode(message: string): number | undefined {
@@ -192,14 +193,13 @@ export class PodWorker {
     const { images, runtime } = this.ctx;
     const t0 = performance.now();
     const mark = (step: string): void => { if (process.env.LANTERN_TRACE) this.ctx.log(`trace ${this.pod.metadata.name} ${step} +${(performance.now() - t0).toFixed(1)}ms`); };
-    const image = await images.resolve(c.image);
-    if (!image) {
-      const first = slot.waiting?.reason !== 'ErrImagePull' && slot.waiting?.reason !== 'ImagePullBackOff';
-      slot.waiting = { reason: first ? 'ErrImagePull' : 'ImagePullBackOff', message: `image "${c.image}" is not present on node ${this.ctx.nodeName}; load it with \`lcctl image import FILE\`` };
-      slot.backoffUntil = Date.now() + 5000;
-      this.later(5000);
+    const found = await ensureImage(this.ctx, c, slot);
+    if (!('image' in found)) {
+      slot.backoffUntil = Date.now() + found.retryInMs;
+      this.later(found.retryInMs);
       return;
     }
+    const image = found.image;
     const layers = await images.layerDirs(image);
     mark('image');
     let config;

@@ -10,7 +10,8 @@ import { TunnelClient } from './tunnel-client.js';
 
 const unused = (): never => { throw new Error('not used by this test'); };
 const services: NodeServices = {
-  podLogs: unused, podExec: unused, podAttach: unused, podStats: unused, importImage: unused, removeImage: unused,
+  podLogs: unused, podExec: unused, podAttach: unused, podStats: unused, podPortForward: unused, importImage: unused, removeImage: unused,
+  pullImage: unused, pushImage: unused, tagImage: unused,
   listImages: async () => [{ node: 'edge', names: ['busybox:latest'], id: 'i', digest: 'd', sizeBytes: 1, architecture: 'amd64', os: 'linux' }],
 };
 

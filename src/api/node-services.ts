@@ -1,4 +1,5 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from './image-transfer.js';
 
 /** Options of a pod's log read (GET .../pods/NAME/log). */
 export interface LogOptions {
@@ -67,6 +68,16 @@ export interface ImageSummary {
   os: string;
 }
 
+/** Options of an image build (lcctl build). */
+export interface ImageBuildOptions {
+  tag?: string;
+  /** Dockerfile path inside the context (default "Dockerfile"). */
+  dockerfile?: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+  noCache: boolean;
+}
+
 /**
  * What the API server asks of a node's agent beyond the object API: logs, exec, stats and images.
  * The server's own agent implements it in process; a remote agent serves it over the connection it
@@ -78,7 +89,20 @@ export interface NodeServices {
   /** Connect to the main process; exit resolves with its exit code once it ends. */
   podAttach(namespace: string, pod: string, opts: PodAttachOptions): Promise<PodExecSession>;
   podStats(namespace: string, pod: string): Promise<ContainerUsage[]>;
+  /**
+   * A TCP connection to a port of the pod (port-forward), once it is established: bytes both ways,
+   * end() half-closes, destroy() drops it. Rejects with an ApiError when it cannot connect.
+   */
+  podPortForward(namespace: string, pod: string, port: number): Promise<Duplex>;
   listImages(): Promise<ImageSummary[]>;
   importImage(archive: Readable, ref?: string): Promise<ImageSummary[]>;
   removeImage(ref: string): Promise<ImageSummary>;
+  /** Pull REF from its registry into the node's store (progress per layer through opts.onProgress). */
+  pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary>;
+  /** Push the image named REF to its registry. */
+  pushImage(ref: string, opts: ImagePushOptions): Promise<ImagePushResult>;
+  /** Name the image SOURCE also TARGET (docker tag). */
+  tagImage(source: string, target: string): Promise<ImageSummary>;
+  /** Build an image from a context tar (lcctl build), streaming progress text; absent where the node has no builder. */
+  buildImage?(context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageSummary>;
 }

@@ -63,6 +63,11 @@ export function normalizeServer(server: string, tls: boolean): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `${tls ? 'https' : 'http'}://${server}`;
 }
 
+/** The config file lcctl reads (and `lcctl login` writes): LANTERN_CONFIG, else ~/.lantern/config.yaml. */
+export function configFilePath(env: NodeJS.ProcessEnv, home: string): string | undefined {
+  return env.LANTERN_CONFIG || (home ? join(home, '.lantern', 'config.yaml') : undefined);
+}
+
 /** Resolve server, token and CA in the documented order. */
 export function resolveConfig(flags: { server?: string; token?: string }, env: NodeJS.ProcessEnv, home: string): ResolvedConfig {
   let server = flags.server || env.LANTERN_SERVER || undefined;
@@ -70,7 +75,7 @@ export function resolveConfig(flags: { server?: string; token?: string }, env: N
   let ca: string | undefined;
   let file: string | undefined;
   const named = env.LANTERN_CONFIG || undefined;
-  const path = named ?? (home ? join(home, '.lantern', 'config.yaml') : undefined);
+  const path = configFilePath(env, home);
   // The file may still supply the CA even when flags give server and token.
   const cfg = path === undefined ? undefined : readConfigFile(path, named !== undefined, server === undefined || token === undefined);
   if (cfg) {

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RuncRuntime } from '../runtime/runc/runtime.js';
 import { openImageStore } from '../image/index.js';
+import { ImageBuilder } from '../build/builder.js';
+import { pullToStore } from '../agent/image-transfer.js';
 import { CniNetwork } from '../network/index.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
@@ -17,7 +19,7 @@ export interface NodeComponentOptions {
 }
 
 /** The node's runtime (runc + conmon), image store and CNI network, all under the data dir. */
-export interface NodeComponents { runtime: ContainerRuntime; images: ImageStore; network: NetworkPlugin }
+export interface NodeComponents { runtime: ContainerRuntime; images: ImageStore; network: NetworkPlugin; builder: ImageBuilder }
 
 /**
  * Build the real components. Names that live in host-wide namespaces (cgroups, netns names) get a
@@ -33,9 +35,10 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
   const dataDir = path.resolve(opts.dataDir);
   const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
   const defaultDir = dataDir === '/var/lib/lantern';
+  const cgroupParent = opts.cgroupParent ?? (defaultDir ? 'lantern' : `lantern-${tag}`);
   const runtime = new RuncRuntime({
     stateDir: path.join(dataDir, 'containers'),
-    cgroupParent: opts.cgroupParent ?? (defaultDir ? 'lantern' : `lantern-${tag}`),
+    cgroupParent,
   });
   const network = new CniNetwork({
     stateDir: path.join(dataDir, 'network'),
@@ -55,5 +58,7 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
       return false;
     },
   });
-  return { runtime, images, network };
+  const builder = new ImageBuilder({ images, imagesRoot: images.rootDir, cacheDir: path.join(dataDir, 'build-cache'), cgroupParent,
+    pull: async (ref) => { await pullToStore(images, ref, {}); } });
+  return { runtime, images, network, builder };
 }

@@ -10,6 +10,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { buildProfile } from '../scheduler/profile.js';
 import { Agent } from '../agent/agent.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle/index.js';
+import { openRegistry } from '../registry/index.js';
 import { buildNodeComponents } from './node-components.js';
 import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
 import { NodeCredentials } from '../server/node-credentials.js';
@@ -72,6 +73,7 @@ export async function runServer(args: string[]): Promise<void> {
   const http = createApiServer({
     api, nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
     issueNodeCredential: (name) => nodeCredentials.issue(name),
+    registry: await openRegistry(path.join(dataDir, 'registry')),
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -27,6 +27,8 @@ Flags:
   --memory Q                  memory capacity of each node (default 8Gi)
   --pods N                    pod capacity of each node (default 110)
   --labels k=v,...            extra labels for every node
+  --zones N                   spread the nodes over N zones: node i gets
+                              topology.kubernetes.io/zone=zone-(i mod N)
   --name-prefix P             node names are P0, P1, ... (default sim-node-)
   --run-for DURATION          report pods Succeeded this long after they start (30s, 5m, 1h); default never
   --heartbeat-interval DUR    how often each node renews its heartbeat (default 10s)
@@ -39,7 +41,7 @@ const joinPath = '/apis/lantern.dev/v1/nodes/join';
 export async function runSim(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'ca-file': 'string', nodes: 'string', cpu: 'string', memory: 'string', pods: 'string',
-    labels: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
+    labels: 'string', zones: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
   });
   if (flags.help) { process.stdout.write(simUsage); return; }
   const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
@@ -67,7 +69,7 @@ export async function runSim(args: string[]): Promise<void> {
   const sim = new SimulatedNodes({
     api, nodeApi, count, concurrency, heartbeatMs, runForMs,
     namePrefix: str('name-prefix') ?? 'sim-node-',
-    shape: { cpu, memory, pods, labels: parseLabels(str('labels')), version: VERSION },
+    shape: { cpu, memory, pods, labels: parseLabels(str('labels')), version: VERSION, zones: str('zones') === undefined ? undefined : positiveInt('zones', str('zones')!) },
   });
   try {
     await sim.start();

@@ -9,6 +9,10 @@ export class StoreLayout {
   /** Scratch space for imports; wiped when the store opens. */
   get tmpDir(): string { return join(this.root, 'tmp'); }
   get indexFile(): string { return join(this.root, 'images.json'); }
+  /** Downloads in progress; kept across restarts (unlike tmp/) so an interrupted pull resumes. */
+  get ingestDir(): string { return join(this.root, 'ingest'); }
+  /** The partial download of a blob. */
+  partial(digest: string): string { return join(this.ingestDir, `${hexOf(digest)}.partial`); }
   blob(digest: string): string { return join(this.blobsDir, hexOf(digest)); }
   /** Snapshots are keyed by layer diff ID: an overlay lower dir does not depend on its parents. */
   snapshot(diffId: string): string { return join(this.snapshotsDir, hexOf(diffId)); }

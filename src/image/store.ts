@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, notFound } from '../api/errors.js';
 import { TarArchive } from './archive.js';
 import { archiveError, wrapError } from './errors.js';
-import type { ImportedImage, LayerBlob } from './formats.js';
+import { parseConfig, parseJson, type ImportedImage, type LayerBlob } from './formats.js';
 import { blobsOf, collectGarbage, type GcResult, type InUseHook } from './gc.js';
 import { IndexFile, type StoredImage } from './index-file.js';
 import { Ingester } from './ingest.js';
@@ -13,6 +13,7 @@ import { mergeImported } from './merge.js';
 import { Mutex } from './mutex.js';
 import { Pins } from './pins.js';
 import { nodePlatform, type Platform } from './platform.js';
+import { adoptBytes, adoptFile, blobExists, describeLayer, type BlobExpect } from './pulled.js';
 import { readArchive } from './read-archive.js';
 import { normalizeTag } from './reference.js';
 import type { ImageRecord, ImageStore } from './types.js';
@@ -52,7 +53,7 @@ export class OciImageStore implements ImageStore {
     this.ready ??= (async () => {
       const { layout } = this;
       await rm(layout.tmpDir, { recursive: true, force: true });
-      for (const dir of [layout.blobsDir, layout.snapshotsDir, layout.tmpDir]) await mkdir(dir, { recursive: true });
+      for (const dir of [layout.blobsDir, layout.snapshotsDir, layout.tmpDir, layout.ingestDir]) await mkdir(dir, { recursive: true });
       for (const name of await readdir(layout.snapshotsDir)) {
         if (name.startsWith('.')) await rm(join(layout.snapshotsDir, name), { recursive: true, force: true });
       }
@@ -181,6 +182,71 @@ export class OciImageStore implements ImageStore {
   async gc(): Promise<GcResult> {
     await this.init();
     return this.lock.run(() => this.collect(undefined));
+  }
+
+  /** Whether a verified blob is present (a pull never downloads it again). */
+  async hasBlob(digest: string): Promise<boolean> {
+    await this.init();
+    return blobExists(this.layout, digest);
+  }
+
+  /** The file of a stored blob, for readers such as push. */
+  blobPath(digest: string): string { return this.layout.blob(digest); }
+
+  /** A stored blob's bytes (manifests, configs). */
+  async readBlob(digest: string): Promise<Buffer> {
+    await this.init();
+    return readFile(this.layout.blob(digest));
+  }
+
+  /** Where the download of a blob is written; kept across restarts so an interrupted pull resumes. */
+  partialPath(digest: string): string { return this.layout.partial(digest); }
+
+  /** Holds a blob against garbage collection until unpin (a pull in progress). */
+  pin(digest: string): void { this.pins.add(digest); }
+
+  /** Releases pin(). */
+  unpin(digest: string): void { this.pins.release(digest); }
+
+  /** Verifies a downloaded file against its descriptor and moves it into the store; a mismatch deletes it. Pin it first. */
+  async adoptFile(file: string, expect: BlobExpect, what: string): Promise<void> {
+    await this.init();
+    await adoptFile(this.layout, file, expect, what);
+  }
+
+  /** Verifies and stores a blob held in memory (manifest, config). Pin it first. */
+  async adoptBytes(bytes: Buffer, expect: Partial<BlobExpect> & { digest: string }, what: string): Promise<void> {
+    await this.init();
+    await adoptBytes(this.layout, bytes, expect, what);
+  }
+
+  /**
+   * Registers an image whose manifest, config and layer blobs are already in the store (a pull):
+   * checks each layer against the config's diff IDs, unpacks it and names the image.
+   */
+  async addImage(image: { names: string[]; manifestDigest: string; configDigest: string; layers: BlobExpect[] }): Promise<ImageRecord> {
+    await this.init();
+    const label = image.names[0] ?? image.manifestDigest;
+    const config = parseConfig(parseJson(await this.readBlob(image.configDigest), `config of ${label}`), `config ${image.configDigest} of ${label}`);
+    if (config.diffIds.length !== image.layers.length) {
+      throw new ApiError('BadRequest', `image ${label}: the manifest lists ${image.layers.length} layers but the config lists ${config.diffIds.length} diff IDs`);
+    }
+    const known = new Map(this.images.flatMap((i) => i.layers).map((l) => [`${l.digest} ${l.diffId}`, l]));
+    const layers: LayerBlob[] = [];
+    for (const [i, blob] of image.layers.entries()) {
+      const diffId = config.diffIds[i] as string;
+      this.pins.add(diffId);
+      try {
+        const layer = known.get(`${blob.digest} ${diffId}`) ?? await describeLayer(this.layout, blob, diffId, `layer ${i + 1}/${image.layers.length} (blob ${blob.digest}) of ${label}`);
+        await this.unpack(layer);
+        layers.push(layer);
+      } finally {
+        this.pins.release(diffId);
+      }
+    }
+    const names = image.names.map((n) => normalizeTag(n));
+    const [record] = await this.lock.run(() => this.commit([{ names, manifestDigest: image.manifestDigest, configDigest: image.configDigest, config, layers }]));
+    return record as ImageRecord;
   }
 
   private async commit(imported: ImportedImage[]): Promise<ImageRecord[]> {

@@ -7,7 +7,12 @@ export interface SimNodeShape {
   pods: number;
   labels: Record<string, string>;
   version: string;
+  /** Spread the nodes over this many zones (topology.kubernetes.io/zone=zone-K, K = index mod zones). */
+  zones?: number;
 }
+
+/** The well-known zone label, as Kubernetes' topology.kubernetes.io/zone. */
+export const zoneLabel = 'topology.kubernetes.io/zone';
 
 /** The label that marks a node as simulated, so nobody mistakes it for a machine. */
 export const simulatedLabel = 'lantern.dev/simulated';
@@ -20,7 +25,11 @@ export function simulatedNode(name: string, index: number, shape: SimNodeShape):
     kind: 'Node',
     metadata: {
       name,
-      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux', ...shape.labels, [simulatedLabel]: 'true' },
+      labels: {
+        'kubernetes.io/hostname': name, 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux',
+        ...(shape.zones ? { [zoneLabel]: `zone-${index % shape.zones}` } : {}),
+        ...shape.labels, [simulatedLabel]: 'true',
+      },
     },
     spec: {},
     status: {

@@ -1,7 +1,11 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { NodeServices, PodExecSession } from '../../api/node-services.js';
+import type { ImageProgress } from '../../api/image-transfer.js';
+import type { RegistryAuth } from '../../api/registry-auth.js';
 import { FrameType } from './frames.js';
 import type { TunnelMux, TunnelOpen, TunnelStream } from './mux.js';
+import { TunnelDuplex } from './duplex.js';
+import { abortStream, splice } from '../port-forward.js';
 
 /** Sub-channels of an exec or attach stream (first byte of DATA, the only byte of END). */
 export const ExecChannel = { stdin: 0, stdout: 1, stderr: 2 } as const;
@@ -29,7 +33,8 @@ export async function pump(mux: TunnelMux, s: TunnelStream, src: Readable | unde
 /**
  * The agent's side of the tunnel: each OPEN calls the node's services. Every call answers a first
  * RESULT (its value, or null for a stream that has started, or an error); logs then send DATA and
- * END; exec and attach relay sub-channels both ways and finish with a second RESULT {exitCode}.
+ * END; exec and attach relay sub-channels both ways and finish with a second RESULT {exitCode};
+ * port-forward relays raw DATA both ways (END = half-close, RESET = failure).
  */
 export function serveNodeServices(services: NodeServices): (s: TunnelStream, open: TunnelOpen) => void {
   return (s, open) => {
@@ -57,6 +62,16 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
       relayExec(mux, s, session);
       return;
     }
+    case 'podPortForward': {
+      // One stream per forwarded TCP connection; a RESET before the connect finished drops it.
+      const tunnel = new TunnelDuplex(s);
+      tunnel.on('error', () => undefined);
+      const conn = await services.podPortForward(a[0], a[1], Number(args[2]));
+      if (tunnel.destroyed) { abortStream(conn); return; }
+      s.result({ value: null });
+      splice(conn, tunnel);
+      return;
+    }
     case 'importImage': {
       const archive = new PassThrough();
       s.onFrame = (type, payload) => {
@@ -69,6 +84,20 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
       s.forget();
       return;
     }
+    case 'pullImage':
+    case 'pushImage': {
+      // Progress goes as DATA frames of JSON lines; the RESULT carries the outcome.
+      const abort = new AbortController();
+      s.onGone = () => abort.abort();
+      const o = (args[1] ?? {}) as { platform?: string; auth?: RegistryAuth };
+      const onProgress = (p: ImageProgress): void => { s.send(FrameType.data, `${JSON.stringify(p)}\n`); };
+      const value = method === 'pullImage'
+        ? await services.pullImage(a[0], { platform: o.platform, auth: o.auth, onProgress, signal: abort.signal })
+        : await services.pushImage(a[0], { auth: o.auth, onProgress, signal: abort.signal });
+      s.result({ value });
+      break;
+    }
+    case 'tagImage': s.result({ value: await services.tagImage(a[0], a[1]) }); break;
     case 'podStats': s.result({ value: await services.podStats(a[0], a[1]) }); break;
     case 'listImages': s.result({ value: await services.listImages() }); break;
     case 'removeImage': s.result({ value: await services.removeImage(a[0]) }); break;

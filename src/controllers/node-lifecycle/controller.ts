@@ -34,6 +34,12 @@ export class NodeLifecycleController {
   private readonly log: (msg: string) => void;
   private readonly known = new Set<string>();
   private readonly dirty = new Set<string>();
+  /**
+   * Per node: the object as the watch last delivered it. The resync looks at every node each second,
+   * and reading each one from the store made it the server's largest cost at thousands of nodes; a
+   * stale copy is harmless, since a write based on it fails with Conflict and is retried on a fresh read.
+   */
+  private readonly latest = new Map<string, Node>();
   /** Per node: the last heartbeat value seen and when (on our clock) it was first seen. */
   private readonly seen = new Map<string, { beat: string; at: number }>();
   private readonly watchers: Watcher[] = [];
@@ -51,9 +57,11 @@ export class NodeLifecycleController {
   /** Start watching and resyncing; every node is reconciled at least once per resync period. */
   start(): void {
     this.watch<Node>('nodes', (e) => {
-      if (e.type === 'DELETED') { this.known.delete(e.object.metadata.name); this.seen.delete(e.object.metadata.name); return; }
-      this.known.add(e.object.metadata.name);
-      this.enqueue(e.object.metadata.name);
+      const name = e.object.metadata.name;
+      if (e.type === 'DELETED') { this.known.delete(name); this.seen.delete(name); this.latest.delete(name); return; }
+      this.known.add(name);
+      this.latest.set(name, e.object);
+      this.enqueue(name);
     });
     this.watch<Pod>('pods', (e) => { if (e.type !== 'DELETED' && e.object.spec.nodeName) this.enqueue(e.object.spec.nodeName); });
     this.timer = setInterval(() => { for (const n of this.known) this.enqueue(n); }, this.opts.resyncMs ?? 1000);
@@ -102,7 +110,7 @@ export class NodeLifecycleController {
   /** One node: status, then taints, then evictions. Safe to run again at any time. */
   async reconcile(name: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      try { await this.step(name); return; } catch (e) {
+      try { await this.step(name, attempt === 0); return; } catch (e) {
         if (e instanceof ApiError && e.code === 'NotFound') return;
         // The agent's heartbeat raced us: read again and decide on the new state.
         if (!(e instanceof ApiError && e.code === 'Conflict') || attempt >= 4) throw e;
@@ -110,10 +118,12 @@ export class NodeLifecycleController {
     }
   }
 
-  private async step(name: string): Promise<void> {
+  /** cached: start from the watch's copy of the node when there is one (a retry reads the store). */
+  private async step(name: string, cached: boolean): Promise<void> {
     const api = this.opts.api;
     const now = this.clock.now();
-    let node = await api.get<Node>('nodes', name);
+    const copy = cached ? this.latest.get(name) : undefined;
+    let node = copy ?? await api.get<Node>('nodes', name);
     // Heartbeats are timed on this clock, when they change, not by the agent's timestamps: an edge
     // node's clock may be off, and a server that was down owes every node a fresh grace.
     const beat = heartbeatOf(node);
@@ -131,8 +141,14 @@ export class NodeLifecycleController {
       const added = taints.filter((t) => !before.includes(t.key)).map((t) => `${t.key}:${t.effect}`);
       this.log(`node ${name}: taints ${added.length > 0 ? `added ${added.join(', ')}` : 'cleared'}`);
     }
-    const noExecute = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
+    let noExecute = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
     if (noExecute.length === 0) return;
+    // Evictions cannot be undone: decide them on the stored node, not on a copy that may lag.
+    if (node === copy) {
+      node = await api.get<Node>('nodes', name);
+      noExecute = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
+      if (noExecute.length === 0) return;
+    }
     const pods = await api.list<Pod>('pods', undefined, { fieldSelector: `spec.nodeName=${name}` });
     for (const pod of pods.items) {
       if (terminal(pod) || pod.metadata.deletionTimestamp) continue;

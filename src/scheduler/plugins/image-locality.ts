@@ -25,9 +25,9 @@ export function normalizeImageName(name: string): string {
   return ref.replace(/^index\.docker\.io\//, 'docker.io/');
 }
 
-/** Each feasible node's images (name to size); and on how many nodes each of the pod's images is. */
+/** The pod's images (normalised once per cycle) and on how many nodes each of them is. */
 class ImageState implements StateData {
-  constructor(readonly byNode: Map<string, Map<string, number>>, readonly nodesWith: Map<string, number>, readonly totalNodes: number) {}
+  constructor(readonly images: string[], readonly nodesWith: Map<string, number>, readonly totalNodes: number) {}
   clone(): ImageState { return this; } // never changed after PreScore
 }
 const key = new StateKey<ImageState>('ImageLocality');
@@ -64,8 +64,9 @@ const images = (pod: Pod): string[] => pod.spec.containers.map((c) => normalizeI
  */
 export const imageLocality = {
   name: 'ImageLocality',
-  preScore(pod, feasible, state, snapshot) {
-    const wanted = new Set(images(pod));
+  preScore(pod, _feasible, state, snapshot) {
+    const podImages = images(pod);
+    const wanted = new Set(podImages);
     const nodesWith = new Map<string, number>();
     if (snapshot.imageNodeCounts) {
       for (const image of wanted) nodesWith.set(image, snapshot.imageNodeCounts.get(image) ?? 0);
@@ -75,14 +76,14 @@ export const imageLocality = {
         for (const image of wanted) if (held.has(image)) nodesWith.set(image, (nodesWith.get(image) ?? 0) + 1);
       }
     }
-    state.write(key, new ImageState(new Map(feasible.map((n) => [n.name, imagesOf(n.node)])), nodesWith, snapshot.nodes.length));
+    state.write(key, new ImageState(podImages, nodesWith, snapshot.nodes.length));
   },
   score(pod, node, state) {
     const s = state.read(key);
-    const here = s?.byNode.get(node.name);
-    if (!s || !here || pod.spec.containers.length === 0) return 0;
+    if (!s || pod.spec.containers.length === 0) return 0;
+    const here = imagesOf(node.node);
     let sum = 0;
-    for (const image of images(pod)) {
+    for (const image of s.images) {
       const size = here.get(image);
       if (size !== undefined) sum += Math.floor(size * ((s.nodesWith.get(image) ?? 0) / s.totalNodes));
     }

@@ -21,6 +21,20 @@ export class TokenAuthenticator {
 
   add(token: string, identity: Identity): void { this.tokens.push({ hash: digest(token), identity }); }
 
+  /**
+   * The caller of a registry request (docker and skopeo send Basic credentials): the token as a
+   * bearer token or as the password of Basic auth with any user name; undefined when none is valid.
+   */
+  async identify(req: IncomingMessage): Promise<Identity | undefined> {
+    const header = req.headers.authorization ?? '';
+    const basic = /^Basic\s+(\S+)$/i.exec(header);
+    const decoded = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : undefined;
+    const token = decoded !== undefined ? decoded.slice(decoded.indexOf(':') + 1) : /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) return undefined;
+    const hash = digest(token);
+    return this.tokens.find((t) => timingSafeEqual(t.hash, hash))?.identity ?? await this.lookup?.(token);
+  }
+
   async authenticate(req: IncomingMessage): Promise<Identity> {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);

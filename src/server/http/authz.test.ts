@@ -36,6 +36,8 @@ const cases: [Identity, Action, boolean][] = [
   [edge, { verb: 'create', resource: 'pods', name: 'p' }, false],
   [edge, { verb: 'bind', resource: 'pods', name: 'p' }, false],
   [edge, { verb: 'exec', resource: 'pods', name: 'p' }, false],
+  [admin, { verb: 'portforward', resource: 'pods', namespace: 'default', name: 'p' }, true],
+  [edge, { verb: 'portforward', resource: 'pods', name: 'p', podNodeName: 'edge-1' }, false],
   [edge, { verb: 'images', resource: 'images' }, false],
   [edge, { verb: 'join', resource: 'nodes' }, false],
   [join, { verb: 'join', resource: 'nodes' }, true],

@@ -5,7 +5,7 @@ import type { Identity } from './auth.js';
 
 /** What a request does, in the words the rules use. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'updateStatus' | 'delete' | 'bind'
-  | 'log' | 'stats' | 'exec' | 'attach' | 'images' | 'join' | 'tunnel';
+  | 'log' | 'stats' | 'exec' | 'attach' | 'portforward' | 'images' | 'join' | 'tunnel';
 
 /** One request to decide on. podNodeName is the stored pod's spec.nodeName, resolved by the caller. */
 export interface Action {

@@ -3,6 +3,8 @@ import type { NodeRegistry } from '../node-registry.js';
 import type { ImageSummary } from '../../api/node-services.js';
 import { ApiError } from '../../api/errors.js';
 import { sendJson } from './respond.js';
+import { serveImageTransfer } from './image-transfer.js';
+import { serveBuild } from './build.js';
 
 /** Which nodes an image call addresses: ?node=NAME, or every connected node. */
 function targets(nodes: NodeRegistry, query: URLSearchParams): string[] {
@@ -16,6 +18,8 @@ function targets(nodes: NodeRegistry, query: URLSearchParams): string[] {
 /** /apis/lantern.dev/v1/images[/REF]: list, import (POST an archive) and remove node images. */
 export async function serveImages(nodes: NodeRegistry, req: IncomingMessage, res: ServerResponse, ref: string | undefined, query: URLSearchParams): Promise<void> {
   const method = req.method ?? 'GET';
+  if ((ref === 'pull' || ref === 'push' || ref === 'tag') && method === 'POST') { await serveImageTransfer(nodes, req, res, ref, query); return; }
+  if (ref === 'build' && method === 'POST') { await serveBuild(nodes, req, res, query); return; }
   if (ref === undefined && method === 'GET') {
     const lists = await Promise.all(targets(nodes, query).map((n) => nodes.get(n).listImages()));
     sendJson(res, 200, { kind: 'ImageList', items: lists.flat() });

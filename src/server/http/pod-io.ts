@@ -9,7 +9,7 @@ import type { NodeServices, PodExecSession } from '../../api/node-services.js';
 import { sendJson } from './respond.js';
 
 /** The node services of the node a pod is bound to. */
-async function podNode(api: ApiClient, nodes: NodeRegistry, ns: string, name: string): Promise<{ pod: Pod; node: NodeServices }> {
+export async function podNode(api: ApiClient, nodes: NodeRegistry, ns: string, name: string): Promise<{ pod: Pod; node: NodeServices }> {
   const pod = await api.get<Pod>('pods', name, ns);
   if (!pod.spec.nodeName) throw new ApiError('BadRequest', `pod "${name}" is not scheduled to a node yet`);
   return { pod, node: nodes.get(pod.spec.nodeName) };

@@ -4,11 +4,12 @@ import type { Duplex } from 'node:stream';
 import type { ApiClient } from '../../client/types.js';
 import { ApiError } from '../../api/errors.js';
 import type { NodeRegistry } from '../node-registry.js';
-import type { TokenAuthenticator } from './auth.js';
+import type { Identity, TokenAuthenticator } from './auth.js';
 import { parseRoute } from './route.js';
 import { sendError, sendJson } from './respond.js';
 import { serveResource } from './resources.js';
 import { servePodExec, servePodLog, servePodStats } from './pod-io.js';
+import { servePodPortForward } from './port-forward.js';
 import { serveImages } from './images.js';
 import { authorize, authorizedClient, nodeNameOf } from './authz.js';
 import { joinPath, serveJoin } from './join.js';
@@ -27,6 +28,11 @@ export interface ApiServerOptions {
   caCert?: string;
   /** Issue a node's credential; enables the join endpoint. */
   issueNodeCredential?: (nodeName: string) => Promise<string>;
+  /**
+   * Serves every path under /v2/ (the daemon plugs the image registry in here) with the caller's
+   * identity, or undefined when no valid token came: the handler answers auth errors itself.
+   */
+  registry?: (req: http.IncomingMessage, res: http.ServerResponse, caller: Identity | undefined) => Promise<void>;
 }
 
 /** The HTTP adapter over the API service: routing, authentication, streaming and errors. */
@@ -56,6 +62,10 @@ async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: ht
   if (url.pathname === joinPath && opts.issueNodeCredential !== undefined) {
     authorize(await opts.auth.authenticate(req), { verb: 'join', resource: 'nodes' });
     await serveJoin(req, res, opts.issueNodeCredential);
+    return;
+  }
+  if (opts.registry && (url.pathname === '/v2' || url.pathname.startsWith('/v2/'))) {
+    await opts.registry(req, res, await opts.auth.identify(req));
     return;
   }
   const route = parseRoute(url.pathname);
@@ -95,8 +105,13 @@ async function upgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket
   }
   const route = parseRoute(url.pathname);
   const id = await opts.auth.authenticate(req);
-  if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach') || route.name === undefined) {
+  if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach' && route.sub !== 'portforward') || route.name === undefined) {
     throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
+  }
+  if (route.sub === 'portforward') {
+    authorize(id, { verb: 'portforward', resource: 'pods', namespace: route.namespace ?? 'default', name: route.name });
+    await servePodPortForward(opts.api, opts.nodes, socket, route.namespace ?? 'default', route.name, url.searchParams);
+    return;
   }
   authorize(id, { verb: route.sub, resource: 'pods', namespace: route.namespace ?? 'default', name: route.name });
   await servePodExec(opts.api, opts.nodes, req, socket, route.namespace ?? 'default', route.name, url.searchParams, route.sub);

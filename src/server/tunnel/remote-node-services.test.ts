@@ -1,5 +1,7 @@
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Duplex, PassThrough, Readable } from 'node:stream';
 import { ApiError } from '../../api/errors.js';
 import type { NodeServices, PodExecOptions, PodExecSession } from '../../api/node-services.js';
@@ -22,6 +24,21 @@ const read = async (s: Readable | undefined): Promise<string> => {
 
 const unused = (): never => { throw new Error('not used by this test'); };
 
+/**
+ * A pod's TCP server: it answers what it read, upper-cased, only after the client half-closed (so
+ * bytes must still flow back after END), then ends its side. Port "refused" is one nobody listens on.
+ */
+let podPort = 0;
+let refusedPort = 0;
+const podConnections: net.Socket[] = [];
+const podServer = net.createServer({ allowHalfOpen: true }, (sock) => {
+  podConnections.push(sock);
+  const chunks: Buffer[] = [];
+  sock.on('data', (d: Buffer) => chunks.push(d));
+  sock.on('end', () => sock.end(Buffer.concat(chunks).toString().toUpperCase()));
+  sock.on('error', () => undefined);
+});
+
 /** A node whose exec upper-cases its stdin and exits 3. */
 const fake: NodeServices = {
   podLogs: async (_ns, pod) => Readable.from([`${pod} line 1\n`, `${pod} line 2\n`]),
@@ -38,10 +55,21 @@ const fake: NodeServices = {
     return { stdin, stdout, stderr, exit, resize: () => undefined, kill: () => stdin.destroy() };
   },
   podAttach: unused,
+  podPortForward: (_ns, pod, port) => new Promise((resolve, reject) => {
+    const sock = net.connect({ host: '127.0.0.1', port: port === 80 ? podPort : refusedPort, allowHalfOpen: true });
+    sock.once('connect', () => resolve(sock));
+    sock.once('error', () => reject(new ApiError('BadRequest', `cannot connect to port ${port} of pod "${pod}": connection refused`)));
+  }),
   podStats: async (_ns, pod) => { throw new ApiError('NotFound', `pod "${pod}" is not running on node edge`); },
   listImages: async () => [{ node: 'edge', names: ['busybox:latest'], id: 'sha256:1', digest: 'sha256:2', sizeBytes: 1, architecture: 'amd64', os: 'linux' }],
   importImage: async (archive) => [{ node: 'edge', names: [await read(archive)], id: 'x', digest: 'y', sizeBytes: 0, architecture: 'amd64', os: 'linux' }],
   removeImage: unused,
+  pullImage: async (ref, opts) => {
+    for (const n of [1, 2]) opts.onProgress?.({ layer: 'sha256:aa', status: 'Downloading', current: n, total: 2 });
+    return { node: 'edge', names: [ref, opts.auth?.username ?? ''], id: 'i', digest: 'd', sizeBytes: 2, architecture: opts.platform ?? '', os: 'linux' };
+  },
+  pushImage: unused,
+  tagImage: unused,
 };
 
 function connect(): { remote: RemoteNodeServices; server: TunnelMux; agent: TunnelMux } {
@@ -52,6 +80,16 @@ function connect(): { remote: RemoteNodeServices; server: TunnelMux; agent: Tunn
 }
 
 describe('RemoteNodeServices over a tunnel to a node', () => {
+  before(async () => {
+    await new Promise<void>((r) => podServer.listen(0, '127.0.0.1', r));
+    podPort = (podServer.address() as AddressInfo).port;
+    const spare = net.createServer();
+    await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r));
+    refusedPort = (spare.address() as AddressInfo).port;
+    await new Promise((r) => spare.close(r));
+  });
+  after(() => { for (const c of podConnections) c.destroy(); podServer.close(); });
+
   test('logs stream through and end', async () => {
     const { remote, server } = connect();
     assert.equal(await read(await remote.podLogs('default', 'web', {}, new AbortController().signal)), 'web line 1\nweb line 2\n');
@@ -83,9 +121,68 @@ describe('RemoteNodeServices over a tunnel to a node', () => {
     server.close();
   });
 
+  test('a pull carries the credentials to the node and its progress back, line by line', async () => {
+    const { remote, server } = connect();
+    const seen: unknown[] = [];
+    const img = await remote.pullImage('localhost:5000/a:1', { platform: 'linux/arm64', auth: { username: 'ann', password: 'pw' }, onProgress: (p) => seen.push(p) });
+    assert.deepEqual(img.names, ['localhost:5000/a:1', 'ann']);
+    assert.equal(img.architecture, 'linux/arm64');
+    assert.deepEqual(seen, [1, 2].map((n) => ({ layer: 'sha256:aa', status: 'Downloading', current: n, total: 2 })));
+    server.close();
+  });
+
   test('calls fail with 503 once the connection drops', async () => {
     const { remote, agent } = connect();
     agent.close();
     await assert.rejects(remote.listImages(), (e: unknown) => e instanceof ApiError && e.status === 503 && /node "edge" disconnected/.test(e.message));
   });
+
+  test('port-forward carries bytes both ways, half-close included, one stream per connection', { timeout: 10_000 }, async () => {
+    const { remote, server } = connect();
+    const [a, b] = await Promise.all([remote.podPortForward('default', 'web', 80), remote.podPortForward('default', 'web', 80)]);
+    const replies = Promise.all([read(a), read(b)]);
+    a.write('hello ');
+    b.end('second');
+    a.end('tunnel');
+    assert.deepEqual(await replies, ['HELLO TUNNEL', 'SECOND']);
+    server.close();
+  });
+
+  test('port-forward to a port nobody listens on fails with the agent\'s error', { timeout: 10_000 }, async () => {
+    const { remote, server } = connect();
+    await assert.rejects(remote.podPortForward('default', 'web', 81), (e: unknown) => e instanceof ApiError && e.code === 'BadRequest' && /connection refused/.test(e.message));
+    server.close();
+  });
+
+  test('a reset on either side drops the other: pod connection destroyed -> error here; destroyed here -> pod connection closed', { timeout: 10_000 }, async () => {
+    const { remote, server } = connect();
+    const before = podConnections.length;
+    const conn = await remote.podPortForward('default', 'web', 80);
+    await waitFor(() => podConnections.length > before);
+    const failed = new Promise<Error>((r) => conn.once('error', r));
+    conn.resume();
+    podConnections.at(-1)!.resetAndDestroy();
+    assert.match((await failed).message, /reset/);
+
+    const conn2 = await remote.podPortForward('default', 'web', 80);
+    await waitFor(() => podConnections.length > before + 1);
+    const podSide = podConnections.at(-1)!;
+    const closed = new Promise((r) => podSide.once('close', r));
+    conn2.destroy();
+    await closed;
+    server.close();
+  });
+
+  test('port-forward streams fail once the connection drops', { timeout: 10_000 }, async () => {
+    const { remote, agent } = connect();
+    const conn = await remote.podPortForward('default', 'web', 80);
+    const failed = new Promise<Error>((r) => conn.once('error', r));
+    agent.close();
+    assert.match((await failed).message, /reset/);
+  });
 });
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), 'condition not reached');
+}

@@ -1,9 +1,11 @@
-import { PassThrough, Writable, type Readable } from 'node:stream';
+import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { ApiError, type ErrorBody } from '../../api/errors.js';
 import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
 import { FrameType, type TunnelResult } from '../../client/tunnel/frames.js';
 import type { TunnelMux, TunnelStream } from '../../client/tunnel/mux.js';
 import { ExecChannel, pump } from '../../client/tunnel/serve.js';
+import { TunnelDuplex } from '../../client/tunnel/duplex.js';
+import type { ImagePullOptions, ImagePushOptions, ImagePushResult, ImageProgress } from '../../api/image-transfer.js';
 
 function parseResult(payload: Buffer): TunnelResult {
   try { return JSON.parse(payload.toString('utf8')) as TunnelResult; } catch { return { error: { code: 'Internal', message: 'the agent sent a malformed RESULT frame' } }; }
@@ -98,8 +100,43 @@ export class RemoteNodeServices implements NodeServices {
   }
 
   podStats(namespace: string, pod: string): Promise<ContainerUsage[]> { return this.call('podStats', [namespace, pod]); }
+
+  /** One tunnel stream per forwarded connection, as a byte stream once the agent has connected. */
+  async podPortForward(namespace: string, pod: string, port: number): Promise<Duplex> {
+    let conn: TunnelDuplex | undefined;
+    await this.start('podPortForward', [namespace, pod, port], (s) => { conn = new TunnelDuplex(s); });
+    return conn!;
+  }
   listImages(): Promise<ImageSummary[]> { return this.call('listImages', []); }
   removeImage(ref: string): Promise<ImageSummary> { return this.call('removeImage', [ref]); }
+  tagImage(source: string, target: string): Promise<ImageSummary> { return this.call('tagImage', [source, target]); }
+  pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary> {
+    return this.transfer('pullImage', [ref, { platform: opts.platform, auth: opts.auth }], opts);
+  }
+  pushImage(ref: string, opts: ImagePushOptions): Promise<ImagePushResult> {
+    return this.transfer('pushImage', [ref, { auth: opts.auth }], opts);
+  }
+
+  /** A pull or push: progress arrives as DATA frames of JSON lines, then one RESULT. */
+  private transfer<T>(method: string, args: unknown[], opts: { onProgress?: (p: ImageProgress) => void; signal?: AbortSignal }): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const s = this.mux.open(method, args);
+      let rest = '';
+      s.onGone = (reason) => reject(this.lost(reason));
+      s.onFrame = (type, payload) => {
+        if (type === FrameType.data) {
+          const lines = (rest + payload.toString('utf8')).split('\n');
+          rest = lines.pop() ?? '';
+          for (const line of lines) { try { opts.onProgress?.(JSON.parse(line) as ImageProgress); } catch { /* skip a bad line */ } }
+        } else if (type === FrameType.result) {
+          s.forget();
+          const r = parseResult(payload);
+          if ('error' in r) reject(toError(r)); else resolve(r.value as T);
+        }
+      };
+      opts.signal?.addEventListener('abort', () => { s.reset(); reject(new ApiError('Unavailable', `${method} cancelled`)); }, { once: true });
+    });
+  }
 
   async importImage(archive: Readable, ref?: string): Promise<ImageSummary[]> {
     return new Promise((resolve, reject) => {

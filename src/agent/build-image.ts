@@ -1,0 +1,36 @@
+/** lcctl build on this node: unpack the context tar into a temp dir and hand it to the builder. */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ApiError } from '../api/errors.js';
+import type { ImageBuildOptions } from '../api/node-services.js';
+import type { ImageBuilder } from '../build/builder.js';
+import type { ImageRecord } from '../image/types.js';
+
+/** Extracts context into a fresh dir under dataDir and builds it; the dir is always removed. */
+export async function buildFromContext(builder: ImageBuilder | undefined, dataDir: string, context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageRecord> {
+  if (!builder) throw new ApiError('BadRequest', 'this node has no image builder (it runs without the runc runtime)');
+  await mkdir(dataDir, { recursive: true });
+  const dir = await mkdtemp(path.join(dataDir, 'tmp-build-'));
+  try {
+    await untar(context, dir);
+    return await builder.build({ contextDir: dir, ...opts }, progress);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** GNU tar refuses absolute and `..` member names, so a context cannot write outside dir. */
+function untar(input: Readable, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tar', ['-x', '-C', dir, '-p', '--no-same-owner'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    child.on('error', (e) => reject(new Error(`cannot run tar: ${e.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new ApiError('BadRequest', `the build context is not a readable tar: ${err.trim()}`))));
+    input.on('error', (e) => child.stdin.destroy(e));
+    child.stdin.on('error', () => undefined);
+    input.pipe(child.stdin);
+  });
+}

@@ -1,0 +1,75 @@
+/** lcctl build: send a context (honouring .dockerignore) to a node, which builds it like docker build. */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../api/errors.js';
+import { parseAnswer, readAll } from '../../client/http-client.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { humanSize, prepareContext } from '../build-context/context.js';
+import { connect } from '../connect.js';
+import { CliError, UsageError } from '../errors.js';
+import { imagesPath } from './images.js';
+
+/** The verb's flags and help text. */
+export const spec: CommandSpec = {
+  name: 'build',
+  usage: 'build [OPTIONS] PATH',
+  summary: 'Build an image from a Dockerfile',
+  style: 'docker',
+  flags: [
+    { name: 'tag', short: 't', type: 'list', help: 'Name and optionally a tag in the "name:tag" format' },
+    { name: 'file', short: 'f', type: 'string', help: "Name of the Dockerfile (default: 'PATH/Dockerfile')" },
+    { name: 'build-arg', type: 'list', help: 'Set build-time variables (KEY=VALUE)' },
+    { name: 'target', type: 'string', help: 'Set the target build stage to build' },
+    { name: 'no-cache', type: 'bool', help: 'Do not use cache when building the image' },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress the build output and print image ID on success' },
+    { name: 'node', type: 'string', help: 'The node to build on (needed when several are connected)' },
+  ],
+  notes: 'RUN steps have no network but loopback. The image is stored on the node that built it.',
+};
+
+/** Run the verb; resolves with the exit status. */
+export async function run(p: Parsed): Promise<number> {
+  if (p.args.length !== 1) throw new UsageError(`"lcctl build" requires exactly 1 argument (the context directory)`);
+  const dir = p.args[0] as string;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`unable to prepare context: path "${dir}" not found or not a directory`);
+  const dockerfile = p.str('file') ?? path.join(dir, 'Dockerfile');
+  if (!existsSync(dockerfile)) throw new CliError(`Cannot locate specified Dockerfile: ${p.str('file') ?? 'Dockerfile'}`);
+  const tags = p.list('tag');
+  if (tags.length > 1) throw new UsageError('only one --tag is supported; tag more names with lcctl image tag');
+  const ctx = await prepareContext(dir, dockerfile);
+  const quiet = p.bool('quiet');
+  const q = new URLSearchParams({ dockerfile: ctx.dockerfile });
+  if (tags[0]) q.set('tag', tags[0]);
+  const target = p.str('target');
+  if (target) q.set('target', target);
+  if (p.bool('no-cache')) q.set('nocache', '1');
+  for (const a of p.list('build-arg')) {
+    // KEY alone takes the value from the environment, as docker build does.
+    q.append('buildarg', a.includes('=') ? a : `${a}=${process.env[a] ?? ''}`);
+  }
+  const node = p.str('node');
+  if (node) q.set('node', node);
+  if (!quiet) process.stdout.write(`Sending build context to Docker daemon  ${humanSize(ctx.size)}\n`);
+  const res = await connect(p).raw('POST', `${imagesPath}/build?${q.toString()}`, ctx.open(), { 'content-type': 'application/x-tar' });
+  if (res.status !== 200) parseAnswer(res.status, await readAll(res.body));
+  let id: string | undefined;
+  let error: string | undefined;
+  let rest = '';
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    rest += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      if (!line.trim()) continue;
+      const msg = JSON.parse(line) as { stream?: string; error?: string; aux?: { ID?: string } };
+      if (msg.stream !== undefined && !quiet) process.stdout.write(msg.stream);
+      if (msg.error !== undefined) error = msg.error;
+      if (msg.aux?.ID) id = msg.aux.ID;
+    }
+  }
+  if (error !== undefined) throw new CliError(error, 1);
+  if (!id) throw new ApiError('Internal', 'the build ended without an image ID: the connection to the server was cut');
+  if (quiet) process.stdout.write(`${id}\n`);
+  return 0;
+}

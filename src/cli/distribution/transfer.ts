@@ -1,0 +1,40 @@
+/** Calls POST .../images/{pull,push} and reads its newline-delimited JSON progress. */
+import { ApiError, type ErrorCode } from '../../api/errors.js';
+import type { ImageProgress } from '../../api/image-transfer.js';
+import { encodeRegistryAuth, registryAuthHeader, type RegistryAuth } from '../../api/registry-auth.js';
+import { parseAnswer, readAll, type HttpClient } from '../../client/http-client.js';
+import { imagesPath } from '../commands/images.js';
+import { loadCredential, registryOfRef } from './credentials.js';
+
+/** The saved credentials for the registry of REF, as the X-Registry-Auth header (none when not logged in). */
+export function authHeaders(ref: string): Record<string, string> {
+  const host = registryOfRef(ref);
+  const cred = loadCredential(host);
+  if (!cred) return {};
+  const auth: RegistryAuth = { username: cred.username, password: cred.password, serveraddress: host };
+  return { [registryAuthHeader]: encodeRegistryAuth(auth) };
+}
+
+/** Posts the action and hands each progress line on; resolves with the final "done" line. */
+export async function transfer(client: HttpClient, action: 'pull' | 'push', query: URLSearchParams, headers: Record<string, string>, onProgress: (p: ImageProgress) => void): Promise<Record<string, unknown>> {
+  const res = await client.raw('POST', `${imagesPath}/${action}?${query.toString()}`, undefined, headers);
+  if (res.status !== 200) parseAnswer(res.status, await readAll(res.body));
+  let rest = '';
+  let done: Record<string, unknown> | undefined;
+  const handle = (line: string): void => {
+    if (line.trim() === '') return;
+    const msg = JSON.parse(line) as Record<string, unknown>;
+    const err = msg.error as { code?: string; message?: string } | undefined;
+    if (err) throw new ApiError((err.code ?? 'Internal') as ErrorCode, err.message ?? 'unknown error');
+    if (msg.status === 'done') done = msg;
+    else onProgress(msg as unknown as ImageProgress);
+  };
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) handle(l);
+  }
+  handle(rest);
+  if (!done) throw new ApiError('Unavailable', `the server ended the ${action} without a result; run it again (a pull resumes where it stopped)`);
+  return done;
+}

@@ -1,0 +1,76 @@
+import { ApiError } from '../../api/errors.js';
+import type { Descriptor } from '../formats.js';
+import { nodePlatform, platformMatches, platformString, type Platform } from '../platform.js';
+import { formatReference, parseReference } from '../reference.js';
+import type { OciImageStore } from '../store.js';
+import type { ImageRecord } from '../types.js';
+import { downloadBlob } from './download.js';
+import { fetchManifest, imageManifest, isIndex, parsePlatform, selectPlatform } from './manifest.js';
+import { mapLimit } from './pool.js';
+import { RegistryClient, repoScope } from './registry.js';
+import type { TransferOptions } from './types.js';
+
+/** Options of a pull. */
+export interface PullOptions extends TransferOptions {
+  /** "linux/arm64"; default this node's platform. */
+  platform?: string;
+}
+
+/**
+ * Pulls REF into the store: manifest (an index resolves to the platform), config, then the layers in
+ * parallel (resuming partial downloads, skipping stored blobs), verified, unpacked and named REF.
+ */
+export async function pullImage(store: OciImageStore, ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
+  const r = parseReference(ref);
+  const repo = r.path;
+  const want: Platform = opts.platform ? parsePlatform(opts.platform) : nodePlatform();
+  const client = new RegistryClient(r.domain, { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
+  const progress = opts.onProgress ?? ((): void => undefined);
+  const pinned: string[] = [];
+  const pin = (d: string): void => { pinned.push(d); store.pin(d); };
+  const name = formatReference(r);
+  try {
+    progress({ status: `Pulling from ${repo}${r.tag ? ` (${r.tag})` : ''}` });
+    let manifest = await fetchManifest(client, repo, r.digest ?? r.tag ?? 'latest');
+    if (isIndex(manifest)) {
+      const chosen = selectPlatform(manifest.doc, want, `image index of ${name}`);
+      manifest = await fetchManifest(client, repo, chosen.digest);
+      if (isIndex(manifest)) throw new ApiError('BadRequest', `image index of ${name} points to another index (${chosen.digest}); nested indexes are not supported`);
+    }
+    const image = imageManifest(manifest.doc, `manifest of ${name}`);
+    pin(manifest.digest);
+    await store.adoptBytes(manifest.bytes, { digest: manifest.digest }, `manifest of ${name}`);
+    await fetchConfig(store, client, repo, image.config, pin, name);
+    if (opts.platform) await checkPlatform(store, image.config.digest, want, name);
+    for (const l of image.layers) { pin(l.digest); progress({ layer: l.digest, status: 'Waiting', current: 0, total: l.size }); }
+    await mapLimit(image.layers, opts.concurrency ?? 3, async (l) => {
+      const how = await downloadBlob(store, client, repo, l, progress);
+      progress({ layer: l.digest, status: how === 'exists' ? 'Already exists' : 'Download complete', current: l.size, total: l.size });
+    });
+    progress({ status: 'Extracting' });
+    const record = await store.addImage({ names: r.tag && !r.digest ? [name] : [], manifestDigest: manifest.digest, configDigest: image.config.digest, layers: image.layers });
+    progress({ status: `Digest: ${manifest.digest}` });
+    return record;
+  } finally {
+    for (const d of pinned) store.unpin(d);
+  }
+}
+
+async function fetchConfig(store: OciImageStore, client: RegistryClient, repo: string, desc: Descriptor, pin: (d: string) => void, name: string): Promise<void> {
+  pin(desc.digest);
+  if (await store.hasBlob(desc.digest)) return;
+  const what = `fetching config ${desc.digest} of ${name}`;
+  const res = await client.call(`/v2/${repo}/blobs/${desc.digest}`, { scopes: [repoScope(repo, 'pull')] }, what);
+  await store.adoptBytes(Buffer.from(await res.arrayBuffer()), { digest: desc.digest, size: desc.size }, `config of ${name}`);
+}
+
+/** With an explicit --platform, a single-platform image for another one is an error, not a surprise. */
+async function checkPlatform(store: OciImageStore, configDigest: string, want: Platform, name: string): Promise<void> {
+  let cfg: { os?: unknown; architecture?: unknown; variant?: unknown };
+  try { cfg = JSON.parse((await store.readBlob(configDigest)).toString('utf8')) as typeof cfg; } catch { return; }
+  const got: Platform = { os: String(cfg.os ?? ''), architecture: String(cfg.architecture ?? '') };
+  if (typeof cfg.variant === 'string') got.variant = cfg.variant;
+  if (got.os && got.architecture && !platformMatches(got, want)) {
+    throw new ApiError('NotFound', `${name} is a single-platform image for ${platformString(got)}, not ${platformString(want)}`);
+  }
+}

@@ -1,0 +1,80 @@
+import { createReadStream } from 'node:fs';
+import { ApiError } from '../../api/errors.js';
+import { MediaType, parseJson, asObject, type Descriptor } from '../formats.js';
+import { formatReference, parseReference } from '../reference.js';
+import type { OciImageStore } from '../store.js';
+import { imageManifest } from './manifest.js';
+import { mapLimit } from './pool.js';
+import { RegistryClient, repoScope } from './registry.js';
+import type { TransferOptions } from './types.js';
+
+/** What a push wrote: the tag and the digest of the manifest (the stored bytes, unchanged). */
+export interface PushResult { name: string; tag: string; digest: string; size: number }
+
+/**
+ * Pushes the image named REF to its registry: each blob is checked with HEAD, mounted from another
+ * repository of the same registry that holds the image, or uploaded (POST + monolithic PUT); then
+ * the exact stored manifest bytes are PUT by tag, so the digest stays the same.
+ */
+export async function pushImage(store: OciImageStore, ref: string, opts: TransferOptions = {}): Promise<PushResult> {
+  const r = parseReference(ref);
+  if (r.digest) throw new ApiError('BadRequest', `push a tag, not a digest: tag the image first (lcctl tag ${ref.split('@')[0]} NAME:TAG)`);
+  const name = formatReference(r);
+  const image = await store.resolve(name);
+  if (!image) throw new ApiError('NotFound', `image "${ref}" not found on the node: pull or import it, or name an image with lcctl tag SOURCE ${ref}`);
+  const repo = r.path;
+  const tag = r.tag ?? 'latest';
+  const bytes = await store.readBlob(image.digest);
+  const doc = asObject(parseJson(bytes, `manifest of ${name}`), `manifest of ${name}`);
+  const { config, layers } = imageManifest(doc, `manifest of ${name}`);
+  // Another name of this image on the same registry: its blobs can be mounted instead of uploaded.
+  const from = image.names.map((n) => parseReference(n)).find((o) => o.domain === r.domain && o.path !== repo)?.path;
+  const scopes = [repoScope(repo, 'pull,push'), ...(from ? [repoScope(from, 'pull')] : [])];
+  const client = new RegistryClient(r.domain, { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
+  const progress = opts.onProgress ?? ((): void => undefined);
+  progress({ status: `The push refers to repository [${r.domain}/${repo}]` });
+  // Establish authentication before any upload: a streamed body cannot be sent twice.
+  await (await client.call(`/v2/${repo}/tags/list`, { scopes }, `checking access to ${r.domain}/${repo}`).catch(async (e: unknown) => {
+    if (e instanceof ApiError && e.code === 'NotFound') return new Response(null);
+    throw e;
+  })).body?.cancel();
+  await mapLimit([...layers, config], opts.concurrency ?? 3, async (blob) => {
+    progress({ layer: blob.digest, status: 'Preparing', current: 0, total: blob.size });
+    const status = await pushBlob(store, client, repo, blob, from, scopes, progress);
+    progress({ layer: blob.digest, status, current: blob.size, total: blob.size });
+  });
+  const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : MediaType.ociManifest;
+  const res = await client.call(`/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes, scopes }, `pushing the manifest of ${name}`);
+  await res.body?.cancel();
+  const digest = res.headers.get('docker-content-digest') ?? image.digest;
+  progress({ status: `${tag}: digest: ${digest} size: ${bytes.length}` });
+  return { name, tag, digest, size: bytes.length };
+}
+
+async function pushBlob(store: OciImageStore, client: RegistryClient, repo: string, blob: Descriptor, from: string | undefined, scopes: string[], progress: TransferOptions['onProgress'] & object): Promise<string> {
+  const head = await client.fetch(`/v2/${repo}/blobs/${blob.digest}`, { method: 'HEAD', scopes });
+  await head.body?.cancel();
+  if (head.ok) return 'Layer already exists';
+  const what = `uploading blob ${blob.digest} to ${repo}`;
+  const start = await client.call(`/v2/${repo}/blobs/uploads/${from ? `?mount=${blob.digest}&from=${encodeURIComponent(from)}` : ''}`, { method: 'POST', headers: { 'content-length': '0' }, scopes }, what);
+  await start.body?.cancel();
+  if (start.status === 201) return `Mounted from ${from}`;
+  const location = start.headers.get('location');
+  if (!location) throw new ApiError('BadRequest', `${what}: the registry started an upload without a Location header`);
+  const url = new URL(location, client.base);
+  url.searchParams.set('digest', blob.digest);
+  let done = 0;
+  let last = 0;
+  const file = store.blobPath(blob.digest);
+  async function* body(): AsyncIterable<Uint8Array> {
+    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      done += chunk.length;
+      const now = Date.now();
+      if (now - last >= 100) { last = now; progress({ layer: blob.digest, status: 'Pushing', current: done, total: blob.size }); }
+      yield chunk;
+    }
+  }
+  const put = await client.call(url.toString(), { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) }, body: body(), scopes }, what);
+  await put.body?.cancel();
+  return 'Pushed';
+}

@@ -1,0 +1,23 @@
+import type { RegistryAuth } from '../../api/registry-auth.js';
+
+/** One progress report of a pull or push, per layer (Docker's JSON message shape). */
+export interface TransferProgress {
+  /** Blob digest the report is about; absent for whole-image messages. */
+  layer?: string;
+  /** "Resolving", "Waiting", "Downloading", "Verifying", "Download complete", "Already exists", "Pushing", "Mounted", "Pushed", "Layer already exists". */
+  status: string;
+  current?: number;
+  total?: number;
+}
+
+/** Settings shared by pull and push. */
+export interface TransferOptions {
+  /** Credentials for the registry (Basic, or exchanged for a Bearer token). */
+  auth?: RegistryAuth;
+  onProgress?: (p: TransferProgress) => void;
+  /** Registries (host or host:port) that may be reached over plain HTTP. */
+  insecureRegistries?: readonly string[];
+  /** Parallel blob transfers (default 3). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}

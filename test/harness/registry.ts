@@ -1,0 +1,118 @@
+// The reference registry (Debian's docker-registry, distribution 2.8) on a loopback port, with htpasswd auth,
+// and a proxy in front of it that can drop a blob download midway.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freeHostPort } from './cli.js';
+
+/** A running docker-registry; `host` is "localhost:PORT". */
+export class TestRegistry {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'lantern-registry-'));
+  proc: ChildProcess | undefined;
+  host = '';
+  private output = '';
+  constructor(readonly user: string, readonly password: string) {}
+
+  get basic(): string { return `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`; }
+  get logs(): string { return this.output; }
+
+  async start(): Promise<void> {
+    const port = await freeHostPort();
+    const hp = spawnSync('htpasswd', ['-Bbn', this.user, this.password], { encoding: 'utf8' });
+    if (hp.status !== 0) throw new Error(`htpasswd failed: ${hp.stderr}`);
+    writeFileSync(path.join(this.dir, 'htpasswd'), hp.stdout);
+    writeFileSync(path.join(this.dir, 'config.yml'), [
+      'version: 0.1', 'log: {level: warn}',
+      `storage: {filesystem: {rootdirectory: ${path.join(this.dir, 'data')}}, delete: {enabled: true}}`,
+      `http: {addr: "127.0.0.1:${port}"}`,
+      `auth: {htpasswd: {realm: lantern-test, path: ${path.join(this.dir, 'htpasswd')}}}`, '',
+    ].join('\n'));
+    this.proc = spawn('docker-registry', ['serve', path.join(this.dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
+    this.proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
+    this.host = `localhost:${port}`;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const status = await fetch(`http://${this.host}/v2/`).then((r) => r.status, () => 0);
+      if (status === 401) return;
+      if (this.proc.exitCode !== null || Date.now() > deadline) throw new Error(`docker-registry did not start:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Uploads a blob (POST + monolithic PUT); returns its descriptor. */
+  async putBlob(repo: string, bytes: Buffer, mediaType: string): Promise<{ mediaType: string; digest: string; size: number }> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const start = await fetch(`http://${this.host}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { authorization: this.basic } });
+    if (start.status !== 202) throw new Error(`upload start: ${start.status} ${await start.text()}`);
+    const url = new URL(start.headers.get('location')!, `http://${this.host}`);
+    url.searchParams.set('digest', digest);
+    const put = await fetch(url, { method: 'PUT', headers: { authorization: this.basic, 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+    if (put.status !== 201) throw new Error(`upload: ${put.status} ${await put.text()}`);
+    return { mediaType, digest, size: bytes.length };
+  }
+
+  /** PUTs a manifest or index by tag; returns its descriptor. */
+  async putManifest(repo: string, tag: string, doc: unknown, mediaType: string): Promise<{ mediaType: string; digest: string; size: number }> {
+    const bytes = Buffer.from(JSON.stringify(doc));
+    const res = await fetch(`http://${this.host}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { authorization: this.basic, 'content-type': mediaType }, body: new Uint8Array(bytes) });
+    if (res.status !== 201) throw new Error(`manifest: ${res.status} ${await res.text()}`);
+    return { mediaType, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (p && p.exitCode === null) {
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** One request the proxy forwarded. */
+export interface ProxiedRequest { method: string; path: string; range?: string }
+
+/** A proxy to a registry that records requests and drops the next download of a chosen blob after N bytes. */
+export class DroppingProxy {
+  readonly seen: ProxiedRequest[] = [];
+  host = '';
+  drop: { digest: string; after: number } | undefined;
+  private server: Server | undefined;
+  constructor(public target: string) {}
+
+  async start(): Promise<void> {
+    const [thost, tport] = this.target.split(':') as [string, string];
+    this.server = createServer((req, res) => {
+      this.seen.push({ method: req.method ?? '', path: req.url ?? '', range: req.headers.range });
+      const drop = this.drop && req.method === 'GET' && req.url?.endsWith(`/blobs/${this.drop.digest}`) ? this.drop : undefined;
+      if (drop) this.drop = undefined;
+      const up = request({ host: thost === 'localhost' ? '127.0.0.1' : thost, port: Number(tport), method: req.method, path: req.url, headers: req.headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        if (!drop) { ur.pipe(res); return; }
+        let sent = 0;
+        ur.on('data', (chunk: Buffer) => {
+          if (sent >= drop.after) return;
+          const part = chunk.subarray(0, drop.after - sent);
+          sent += part.length;
+          res.write(part);
+          if (sent >= drop.after) { ur.destroy(); setTimeout(() => res.destroy(), 100); }
+        });
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.host = `localhost:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+}

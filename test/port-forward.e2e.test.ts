@@ -1,0 +1,155 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openImageStore } from '../src/image/index.js';
+import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { waitNodeReady } from './harness/remote-nodes.js';
+import { Cli, spawnLcctl, type Streaming } from './harness/cli.js';
+
+interface PodView { spec: { nodeName?: string }; status?: { phase?: string } }
+
+/** Send text on a new connection to a local port, half-close, and collect the reply until the pod closes. */
+function roundTrip(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    const chunks: Buffer[] = [];
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    sock.on('end', () => { sock.end(); resolve(Buffer.concat(chunks).toString()); });
+    sock.on('error', reject);
+    sock.on('connect', () => { sock.write(text.slice(0, 5)); sock.end(text.slice(5)); });
+  });
+}
+
+/** Connect, send a line and report how the connection ended (the reply bytes, or the error). */
+function attempt(port: number): Promise<{ reply: string; error?: string }> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    sock.on('error', (e) => resolve({ reply: Buffer.concat(chunks).toString(), error: e.message }));
+    sock.on('close', () => resolve({ reply: Buffer.concat(chunks).toString() }));
+    sock.on('connect', () => sock.write('anyone there?\n'));
+  });
+}
+
+describe('lcctl port-forward reaches pods on the server\'s node and on a remote agent through its tunnel', { timeout: 300_000 }, () => {
+  const server = new TestServer([], { https: true });
+  const cli = new Cli(server);
+  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-pf-'));
+  const agentDir = path.join(agentRoot, 'agent');
+  const bridge = `lt${randomBytes(3).toString('hex')}`;
+  const n = (process.pid * 17 + 9) % 12800;
+  const subnet = `10.${100 + Math.floor(n / 256)}.${n % 256}.0/24`;
+  const forwards: Streaming[] = [];
+  let agent: ChildProcess | undefined;
+  let agentLog = '';
+
+  /** An echo server pod (busybox nc -e cat) pinned to a node; waits until it runs. */
+  const echoPod = async (name: string, node: string): Promise<void> => {
+    const created = await server.api('POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name },
+      spec: { nodeSelector: { 'kubernetes.io/hostname': node }, containers: [{ name: 'echo', image: 'busybox', command: ['nc', '-ll', '-p', '8080', '-e', 'cat'] }] },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const pod = await server.until(`pod ${name} Running on ${node}`, async () => {
+      const r = await server.api<PodView>('GET', `/api/v1/namespaces/default/pods/${name}`);
+      return r.body.status?.phase === 'Running' ? r.body : undefined;
+    }, 90_000);
+    assert.equal(pod.spec.nodeName, node);
+  };
+
+  /** Start lcctl port-forward and wait for the local port it prints. */
+  const forward = async (args: string[]): Promise<{ port: number; pf: Streaming }> => {
+    const pf = spawnLcctl(server, ['port-forward', ...args]);
+    forwards.push(pf);
+    const port = await server.until(`lcctl port-forward ${args.join(' ')} listening`, async () => {
+      const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> \d+$/m.exec(pf.stdout());
+      if (!m) {
+        const done = await Promise.race([pf.done, new Promise((r) => setTimeout(r, 10))]);
+        if (done) throw new Error(`port-forward exited: ${JSON.stringify(done)}`);
+      }
+      return m ? Number(m[1]) : undefined;
+    });
+    return { port, pf };
+  };
+
+  before(async () => {
+    await server.start();
+    await cli.importBusybox();
+    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    const images = await openImageStore(path.join(agentDir, 'images'));
+    await images.importArchive(busyboxArchive());
+    agent = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', agentDir,
+      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-pf'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    agent.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
+    agent.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
+    await waitNodeReady(server, 'edge-pf', () => agentLog);
+    await Promise.all([echoPod('pf-local', 'node-1'), echoPod('pf-remote', 'edge-pf')]);
+  });
+
+  after(async () => {
+    for (const pf of forwards) pf.kill();
+    if (agent && agent.exitCode === null && agent.signalCode === null) {
+      // Let the agent remove its pod (CNI DEL drops its NAT rules) before stopping it.
+      await server.api('DELETE', '/api/v1/namespaces/default/pods/pf-remote?gracePeriodSeconds=0').catch(() => undefined);
+      await server.until('pod pf-remote removed', async () => (await server.api('GET', '/api/v1/namespaces/default/pods/pf-remote')).status === 404, 20_000).catch(() => undefined);
+      const exited = new Promise((r) => agent!.once('exit', r));
+      agent.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+    sweepHost(agentRoot, bridge);
+    rmSync(agentRoot, { recursive: true, force: true });
+    await server.stop();
+  });
+
+  for (const [pod, where] of [['pf-local', "the server's own node"], ['pf-remote', 'a remote agent (through its tunnel)']] as const) {
+    test(`bytes go to a pod on ${where} and back, on several connections at once; Ctrl-C ends it with 0`, async () => {
+      const { port, pf } = await forward([`pod/${pod}`, ':8080']);
+      assert.notEqual(port, 8080, 'a free local port was picked');
+      const big = `${'x'.repeat(300_000)}\n`;
+      const [one, two, three] = await Promise.all([roundTrip(port, `hello ${pod}\n`), roundTrip(port, 'second connection\n'), roundTrip(port, big)]);
+      assert.equal(one, `hello ${pod}\n`);
+      assert.equal(two, 'second connection\n');
+      assert.equal(three.length, big.length, 'a large payload arrives whole');
+      assert.match(pf.stdout(), new RegExp(`Handling connection for ${port}`));
+      pf.kill('SIGINT');
+      const done = await pf.done;
+      assert.equal(done.code, 0, done.stderr);
+    });
+  }
+
+  test('LOCAL:REMOTE listens on the port given; NAME works without pod/', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const free = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const { port, pf } = await forward(['pf-remote', `${free}:8080`]);
+    assert.equal(port, free);
+    assert.equal(await roundTrip(port, 'fixed port\n'), 'fixed port\n');
+    pf.kill('SIGINT');
+    assert.equal((await pf.done).code, 0);
+  });
+
+  test('a port nothing listens on in the pod: the connection is dropped and lcctl says why', async () => {
+    const { port, pf } = await forward(['pf-remote', ':9999']);
+    const r = await attempt(port);
+    assert.equal(r.reply, '');
+    await server.until('the error is printed', async () => /connection refused/.test(pf.stderr()));
+    assert.match(pf.stderr(), /port 9999 of pod "?pf-remote"?/);
+    pf.kill('SIGINT');
+    assert.equal((await pf.done).code, 0);
+  });
+
+  test('a pod that does not exist: a clear error and a non-zero exit', async () => {
+    const r = await cli.run(['port-forward', 'pod/no-such-pod', '8080']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /pods? "no-such-pod" not found/);
+    assert.equal(r.stdout, '', 'nothing was forwarded');
+  });
+});
