@@ -81,7 +81,12 @@ describe('SchedulerCache', () => {
     const [info] = cache.snapshot().nodes;
     assert.deepEqual(info?.podsWithAffinity.map((p) => p.metadata.name), ['anti']);
     assert.deepEqual(info?.podsWithRequiredAntiAffinity.map((p) => p.metadata.name), ['anti']);
+    cache.setNode(MakeNode().Name('m').Obj());
+    cache.setPod(MakePod().Name('elsewhere').NodeName('m').Obj());
+    assert.deepEqual(cache.snapshot().havePodsWithAffinity?.map((n) => n.name), ['n'], 'only nodes with such pods are listed');
+    assert.deepEqual(cache.snapshot().havePodsWithRequiredAntiAffinity?.map((n) => n.name), ['n']);
     cache.deletePod('default/anti');
     assert.deepEqual(cache.snapshot().nodes[0]?.podsWithRequiredAntiAffinity, []);
+    assert.deepEqual(cache.snapshot().havePodsWithAffinity, []);
   });
 });

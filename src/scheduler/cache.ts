@@ -1,6 +1,6 @@
 import type { Node } from '../api/node.js';
 import type { Pod } from '../api/pod.js';
-import { NodeInfo, holdsResources } from './framework/node-info.js';
+import { NodeInfo, hasPodAffinity, hasRequiredAntiAffinity, holdsResources } from './framework/node-info.js';
 import type { Snapshot } from './framework/snapshot.js';
 import { imagesOf } from './plugins/image-locality.js';
 
@@ -19,6 +19,11 @@ export class SchedulerCache {
   private readonly placed = new Map<string, { node: string; pod: Pod }>();
   private readonly imageCounts = new Map<string, number>();
   private sorted: NodeInfo[] | undefined;
+  /** Per node name, how many of its pods have affinity terms / required anti-affinity terms. */
+  private readonly affinityPods = new Map<string, number>();
+  private readonly antiAffinityPods = new Map<string, number>();
+  private withAffinity: NodeInfo[] | undefined;
+  private withAntiAffinity: NodeInfo[] | undefined;
 
   getPod(key: string): Pod | undefined { return this.allPods.get(key); }
   pods(): IterableIterator<Pod> { return this.allPods.values(); }
@@ -40,6 +45,7 @@ export class SchedulerCache {
     this.infos.set(name, fresh);
     this.countImages(node, 1);
     this.sorted = undefined;
+    this.withAffinity = this.withAntiAffinity = undefined;
     return true;
   }
 
@@ -49,6 +55,7 @@ export class SchedulerCache {
     this.countImages(info.node, -1);
     this.infos.delete(name);
     this.sorted = undefined;
+    this.withAffinity = this.withAntiAffinity = undefined;
   }
 
   /** Add or replace a pod; bound pods that hold resources count on their node. */
@@ -59,6 +66,7 @@ export class SchedulerCache {
     if (pod.spec.nodeName && holdsResources(pod)) {
       this.placed.set(key, { node: pod.spec.nodeName, pod });
       this.infos.get(pod.spec.nodeName)?.addPod(pod);
+      this.countAffinity(pod.spec.nodeName, pod, 1);
     }
   }
 
@@ -70,13 +78,25 @@ export class SchedulerCache {
   /** The nodes in name order (sorted again only after nodes come or go) and the image counts. */
   snapshot(): Snapshot {
     this.sorted ??= [...this.infos.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { nodes: this.sorted, imageNodeCounts: this.imageCounts };
+    this.withAffinity ??= this.sorted.filter((n) => (this.affinityPods.get(n.name) ?? 0) > 0);
+    this.withAntiAffinity ??= this.sorted.filter((n) => (this.antiAffinityPods.get(n.name) ?? 0) > 0);
+    return { nodes: this.sorted, imageNodeCounts: this.imageCounts, havePodsWithAffinity: this.withAffinity, havePodsWithRequiredAntiAffinity: this.withAntiAffinity };
+  }
+
+  private countAffinity(node: string, pod: Pod, delta: number): void {
+    const bump = (counts: Map<string, number>): void => {
+      const n = (counts.get(node) ?? 0) + delta;
+      if (n <= 0) counts.delete(node); else counts.set(node, n);
+    };
+    if (hasPodAffinity(pod)) { bump(this.affinityPods); this.withAffinity = undefined; }
+    if (hasRequiredAntiAffinity(pod)) { bump(this.antiAffinityPods); this.withAntiAffinity = undefined; }
   }
 
   private unplace(key: string): void {
     const at = this.placed.get(key);
     if (!at) return;
     this.infos.get(at.node)?.removePod(at.pod);
+    this.countAffinity(at.node, at.pod, -1);
     this.placed.delete(key);
   }
 

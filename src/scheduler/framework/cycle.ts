@@ -85,7 +85,7 @@ export function filterNodes(pod: Pod, snapshot: Snapshot, profile: Profile, stat
 export function scoreNodes(pod: Pod, feasible: readonly NodeInfo[], snapshot: Snapshot, profile: Profile, state: CycleState): number[] {
   const totals = feasible.map(() => 0);
   for (const { plugin, weight } of profile.scores) {
-    plugin.preScore?.(pod, feasible, state, snapshot);
+    if (plugin.preScore?.(pod, feasible, state, snapshot) === 'skip') continue;
     const scores: NodeScore[] = feasible.map((n) => ({ node: n.name, score: plugin.score(pod, n, state) }));
     plugin.normalize?.(scores, state);
     scores.forEach((s, i) => { totals[i] = (totals[i] ?? 0) + Math.min(maxNodeScore, Math.max(0, s.score)) * weight; });

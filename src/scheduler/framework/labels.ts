@@ -38,6 +38,13 @@ export function selectorMatches(sel: LabelSelector | undefined, labels: Labels |
   return (sel.matchExpressions ?? []).every((r) => requirementMatches(r, l));
 }
 
+/** The one label pair of a selector that is exactly `matchLabels: {k: v}`, the common case worth a fast path. */
+export function singleLabel(sel: LabelSelector | undefined): [string, string] | undefined {
+  if (sel === undefined || (sel.matchExpressions?.length ?? 0) > 0) return undefined;
+  const entries = Object.entries(sel.matchLabels ?? {});
+  return entries.length === 1 ? entries[0] : undefined;
+}
+
 /** True when a selector has no requirements at all (selects everything). */
 export const selectorIsEmpty = (sel: LabelSelector | undefined): boolean =>
   sel !== undefined && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;

@@ -62,6 +62,10 @@ export class NodeInfo {
   readonly pods: Pod[] = [];
   readonly podsWithAffinity: Pod[] = [];
   readonly podsWithRequiredAntiAffinity: Pod[] = [];
+  /** Pods per namespace and label pair, so a one-label selector counts a node's pods in O(1). */
+  private readonly labelCounts = new Map<string, number>();
+  /** Pods being deleted, which topology spread must not count. */
+  terminating = 0;
   constructor(private current: Node) { this.allocatable = nodeAllocatable(current); }
 
   get node(): Node { return this.current; }
@@ -76,7 +80,23 @@ export class NodeInfo {
     this.pods.push(pod);
     if (hasPodAffinity(pod)) this.podsWithAffinity.push(pod);
     if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.push(pod);
+    this.countLabels(pod, 1);
     for (const [k, v] of Object.entries(podRequests(pod))) this.requested[k] = (this.requested[k] ?? 0) + v;
+  }
+
+  /** How many of the node's pods in `namespace` carry label key=value. */
+  podsWithLabel(namespace: string, key: string, value: string): number {
+    return this.labelCounts.get(labelCountKey(namespace, key, value)) ?? 0;
+  }
+
+  private countLabels(pod: Pod, delta: number): void {
+    if (pod.metadata.deletionTimestamp) this.terminating += delta;
+    const ns = podNamespace(pod);
+    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+      const key = labelCountKey(ns, k, v);
+      const n = (this.labelCounts.get(key) ?? 0) + delta;
+      if (n === 0) this.labelCounts.delete(key); else this.labelCounts.set(key, n);
+    }
   }
 
   /** Take a pod off the node (preemption trying it without a victim); false when it is not here. */
@@ -86,6 +106,7 @@ export class NodeInfo {
     const [gone] = this.pods.splice(i, 1);
     dropFrom(this.podsWithAffinity, pod);
     dropFrom(this.podsWithRequiredAntiAffinity, pod);
+    this.countLabels(gone!, -1);
     for (const [k, v] of Object.entries(podRequests(gone!))) this.requested[k] = (this.requested[k] ?? 0) - v;
     return true;
   }
@@ -99,6 +120,9 @@ export class NodeInfo {
 
   get name(): string { return this.current.metadata.name; }
 }
+
+/** NUL cannot appear in a namespace or a label, so the key is unambiguous. */
+const labelCountKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
 
 function dropFrom(list: Pod[], pod: Pod): void {
   const i = list.findIndex((p) => samePod(p, pod));

@@ -36,8 +36,12 @@ export interface NodeScore {
  */
 export interface ScorePlugin {
   readonly name: string;
-  /** Once per cycle, after the filters: precompute over the feasible nodes (and the whole snapshot). */
-  preScore?(pod: Pod, feasible: readonly NodeInfo[], state: CycleState, snapshot: Snapshot): void;
+  /**
+   * Once per cycle, after the filters: precompute over the feasible nodes (and the whole snapshot).
+   * 'skip' when the plugin has nothing to say about this pod (every node would score the same):
+   * the cycle then does not call score() at all, as kube-scheduler's Skip status.
+   */
+  preScore?(pod: Pod, feasible: readonly NodeInfo[], state: CycleState, snapshot: Snapshot): void | 'skip';
   score(pod: Pod, node: NodeInfo, state: CycleState): number;
   /** Rewrite the raw scores in place onto 0 (worst) .. 100 (best). */
   normalize?(scores: NodeScore[], state: CycleState): void;

@@ -10,6 +10,10 @@ export interface Snapshot {
    * (the scheduler's cache does); ImageLocality counts itself otherwise.
    */
   imageNodeCounts?: ReadonlyMap<string, number>;
+  /** The nodes that have pods with pod (anti-)affinity terms, when kept (else look at every node). */
+  havePodsWithAffinity?: readonly NodeInfo[];
+  /** The nodes that have pods with required anti-affinity terms, when kept. */
+  havePodsWithRequiredAntiAffinity?: readonly NodeInfo[];
 }
 
 /** Build a snapshot from nodes and the pods bound to them (tests, and one-off decisions). */

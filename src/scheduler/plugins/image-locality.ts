@@ -77,6 +77,8 @@ export const imageLocality = {
       }
     }
     state.write(key, new ImageState(podImages, nodesWith, snapshot.nodes.length));
+    // No node holds any of the images: every node scores 0.
+    return [...nodesWith.values()].some((n) => n > 0) ? undefined : 'skip';
   },
   score(pod, node, state) {
     const s = state.read(key);

@@ -22,13 +22,32 @@ const resolve = (owner: Pod, t: PodAffinityTerm, weight: number): AffinityTerm =
 
 type Kind = 'podAffinity' | 'podAntiAffinity';
 
+/**
+ * Resolved terms per Pod object and kind: existing pods' terms are read in every cycle, and a Pod
+ * object never changes (the watch replaces it), so each is resolved once.
+ */
+const resolved = new WeakMap<Pod, Map<string, AffinityTerm[]>>();
+function memo(pod: Pod, slot: string, make: () => AffinityTerm[]): AffinityTerm[] {
+  let byKind = resolved.get(pod);
+  if (!byKind) { byKind = new Map(); resolved.set(pod, byKind); }
+  let terms = byKind.get(slot);
+  if (!terms) { terms = make(); byKind.set(slot, terms); }
+  return terms;
+}
+
+const none: AffinityTerm[] = [];
+
 /** The pod's required terms of one kind. */
-export const requiredTerms = (pod: Pod, kind: Kind): AffinityTerm[] =>
-  (pod.spec.affinity?.[kind]?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => resolve(pod, t, 1));
+export const requiredTerms = (pod: Pod, kind: Kind): AffinityTerm[] => {
+  const terms = pod.spec.affinity?.[kind]?.requiredDuringSchedulingIgnoredDuringExecution;
+  return !terms?.length ? none : memo(pod, `required/${kind}`, () => terms.map((t) => resolve(pod, t, 1)));
+};
 
 /** The pod's preferred terms of one kind, with their weights. */
-export const preferredTerms = (pod: Pod, kind: Kind): AffinityTerm[] =>
-  (pod.spec.affinity?.[kind]?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => resolve(pod, t.podAffinityTerm, t.weight));
+export const preferredTerms = (pod: Pod, kind: Kind): AffinityTerm[] => {
+  const terms = pod.spec.affinity?.[kind]?.preferredDuringSchedulingIgnoredDuringExecution;
+  return !terms?.length ? none : memo(pod, `preferred/${kind}`, () => terms.map((t) => resolve(pod, t.podAffinityTerm, t.weight)));
+};
 
 /** The term selects the pod: its namespace is listed and its labels match (an absent selector matches none). */
 export const termMatches = (t: AffinityTerm, pod: Pod): boolean => t.namespaces.has(podNamespace(pod)) && selectorMatches(t.selector, pod.metadata.labels);

@@ -3,7 +3,16 @@ import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
 import { errorStatus, success, unresolvable, unschedulable } from '../framework/status.js';
-import { hasPodAffinity } from '../framework/node-info.js';
+import { hasPodAffinity, type NodeInfo } from '../framework/node-info.js';
+import { singleLabel } from '../framework/labels.js';
+
+/** Pods on the node that a one-label term selects, over the term's namespaces. */
+function labelledPods(node: NodeInfo, t: AffinityTerm): number {
+  const [k, v] = singleLabel(t.selector)!;
+  let n = 0;
+  for (const ns of t.namespaces) n += node.podsWithLabel(ns, k, v);
+  return n;
+}
 import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
 
 /** Existing pods' required affinity terms that the incoming pod matches pull it in with this weight (Kubernetes' hardPodAffinityWeight default). */
@@ -19,10 +28,31 @@ class FilterState implements StateData {
 
   /** Account for `other` on `node` (delta +1 when added, -1 when removed). */
   update(pod: Pod, other: Pod, node: Node, delta: number): void {
+    this.updateExisting(pod, other, node, delta);
+    this.updateOwn(other, node, delta);
+  }
+
+  /** `other`'s required anti-affinity against the incoming pod. */
+  updateExisting(pod: Pod, other: Pod, node: Node, delta: number): void {
     for (const t of requiredTerms(other, 'podAntiAffinity')) if (termMatches(t, pod)) this.existingAnti.add(node, t.topologyKey, delta);
+  }
+
+  /** The incoming pod's own terms against `other`. */
+  updateOwn(other: Pod, node: Node, delta: number): void {
     // An existing pod counts for affinity only when it matches every term, as in Kubernetes.
     if (this.affinityTerms.length > 0 && this.affinityTerms.every((t) => termMatches(t, other))) for (const t of this.affinityTerms) this.affinity.add(node, t.topologyKey, delta);
     for (const t of this.antiTerms) if (termMatches(t, other)) this.anti.add(node, t.topologyKey, delta);
+  }
+
+  /**
+   * The own terms for a whole node from its label counts, when every term is a one-label selector
+   * (and affinity has one term, since several must match the same pod): false when a scan is needed.
+   */
+  countOwn(node: NodeInfo): boolean {
+    if (this.affinityTerms.length > 1 || ![...this.affinityTerms, ...this.antiTerms].every((t) => singleLabel(t.selector))) return false;
+    for (const t of this.affinityTerms) this.affinity.add(node.node, t.topologyKey, labelledPods(node, t));
+    for (const t of this.antiTerms) this.anti.add(node.node, t.topologyKey, labelledPods(node, t));
+    return true;
   }
 }
 
@@ -66,7 +96,12 @@ export const interPodAffinity = {
     const s = new FilterState(affinityTerms, requiredTerms(pod, 'podAntiAffinity'), affinityTerms.every((t) => termMatches(t, pod)));
     // Without terms of its own only existing pods' required anti-affinity can matter.
     const own = affinityTerms.length > 0 || s.antiTerms.length > 0;
-    for (const n of snapshot.nodes) for (const other of own ? n.pods : n.podsWithRequiredAntiAffinity) s.update(pod, other, n.node, 1);
+    for (const n of snapshot.havePodsWithRequiredAntiAffinity ?? snapshot.nodes) {
+      for (const other of n.podsWithRequiredAntiAffinity) s.updateExisting(pod, other, n.node, 1);
+    }
+    if (own) {
+      for (const n of snapshot.nodes) if (n.pods.length > 0 && !s.countOwn(n)) for (const other of n.pods) s.updateOwn(other, n.node, 1);
+    }
     state.write(filterKey, s);
     return success;
   },
@@ -92,13 +127,28 @@ export const interPodAffinity = {
         keys.add(t.topologyKey);
       }
     };
-    // Without preferred terms of its own only existing pods' terms can matter.
+    // Without preferred terms of its own only existing pods' terms can matter; one-label terms are
+    // answered from the node's label counts instead of a scan of its pods.
     const own = affinity.length > 0 || anti.length > 0;
-    for (const n of snapshot.nodes) {
-      if (Object.keys(n.node.metadata.labels ?? {}).length === 0) continue;
-      for (const other of own ? n.pods : n.podsWithAffinity) {
-        apply(affinity, other, n.node, 1); // our preferred terms pull towards matching pods
-        apply(anti, other, n.node, -1); // and push away from them
+    const counted = [...affinity, ...anti].every((t) => singleLabel(t.selector));
+    const scanOwn = own && !counted;
+    for (const n of own ? snapshot.nodes : snapshot.havePodsWithAffinity ?? snapshot.nodes) {
+      if (n.pods.length === 0) continue;
+      if (own && counted) {
+        for (const [terms, sign] of [[affinity, 1], [anti, -1]] as const) {
+          for (const t of terms) {
+            const c = labelledPods(n, t);
+            if (c === 0 || topologyValue(n.node, t.topologyKey) === undefined) continue;
+            topology.add(n.node, t.topologyKey, sign * t.weight * c);
+            keys.add(t.topologyKey);
+          }
+        }
+      }
+      for (const other of scanOwn ? n.pods : n.podsWithAffinity) {
+        if (scanOwn) {
+          apply(affinity, other, n.node, 1); // our preferred terms pull towards matching pods
+          apply(anti, other, n.node, -1); // and push away from them
+        }
         if (!hasPodAffinity(other)) continue;
         apply(requiredTerms(other, 'podAffinity'), pod, n.node, 1, hardPodAffinityWeight); // their terms that match us
         apply(preferredTerms(other, 'podAffinity'), pod, n.node, 1);
@@ -106,6 +156,7 @@ export const interPodAffinity = {
       }
     }
     state.write(scoreKey, new ScoreState(topology, keys));
+    return topology.size === 0 ? 'skip' : undefined;
   },
   score(_pod, node, state) {
     const s = state.read(scoreKey);

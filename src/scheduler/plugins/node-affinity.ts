@@ -25,6 +25,9 @@ export const nodeAffinity = {
   filter(pod, node) {
     return matchesRequiredNodeAffinity(pod, node.node) ? success : unresolvable("node(s) didn't match Pod's node affinity/selector");
   },
+  preScore(pod) {
+    return (pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ?? 0) === 0 ? 'skip' : undefined;
+  },
   score(pod, node) {
     let sum = 0;
     for (const t of pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {

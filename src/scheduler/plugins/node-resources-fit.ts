@@ -1,19 +1,26 @@
 import type { FilterPlugin, ScorePlugin } from '../framework/plugin.js';
 import type { Pod } from '../../api/pod.js';
 import { podRequests, type NodeInfo } from '../framework/node-info.js';
+
+/** The pod's non-zero requests as a list, once per Pod object (the filter runs on hundreds of nodes per pod). */
+const requestLists = new WeakMap<Pod, [string, number][]>();
+function requestList(pod: Pod): [string, number][] {
+  let list = requestLists.get(pod);
+  if (!list) { list = Object.entries(podRequests(pod)).filter(([, amount]) => amount !== 0); requestLists.set(pod, list); }
+  return list;
+}
 import { success, unschedulable } from '../framework/status.js';
 
 /** The pod's requests (cpu, memory, pods, extended resources) must fit the node's free allocatable. */
 export const nodeResourcesFit = {
   name: 'NodeResourcesFit',
   filter(pod, node) {
-    const reasons: string[] = [];
-    for (const [name, amount] of Object.entries(podRequests(pod))) {
-      if (amount === 0) continue;
+    let reasons: string[] | undefined;
+    for (const [name, amount] of requestList(pod)) {
       const free = (node.allocatable[name] ?? 0) - (node.requested[name] ?? 0);
-      if (amount > free) reasons.push(name === 'pods' ? 'Too many pods' : `Insufficient ${name}`);
+      if (amount > free) (reasons ??= []).push(name === 'pods' ? 'Too many pods' : `Insufficient ${name}`);
     }
-    return reasons.length === 0 ? success : unschedulable(...reasons);
+    return reasons === undefined ? success : unschedulable(...reasons);
   },
 } satisfies FilterPlugin;
 

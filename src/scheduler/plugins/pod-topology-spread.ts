@@ -2,7 +2,7 @@ import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import type { LabelSelector } from '../../api/schema/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
-import { selectorIsEmpty, selectorMatches } from '../framework/labels.js';
+import { selectorIsEmpty, selectorMatches, singleLabel } from '../framework/labels.js';
 import { podNamespace, type NodeInfo } from '../framework/node-info.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
 import { errorStatus, success, unresolvable, unschedulable } from '../framework/status.js';
@@ -24,7 +24,12 @@ const hasAllKeys = (node: Node, cs: readonly Constraint[]): boolean => cs.every(
 const counts = (c: Constraint, pod: Pod, other: Pod): boolean =>
   !selectorIsEmpty(c.selector) && !other.metadata.deletionTimestamp && podNamespace(other) === podNamespace(pod) && selectorMatches(c.selector, other.metadata.labels);
 
-const matching = (c: Constraint, pod: Pod, node: NodeInfo): number => node.pods.filter((p) => counts(c, pod, p)).length;
+const matching = (c: Constraint, pod: Pod, node: NodeInfo): number => {
+  const label = singleLabel(c.selector);
+  // One label and nobody terminating on the node: the node's label counts answer without a scan.
+  if (label && node.terminating === 0) return node.podsWithLabel(podNamespace(pod), label[0], label[1]);
+  return node.pods.filter((p) => counts(c, pod, p)).length;
+};
 
 /** Nodes whose pods make up the domains: all topology keys present and the pod's node affinity/selector passed. */
 const eligible = (pod: Pod, node: Node, cs: readonly Constraint[]): boolean => hasAllKeys(node, cs) && matchesRequiredNodeAffinity(pod, node);
@@ -120,6 +125,7 @@ export const podTopologySpread = {
     }
     // Kubernetes' topologyNormalizingWeight: log(domains + 2), so keys with many domains weigh more.
     state.write(scoreKey, new ScoreState(constraints, ignored, perDomain, perDomain.map((m) => Math.log(m.size + 2))));
+    return constraints.length === 0 ? 'skip' : undefined;
   },
   score(_pod, node, state) {
     const s = state.read(scoreKey);

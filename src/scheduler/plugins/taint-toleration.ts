@@ -26,8 +26,10 @@ export const taintToleration = {
   },
   score(pod, node) {
     // Only tolerations that can apply to PreferNoSchedule count, as in Kubernetes' PreScore.
+    const taints = node.node.spec?.taints;
+    if (!taints?.length) return 0;
     const tolerations = (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-    return (node.node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)).length;
+    return taints.filter((t) => t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)).length;
   },
   normalize(scores) { defaultNormalizeScore(scores, true); },
 } satisfies FilterPlugin & ScorePlugin;
