@@ -84,12 +84,15 @@ export class SchedulerCache {
   }
 
   private countAffinity(node: string, pod: Pod, delta: number): void {
-    const bump = (counts: Map<string, number>): void => {
-      const n = (counts.get(node) ?? 0) + delta;
+    /** True when the node joined or left the list (the count crossed zero). */
+    const bump = (counts: Map<string, number>): boolean => {
+      const before = counts.get(node) ?? 0;
+      const n = before + delta;
       if (n <= 0) counts.delete(node); else counts.set(node, n);
+      return (before > 0) !== (n > 0);
     };
-    if (hasPodAffinity(pod)) { bump(this.affinityPods); this.withAffinity = undefined; }
-    if (hasRequiredAntiAffinity(pod)) { bump(this.antiAffinityPods); this.withAntiAffinity = undefined; }
+    if (hasPodAffinity(pod) && bump(this.affinityPods)) this.withAffinity = undefined;
+    if (hasRequiredAntiAffinity(pod) && bump(this.antiAffinityPods)) this.withAntiAffinity = undefined;
   }
 
   private unplace(key: string): void {

@@ -16,6 +16,8 @@ export class StateKey<T extends StateData> {
  */
 export class CycleState {
   private readonly data = new Map<string, StateData>();
+  /** Plugins whose PreFilter said Skip: their Filter is not run this cycle. */
+  readonly skippedFilters = new Set<string>();
 
   write<T extends StateData>(key: StateKey<T>, value: T): void { this.data.set(key.name, value); }
 
@@ -28,6 +30,7 @@ export class CycleState {
   clone(): CycleState {
     const out = new CycleState();
     for (const [k, v] of this.data) out.data.set(k, v.clone());
+    for (const name of this.skippedFilters) out.skippedFilters.add(name);
     return out;
   }
 }

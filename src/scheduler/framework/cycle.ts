@@ -14,6 +14,7 @@ export type Decision =
 export function runPreFilters(pod: Pod, snapshot: Snapshot, profile: Profile, state: CycleState): Status {
   for (const p of profile.preFilters ?? []) {
     const status = p.preFilter(pod, snapshot, state);
+    if (status.code === 'Skip') { state.skippedFilters.add(p.name); continue; }
     if (!isSuccess(status)) return { ...status, plugin: p.name };
   }
   return success;
@@ -21,7 +22,9 @@ export function runPreFilters(pod: Pod, snapshot: Snapshot, profile: Profile, st
 
 /** Run the filters on one node in order, stopping at the first failure (tagged with its plugin). */
 export function runFilters(pod: Pod, node: NodeInfo, profile: Profile, state: CycleState): Status {
+  const skipped = state.skippedFilters;
   for (const f of profile.filters) {
+    if (skipped.size > 0 && skipped.has(f.name)) continue;
     const status = f.filter(pod, node, state);
     if (!isSuccess(status)) return { ...status, plugin: f.name };
   }

@@ -2,7 +2,7 @@ import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
-import { errorStatus, success, unresolvable, unschedulable } from '../framework/status.js';
+import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import { hasPodAffinity, type NodeInfo } from '../framework/node-info.js';
 import { singleLabel } from '../framework/labels.js';
 
@@ -102,6 +102,8 @@ export const interPodAffinity = {
     if (own) {
       for (const n of snapshot.nodes) if (n.pods.length > 0 && !s.countOwn(n)) for (const other of n.pods) s.updateOwn(other, n.node, 1);
     }
+    // Nothing to check on any node: no terms of its own and no existing pod's anti-affinity hits it.
+    if (!own && s.existingAnti.size === 0) return skip;
     state.write(filterKey, s);
     return success;
   },

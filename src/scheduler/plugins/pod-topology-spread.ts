@@ -5,7 +5,7 @@ import { StateKey, type StateData } from '../framework/cycle-state.js';
 import { selectorIsEmpty, selectorMatches, singleLabel } from '../framework/labels.js';
 import { podNamespace, type NodeInfo } from '../framework/node-info.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
-import { errorStatus, success, unresolvable, unschedulable } from '../framework/status.js';
+import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 
 interface Constraint { maxSkew: number; topologyKey: string; selector: LabelSelector | undefined; minDomains: number }
@@ -79,6 +79,7 @@ export const podTopologySpread = {
   name: 'PodTopologySpread',
   preFilter(pod, snapshot, state) {
     const constraints = constraintsOf(pod, 'DoNotSchedule');
+    if (constraints.length === 0) return skip;
     const perDomain = constraints.map(() => new Map<string, number>());
     for (const n of constraints.length === 0 ? [] : snapshot.nodes) {
       if (!eligible(pod, n.node, constraints)) continue;
