@@ -10,6 +10,8 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { buildProfile } from '../scheduler/profile.js';
 import { Agent } from '../agent/agent.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle/index.js';
+import { EventTtlController } from '../controllers/event-ttl/index.js';
+import { ensureSystemPriorityClasses } from '../server/system-priority-classes.js';
 import { openRegistry } from '../registry/index.js';
 import { buildNodeComponents } from './node-components.js';
 import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
@@ -35,6 +37,7 @@ Flags:
   --heartbeat-interval D        how often this machine's agent renews its node's heartbeat (default 10s)
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
+  --event-ttl D                 events are deleted this long after they last happened (default 1h)
   --tls-san NAME,...    extra host names or IPs for the serving certificate
   --insecure-http       serve plain HTTP instead of HTTPS (anyone on the path can read the tokens)
   --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
@@ -46,6 +49,7 @@ export async function runServer(args: string[]): Promise<void> {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
     bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
+    'event-ttl': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -54,12 +58,14 @@ export async function runServer(args: string[]): Promise<void> {
   const heartbeatMs = durationFlag(flags, 'heartbeat-interval', 10_000, true);
   const nodeMonitorGraceMs = durationFlag(flags, 'node-monitor-grace', 40_000, true);
   const podEvictionTimeoutMs = durationFlag(flags, 'pod-eviction-timeout', 300_000);
+  const eventTtlMs = durationFlag(flags, 'event-ttl', 3_600_000, true);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const store = await openSqliteStore(path.join(dataDir, 'state.db'));
   const api = new ApiService(store);
+  await ensureSystemPriorityClasses(api);
   const nodes = new NodeRegistry();
   const nodeCredentials = new NodeCredentials(store);
   const auth = new TokenAuthenticator((token) => nodeCredentials.identify(token));
@@ -90,6 +96,8 @@ export async function runServer(args: string[]): Promise<void> {
   await scheduler.start();
   const lifecycle = new NodeLifecycleController({ api, nodeMonitorGraceMs, podEvictionTimeoutMs });
   lifecycle.start();
+  const eventTtl = new EventTtlController({ api, ttlMs: eventTtlMs });
+  await eventTtl.start();
   let agent: Agent | undefined;
   if (!flags['no-agent']) {
     const nodeName = String(flags['node-name'] ?? os.hostname()).toLowerCase();
@@ -112,6 +120,7 @@ export async function runServer(args: string[]): Promise<void> {
     agent?.stop();
     scheduler.stop();
     lifecycle.stop();
+    eventTtl.stop();
     http.close();
     http.closeAllConnections();
     void store.close().finally(() => process.exit(0));

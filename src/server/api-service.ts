@@ -6,7 +6,7 @@ import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelec
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../client/types.js';
 import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore } from '../store/types.js';
 import type { Pod } from '../api/pod.js';
-import { admit } from './priority-admission.js';
+import { admit, admitDelete } from './priority-admission.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -184,6 +184,7 @@ export class ApiService implements ApiClient {
 
   async delete<T extends ApiObject>(resource: string, name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
     const k = this.kind(resource);
+    admitDelete(k.kind, name);
     const key = this.key(k, name, namespace);
     for (;;) {
       const kv = await this.store.get(key);

@@ -9,6 +9,7 @@ import type { PriorityClass } from '../api/schema/priority-class.js';
 import type { Event } from '../api/schema/event.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { ApiService } from './api-service.js';
+import { ensureSystemPriorityClasses } from './system-priority-classes.js';
 
 async function withApi(fn: (api: ApiService) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lantern-priority-'));
@@ -37,6 +38,39 @@ describe('PriorityClass kind', () => {
     assert.equal(created.preemptionPolicy, 'PreemptLowerPriority');
     assert.equal(created.globalDefault, false);
     assert.equal((await api.list<PriorityClass>('priorityclasses')).items.length, 1);
+  }));
+
+  test('the server stores the built-in classes once; they are listed, and deleting or changing them is Forbidden', () => withApi(async (api) => {
+    assert.deepEqual(await ensureSystemPriorityClasses(api), ['system-cluster-critical', 'system-node-critical']);
+    assert.deepEqual(await ensureSystemPriorityClasses(api), [], 'a restart finds them stored');
+    const listed = (await api.list<PriorityClass>('priorityclasses')).items;
+    assert.deepEqual(listed.map((c) => [c.metadata.name, c.value, c.globalDefault, c.preemptionPolicy]), [
+      ['system-cluster-critical', 2_000_000_000, false, 'PreemptLowerPriority'],
+      ['system-node-critical', 2_000_001_000, false, 'PreemptLowerPriority'],
+    ]);
+    assert.equal(listed[1]?.description, 'Used for system critical pods that must not be moved from their current node.');
+    const forbidden = (what: RegExp) => (e: unknown): boolean => {
+      assert.ok(e instanceof ApiError, String(e));
+      assert.equal(e.code, 'Forbidden', e.message);
+      assert.equal(e.status, 403);
+      assert.match(e.message, /priorityclasses\.scheduling\.k8s\.io "system-node-critical" is forbidden: this is a system priority class/);
+      assert.match(e.message, what);
+      return true;
+    };
+    await assert.rejects(api.delete('priorityclasses', 'system-node-critical'), forbidden(/cannot be deleted/));
+    const stored = await api.get<PriorityClass>('priorityclasses', 'system-node-critical');
+    await assert.rejects(api.update('priorityclasses', { ...stored, value: 5 }), forbidden(/value.*cannot be changed/));
+    await assert.rejects(api.update('priorityclasses', { ...stored, globalDefault: true }), forbidden(/cannot be changed/));
+    await assert.rejects(api.update('priorityclasses', { ...stored, description: 'mine' }), forbidden(/cannot be changed/));
+    // Labels may change, as in Kubernetes; the class itself stays.
+    const labelled = await api.update<PriorityClass>('priorityclasses', { ...stored, metadata: { ...stored.metadata, labels: { team: 'ops' } } });
+    assert.equal(labelled.value, 2_000_001_000);
+    assert.equal((await api.list('priorityclasses')).items.length, 2);
+    // Admission still resolves them to their value.
+    assert.equal((await api.create('pods', pod('critical', { priorityClassName: 'system-node-critical' }))).spec.priority, 2_000_001_000);
+    // A user class may still be deleted.
+    await api.create('priorityclasses', pc('mine', 10));
+    await api.delete('priorityclasses', 'mine');
   }));
 
   test('rejects values above 1e9, system- names, a bad preemptionPolicy and a changed value', () => withApi(async (api) => {

@@ -41,8 +41,28 @@ export async function admitPodPriority(api: Reader, pod: Pod): Promise<void> {
   pod.spec.priority = cls.value;
 }
 
-/** At most one PriorityClass may be the global default. */
+const forbiddenSystemClass = (name: string, what: string): ApiError =>
+  new ApiError('Forbidden', `priorityclasses.scheduling.k8s.io "${name}" is forbidden: this is a system priority class and ${what}; create a PriorityClass of your own (a name without the "system-" prefix) instead`, { kind: 'PriorityClass', name });
+
+/** The built-in classes keep their value, globalDefault, preemptionPolicy and description (labels may change). */
+function admitSystemClass(pc: PriorityClass): void {
+  const builtin = systemPriorityClasses.find((c) => c.metadata.name === pc.metadata.name);
+  if (!builtin) return;
+  pc.description ??= builtin.description;
+  const same = pc.value === builtin.value && (pc.globalDefault ?? false) === (builtin.globalDefault ?? false)
+    && (pc.preemptionPolicy ?? 'PreemptLowerPriority') === (builtin.preemptionPolicy ?? 'PreemptLowerPriority')
+    && pc.description === builtin.description;
+  if (!same) throw forbiddenSystemClass(pc.metadata.name, 'its value, globalDefault, preemptionPolicy and description cannot be changed');
+}
+
+/** Deleting a built-in class is refused, as in Kubernetes. */
+export function admitDelete(kind: string, name: string): void {
+  if (kind === 'PriorityClass' && systemPriorityClasses.some((c) => c.metadata.name === name)) throw forbiddenSystemClass(name, 'cannot be deleted');
+}
+
+/** The built-ins stay as they are; at most one PriorityClass may be the global default. */
 export async function admitPriorityClass(api: Reader, pc: PriorityClass): Promise<void> {
+  admitSystemClass(pc);
   if (pc.globalDefault !== true) return;
   const other = (await api.list<PriorityClass>('priorityclasses')).items.find((c) => c.globalDefault === true && c.metadata.name !== pc.metadata.name);
   if (other) throw invalid('PriorityClass', pc.metadata.name, [{ field: 'globalDefault', message: `PriorityClass ${other.metadata.name} is already marked as default; only one default can exist` }]);

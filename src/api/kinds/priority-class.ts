@@ -11,6 +11,9 @@ export const systemPriorityClasses: readonly PriorityClass[] = [
   { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'system-node-critical' }, value: 2_000_001_000, description: 'Used for system critical pods that must not be moved from their current node.' },
 ];
 
+/** Whether name is one of the built-in system classes. */
+export const isSystemPriorityClassName = (name: string): boolean => systemPriorityClasses.some((c) => c.metadata.name === name);
+
 /** The PriorityClass kind (scheduling.k8s.io/v1, cluster-scoped). */
 export const priorityClassKind: KindInfo<PriorityClass> = {
   kind: 'PriorityClass',
@@ -24,8 +27,10 @@ export const priorityClassKind: KindInfo<PriorityClass> = {
     if (causes.length > 0) return causes;
     const pc = obj as PriorityClass;
     const out = checkMeta(pc.metadata, false);
-    if (pc.metadata.name.startsWith('system-')) out.push({ field: 'metadata.name', message: 'priority class names with the prefix "system-" are reserved for the system' });
-    if (pc.value > HIGHEST_USER_PRIORITY) out.push({ field: 'value', message: `must not be greater than ${HIGHEST_USER_PRIORITY} (larger values are reserved for system classes)` });
+    // The built-ins pass here (the server stores them at start); admission keeps them as they are.
+    const system = isSystemPriorityClassName(pc.metadata.name);
+    if (pc.metadata.name.startsWith('system-') && !system) out.push({ field: 'metadata.name', message: `priority class names with the prefix "system-" are reserved for the system (the built-ins are ${systemPriorityClasses.map((c) => c.metadata.name).join(' and ')})` });
+    if (pc.value > HIGHEST_USER_PRIORITY && !system) out.push({ field: 'value', message: `must not be greater than ${HIGHEST_USER_PRIORITY} (larger values are reserved for system classes)` });
     return out;
   },
   applyDefaults(pc) {

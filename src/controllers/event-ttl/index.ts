@@ -1,0 +1,2 @@
+export { EventTtlController, type EventTtlOptions } from './controller.js';
+export { expiresAt } from './expiry.js';
