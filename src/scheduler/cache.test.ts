@@ -89,4 +89,13 @@ describe('SchedulerCache', () => {
     assert.deepEqual(cache.snapshot().nodes[0]?.podsWithRequiredAntiAffinity, []);
     assert.deepEqual(cache.snapshot().havePodsWithAffinity, []);
   });
+
+  test('pending pods nominated by preemption are listed on their node until bound', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(MakeNode().Name('n').Obj());
+    cache.setPod(MakePod().Name('p').Priority(10).NominatedNodeName('n').Obj());
+    assert.deepEqual(cache.snapshot().nominatedPods?.get('n')?.map((p) => p.metadata.name), ['p']);
+    cache.setPod(MakePod().Name('p').Priority(10).NominatedNodeName('n').NodeName('n').Obj());
+    assert.equal(cache.snapshot().nominatedPods?.get('n'), undefined, 'a bound pod holds real resources, not a nomination');
+  });
 });

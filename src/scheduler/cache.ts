@@ -1,7 +1,7 @@
 import type { Node } from '../api/node.js';
 import type { Pod } from '../api/pod.js';
 import { NodeInfo, hasPodAffinity, hasRequiredAntiAffinity, holdsResources } from './framework/node-info.js';
-import type { Snapshot } from './framework/snapshot.js';
+import { nominatedNode, type Snapshot } from './framework/snapshot.js';
 import { imagesOf } from './plugins/image-locality.js';
 
 /** namespace/name: the key of a pod in the cache and the queue. */
@@ -24,6 +24,9 @@ export class SchedulerCache {
   private readonly antiAffinityPods = new Map<string, number>();
   private withAffinity: NodeInfo[] | undefined;
   private withAntiAffinity: NodeInfo[] | undefined;
+  /** Pending pods nominated by preemption: where each is nominated, and the list per node. */
+  private readonly nominatedTo = new Map<string, string>();
+  private nominated: Map<string, Pod[]> | undefined;
 
   getPod(key: string): Pod | undefined { return this.allPods.get(key); }
   pods(): IterableIterator<Pod> { return this.allPods.values(); }
@@ -63,6 +66,7 @@ export class SchedulerCache {
     const key = podKey(pod);
     this.allPods.set(key, pod);
     this.unplace(key);
+    this.nominate(key, pod);
     if (pod.spec.nodeName && holdsResources(pod)) {
       this.placed.set(key, { node: pod.spec.nodeName, pod });
       this.infos.get(pod.spec.nodeName)?.addPod(pod);
@@ -73,6 +77,14 @@ export class SchedulerCache {
   deletePod(key: string): void {
     this.allPods.delete(key);
     this.unplace(key);
+    this.nominate(key, undefined);
+  }
+
+  private nominate(key: string, pod: Pod | undefined): void {
+    const node = pod && nominatedNode(pod);
+    const before = this.nominatedTo.get(key);
+    if (node) this.nominatedTo.set(key, node); else this.nominatedTo.delete(key);
+    if (before !== undefined || node !== undefined) this.nominated = undefined;
   }
 
   /** The nodes in name order (sorted again only after nodes come or go) and the image counts. */
@@ -80,7 +92,17 @@ export class SchedulerCache {
     this.sorted ??= [...this.infos.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.withAffinity ??= this.sorted.filter((n) => (this.affinityPods.get(n.name) ?? 0) > 0);
     this.withAntiAffinity ??= this.sorted.filter((n) => (this.antiAffinityPods.get(n.name) ?? 0) > 0);
-    return { nodes: this.sorted, imageNodeCounts: this.imageCounts, havePodsWithAffinity: this.withAffinity, havePodsWithRequiredAntiAffinity: this.withAntiAffinity };
+    if (!this.nominated) {
+      this.nominated = new Map();
+      for (const [key, node] of this.nominatedTo) {
+        const pod = this.allPods.get(key);
+        if (pod) this.nominated.set(node, [...(this.nominated.get(node) ?? []), pod]);
+      }
+    }
+    return {
+      nodes: this.sorted, imageNodeCounts: this.imageCounts, nominatedPods: this.nominated,
+      havePodsWithAffinity: this.withAffinity, havePodsWithRequiredAntiAffinity: this.withAntiAffinity,
+    };
   }
 
   private countAffinity(node: string, pod: Pod, delta: number): void {

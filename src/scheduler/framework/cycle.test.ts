@@ -231,3 +231,24 @@ describe('node sampling (percentageOfNodesToScore)', () => {
     assert.equal(noFit(decision).message, '0/10 nodes are available: 10 Insufficient cpu.');
   });
 });
+
+describe('pods nominated by preemption hold their room', () => {
+  const nodes = [MakeNode().Name('n1').Capacity({ cpu: '2', memory: '4Gi', pods: '10' }).Obj(), MakeNode().Name('n2').Capacity({ cpu: '1', memory: '4Gi', pods: '10' }).Obj()];
+  const preemptor = MakePod().Name('important').Priority(1000).Req({ cpu: '2' }).NominatedNodeName('n1').Obj();
+
+  test('a lower-priority pod does not take the room freed on the nominated node', () => {
+    const low = MakePod().Name('low').Priority(0).Req({ cpu: '1500m' }).Obj();
+    assert.equal(noFit(schedulePod(low, buildSnapshot(nodes, [preemptor]), defaultProfile)).message, '0/2 nodes are available: 2 Insufficient cpu.');
+    const small = MakePod().Name('small').Priority(0).Req({ cpu: '500m' }).Obj();
+    assert.equal(schedulePod(small, buildSnapshot(nodes, [preemptor]), defaultProfile).node, 'n2');
+  });
+
+  test('a pod of higher priority than the nominated one may take it', () => {
+    const higher = MakePod().Name('higher').Priority(2000).Req({ cpu: '1500m' }).Obj();
+    assert.equal(schedulePod(higher, buildSnapshot(nodes, [preemptor]), defaultProfile).node, 'n1');
+  });
+
+  test('the nominated pod itself fits its node', () => {
+    assert.equal(schedulePod(preemptor, buildSnapshot(nodes, [preemptor]), defaultProfile).node, 'n1');
+  });
+});

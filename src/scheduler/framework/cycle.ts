@@ -1,6 +1,6 @@
 import type { Pod } from '../../api/pod.js';
 import { CycleState } from './cycle-state.js';
-import type { NodeInfo } from './node-info.js';
+import { podPriority, samePod, type NodeInfo } from './node-info.js';
 import { maxNodeScore, type NodeScore, type Profile } from './plugin.js';
 import type { Snapshot } from './snapshot.js';
 import { isSuccess, success, type Status } from './status.js';
@@ -29,6 +29,30 @@ export function runFilters(pod: Pod, node: NodeInfo, profile: Profile, state: Cy
     if (!isSuccess(status)) return { ...status, plugin: f.name };
   }
   return success;
+}
+
+/**
+ * Kubernetes' RunFilterPluginsWithNominatedPods: pods that preemption nominated to this node with a
+ * priority at least the pod's are counted as if already there, so a lower-priority pod does not take
+ * the room freed for them; the node must fit the pod with them and without them.
+ */
+export function runFiltersWithNominated(pod: Pod, node: NodeInfo, snapshot: Snapshot, profile: Profile, state: CycleState): Status {
+  const nominated = snapshot.nominatedPods?.get(node.name);
+  if (nominated && nominated.length > 0) {
+    const priority = podPriority(pod);
+    const ahead = nominated.filter((p) => podPriority(p) >= priority && !samePod(p, pod));
+    if (ahead.length > 0) {
+      const withThem = node.clone();
+      const s = state.clone();
+      for (const p of ahead) {
+        withThem.addPod(p);
+        for (const f of profile.preFilters ?? []) if (!s.skippedFilters.has(f.name)) f.addPod?.(s, pod, p, withThem);
+      }
+      const status = runFilters(pod, withThem, profile, s);
+      if (!isSuccess(status)) return status;
+    }
+  }
+  return runFilters(pod, node, profile, state);
 }
 
 /** What the filters made of the nodes they looked at: the feasible ones, and each other node's status. */
@@ -74,7 +98,7 @@ export function filterNodes(pod: Pod, snapshot: Snapshot, profile: Profile, stat
   while (processed < all && feasible.length < limit) {
     const node = snapshot.nodes[(start + processed) % all]!;
     processed++;
-    const status = runFilters(pod, node, profile, state);
+    const status = runFiltersWithNominated(pod, node, snapshot, profile, state);
     if (isSuccess(status)) feasible.push(node);
     else statuses.set(node.name, status);
   }

@@ -14,15 +14,24 @@ export interface Snapshot {
   havePodsWithAffinity?: readonly NodeInfo[];
   /** The nodes that have pods with required anti-affinity terms, when kept. */
   havePodsWithRequiredAntiAffinity?: readonly NodeInfo[];
+  /** Pending pods nominated to each node by preemption (status.nominatedNodeName), by node name. */
+  nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
 }
+
+/** Pending pods (not bound, not terminating) that preemption nominated to a node. */
+export const nominatedNode = (p: Pod): string | undefined =>
+  !p.spec.nodeName && !p.metadata.deletionTimestamp ? p.status?.nominatedNodeName || undefined : undefined;
 
 /** Build a snapshot from nodes and the pods bound to them (tests, and one-off decisions). */
 export function buildSnapshot(nodes: Iterable<Node>, pods: Iterable<Pod>): Snapshot {
   const byName = new Map<string, NodeInfo>();
+  const nominatedPods = new Map<string, Pod[]>();
   for (const n of nodes) byName.set(n.metadata.name, new NodeInfo(n));
   for (const p of pods) {
+    const nominated = nominatedNode(p);
+    if (nominated) nominatedPods.set(nominated, [...(nominatedPods.get(nominated) ?? []), p]);
     if (!p.spec.nodeName || !holdsResources(p)) continue;
     byName.get(p.spec.nodeName)?.addPod(p);
   }
-  return { nodes: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+  return { nodes: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), nominatedPods };
 }
