@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { TestServer, busyboxArchive } from './harness/lanternd.js';
 import { Cli } from './harness/cli.js';
 import { DroppingProxy, TestRegistry } from './harness/registry.js';
+import { busyboxPod, waitContainer } from './harness/pods.js';
 
 interface ImageItem { names: string[]; architecture: string; digest: string }
 
@@ -116,6 +117,46 @@ describe('lcctl login, push, pull and tag against the reference registry', () =>
     assert.equal((await images()).find((i) => i.names.includes(ref))?.architecture, other);
     const none = await cli.expect(1, ['pull', '--platform', 'linux/s390x', ref]);
     assert.match(none.stderr, /no image for platform linux\/s390x \(available: linux\/amd64, linux\/arm64\)/);
+  });
+
+  test('pods pull their image on demand per imagePullPolicy; failures show ErrImagePull, then ImagePullBackOff', async () => {
+    proxy.injectAuth = registry.basic;
+    const ref = `${proxy.host}/lt/busybox:1`;
+    await cli.ok(['rmi', ref]);
+    assert.equal(await cli.ok(['run', '--rm', ref, 'echo', 'on-demand']), 'on-demand\n');
+    assert.ok((await images()).some((i) => i.names.includes(ref)), 'the pulled image stays on the node');
+
+    const never = busyboxPod('never', ['true'], { container: { image: `${registry.host}/lt/absent:1`, imagePullPolicy: 'Never' } });
+    assert.equal((await server.api('POST', '/api/v1/namespaces/default/pods', never)).status, 201);
+    await waitContainer(server, 'never', 'ErrImageNeverPull', (cs) => cs.state.waiting?.reason === 'ErrImageNeverPull');
+
+    const denied = busyboxPod('denied', ['true'], { container: { image: `${registry.host}/lt/busybox:1`, imagePullPolicy: 'Always' } });
+    assert.equal((await server.api('POST', '/api/v1/namespaces/default/pods', denied)).status, 201);
+    await waitContainer(server, 'denied', 'ErrImagePull', (cs) => cs.state.waiting?.reason === 'ErrImagePull');
+    const backoff = await waitContainer(server, 'denied', 'ImagePullBackOff', (cs) => cs.state.waiting?.reason === 'ImagePullBackOff');
+    assert.match(backoff.status?.containerStatuses?.[0]?.state.waiting?.message ?? '', /requires authentication/);
+    const described = await cli.ok(['describe', 'pod', 'denied']);
+    assert.match(described, /ImagePullBackOff/);
+    assert.match(described, /requires authentication/);
+    await cli.ok(['delete', 'pod', 'never', 'denied', '--now']);
+    proxy.injectAuth = undefined;
+  });
+
+  test('a pod whose image pull hangs shows it is pulling and can be deleted at once', async () => {
+    proxy.injectAuth = registry.basic;
+    const ref = `${proxy.host}/lt/busybox:1`;
+    await cli.ok(['rmi', ref]);
+    proxy.hold = busyboxLayer();
+    try {
+      assert.equal((await server.api('POST', '/api/v1/namespaces/default/pods', busyboxPod('slow', ['true'], { container: { image: ref } }))).status, 201);
+      const pulling = await waitContainer(server, 'slow', 'pulling', (cs) => /Pulling image/.test(cs.state.waiting?.message ?? ''));
+      assert.equal(pulling.status?.containerStatuses?.[0]?.state.waiting?.reason, 'ContainerCreating');
+      await cli.ok(['delete', 'pod', 'slow', '--now']);
+      assert.equal((await server.api('GET', '/api/v1/namespaces/default/pods/slow')).status, 404, 'deleted while the pull still hangs');
+    } finally {
+      proxy.release();
+      proxy.injectAuth = undefined;
+    }
   });
 
   test('without credentials the registry refuses, and logout forgets them', async () => {

@@ -5,22 +5,39 @@ import type { AgentContext } from './context.js';
 import { pullToStore } from './image-transfer.js';
 import { restartDelay } from './restart-policy.js';
 
+type PullResult = { image: ImageRecord } | { error: Error };
+
 /** Failed pulls in a row per container slot, for the back-off. */
 const failures = new WeakMap<ContainerSlot, number>();
 
-/** A pull already running for an image reference, shared by the containers that need it. */
-const pulling = new Map<string, Promise<ImageRecord>>();
+/** Pulls running now, by image reference; each names the slots waiting for it and how to wake their pod. */
+const jobs = new Map<string, Map<ContainerSlot, () => void>>();
 
-/** What ensureImage decided: the image, or a wait (slot.waiting set) and when to try again. */
+/** A finished pull's outcome, kept for a slot until its pod's next sync takes it. */
+const results = new WeakMap<ContainerSlot, PullResult>();
+
+/** What ensureImage decided: the image, or a wait (slot.waiting set) and when to look again. */
 export type ImageOutcome = { image: ImageRecord } | { retryInMs: number };
 
 /**
  * Finds a container's image per imagePullPolicy (Kubernetes' rules): Never uses only what the node
- * holds (ErrImageNeverPull), IfNotPresent pulls when absent, Always pulls before every start. A failed
- * pull is ErrImagePull with the registry's message, then ImagePullBackOff while it backs off
- * (the restart back-off's initial delay, doubling up to its maximum). Pod pulls are anonymous.
+ * holds (ErrImageNeverPull), IfNotPresent pulls when absent, Always pulls before every start. A pull
+ * runs in the background (the pod's sync never blocks on it: it can be deleted meanwhile) and wakes
+ * the pod when done; a failure is ErrImagePull with the registry's message, then ImagePullBackOff
+ * while it backs off (the restart back-off's delays). Pod pulls are anonymous (no pull secrets).
  */
-export async function ensureImage(ctx: AgentContext, c: Container, slot: ContainerSlot): Promise<ImageOutcome> {
+export async function ensureImage(ctx: AgentContext, c: Container, slot: ContainerSlot, wake: () => void): Promise<ImageOutcome> {
+  const done = results.get(slot);
+  if (done) {
+    results.delete(slot);
+    if ('image' in done) { failures.delete(slot); return done; }
+    const n = (failures.get(slot) ?? 0) + 1;
+    failures.set(slot, n);
+    const message = `failed to pull image "${c.image}": ${done.error.message}`;
+    slot.waiting = n === 1 ? { reason: 'ErrImagePull', message } : { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${done.error.message}` };
+    ctx.log(`container ${c.name}: ${message}`);
+    return { retryInMs: Math.max(1000, restartDelay(n, ctx.backoff)) };
+  }
   const policy = c.imagePullPolicy ?? 'IfNotPresent';
   const present = await ctx.images.resolve(c.image);
   if (present && policy !== 'Always') { failures.delete(slot); return { image: present }; }
@@ -28,21 +45,18 @@ export async function ensureImage(ctx: AgentContext, c: Container, slot: Contain
     slot.waiting = { reason: 'ErrImageNeverPull', message: `Container image "${c.image}" is not present with pull policy of Never (load it with \`lcctl image import\` or \`lcctl pull --node ${ctx.nodeName}\`)` };
     return { retryInMs: 5000 };
   }
-  try {
-    let p = pulling.get(c.image);
-    if (!p) {
-      p = pullToStore(ctx.images, c.image, {}).finally(() => pulling.delete(c.image));
-      pulling.set(c.image, p);
-    }
-    const image = await p;
-    failures.delete(slot);
-    return { image };
-  } catch (e) {
-    const n = (failures.get(slot) ?? 0) + 1;
-    failures.set(slot, n);
-    const message = `failed to pull image "${c.image}": ${(e as Error).message}`;
-    slot.waiting = n === 1 ? { reason: 'ErrImagePull', message } : { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ${message}` };
-    ctx.log(`pod container ${c.name}: ${message}`);
-    return { retryInMs: Math.max(1000, restartDelay(n, ctx.backoff)) };
+  let waiters = jobs.get(c.image);
+  if (!waiters) {
+    const mine = new Map<ContainerSlot, () => void>();
+    waiters = mine;
+    jobs.set(c.image, mine);
+    void pullToStore(ctx.images, c.image, {}).then((image): PullResult => ({ image }), (e: unknown): PullResult => ({ error: e instanceof Error ? e : new Error(String(e)) })).then((r) => {
+      jobs.delete(c.image);
+      for (const [s, w] of mine) { results.set(s, r); s.backoffUntil = undefined; w(); }
+    });
   }
+  waiters.set(slot, wake);
+  // A retry keeps showing the last failure until it ends, as the kubelet does.
+  if (!failures.has(slot)) slot.waiting = { reason: 'ContainerCreating', message: `Pulling image "${c.image}"` };
+  return { retryInMs: 2000 };
 }

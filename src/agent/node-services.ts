@@ -8,6 +8,8 @@ import type { ContainerUsage, ImageBuildOptions, ImageSummary, LogOptions, NodeS
 import type { ImageRecord } from '../image/types.js';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from '../api/image-transfer.js';
 import { pullToStore, pushFromStore, tagInStore } from './image-transfer.js';
+import type { ImageInspect, ImagePruneReport } from '../api/image-inspect.js';
+import { exportFromStore, inspectInStore, pruneStore } from './image-ops.js';
 import type { AgentContext } from './context.js';
 import type { PodManager } from './pod-manager.js';
 import type { PodWorker } from './pod-worker.js';
@@ -164,6 +166,19 @@ export class LocalNodeServices implements NodeServices {
 
   async buildImage(context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageSummary> {
     return this.summary(await buildFromContext(this.builder, this.dataDir, context, opts, progress));
+  }
+
+  inspectImage(ref: string): Promise<ImageInspect> {
+    return inspectInStore(this.ctx.images, this.ctx.nodeName, ref);
+  }
+
+  exportImages(refs: string[]): Promise<Readable> {
+    return exportFromStore(this.ctx.images, refs);
+  }
+
+  pruneImages(opts: { all: boolean }): Promise<ImagePruneReport> {
+    const podImages = [...this.pods.workers.values()].flatMap((w) => w.pod.spec.containers.map((c) => c.image));
+    return pruneStore(this.ctx.images, this.ctx.runtime, podImages, opts.all);
   }
 
   async removeImage(ref: string): Promise<ImageSummary> {

@@ -193,7 +193,7 @@ export class PodWorker {
     const { images, runtime } = this.ctx;
     const t0 = performance.now();
     const mark = (step: string): void => { if (process.env.LANTERN_TRACE) this.ctx.log(`trace ${this.pod.metadata.name} ${step} +${(performance.now() - t0).toFixed(1)}ms`); };
-    const found = await ensureImage(this.ctx, c, slot);
+    const found = await ensureImage(this.ctx, c, slot, () => { void this.request(); });
     if (!('image' in found)) {
       slot.backoffUntil = Date.now() + found.retryInMs;
       this.later(found.retryInMs);

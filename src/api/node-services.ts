@@ -1,5 +1,6 @@
 import type { Duplex, Readable, Writable } from 'node:stream';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from './image-transfer.js';
+import type { ImageInspect, ImagePruneReport } from './image-inspect.js';
 
 /** Options of a pod's log read (GET .../pods/NAME/log). */
 export interface LogOptions {
@@ -103,6 +104,12 @@ export interface NodeServices {
   pushImage(ref: string, opts: ImagePushOptions): Promise<ImagePushResult>;
   /** Name the image SOURCE also TARGET (docker tag). */
   tagImage(source: string, target: string): Promise<ImageSummary>;
+  /** docker image inspect: Docker's JSON for REF (NotFound "No such image: REF"); absent on older nodes. */
+  inspectImage?(ref: string): Promise<ImageInspect>;
+  /** docker save: one archive (docker-save manifest.json + OCI layout) of the images REFS name, streamed. */
+  exportImages?(refs: string[]): Promise<Readable>;
+  /** docker image prune: delete unnamed images (all: every unused one) and the blobs and layers no image uses. */
+  pruneImages?(opts: { all: boolean }): Promise<ImagePruneReport>;
   /** Build an image from a context tar (lcctl build), streaming progress text; absent where the node has no builder. */
   buildImage?(context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageSummary>;
 }

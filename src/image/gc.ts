@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isDigest } from './digest.js';
+import { hexOf, isDigest } from './digest.js';
 import type { StoredImage } from './index-file.js';
 import type { StoreLayout } from './layout.js';
 
@@ -11,6 +11,8 @@ export interface GcResult {
   blobs: string[];
   /** Snapshot diff IDs removed. */
   snapshots: string[];
+  /** Bytes freed: blob files, plus the unpacked size of snapshots whose size the caller knew. */
+  reclaimedBytes: number;
 }
 
 /** Decides whether a snapshot's fs dir is a lower dir of a live container. */
@@ -24,6 +26,10 @@ export interface GcInput {
   pinned: (digest: string) => boolean;
   inUse?: InUseHook;
   candidates?: { blobs: string[]; diffIds: string[] };
+  /** Unpacked sizes of snapshots, by diff ID, for reclaimedBytes. */
+  snapshotSizes?: Map<string, number>;
+  /** Overlay lower dirs mounted now (default: read /proc/self/mountinfo); such snapshots are never deleted. */
+  mountedLowerDirs?: () => Promise<Set<string>>;
 }
 
 /** Blob digests an image keeps alive: manifest, config and layers. */
@@ -38,16 +44,26 @@ export async function collectGarbage(input: GcInput): Promise<GcResult> {
   const liveSnaps = new Set(images.flatMap((i) => i.diffIds));
   const blobs = input.candidates?.blobs ?? (await listDigests(layout.blobsDir));
   const diffIds = input.candidates?.diffIds ?? (await listDigests(layout.snapshotsDir));
-  const out: GcResult = { blobs: [], snapshots: [] };
+  const out: GcResult = { blobs: [], snapshots: [], reclaimedBytes: 0 };
   for (const d of new Set(blobs)) {
     if (liveBlobs.has(d) || pinned(d)) continue;
+    const size = await stat(layout.blob(d)).then((s) => s.size, () => undefined);
+    if (size === undefined) continue;
     await rm(layout.blob(d), { force: true });
     out.blobs.push(d);
+    out.reclaimedBytes += size;
   }
-  for (const d of new Set(diffIds)) {
-    if (liveSnaps.has(d) || pinned(d)) continue;
-    if (inUse && (await inUse(layout.snapshotFs(d)))) continue;
-    if (await removeSnapshot(layout, d)) out.snapshots.push(d);
+  const dead = [...new Set(diffIds)].filter((d) => !liveSnaps.has(d) && !pinned(d));
+  // The hook knows containers by their image; a mounted overlay is the ground truth even when the image is gone.
+  const mounted = dead.length > 0 ? await (input.mountedLowerDirs ?? mountedLowerDirs)() : new Set<string>();
+  for (const d of dead) {
+    const fs = layout.snapshotFs(d);
+    if (mounted.has(fs) || mounted.has(`${hexOf(d)}/fs`)) continue;
+    if (inUse && (await inUse(fs))) continue;
+    if (await removeSnapshot(layout, d)) {
+      out.snapshots.push(d);
+      out.reclaimedBytes += input.snapshotSizes?.get(d) ?? 0;
+    }
   }
   return out;
 }
@@ -68,4 +84,28 @@ async function removeSnapshot(layout: StoreLayout, diffId: string): Promise<bool
 async function listDigests(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   return names.map((n) => `sha256:${n}`).filter(isDigest);
+}
+
+/** Lower dirs of the overlay mounts this process can see (read from /proc/self/mountinfo). */
+export async function mountedLowerDirs(): Promise<Set<string>> {
+  return parseLowerDirs(await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
+}
+
+/**
+ * Lower dirs in mountinfo text, from the super options of overlay mounts. A long lowerdir list is
+ * mounted with relative paths ("<hex>/fs"), which are kept as written.
+ */
+export function parseLowerDirs(mountinfo: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of mountinfo.split('\n')) {
+    const [, after] = line.split(' - ');
+    if (!after?.startsWith('overlay ')) continue;
+    const opts = after.split(' ')[2] ?? '';
+    const lower = opts.split(',').find((o) => o.startsWith('lowerdir='));
+    if (!lower) continue;
+    for (const dir of lower.slice('lowerdir='.length).split(':')) {
+      out.add(dir.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))));
+    }
+  }
+  return out;
 }

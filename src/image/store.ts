@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { ApiError, notFound } from '../api/errors.js';
 import { TarArchive } from './archive.js';
 import { archiveError, wrapError } from './errors.js';
 import { parseConfig, parseJson, type ImportedImage, type LayerBlob } from './formats.js';
-import { blobsOf, collectGarbage, type GcResult, type InUseHook } from './gc.js';
+import { blobsOf, collectGarbage, type GcInput, type GcResult, type InUseHook } from './gc.js';
 import { IndexFile, type StoredImage } from './index-file.js';
 import { Ingester } from './ingest.js';
 import { StoreLayout } from './layout.js';
@@ -15,6 +16,7 @@ import { Pins } from './pins.js';
 import { nodePlatform, type Platform } from './platform.js';
 import { adoptBytes, adoptFile, blobExists, describeLayer, type BlobExpect } from './pulled.js';
 import { readArchive } from './read-archive.js';
+import { planSave, saveMembers, tarStream } from './save.js';
 import { normalizeTag } from './reference.js';
 import type { ImageRecord, ImageStore } from './types.js';
 import { ensureSnapshot } from './unpack.js';
@@ -25,6 +27,12 @@ export interface ImageStoreOptions {
   inUse?: InUseHook;
   /** Platform to pick from multi-platform archives (default: this node, linux/<arch>). */
   platform?: Platform;
+}
+
+/** What prune() deleted: the images (with the names they had) and the bytes freed. */
+export interface PruneResult {
+  removed: ImageRecord[];
+  reclaimedBytes: number;
 }
 
 /** Options for remove(). */
@@ -178,6 +186,58 @@ export class OciImageStore implements ImageStore {
     });
   }
 
+  /**
+   * Streams one archive of the images refs name, laid out as Docker 25's `docker save` (docker-save
+   * manifest.json + OCI layout); an unknown ref rejects before any byte. Blobs stay pinned until the
+   * stream closes, so a concurrent `rm` cannot pull them away mid-read.
+   */
+  async exportImages(refs: string[]): Promise<Readable> {
+    await this.init();
+    const items = planSave(this.images, refs);
+    const held = items.flatMap(({ image }) => [...blobsOf(image), ...image.diffIds]);
+    for (const d of held) this.pins.add(d);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      for (const d of held) this.pins.release(d);
+    };
+    try {
+      const stream = tarStream(await saveMembers(this.layout, items));
+      stream.once('close', release);
+      return stream;
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes unnamed images (with `all`, every image) that `keep` does not hold, then every blob and
+   * snapshot no image uses. An image whose own snapshot a container has mounted is kept.
+   */
+  async prune(opts: { all?: boolean; keep?: (image: ImageRecord) => boolean } = {}): Promise<PruneResult> {
+    await this.init();
+    return this.lock.run(async () => {
+      const doomed = this.images.filter((i) => (opts.all || i.names.length === 0) && !opts.keep?.(toRecord(i)));
+      const kept = this.images.filter((i) => !doomed.includes(i));
+      const removed: StoredImage[] = [];
+      for (const image of doomed) {
+        let busy = false;
+        for (const d of image.diffIds.filter((d) => !kept.some((k) => k.diffIds.includes(d)))) {
+          if (this.opts.inUse && (await this.opts.inUse(this.layout.snapshotFs(d)))) { busy = true; break; }
+        }
+        if (busy) kept.push(image);
+        else removed.push(image);
+      }
+      if (removed.length > 0) await this.save(this.images.filter((i) => !removed.includes(i)));
+      const snapshotSizes = new Map(removed.flatMap((i) => i.layers.map((l) => [l.diffId, l.unpackedSize] as const)));
+      const first = await collectGarbage({ ...this.gcInput(), snapshotSizes, candidates: { blobs: removed.flatMap(blobsOf), diffIds: removed.flatMap((i) => i.diffIds) } });
+      const sweep = await collectGarbage(this.gcInput());
+      return { removed: removed.map(toRecord), reclaimedBytes: first.reclaimedBytes + sweep.reclaimedBytes };
+    });
+  }
+
   /** Deletes every blob and snapshot no image references (snapshots in use are kept). */
   async gc(): Promise<GcResult> {
     await this.init();
@@ -262,7 +322,11 @@ export class OciImageStore implements ImageStore {
   }
 
   private collect(candidates: { blobs: string[]; diffIds: string[] } | undefined): Promise<GcResult> {
-    return collectGarbage({ layout: this.layout, images: this.images, pinned: (d) => this.pins.has(d), inUse: this.opts.inUse, candidates });
+    return collectGarbage({ ...this.gcInput(), candidates });
+  }
+
+  private gcInput(): GcInput {
+    return { layout: this.layout, images: this.images, pinned: (d) => this.pins.has(d), inUse: this.opts.inUse };
   }
 
   /** One unpack per layer at a time, even when two imports share it. */

@@ -1,9 +1,9 @@
 // The reference registry (Debian's docker-registry, distribution 2.8) on a loopback port, with htpasswd auth,
 // and a proxy in front of it that can drop a blob download midway.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,19 @@ export class TestRegistry {
     return { mediaType, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
   }
 
+  /** Uploads the single-platform image of an OCI archive (the busybox sample) as REPO:TAG, blobs and manifest as they are. */
+  async putArchive(archive: string, repo: string, tag: string): Promise<string> {
+    const read = (member: string): Buffer => execFileSync('tar', ['-xOf', archive, member], { maxBuffer: 1 << 28 });
+    const index = JSON.parse(read('index.json').toString()) as { manifests: { digest: string; mediaType: string }[] };
+    const top = index.manifests[0]!;
+    const manifest = read(`blobs/sha256/${top.digest.slice(7)}`);
+    const doc = JSON.parse(manifest.toString()) as { config: { digest: string }; layers: { digest: string }[] };
+    for (const d of [doc.config, ...doc.layers]) await this.putBlob(repo, read(`blobs/sha256/${d.digest.slice(7)}`), '');
+    const res = await fetch(`http://${this.host}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { authorization: this.basic, 'content-type': top.mediaType }, body: new Uint8Array(manifest) });
+    if (res.status !== 201) throw new Error(`manifest: ${res.status} ${await res.text()}`);
+    return top.digest;
+  }
+
   async stop(): Promise<void> {
     const p = this.proc;
     if (p && p.exitCode === null) {
@@ -83,6 +96,11 @@ export class DroppingProxy {
   readonly seen: ProxiedRequest[] = [];
   host = '';
   drop: { digest: string; after: number } | undefined;
+  /** Requests for this blob wait until release() (a registry that hangs). */
+  hold: string | undefined;
+  private held: (() => void)[] = [];
+  /** An Authorization header to add to requests that carry none (an authenticating proxy, for anonymous pod pulls). */
+  injectAuth: string | undefined;
   private server: Server | undefined;
   constructor(public target: string) {}
 
@@ -90,28 +108,45 @@ export class DroppingProxy {
     const [thost, tport] = this.target.split(':') as [string, string];
     this.server = createServer((req, res) => {
       this.seen.push({ method: req.method ?? '', path: req.url ?? '', range: req.headers.range });
-      const drop = this.drop && req.method === 'GET' && req.url?.endsWith(`/blobs/${this.drop.digest}`) ? this.drop : undefined;
-      if (drop) this.drop = undefined;
-      const up = request({ host: thost === 'localhost' ? '127.0.0.1' : thost, port: Number(tport), method: req.method, path: req.url, headers: req.headers }, (ur) => {
-        res.writeHead(ur.statusCode ?? 502, ur.headers);
-        if (!drop) { ur.pipe(res); return; }
-        let sent = 0;
-        ur.on('data', (chunk: Buffer) => {
-          if (sent >= drop.after) return;
-          const part = chunk.subarray(0, drop.after - sent);
-          sent += part.length;
-          res.write(part);
-          if (sent >= drop.after) { ur.destroy(); setTimeout(() => res.destroy(), 100); }
-        });
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
+      if (this.hold && req.method === 'GET' && req.url?.endsWith(`/blobs/${this.hold}`)) {
+        this.held.push(() => this.forward(req, res, thost, tport));
+        return;
+      }
+      this.forward(req, res, thost, tport);
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.host = `localhost:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Lets held requests through (and stops holding). */
+  release(): void {
+    this.hold = undefined;
+    for (const go of this.held.splice(0)) go();
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, thost: string, tport: string): void {
+    const drop = this.drop && req.method === 'GET' && req.url?.endsWith(`/blobs/${this.drop.digest}`) ? this.drop : undefined;
+    if (drop) this.drop = undefined;
+    const headers = { ...req.headers };
+    if (this.injectAuth && !headers.authorization) headers.authorization = this.injectAuth;
+    const up = request({ host: thost === 'localhost' ? '127.0.0.1' : thost, port: Number(tport), method: req.method, path: req.url, headers }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      if (!drop) { ur.pipe(res); return; }
+      let sent = 0;
+      ur.on('data', (chunk: Buffer) => {
+        if (sent >= drop.after) return;
+        const part = chunk.subarray(0, drop.after - sent);
+        sent += part.length;
+        res.write(part);
+        if (sent >= drop.after) { ur.destroy(); setTimeout(() => res.destroy(), 100); }
+      });
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  }
+
   async stop(): Promise<void> {
+    this.release();
     this.server?.closeAllConnections();
     await new Promise((r) => this.server?.close(r));
   }

@@ -1,4 +1,4 @@
-/** lcctl image SUBCOMMAND: import, ls, rm (Docker's `docker image ...`). */
+/** lcctl image SUBCOMMAND: import, inspect, ls, prune, rm, save (Docker's `docker image ...`). */
 import type { CommandSpec, Parsed } from '../args.js';
 import { execute, type CommandModule } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -11,17 +11,17 @@ export const spec: CommandSpec = {
   style: 'docker',
   interspersed: false,
   flags: [],
-  notes: 'Commands:\n  import      Import an image archive (docker save / OCI tar) into a node (alias: load)\n  ls          List images (alias: list)\n  rm          Remove one or more images (alias: remove)',
+  notes: 'Commands:\n  import      Import an image archive (docker save / OCI tar) into a node (alias: load)\n  inspect     Display detailed information on one or more images\n  ls          List images (alias: list)\n  prune       Remove unused images\n  rm          Remove one or more images (alias: remove)\n  save        Save one or more images to a tar archive',
 };
 
-const subcommands: Record<string, string> = { import: 'image-import', load: 'image-import', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi' };
+const subcommands: Record<string, string> = { import: 'image-import', load: 'image-import', ls: 'images', list: 'images', rm: 'rmi', remove: 'rmi', save: 'save', inspect: 'image-inspect', prune: 'image-prune' };
 
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const [sub, ...rest] = p.args;
-  if (sub === undefined) throw new UsageError('"lcctl image" requires a subcommand: import, ls or rm');
+  if (sub === undefined) throw new UsageError('"lcctl image" requires a subcommand: import, inspect, ls, prune, rm or save');
   const module = subcommands[sub];
-  if (!module) throw new UsageError(`unknown command "image ${sub}": use import, ls or rm`);
+  if (!module) throw new UsageError(`unknown command "image ${sub}": use import, inspect, ls, prune, rm or save`);
   const mod = (await import(`./${module}.js`)) as CommandModule;
   const passOn = [...(p.str('server') ? ['--server', p.str('server')!] : []), ...(p.str('token') ? ['--token', p.str('token')!] : [])];
   return execute(mod, [...passOn, ...rest]);

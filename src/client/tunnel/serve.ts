@@ -97,6 +97,28 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
       s.result({ value });
       break;
     }
+    case 'exportImages': {
+      if (!services.exportImages) throw Object.assign(new Error('this node cannot save images'), { code: 'BadRequest' });
+      const archive = await services.exportImages(args[0] as string[]);
+      s.onGone = () => archive.destroy();
+      s.result({ value: null });
+      try {
+        for await (const chunk of archive as AsyncIterable<Buffer>) if (!s.send(FrameType.data, chunk)) await mux.drained();
+      } catch {
+        s.reset(); // a cut archive must not look complete on the other side
+        return;
+      }
+      s.send(FrameType.end);
+      break;
+    }
+    case 'inspectImage':
+      if (!services.inspectImage) throw Object.assign(new Error('this node cannot inspect images'), { code: 'BadRequest' });
+      s.result({ value: await services.inspectImage(a[0]) });
+      break;
+    case 'pruneImages':
+      if (!services.pruneImages) throw Object.assign(new Error('this node cannot prune images'), { code: 'BadRequest' });
+      s.result({ value: await services.pruneImages(args[0] as { all: boolean }) });
+      break;
     case 'tagImage': s.result({ value: await services.tagImage(a[0], a[1]) }); break;
     case 'podStats': s.result({ value: await services.podStats(a[0], a[1]) }); break;
     case 'listImages': s.result({ value: await services.listImages() }); break;

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseChallenges } from '../../api/registry-auth.js';
+import { decodeRegistryAuth, encodeRegistryAuth, parseChallenges } from '../../api/registry-auth.js';
+import { RegistryClient } from './registry.js';
 import { cleanup, digestOf, tarDir, tempDir } from '../fixtures.js';
 import { MediaType } from '../formats.js';
 import { OciImageStore } from '../store.js';
@@ -45,11 +46,29 @@ describe('WWW-Authenticate and platforms', () => {
     assert.deepEqual(d, { scheme: 'basic', params: { realm: 'x' } });
   });
 
+  test('plain HTTP only for loopback registries and those marked insecure; docker.io goes to registry-1', () => {
+    assert.equal(new RegistryClient('localhost:5000').base, 'http://localhost:5000');
+    assert.equal(new RegistryClient('127.0.0.1:5000').base, 'http://127.0.0.1:5000');
+    assert.equal(new RegistryClient('[::1]:5000').base, 'http://[::1]:5000');
+    assert.equal(new RegistryClient('reg.example:5000').base, 'https://reg.example:5000');
+    assert.equal(new RegistryClient('reg.example:5000', { insecureRegistries: ['reg.example:5000'] }).base, 'http://reg.example:5000');
+    assert.equal(new RegistryClient('docker.io').base, 'https://registry-1.docker.io');
+  });
+
+  test('X-Registry-Auth round-trips credentials and rejects garbage', () => {
+    assert.deepEqual(decodeRegistryAuth(encodeRegistryAuth({ username: 'ann', password: 'p@ss/+=' })), { username: 'ann', password: 'p@ss/+=' });
+    assert.equal(decodeRegistryAuth(undefined), undefined);
+    assert.throws(() => decodeRegistryAuth('%%%'), /x-registry-auth header is not base64-encoded JSON/);
+  });
+
   test('an index resolves to the wanted platform and the error lists what it offers', () => {
     const d = (p: object, n: string): object => ({ mediaType: MediaType.ociManifest, digest: `sha256:${n.repeat(64)}`, size: 1, platform: p });
     const index = { manifests: [d({ os: 'linux', architecture: 'amd64' }, 'a'), d({ os: 'linux', architecture: 'arm', variant: 'v6' }, 'b'), d({ os: 'linux', architecture: 'arm', variant: 'v7' }, 'c'), d({ os: 'unknown', architecture: 'unknown' }, 'd')] };
     assert.equal(selectPlatform(index, parsePlatform('linux/amd64'), 'x').digest, `sha256:${'a'.repeat(64)}`);
     assert.equal(selectPlatform(index, parsePlatform('linux/arm/v7'), 'x').digest, `sha256:${'c'.repeat(64)}`);
+    assert.equal(selectPlatform(index, parsePlatform('linux/arm/v6'), 'x').digest, `sha256:${'b'.repeat(64)}`);
+    const v6only = { manifests: [d({ os: 'linux', architecture: 'arm', variant: 'v6' }, 'b')] };
+    assert.equal(selectPlatform(v6only, parsePlatform('linux/arm/v7'), 'x').digest, `sha256:${'b'.repeat(64)}`, 'an arm/v7 node runs arm/v6 images');
     assert.throws(() => selectPlatform(index, parsePlatform('linux/arm64'), 'x'), /no image for platform linux\/arm64 \(available: linux\/amd64, linux\/arm\/v6, linux\/arm\/v7\)/);
   });
 });
@@ -111,7 +130,7 @@ describe('pull and push against a registry', () => {
     } finally { await reg.stop(); }
   });
 
-  test('push sends the stored manifest byte for byte, skips blobs the registry has and mounts across repositories', async () => {
+  test('push sends the stored manifest byte for byte, skips blobs the registry has, mounts across repositories, and falls back to chunks on 413', async () => {
     const reg = new FakeRegistry({ auth: 'basic', user: 'bob', pass: 'pw' });
     await reg.start();
     try {
@@ -135,6 +154,17 @@ describe('pull and push against a registry', () => {
         await pushImage(store, `${other.host}/lt/third:1`, { onProgress: (e) => mounted.push(e) });
         assert.equal(mounted.filter((e) => e.status === 'Mounted from lt/copy').length, 3);
       } finally { await other.stop(); }
+      const strict = new FakeRegistry();
+      strict.maxMonolithic = 100_000;
+      await strict.start();
+      try {
+        await store.tag(`${reg.host}/lt/src:1`, `${strict.host}/lt/chunked:1`);
+        await pushImage(store, `${strict.host}/lt/chunked:1`, { chunkSize: 128 * 1024 });
+        assert.deepEqual(strict.blobs.get(img.big), reg.blobs.get(img.big), 'a blob refused whole (413) arrives in PATCH chunks');
+        const size = reg.blobs.get(img.big)!.length;
+        assert.deepEqual(strict.patches, [`0-${128 * 1024 - 1}`, `${128 * 1024}-${256 * 1024 - 1}`, `${256 * 1024}-${size - 1}`]);
+        assert.deepEqual(strict.manifests.get('lt/chunked:1')?.bytes, img.manifest);
+      } finally { await strict.stop(); }
     } finally { await reg.stop(); }
   });
 });

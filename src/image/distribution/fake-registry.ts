@@ -25,6 +25,10 @@ export class FakeRegistry {
   readonly cutAfter = new Map<string, number>();
   /** Blob digest -> bytes served instead (corruption). */
   readonly corrupt = new Map<string, Buffer>();
+  /** Monolithic uploads larger than this get 413 (chunked PATCH uploads are accepted). */
+  maxMonolithic = Infinity;
+  /** Content-Range of each PATCH received. */
+  readonly patches: string[] = [];
   /** Whether Range requests are honoured. */
   ranges = true;
   private server: Server | undefined;
@@ -125,6 +129,15 @@ export class FakeRegistry {
     }
     const parts = this.uploads.get(id);
     if (!parts) return send(res, 404, { errors: [{ code: 'BLOB_UPLOAD_UNKNOWN', message: 'upload unknown' }] });
+    if (req.method === 'PATCH') {
+      const have = parts.reduce((n, b) => n + b.length, 0);
+      const range = req.headers['content-range'] ?? '';
+      if (!range.startsWith(`${have}-`)) return send(res, 416, { errors: [{ code: 'BLOB_UPLOAD_INVALID', message: `expected a chunk at ${have}` }] });
+      this.patches.push(range);
+      parts.push(body);
+      res.writeHead(202, { location: `/v2/${repo}/blobs/uploads/${id}?state=${have + body.length}`, range: `0-${have + body.length - 1}` }); res.end(); return;
+    }
+    if (body.length > this.maxMonolithic) { this.uploads.delete(id); return send(res, 413, { errors: [{ code: 'SIZE_INVALID', message: 'too large' }] }); }
     parts.push(body);
     const digest = url.searchParams.get('digest') ?? '';
     const all = Buffer.concat(parts);

@@ -1,7 +1,7 @@
 import { ApiError } from '../../api/errors.js';
 import { isDigest, sha256 } from '../digest.js';
 import { MediaType, asArray, asObject, parseDescriptor, parseJson, type Descriptor } from '../formats.js';
-import { platformMatches, platformString, type Platform } from '../platform.js';
+import { nodePlatform, platformMatches, platformString, type Platform } from '../platform.js';
 import { repoScope, type RegistryClient } from './registry.js';
 
 /** Every manifest kind the store can use, so the registry never down-converts to schema 1. */
@@ -61,10 +61,29 @@ export function selectPlatform(doc: Record<string, unknown>, want: Platform, wha
   const images = all.filter((d) => d.annotations['vnd.docker.reference.type'] !== 'attestation-manifest' && d.platform?.os !== 'unknown');
   const exact = images.find((d) => d.platform && platformMatches(d.platform, want) && (!want.variant || d.platform.variant === want.variant));
   const match = exact ?? images.find((d) => d.platform && platformMatches(d.platform, want))
+    ?? olderArm(images, want)
     ?? (images.length === 1 && !images[0]?.platform ? images[0] : undefined);
   if (match) return match;
   const offered = [...new Set(images.map((d) => (d.platform ? platformString(d.platform) : 'unspecified')))].join(', ');
   throw new ApiError('NotFound', `${what} has no image for platform ${platformString(want)} (available: ${offered || 'none'}); choose one with --platform`);
+}
+
+/** An arm/v7 node also runs arm/v6 and arm/v5 images (as containerd allows): the newest lower variant. */
+function olderArm(images: Descriptor[], want: Platform): Descriptor | undefined {
+  const n = want.architecture === 'arm' ? Number(want.variant?.slice(1)) : NaN;
+  if (!Number.isInteger(n)) return undefined;
+  for (let v = n - 1; v >= 5; v--) {
+    const d = images.find((i) => i.platform?.os === want.os && i.platform.architecture === 'arm' && i.platform.variant === `v${v}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** This node's platform for pulls: on 32-bit arm with the variant Node was built for (linux/arm/v7). */
+export function pullPlatform(): Platform {
+  const p = nodePlatform();
+  if (p.architecture === 'arm') p.variant = `v${(process.config.variables as { arm_version?: string }).arm_version ?? '7'}`;
+  return p;
 }
 
 /** Parses "linux/arm64", "linux/arm/v7"; "arm64" alone means linux/arm64. */

@@ -1,11 +1,11 @@
 import { ApiError } from '../../api/errors.js';
 import type { Descriptor } from '../formats.js';
-import { nodePlatform, platformMatches, platformString, type Platform } from '../platform.js';
+import { platformMatches, platformString, type Platform } from '../platform.js';
 import { formatReference, parseReference } from '../reference.js';
 import type { OciImageStore } from '../store.js';
 import type { ImageRecord } from '../types.js';
 import { downloadBlob } from './download.js';
-import { fetchManifest, imageManifest, isIndex, parsePlatform, selectPlatform } from './manifest.js';
+import { fetchManifest, imageManifest, isIndex, parsePlatform, pullPlatform, selectPlatform } from './manifest.js';
 import { mapLimit } from './pool.js';
 import { RegistryClient, repoScope } from './registry.js';
 import type { TransferOptions } from './types.js';
@@ -23,7 +23,7 @@ export interface PullOptions extends TransferOptions {
 export async function pullImage(store: OciImageStore, ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
   const r = parseReference(ref);
   const repo = r.path;
-  const want: Platform = opts.platform ? parsePlatform(opts.platform) : nodePlatform();
+  const want: Platform = opts.platform ? parsePlatform(opts.platform) : pullPlatform();
   const client = new RegistryClient(r.domain, { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
   const progress = opts.onProgress ?? ((): void => undefined);
   const pinned: string[] = [];

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { ApiError } from '../../api/errors.js';
 import { MediaType, parseJson, asObject, type Descriptor } from '../formats.js';
 import { formatReference, parseReference } from '../reference.js';
@@ -6,7 +5,8 @@ import type { OciImageStore } from '../store.js';
 import { imageManifest } from './manifest.js';
 import { mapLimit } from './pool.js';
 import { RegistryClient, repoScope } from './registry.js';
-import type { TransferOptions } from './types.js';
+import type { TransferOptions, TransferProgress } from './types.js';
+import { putChunked, putWhole, startUpload, type UploadTarget } from './upload.js';
 
 /** What a push wrote: the tag and the digest of the manifest (the stored bytes, unchanged). */
 export interface PushResult { name: string; tag: string; digest: string; size: number }
@@ -40,7 +40,7 @@ export async function pushImage(store: OciImageStore, ref: string, opts: Transfe
   })).body?.cancel();
   await mapLimit([...layers, config], opts.concurrency ?? 3, async (blob) => {
     progress({ layer: blob.digest, status: 'Preparing', current: 0, total: blob.size });
-    const status = await pushBlob(store, client, repo, blob, from, scopes, progress);
+    const status = await pushBlob(store, client, repo, blob, from, scopes, progress, opts.chunkSize);
     progress({ layer: blob.digest, status, current: blob.size, total: blob.size });
   });
   const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : MediaType.ociManifest;
@@ -51,30 +51,23 @@ export async function pushImage(store: OciImageStore, ref: string, opts: Transfe
   return { name, tag, digest, size: bytes.length };
 }
 
-async function pushBlob(store: OciImageStore, client: RegistryClient, repo: string, blob: Descriptor, from: string | undefined, scopes: string[], progress: TransferOptions['onProgress'] & object): Promise<string> {
+async function pushBlob(store: OciImageStore, client: RegistryClient, repo: string, blob: Descriptor, from: string | undefined, scopes: string[], progress: (p: TransferProgress) => void, chunkSize?: number): Promise<string> {
   const head = await client.fetch(`/v2/${repo}/blobs/${blob.digest}`, { method: 'HEAD', scopes });
   await head.body?.cancel();
   if (head.ok) return 'Layer already exists';
-  const what = `uploading blob ${blob.digest} to ${repo}`;
-  const start = await client.call(`/v2/${repo}/blobs/uploads/${from ? `?mount=${blob.digest}&from=${encodeURIComponent(from)}` : ''}`, { method: 'POST', headers: { 'content-length': '0' }, scopes }, what);
-  await start.body?.cancel();
-  if (start.status === 201) return `Mounted from ${from}`;
-  const location = start.headers.get('location');
-  if (!location) throw new ApiError('BadRequest', `${what}: the registry started an upload without a Location header`);
-  const url = new URL(location, client.base);
-  url.searchParams.set('digest', blob.digest);
-  let done = 0;
-  let last = 0;
-  const file = store.blobPath(blob.digest);
-  async function* body(): AsyncIterable<Uint8Array> {
-    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-      done += chunk.length;
-      const now = Date.now();
-      if (now - last >= 100) { last = now; progress({ layer: blob.digest, status: 'Pushing', current: done, total: blob.size }); }
-      yield chunk;
-    }
+  const t: UploadTarget = { client, repo, scopes, file: store.blobPath(blob.digest), blob, progress };
+  const started = await startUpload(t, from);
+  if (started.mounted) return `Mounted from ${from}`;
+  const put = await putWhole(t, started.location);
+  if (put.status === 413) {
+    // Too large for one request (often a proxy's limit): start again and send it in chunks.
+    await put.body?.cancel();
+    const again = await startUpload(t);
+    if (again.mounted) return 'Pushed';
+    await putChunked(t, again.location, chunkSize);
+    return 'Pushed';
   }
-  const put = await client.call(url.toString(), { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) }, body: body(), scopes }, what);
+  if (!put.ok) throw await client.errorOf(put, `uploading blob ${blob.digest} to ${repo}`);
   await put.body?.cancel();
   return 'Pushed';
 }

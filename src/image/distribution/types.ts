@@ -20,4 +20,6 @@ export interface TransferOptions {
   /** Parallel blob transfers (default 3). */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Chunk size when a registry refuses a blob in one request (413) and push falls back to PATCH chunks. */
+  chunkSize?: number;
 }

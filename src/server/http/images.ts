@@ -5,6 +5,7 @@ import { ApiError } from '../../api/errors.js';
 import { sendJson } from './respond.js';
 import { serveImageTransfer } from './image-transfer.js';
 import { serveBuild } from './build.js';
+import { serveImageSave } from './image-save.js';
 
 /** Which nodes an image call addresses: ?node=NAME, or every connected node. */
 function targets(nodes: NodeRegistry, query: URLSearchParams): string[] {
@@ -20,6 +21,8 @@ export async function serveImages(nodes: NodeRegistry, req: IncomingMessage, res
   const method = req.method ?? 'GET';
   if ((ref === 'pull' || ref === 'push' || ref === 'tag') && method === 'POST') { await serveImageTransfer(nodes, req, res, ref, query); return; }
   if (ref === 'build' && method === 'POST') { await serveBuild(nodes, req, res, query); return; }
+  if ((ref === 'save' || ref === 'inspect') && method === 'GET') { await serveImageSave(nodes, req, res, ref, query); return; }
+  if (ref === 'prune' && method === 'POST') { await serveImageSave(nodes, req, res, ref, query); return; }
   if (ref === undefined && method === 'GET') {
     const lists = await Promise.all(targets(nodes, query).map((n) => nodes.get(n).listImages()));
     sendJson(res, 200, { kind: 'ImageList', items: lists.flat() });

@@ -5,6 +5,7 @@ import { FrameType, type TunnelResult } from '../../client/tunnel/frames.js';
 import type { TunnelMux, TunnelStream } from '../../client/tunnel/mux.js';
 import { ExecChannel, pump } from '../../client/tunnel/serve.js';
 import { TunnelDuplex } from '../../client/tunnel/duplex.js';
+import type { ImageInspect, ImagePruneReport } from '../../api/image-inspect.js';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult, ImageProgress } from '../../api/image-transfer.js';
 
 function parseResult(payload: Buffer): TunnelResult {
@@ -108,6 +109,22 @@ export class RemoteNodeServices implements NodeServices {
     return conn!;
   }
   listImages(): Promise<ImageSummary[]> { return this.call('listImages', []); }
+  inspectImage(ref: string): Promise<ImageInspect> { return this.call('inspectImage', [ref]); }
+  pruneImages(opts: { all: boolean }): Promise<ImagePruneReport> { return this.call('pruneImages', [opts]); }
+
+  /** The archive as DATA frames; a RESET (the node's export failed) destroys it, so it never looks complete. */
+  async exportImages(refs: string[]): Promise<Readable> {
+    const out = new PassThrough();
+    const { stream } = await this.start('exportImages', [refs], (s) => {
+      s.onFrame = (type, payload) => {
+        if (type === FrameType.data) out.write(payload);
+        else if (type === FrameType.end) { s.forget(); out.end(); }
+      };
+      s.onGone = (reason) => out.destroy(this.lost(reason));
+    });
+    out.on('close', () => { if (!out.writableFinished) stream.reset(); });
+    return out;
+  }
   removeImage(ref: string): Promise<ImageSummary> { return this.call('removeImage', [ref]); }
   tagImage(source: string, target: string): Promise<ImageSummary> { return this.call('tagImage', [source, target]); }
   pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary> {

@@ -1,0 +1,68 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { waitNodeReady } from './harness/remote-nodes.js';
+import { TestRegistry } from './harness/registry.js';
+
+interface Images { items: { node: string; names: string[]; digest: string }[] }
+
+describe('pull, tag and push on a remote agent go through its tunnel, credentials included', { timeout: 240_000 }, () => {
+  const server = new TestServer(['--no-agent'], { https: true });
+  const registry = new TestRegistry('rita', 'tunnel-pass');
+  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-regremote-'));
+  const bridge = `lt${randomBytes(3).toString('hex')}`;
+  const n = (process.pid * 17 + 3) % 12800;
+  const subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
+  let agent: ChildProcess | undefined;
+  let agentLog = '';
+  let digest = '';
+
+  before(async () => {
+    await registry.start();
+    digest = await registry.putArchive(busyboxArchive(), 'lt/remote', '1');
+    await server.start();
+    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    agent = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', path.join(agentRoot, 'agent'),
+      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-r'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    agent.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
+    agent.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
+    await waitNodeReady(server, 'edge-r', () => agentLog);
+  });
+
+  after(async () => {
+    if (agent && agent.exitCode === null && agent.signalCode === null) {
+      const exited = new Promise((r) => agent!.once('exit', r));
+      agent.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+    sweepHost(agentRoot, bridge);
+    rmSync(agentRoot, { recursive: true, force: true });
+    await server.stop();
+    await registry.stop();
+  });
+
+  test('login, then pull to the remote node, tag there and push the tag back', async () => {
+    const login = await server.lcctl(['login', '-u', 'rita', '--password-stdin', registry.host], 'tunnel-pass\n');
+    assert.equal(login.code, 0, login.stderr);
+    const ref = `${registry.host}/lt/remote:1`;
+    const pull = await server.lcctl(['pull', '--node', 'edge-r', ref]);
+    assert.equal(pull.code, 0, `${pull.stderr}\n${agentLog}`);
+    assert.match(pull.stdout, /: Download complete$/m, 'per-layer progress came back through the tunnel');
+    assert.match(pull.stdout, new RegExp(`^${ref}$`, 'm'));
+    const list = await server.api<Images>('GET', '/apis/lantern.dev/v1/images?node=edge-r');
+    assert.equal(list.body.items.find((i) => i.names.includes(ref))?.digest, digest);
+    const tag = await server.lcctl(['tag', '--node', 'edge-r', ref, `${registry.host}/lt/copy:2`]);
+    assert.equal(tag.code, 0, tag.stderr);
+    const push = await server.lcctl(['push', '--node', 'edge-r', `${registry.host}/lt/copy:2`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /Mounted from lt\/remote|Layer already exists/);
+    const head = await fetch(`http://${registry.host}/v2/lt/copy/manifests/2`, { method: 'HEAD', headers: { authorization: registry.basic, accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(head.headers.get('docker-content-digest'), digest);
+  });
+});
