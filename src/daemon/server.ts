@@ -19,6 +19,7 @@ import { NodeCredentials } from '../server/node-credentials.js';
 import { serverSecurity } from './security.js';
 import { parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
+import { StoreCompactor } from '../server/compactor.js';
 import { VERSION } from './version.js';
 
 export const serverUsage = `Usage: lanternd server [flags]
@@ -38,6 +39,8 @@ Flags:
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
   --event-ttl D                 events are deleted this long after they last happened (default 1h)
+  --compaction-interval D       how often the store's history is compacted; watchers can resume
+                                from at most this far back (default 5m)
   --tls-san NAME,...    extra host names or IPs for the serving certificate
   --insecure-http       serve plain HTTP instead of HTTPS (anyone on the path can read the tokens)
   --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
@@ -49,7 +52,7 @@ export async function runServer(args: string[]): Promise<void> {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
     bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
-    'event-ttl': 'string',
+    'event-ttl': 'string', 'compaction-interval': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -59,12 +62,15 @@ export async function runServer(args: string[]): Promise<void> {
   const nodeMonitorGraceMs = durationFlag(flags, 'node-monitor-grace', 40_000, true);
   const podEvictionTimeoutMs = durationFlag(flags, 'pod-eviction-timeout', 300_000);
   const eventTtlMs = durationFlag(flags, 'event-ttl', 3_600_000, true);
+  const compactionMs = durationFlag(flags, 'compaction-interval', 300_000, true);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const store = await openSqliteStore(path.join(dataDir, 'state.db'));
   const api = new ApiService(store);
+  const compactor = new StoreCompactor(store, compactionMs);
+  compactor.start();
   await ensureSystemPriorityClasses(api);
   const nodes = new NodeRegistry();
   const nodeCredentials = new NodeCredentials(store);
@@ -121,6 +127,7 @@ export async function runServer(args: string[]): Promise<void> {
     scheduler.stop();
     lifecycle.stop();
     eventTtl.stop();
+    compactor.stop();
     http.close();
     http.closeAllConnections();
     void store.close().finally(() => process.exit(0));

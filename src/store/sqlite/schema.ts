@@ -63,6 +63,9 @@ export function openDatabase(path: string): Db {
     // loss as with FULL. Checkpoints still sync the WAL first and the database after.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = OFF');
+    // 32 MiB of page cache instead of SQLite's 2 MiB: at 100,000 pods the hot pages no longer fit
+    // in 2 MiB and every read-modify-write went to the kernel for its pages.
+    db.pragma('cache_size = -32768');
     db.exec('BEGIN IMMEDIATE; COMMIT'); // take the write lock now rather than on the first write
     migrate(db, path);
     return db;
