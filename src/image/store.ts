@@ -50,6 +50,7 @@ export class OciImageStore implements ImageStore {
   private readonly unpacking = new Map<string, Promise<boolean>>();
   private images: StoredImage[] = [];
   private ready: Promise<void> | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(readonly rootDir: string, private readonly opts: ImageStoreOptions = {}) {
     this.layout = new StoreLayout(rootDir);
@@ -316,9 +317,16 @@ export class OciImageStore implements ImageStore {
     return merged.imported.map(toRecord);
   }
 
+  /** Calls `listener` after every change of images.json (import, pull, build, tag, remove); returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
   private async save(images: StoredImage[]): Promise<void> {
     await this.index.save(images);
     this.images = images;
+    for (const l of this.listeners) { try { l(); } catch { /* a listener never fails the change */ } }
   }
 
   private collect(candidates: { blobs: string[]; diffIds: string[] } | undefined): Promise<GcResult> {

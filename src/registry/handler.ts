@@ -34,7 +34,11 @@ function authorize(caller: RegistryCaller | undefined, method: string): void {
 
 /** Open (creating) the registry stored under `root` (DATA_DIR/registry) and return its HTTP handler. */
 export async function openRegistry(root: string): Promise<RegistryHandler> {
-  const storage = await RegistryStorage.open(root);
+  return serveRegistry(await RegistryStorage.open(root));
+}
+
+/** The HTTP handler over an opened storage (stale upload sessions are purged first). */
+export async function serveRegistry(storage: RegistryStorage): Promise<RegistryHandler> {
   const ctx = { storage, uploads: new Uploads(storage) };
   await ctx.uploads.purgeStale(staleUploadMs);
   return async (req, res, caller) => {

@@ -1,3 +1,4 @@
 /** The built-in image registry (OCI distribution API under /v2/). */
 export { openRegistry, type RegistryHandler, type RegistryCaller } from './handler.js';
 export { RegistryError } from './errors.js';
+export { LocalRegistry, openBuiltinRegistry } from './local.js';

@@ -4,3 +4,4 @@ export { pushImage, type PushResult } from './push.js';
 export { parsePlatform, selectPlatform, manifestAccept } from './manifest.js';
 export { RegistryClient, repoScope } from './registry.js';
 export type { TransferOptions, TransferProgress } from './types.js';
+export { serverRegistryName, serverRegistryReference, type ServerRegistryName } from './server-name.js';

@@ -1,4 +1,5 @@
 import { ApiError } from '../../api/errors.js';
+import type { RegistryAuth } from '../../api/registry-auth.js';
 import type { Descriptor } from '../formats.js';
 import { platformMatches, platformString, type Platform } from '../platform.js';
 import { formatReference, parseReference } from '../reference.js';
@@ -14,6 +15,12 @@ import type { TransferOptions } from './types.js';
 export interface PullOptions extends TransferOptions {
   /** "linux/arm64"; default this node's platform. */
   platform?: string;
+  /**
+   * Fetch from another place than REF names (the server's built-in registry) while still naming the
+   * image REF in the store: its reference ("10.0.0.1:6443/library/busybox:latest"), credentials,
+   * CA and scheme.
+   */
+  source?: { reference: string; auth?: RegistryAuth; ca?: string; scheme?: 'http' | 'https' };
 }
 
 /**
@@ -22,16 +29,19 @@ export interface PullOptions extends TransferOptions {
  */
 export async function pullImage(store: OciImageStore, ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
   const r = parseReference(ref);
-  const repo = r.path;
+  const src = opts.source ? parseReference(opts.source.reference) : r;
+  const repo = src.path;
   const want: Platform = opts.platform ? parsePlatform(opts.platform) : pullPlatform();
-  const client = new RegistryClient(r.domain, { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
+  const client = new RegistryClient(src.domain, opts.source
+    ? { auth: opts.source.auth, ca: opts.source.ca, scheme: opts.source.scheme, signal: opts.signal }
+    : { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
   const progress = opts.onProgress ?? ((): void => undefined);
   const pinned: string[] = [];
   const pin = (d: string): void => { pinned.push(d); store.pin(d); };
   const name = formatReference(r);
   try {
-    progress({ status: `Pulling from ${repo}${r.tag ? ` (${r.tag})` : ''}` });
-    let manifest = await fetchManifest(client, repo, r.digest ?? r.tag ?? 'latest');
+    progress({ status: `Pulling from ${repo}${src.tag ? ` (${src.tag})` : ''}` });
+    let manifest = await fetchManifest(client, repo, src.digest ?? src.tag ?? 'latest');
     if (isIndex(manifest)) {
       const chosen = selectPlatform(manifest.doc, want, `image index of ${name}`);
       manifest = await fetchManifest(client, repo, chosen.digest);

@@ -1,4 +1,5 @@
 import { ApiError, type ErrorCode } from '../../api/errors.js';
+import { fetchTrusting, type FetchLike } from './ca-fetch.js';
 import { parseChallenges, plainHttpAllowed, registryHost, type AuthChallenge, type RegistryAuth } from '../../api/registry-auth.js';
 
 /** How one request is made; `scopes` are the token scopes it needs ("repository:a/b:pull"). */
@@ -14,6 +15,10 @@ export interface RegistryClientOptions {
   auth?: RegistryAuth;
   insecureRegistries?: readonly string[];
   signal?: AbortSignal;
+  /** PEM CA to trust for HTTPS (the cluster CA for the server's registry) instead of Node's bundled list. */
+  ca?: string;
+  /** Force a scheme (the server's registry is HTTPS even on loopback); default: https, http for loopback/insecure. */
+  scheme?: 'http' | 'https';
 }
 
 /** Scope for a repository ("repository:library/busybox:pull,push"). */
@@ -32,10 +37,12 @@ export class RegistryClient {
   readonly host: string;
   private basic = false;
   private readonly tokens = new Map<string, string>();
+  private readonly fetchFn: FetchLike;
 
   constructor(domain: string, private readonly opts: RegistryClientOptions = {}) {
     this.host = registryHost(domain);
-    this.base = `${plainHttpAllowed(this.host, opts.insecureRegistries) ? 'http' : 'https'}://${this.host}`;
+    this.base = `${opts.scheme ?? (plainHttpAllowed(this.host, opts.insecureRegistries) ? 'http' : 'https')}://${this.host}`;
+    this.fetchFn = opts.ca ? fetchTrusting(opts.ca) : fetch;
   }
 
   /** A request whose failure statuses are the caller's to handle (HEAD, Range, uploads). */
@@ -105,7 +112,7 @@ export class RegistryClient {
     if (this.opts.signal) init.signal = this.opts.signal;
     if (req.body !== undefined) { init.body = req.body as BodyInit; init.duplex = 'half'; }
     try {
-      return await fetch(url, init);
+      return await this.fetchFn(url, init);
     } catch (e) {
       throw unreachable(this.host, url, e);
     }
@@ -123,7 +130,7 @@ export class RegistryClient {
     if (a?.username) headers.authorization = `Basic ${Buffer.from(`${a.username}:${a.identitytoken ?? a.password ?? ''}`).toString('base64')}`;
     let res: Response;
     try {
-      res = await fetch(url, { headers, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+      res = await this.fetchFn(url, { headers, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
     } catch (e) {
       throw unreachable(url.host, url.toString(), e);
     }
