@@ -249,7 +249,13 @@ export class ApiService implements ApiClient {
       }
       if (stopped) return;
       try {
+        const everything = !opts.labelSelector && !opts.fieldSelector;
         const w = this.store.watch(this.prefix(k, namespace), from, (ev) => {
+          if (everything && ev.type !== 'delete') {
+            // No selector: no need to decode the previous value to know whether it matched.
+            emit({ type: ev.prev ? 'MODIFIED' : 'ADDED', object: this.decode<T>(ev.kv) });
+            return;
+          }
           const prev = ev.prev ? this.decode<T>(ev.prev) : undefined;
           if (ev.type === 'delete') {
             if (prev && matches(prev)) { prev.metadata.resourceVersion = String(ev.revision); emit({ type: 'DELETED', object: prev }); }
