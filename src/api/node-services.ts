@@ -77,6 +77,8 @@ export interface ImageBuildOptions {
   target?: string;
   buildArgs: Record<string, string>;
   noCache: boolean;
+  /** os/arch[/variant] to build for; only the node's own platform (RUN needs no emulation then). */
+  platform?: string;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface NodeServices {
   exportImages?(refs: string[]): Promise<Readable>;
   /** docker image prune: delete unnamed images (all: every unused one) and the blobs and layers no image uses. */
   pruneImages?(opts: { all: boolean }): Promise<ImagePruneReport>;
+  /** The node's Prometheus metrics (cAdvisor's container series and machine totals) as exposition text; absent on older nodes. */
+  nodeMetrics?(): Promise<string>;
   /** Build an image from a context tar (lcctl build), streaming progress text; absent where the node has no builder. */
   buildImage?(context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageSummary>;
 }

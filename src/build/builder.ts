@@ -4,7 +4,21 @@
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { ociArch } from '../image/platform.js';
+import { nodePlatform, ociArch, platformMatches, platformString, type Platform } from '../image/platform.js';
+
+/**
+ * `--platform` must name this node's platform: RUN steps execute natively under runc and this
+ * builder has no emulation (binfmt_misc + qemu) for another architecture.
+ */
+export function checkBuildPlatform(text: string): void {
+  const [os = '', architecture = '', variant] = text.trim().toLowerCase().split('/');
+  const want: Platform = variant ? { os, architecture, variant } : { os, architecture };
+  if (!os || !architecture) throw new Error(`invalid --platform "${text}": expected os/arch[/variant], e.g. linux/amd64`);
+  const here = nodePlatform();
+  if (!platformMatches(here, want)) {
+    throw new Error(`cannot build for ${platformString(want)} on this ${platformString(here)} node: RUN steps run natively and there is no emulation; build on a ${platformString(want)} node (--node NAME)`);
+  }
+}
 import type { ImageRecord, ImageStore } from '../image/types.js';
 import { BuildCache } from './cache.js';
 import { DockerfileError, parseDockerfile, type Stage } from './dockerfile.js';
@@ -25,6 +39,8 @@ export interface BuildRequest {
   target?: string;
   buildArgs?: Record<string, string>;
   noCache?: boolean;
+  /** --platform: accepted when it is this node's platform (checked before anything runs). */
+  platform?: string;
 }
 
 /** Where the builder keeps things and which store it feeds. */
@@ -60,6 +76,7 @@ export class ImageBuilder {
   }
 
   private async buildNow(req: BuildRequest, out: (text: string) => void): Promise<ImageRecord> {
+    if (req.platform !== undefined) checkBuildPlatform(req.platform);
     const file = req.dockerfile ?? 'Dockerfile';
     const text = await readFile(join(req.contextDir, posix.normalize(`/${file}`))).catch(() => {
       throw new Error(`Cannot locate specified Dockerfile: ${file}`);

@@ -20,6 +20,7 @@ export const spec: CommandSpec = {
     { name: 'file', short: 'f', type: 'string', help: "Name of the Dockerfile (default: 'PATH/Dockerfile')" },
     { name: 'build-arg', type: 'list', help: 'Set build-time variables (KEY=VALUE)' },
     { name: 'target', type: 'string', help: 'Set the target build stage to build' },
+    { name: 'platform', type: 'string', help: 'Set platform (only the node\'s own, e.g. linux/amd64: RUN steps run natively)' },
     { name: 'no-cache', type: 'bool', help: 'Do not use cache when building the image' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress the build output and print image ID on success' },
     { name: 'node', type: 'string', help: 'The node to build on (needed when several are connected)' },
@@ -42,6 +43,8 @@ export async function run(p: Parsed): Promise<number> {
   if (tags[0]) q.set('tag', tags[0]);
   const target = p.str('target');
   if (target) q.set('target', target);
+  const platform = p.str('platform');
+  if (platform) q.set('platform', platform);
   if (p.bool('no-cache')) q.set('nocache', '1');
   for (const a of p.list('build-arg')) {
     // KEY alone takes the value from the environment, as docker build does.

@@ -17,7 +17,7 @@ export function buildOptions(query: URLSearchParams): ImageBuildOptions {
     buildArgs[a.slice(0, i)] = a.slice(i + 1);
   }
   const opt = (k: string): string | undefined => query.get(k) || undefined;
-  return { tag: opt('tag'), dockerfile: opt('dockerfile'), target: opt('target'), buildArgs, noCache: ['1', 'true'].includes(query.get('nocache') ?? '') };
+  return { tag: opt('tag'), dockerfile: opt('dockerfile'), target: opt('target'), buildArgs, noCache: ['1', 'true'].includes(query.get('nocache') ?? ''), platform: opt('platform') };
 }
 
 /** Runs the build on the one node addressed (?node=, or the only one connected). */
