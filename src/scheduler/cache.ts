@@ -65,12 +65,20 @@ export class SchedulerCache {
   setPod(pod: Pod): void {
     const key = podKey(pod);
     this.allPods.set(key, pod);
-    this.unplace(key);
     this.nominate(key, pod);
-    if (pod.spec.nodeName && holdsResources(pod)) {
-      this.placed.set(key, { node: pod.spec.nodeName, pod });
-      this.infos.get(pod.spec.nodeName)?.addPod(pod);
-      this.countAffinity(pod.spec.nodeName, pod, 1);
+    const old = this.placed.get(key);
+    const node = pod.spec.nodeName && holdsResources(pod) ? pod.spec.nodeName : undefined;
+    // Count the new placement before dropping the old, so a pod that stays on its node never makes
+    // the node's affinity count cross zero (which would rebuild the node lists).
+    if (node) this.countAffinity(node, pod, 1);
+    if (old) {
+      this.infos.get(old.node)?.removePod(old.pod);
+      this.countAffinity(old.node, old.pod, -1);
+      this.placed.delete(key);
+    }
+    if (node) {
+      this.placed.set(key, { node, pod });
+      this.infos.get(node)?.addPod(pod);
     }
   }
 

@@ -88,6 +88,8 @@ export class SchedulingQueue {
 
   get pendingCount(): number { return this.active.size + this.backoff.size + this.unschedulable.size; }
   get activeCount(): number { return this.active.size; }
+  get backoffCount(): number { return this.backoff.size; }
+  get unschedulableCount(): number { return this.unschedulable.size; }
 }
 
 const podPriority = (p: Pod): number => p.spec.priority ?? 0;

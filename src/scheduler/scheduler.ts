@@ -18,6 +18,12 @@ const maxBindsInFlight = 256;
 /** The loop hands the event loop back this often, so watch events and API requests keep flowing. */
 const yieldEveryMs = 5;
 
+/** Optional observers (metrics) the daemon injects; the scheduler only reports, it never waits on them. */
+export interface SchedulerHooks {
+  /** One scheduling cycle ended: scheduled (a node was found), unschedulable, or error (its binding failed). */
+  attempt?(result: 'scheduled' | 'unschedulable' | 'error', seconds: number): void;
+}
+
 const needsScheduling = (p: Pod): boolean => !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
 
 /**
@@ -37,7 +43,7 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private readonly events: EventRecorder;
 
-  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile) {
+  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile, private readonly hooks: SchedulerHooks = {}) {
     this.events = new EventRecorder(api, 'default-scheduler');
   }
 
@@ -90,6 +96,11 @@ export class Scheduler {
 
   private kick(): void { this.wake?.(); }
 
+  /** Pods waiting, per sub-queue (kube-scheduler's scheduler_pending_pods). */
+  pendingPods(): { active: number; backoff: number; unschedulable: number } {
+    return { active: this.queue.activeCount, backoff: this.queue.backoffCount, unschedulable: this.queue.unschedulableCount };
+  }
+
   private async loop(): Promise<void> {
     let slice = Date.now();
     while (this.running) {
@@ -121,11 +132,13 @@ export class Scheduler {
 
   /** One scheduling cycle; a found node is assumed at once and bound in the background. */
   private async scheduleOne(pod: Pod): Promise<void> {
+    const t0 = performance.now();
     const snapshot = this.cache.snapshot();
     const all = snapshot.nodes.length;
     const { decision, processed } = decide(pod, snapshot, this.profile, undefined, { limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex });
     if (all > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all;
     if (decision.node === undefined) {
+      this.hooks.attempt?.('unschedulable', (performance.now() - t0) / 1000);
       this.queue.markUnschedulable(pod);
       const preemption = await this.preempt(pod, snapshot);
       await this.setScheduledCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message }, preemption?.node);
@@ -134,6 +147,7 @@ export class Scheduler {
     }
     // Assume the binding in the cache so the next cycle sees the node's allocation at once.
     this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: decision.node } });
+    this.hooks.attempt?.('scheduled', (performance.now() - t0) / 1000);
     this.bindsInFlight++;
     void this.bind(pod, decision.node).finally(() => {
       this.bindsInFlight--;
@@ -156,6 +170,7 @@ export class Scheduler {
       if (e instanceof ApiError && e.code === 'NotFound') return;
       if (e instanceof ApiError && e.code === 'Conflict') return; // bound by someone else; the watch will tell
       this.queue.markError(pod);
+      this.hooks.attempt?.('error', 0);
       this.kick();
       console.error(`scheduler: binding ${ns}/${pod.metadata.name} to ${node} failed:`, e instanceof Error ? e.message : e);
     }

@@ -89,6 +89,11 @@ export class NodeInfo {
     return this.labelCounts.get(labelCountKey(namespace, key, value)) ?? 0;
   }
 
+  /** podsWithLabel by a key made once with labelCountKey (no string building per node). */
+  podsWithLabelKey(countKey: string): number {
+    return this.labelCounts.get(countKey) ?? 0;
+  }
+
   private countLabels(pod: Pod, delta: number): void {
     if (pod.metadata.deletionTimestamp) this.terminating += delta;
     const ns = podNamespace(pod);
@@ -122,7 +127,7 @@ export class NodeInfo {
 }
 
 /** NUL cannot appear in a namespace or a label, so the key is unambiguous. */
-const labelCountKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
+export const labelCountKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
 
 function dropFrom(list: Pod[], pod: Pod): void {
   const i = list.findIndex((p) => samePod(p, pod));

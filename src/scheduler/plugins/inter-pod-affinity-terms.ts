@@ -2,7 +2,8 @@ import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import type { LabelSelector, PodAffinityTerm } from '../../api/schema/pod.js';
 import { selectorMatches } from '../framework/labels.js';
-import { podNamespace } from '../framework/node-info.js';
+import { labelCountKey, podNamespace } from '../framework/node-info.js';
+import { singleLabel } from '../framework/labels.js';
 
 /** A pod (anti-)affinity term with its namespaces resolved and its weight (1 for required terms). */
 export interface AffinityTerm {
@@ -10,15 +11,18 @@ export interface AffinityTerm {
   selector: LabelSelector | undefined;
   topologyKey: string;
   weight: number;
+  /** For a one-label selector: the keys of the nodes' label counts that answer it, one per namespace. */
+  countKeys?: string[];
 }
 
-const resolve = (owner: Pod, t: PodAffinityTerm, weight: number): AffinityTerm => ({
+const resolve = (owner: Pod, t: PodAffinityTerm, weight: number): AffinityTerm => {
   // No namespaces: the term's own pod's namespace, as in Kubernetes.
-  namespaces: new Set(t.namespaces && t.namespaces.length > 0 ? t.namespaces : [podNamespace(owner)]),
-  selector: t.labelSelector,
-  topologyKey: t.topologyKey,
-  weight,
-});
+  const namespaces = new Set(t.namespaces && t.namespaces.length > 0 ? t.namespaces : [podNamespace(owner)]);
+  const out: AffinityTerm = { namespaces, selector: t.labelSelector, topologyKey: t.topologyKey, weight };
+  const label = singleLabel(t.labelSelector);
+  if (label) out.countKeys = [...namespaces].map((ns) => labelCountKey(ns, label[0], label[1]));
+  return out;
+};
 
 type Kind = 'podAffinity' | 'podAntiAffinity';
 

@@ -4,13 +4,11 @@ import { StateKey, type StateData } from '../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
 import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import { hasPodAffinity, type NodeInfo } from '../framework/node-info.js';
-import { singleLabel } from '../framework/labels.js';
 
 /** Pods on the node that a one-label term selects, over the term's namespaces. */
 function labelledPods(node: NodeInfo, t: AffinityTerm): number {
-  const [k, v] = singleLabel(t.selector)!;
   let n = 0;
-  for (const ns of t.namespaces) n += node.podsWithLabel(ns, k, v);
+  for (const key of t.countKeys ?? []) n += node.podsWithLabelKey(key);
   return n;
 }
 import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
@@ -23,7 +21,12 @@ class FilterState implements StateData {
   constructor(
     readonly affinityTerms: AffinityTerm[], readonly antiTerms: AffinityTerm[], readonly selfMatches: boolean,
     readonly affinity = new PairCounts(), readonly anti = new PairCounts(), readonly existingAnti = new PairCounts(),
-  ) {}
+  ) {
+    this.countable = affinityTerms.length <= 1 && [...affinityTerms, ...antiTerms].every((t) => t.countKeys !== undefined);
+  }
+
+  /** Every own term is a one-label selector (and affinity has at most one term): label counts answer them. */
+  readonly countable: boolean;
   clone(): FilterState { return new FilterState(this.affinityTerms, this.antiTerms, this.selfMatches, this.affinity.clone(), this.anti.clone(), this.existingAnti.clone()); }
 
   /** Account for `other` on `node` (delta +1 when added, -1 when removed). */
@@ -49,7 +52,7 @@ class FilterState implements StateData {
    * (and affinity has one term, since several must match the same pod): false when a scan is needed.
    */
   countOwn(node: NodeInfo): boolean {
-    if (this.affinityTerms.length > 1 || ![...this.affinityTerms, ...this.antiTerms].every((t) => singleLabel(t.selector))) return false;
+    if (!this.countable) return false;
     for (const t of this.affinityTerms) this.affinity.add(node.node, t.topologyKey, labelledPods(node, t));
     for (const t of this.antiTerms) this.anti.add(node.node, t.topologyKey, labelledPods(node, t));
     return true;
@@ -132,7 +135,7 @@ export const interPodAffinity = {
     // Without preferred terms of its own only existing pods' terms can matter; one-label terms are
     // answered from the node's label counts instead of a scan of its pods.
     const own = affinity.length > 0 || anti.length > 0;
-    const counted = [...affinity, ...anti].every((t) => singleLabel(t.selector));
+    const counted = [...affinity, ...anti].every((t) => t.countKeys !== undefined);
     const scanOwn = own && !counted;
     for (const n of own ? snapshot.nodes : snapshot.havePodsWithAffinity ?? snapshot.nodes) {
       if (n.pods.length === 0) continue;

@@ -3,16 +3,24 @@ import type { Pod } from '../../api/pod.js';
 import type { LabelSelector } from '../../api/schema/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import { selectorIsEmpty, selectorMatches, singleLabel } from '../framework/labels.js';
-import { podNamespace, type NodeInfo } from '../framework/node-info.js';
+import { labelCountKey, podNamespace, type NodeInfo } from '../framework/node-info.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
 import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 
-interface Constraint { maxSkew: number; topologyKey: string; selector: LabelSelector | undefined; minDomains: number }
+interface Constraint {
+  maxSkew: number; topologyKey: string; selector: LabelSelector | undefined; minDomains: number;
+  /** For a one-label selector: the key of the nodes' label counts that answers it. */
+  countKey?: string;
+}
 
 const constraintsOf = (pod: Pod, mode: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] =>
-  (pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === mode)
-    .map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: c.labelSelector, minDomains: c.minDomains ?? 1 }));
+  (pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === mode).map((c) => {
+    const label = singleLabel(c.labelSelector);
+    const out: Constraint = { maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: c.labelSelector, minDomains: c.minDomains ?? 1 };
+    if (label) out.countKey = labelCountKey(podNamespace(pod), label[0], label[1]);
+    return out;
+  });
 
 const labelsOf = (node: Node): Record<string, string> => node.metadata.labels ?? {};
 const hasAllKeys = (node: Node, cs: readonly Constraint[]): boolean => cs.every((c) => Object.prototype.hasOwnProperty.call(labelsOf(node), c.topologyKey));
@@ -25,9 +33,8 @@ const counts = (c: Constraint, pod: Pod, other: Pod): boolean =>
   !selectorIsEmpty(c.selector) && !other.metadata.deletionTimestamp && podNamespace(other) === podNamespace(pod) && selectorMatches(c.selector, other.metadata.labels);
 
 const matching = (c: Constraint, pod: Pod, node: NodeInfo): number => {
-  const label = singleLabel(c.selector);
   // One label and nobody terminating on the node: the node's label counts answer without a scan.
-  if (label && node.terminating === 0) return node.podsWithLabel(podNamespace(pod), label[0], label[1]);
+  if (c.countKey !== undefined && node.terminating === 0) return node.podsWithLabelKey(c.countKey);
   return node.pods.filter((p) => counts(c, pod, p)).length;
 };
 
