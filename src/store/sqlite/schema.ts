@@ -11,7 +11,7 @@ export type Db = Database.Database;
  * Migrations in order; index i upgrades user_version i to i + 1. Append, never edit: files written by
  * an older Lantern are upgraded in place on open.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (
      name  TEXT PRIMARY KEY,
      value INTEGER NOT NULL
@@ -33,6 +33,20 @@ const MIGRATIONS: readonly string[] = [
      prev_mod_rev    INTEGER
    );
    INSERT INTO meta (name, value) VALUES ('revision', 0), ('compacted', 0);`,
+  // 2: kv as a rowid table with a unique index on key. Objects are 1-4 KiB, and a WITHOUT ROWID
+  // table keeps rows that large in its b-tree leaves with overflow pages, so each lookup read
+  // several pages: gets were 2-3x slower at 13,000 objects (SQLite advises WITHOUT ROWID only for
+  // rows under about 1/20 of a page).
+  `CREATE TABLE kv2 (
+     id         INTEGER PRIMARY KEY,
+     key        TEXT NOT NULL UNIQUE,
+     value      TEXT NOT NULL,
+     create_rev INTEGER NOT NULL,
+     mod_rev    INTEGER NOT NULL
+   );
+   INSERT INTO kv2 (key, value, create_rev, mod_rev) SELECT key, value, create_rev, mod_rev FROM kv ORDER BY key;
+   DROP TABLE kv;
+   ALTER TABLE kv2 RENAME TO kv;`,
 ];
 
 /** The schema version this build writes. */

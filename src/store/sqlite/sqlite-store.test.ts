@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { runStoreConformance } from '../conformance.js';
 import type { StoreEvent } from '../types.js';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
+import { MIGRATIONS } from './schema.js';
 
 runStoreConformance('sqlite', (dir) => openSqliteStore(join(dir, 'state.db')));
 
@@ -95,6 +96,26 @@ describe('sqlite store specifics', () => {
     raw.pragma('user_version = 99');
     raw.close();
     await assert.rejects(openSqliteStore(path), /newer than this build understands/);
+  }));
+
+  test('a store written by schema 1 (kv WITHOUT ROWID) is migrated in place with every value and revision', () => inTempDir(async (path) => {
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.prepare('INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)').run('/t/a', 'A', 1, 3);
+    raw.prepare('INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)').run('/t/b', 'B', 2, 2);
+    raw.prepare("UPDATE meta SET value = 3 WHERE name = 'revision'").run();
+    raw.pragma('user_version = 1');
+    raw.close();
+    const s = await openSqliteStore(path);
+    try {
+      assert.deepEqual(await s.get('/t/a'), { key: '/t/a', value: 'A', createRevision: 1, modRevision: 3 });
+      assert.deepEqual((await s.list('/t/')).items.map((kv) => kv.key), ['/t/a', '/t/b']);
+      const next = await s.update('/t/b', 'B2', 2);
+      assert.equal(next.modRevision, 4, 'the revision sequence goes on');
+    } finally { await s.close(); }
+    const check = new Database(path);
+    assert.equal(check.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    check.close();
   }));
 
   test('a missing directory is reported with the path', async () => {
