@@ -12,6 +12,8 @@ import type { PriorityClass } from '../src/api/schema/priority-class.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { ApiService } from '../src/server/api-service.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
+import type { PodGroup } from '../src/api/schema/pod-group.js';
+import { GangAnnotations } from '../src/api/annotations.js';
 
 async function withScheduler(fn: (api: ApiService) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lantern-sched-wiring-'));
@@ -134,4 +136,24 @@ describe('scheduler wiring', () => {
     assert.equal(bumped.length, 1, 'one event, not one per retry');
     assert.ok(Date.parse(bumped[0]!.lastTimestamp ?? '') >= Date.parse(bumped[0]!.firstTimestamp ?? ''));
   }));
+
+  test('a gang is placed all or nothing: it waits whole with the reason, then binds together once it fits', () => withScheduler(async (api) => {
+    await addNode(api, 'small', '1Gi');
+    await api.create<PodGroup>('podgroups', { apiVersion: 'lantern.dev/v1', kind: 'PodGroup', metadata: { name: 'train', namespace: 'default' }, spec: { minMember: 3 } });
+    for (let i = 0; i < 3; i++) {
+      const p = pod(`train-${i}`, '512Mi');
+      p.metadata.annotations = { [GangAnnotations.group]: 'train' };
+      await api.create('pods', p);
+    }
+    const waiting = await waitFor('the gang to be marked unschedulable', async () => {
+      const pods = (await api.list<Pod>('pods', 'default')).items;
+      const msgs = pods.map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message);
+      return msgs.every((m) => m !== undefined) ? { pods, msgs } : undefined;
+    });
+    assert.ok(waiting.pods.every((p) => !p.spec.nodeName), 'no member holds a node while the gang cannot fit whole');
+    assert.match(waiting.msgs[0]!, /pod group default\/train: only 2 of minMember 3 pods fit together; 0\/1 nodes are available: 1 Insufficient memory\./);
+    await addNode(api, 'big', '8Gi');
+    for (let i = 0; i < 3; i++) await waitFor(`train-${i} to be bound`, bound(api, `train-${i}`));
+  }));
 });
+

@@ -18,3 +18,11 @@ export const Annotations = {
   /** "true": the pod was made by `lcctl run` (shown by `lcctl ps`). */
   dockerRun: 'lantern.dev/docker-run',
 } as const;
+
+/** Gang scheduling: the pods of one group are placed all or nothing. */
+export const GangAnnotations = {
+  /** The PodGroup (same namespace) this pod belongs to. */
+  group: 'scheduling.lantern.dev/group',
+  /** How many members must be placed together when no PodGroup object says (a Job's minAvailable). */
+  minAvailable: 'scheduling.lantern.dev/group-min-available',
+} as const;

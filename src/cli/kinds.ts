@@ -8,6 +8,12 @@ const table: { kind: CliKind; names: string[] }[] = [
   { kind: { kind: 'Node', resource: 'nodes', singular: 'node', namespaced: false }, names: ['nodes', 'node', 'no'] },
   { kind: { kind: 'Event', resource: 'events', singular: 'event', namespaced: true }, names: ['events', 'event', 'ev'] },
   { kind: { kind: 'PriorityClass', resource: 'priorityclasses', singular: 'priorityclass.scheduling.k8s.io', namespaced: false }, names: ['priorityclasses', 'priorityclass', 'pc'] },
+  { kind: { kind: 'PodGroup', resource: 'podgroups', singular: 'podgroup.lantern.dev', namespaced: true }, names: ['podgroups', 'podgroup', 'pg'] },
+  { kind: { kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', namespaced: true }, names: ['configmaps', 'configmap', 'cm'] },
+  { kind: { kind: 'Secret', resource: 'secrets', singular: 'secret', namespaced: true }, names: ['secrets', 'secret'] },
+  { kind: { kind: 'Deployment', resource: 'deployments', singular: 'deployment.apps', namespaced: true }, names: ['deployments', 'deployment', 'deploy', 'deployment.apps', 'deployments.apps'] },
+  { kind: { kind: 'Job', resource: 'jobs', singular: 'job.batch', namespaced: true }, names: ['jobs', 'job', 'job.batch', 'jobs.batch'] },
+  { kind: { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset.apps', namespaced: true }, names: ['replicasets', 'replicaset', 'rs', 'replicaset.apps', 'replicasets.apps'] },
 ];
 
 /** Find a kind by resource, singular, short name or Kind, case-insensitively. */
@@ -18,5 +24,5 @@ export function findCliKind(name: string): CliKind | undefined {
 
 /** The error text for a kind lcctl does not know. */
 export function unknownKind(name: string): string {
-  return `the server doesn't have a resource type "${name}" (Lantern serves pods (po), nodes (no), events (ev) and priorityclasses (pc))`;
+  return `the server doesn't have a resource type "${name}" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), deployments (deploy) and replicasets (rs))`;
 }

@@ -1,11 +1,15 @@
 /** Cluster-scoped resources; everything else lives in a namespace. */
 const clusterScoped = new Set(['nodes', 'namespaces', 'priorityclasses']);
 
+/** Resources of a named API group, by the prefix they are served under. */
+const groupOf: Record<string, string> = { deployments: '/apis/apps/v1', replicasets: '/apis/apps/v1', jobs: '/apis/batch/v1', podgroups: '/apis/lantern.dev/v1' };
+
 /** The URL path of a resource collection, object or subresource. */
 export function resourcePath(resource: string, namespace?: string, name?: string, sub?: string): string {
+  const base = groupOf[resource] ?? '/api/v1';
   let p = clusterScoped.has(resource) || namespace === undefined
-    ? `/api/v1/${resource}`
-    : `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}`;
+    ? `${base}/${resource}`
+    : `${base}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
   if (name !== undefined) p += `/${encodeURIComponent(name)}`;
   if (sub !== undefined) p += `/${sub}`;
   return p;

@@ -12,6 +12,9 @@ import { findPreemption, type Preemption } from './framework/preemption.js';
 import type { Snapshot } from './framework/snapshot.js';
 import { EventRecorder } from '../client/events.js';
 import { SchedulerCache, podKey as keyOf } from './cache.js';
+import type { PodGroup } from '../api/schema/pod-group.js';
+import { holdsResources } from './framework/node-info.js';
+import { annotatedMinMember, gangKey, placeGang } from './gang.js';
 
 /** Bindings in flight at once: the store commits them together, so the scheduler need not wait for each. */
 const maxBindsInFlight = 256;
@@ -42,6 +45,9 @@ export class Scheduler {
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly events: EventRecorder;
+  /** Gang members by namespace/group, and the PodGroup objects that say how many must go together. */
+  private readonly gangs = new Map<string, Set<string>>();
+  private readonly podGroups = new Map<string, PodGroup>();
 
   constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile, private readonly hooks: SchedulerHooks = {}) {
     this.events = new EventRecorder(api, 'default-scheduler');
@@ -49,11 +55,13 @@ export class Scheduler {
 
   async start(): Promise<void> {
     this.running = true;
-    const [nodes, pods] = await Promise.all([this.api.list<Node>('nodes'), this.api.list<Pod>('pods')]);
+    const [nodes, pods, groups] = await Promise.all([this.api.list<Node>('nodes'), this.api.list<Pod>('pods'), this.api.list<PodGroup>('podgroups')]);
+    for (const g of groups.items) this.podGroups.set(`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g);
     for (const n of nodes.items) this.cache.setNode(n);
     for (const p of pods.items) this.onPod({ type: 'ADDED', object: p });
     this.watchers.push(this.api.watch<Node>('nodes', undefined, { resourceVersion: nodes.metadata.resourceVersion }, (e) => this.onNode(e)));
     this.watchers.push(this.api.watch<Pod>('pods', undefined, { resourceVersion: pods.metadata.resourceVersion }, (e) => this.onPod(e)));
+    this.watchers.push(this.api.watch<PodGroup>('podgroups', undefined, { resourceVersion: groups.metadata.resourceVersion }, (e) => this.onPodGroup(e)));
     for (const w of this.watchers) w.done.catch((e: unknown) => { if (this.running) console.error('scheduler: watch ended:', e); });
     void this.loop();
   }
@@ -74,10 +82,28 @@ export class Scheduler {
     this.kick();
   }
 
+  private onPodGroup(e: WatchEvent<PodGroup>): void {
+    const key = `${e.object.metadata.namespace ?? 'default'}/${e.object.metadata.name}`;
+    if (e.type === 'DELETED') { this.podGroups.delete(key); return; }
+    const before = this.podGroups.get(key)?.spec.minMember;
+    this.podGroups.set(key, e.object);
+    if (before !== e.object.spec.minMember) { this.queue.moveAllToActiveOrBackoff(); this.kick(); }
+  }
+
+  /** Keep the gang membership index in step with the pods. */
+  private trackGang(k: string, old: Pod | undefined, pod: Pod | undefined): void {
+    const was = old && gangKey(old);
+    const now = pod && gangKey(pod);
+    if (was === now) return;
+    if (was) { const set = this.gangs.get(was); set?.delete(k); if (set?.size === 0) this.gangs.delete(was); }
+    if (now) { let set = this.gangs.get(now); if (!set) { set = new Set(); this.gangs.set(now, set); } set.add(k); }
+  }
+
   private onPod(e: WatchEvent<Pod>): void {
     const pod = e.object;
     const k = keyOf(pod);
     const old = this.cache.getPod(k);
+    this.trackGang(k, old, e.type === 'DELETED' ? undefined : pod);
     if (e.type === 'DELETED') {
       this.cache.deletePod(k);
       this.queue.remove(pod.metadata.namespace ?? 'default', pod.metadata.name);
@@ -126,7 +152,9 @@ export class Scheduler {
       }
       const current = this.cache.getPod(keyOf(pod));
       if (!current || !needsScheduling(current) || current.metadata.uid !== pod.metadata.uid) continue;
-      await this.scheduleOne(current);
+      const gang = gangKey(current);
+      if (gang) await this.scheduleGang(gang, current);
+      else await this.scheduleOne(current);
     }
   }
 
@@ -145,16 +173,53 @@ export class Scheduler {
       await this.events.record(pod, 'Warning', 'FailedScheduling', decision.message);
       return;
     }
-    // Assume the binding in the cache so the next cycle sees the node's allocation at once.
-    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: decision.node } });
     this.hooks.attempt?.('scheduled', (performance.now() - t0) / 1000);
+    this.assumeAndBind(pod, decision.node);
+  }
+
+  /** Assume the binding in the cache so the next cycle sees the node's allocation at once, then bind in the background. */
+  private assumeAndBind(pod: Pod, node: string): void {
+    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: node } });
     this.bindsInFlight++;
-    void this.bind(pod, decision.node).finally(() => {
+    void this.bind(pod, node).finally(() => {
       this.bindsInFlight--;
       const slot = this.bindSlot;
       this.bindSlot = undefined;
       slot?.();
     });
+  }
+
+  /** How many members of the gang must be placed together: its PodGroup's minMember, else the pods' annotation. */
+  private minMember(gang: string, pod: Pod): number | undefined {
+    return this.podGroups.get(gang)?.spec.minMember ?? annotatedMinMember(pod);
+  }
+
+  /**
+   * Gang scheduling: when one member comes up, decide for every pending member of its group at once
+   * (gang.ts placeGang): at least minMember get nodes in this one decision, or none is placed and all
+   * wait with the reason. Once the gang stands (minMember running), further members go one by one.
+   */
+  private async scheduleGang(gang: string, popped: Pod): Promise<void> {
+    const min = this.minMember(gang, popped);
+    const members = [...(this.gangs.get(gang) ?? [])].map((k) => this.cache.getPod(k)).filter((p): p is Pod => p !== undefined);
+    const running = members.filter((p) => p.spec.nodeName && holdsResources(p)).length;
+    if (min === undefined || running >= min) { await this.scheduleOne(popped); return; }
+    const t0 = performance.now();
+    const pending = members.filter(needsScheduling).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    for (const p of pending) if (p !== popped) this.queue.remove(p.metadata.namespace ?? 'default', p.metadata.name);
+    const decision = placeGang(gang, pending, running, min, this.cache.snapshot(), this.profile, (all) => ({ limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex }));
+    if ('message' in decision) {
+      this.hooks.attempt?.('unschedulable', (performance.now() - t0) / 1000);
+      for (const p of pending) this.queue.markUnschedulable(p);
+      for (const p of pending) await this.setScheduledCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message });
+      await this.events.record(this.podGroups.get(gang) ?? popped, 'Warning', 'FailedScheduling', decision.message);
+      return;
+    }
+    this.hooks.attempt?.('scheduled', (performance.now() - t0) / 1000);
+    const placed = new Set(decision.placements.map((x) => x.pod));
+    for (const { pod, node } of decision.placements) this.assumeAndBind(pod, node);
+    // Members beyond minMember that found no node now wait on their own.
+    for (const p of pending) if (!placed.has(p)) this.queue.markUnschedulable(p);
   }
 
   /** The binding cycle: write the binding, or forget the assumption and retry the pod later. */

@@ -3,7 +3,12 @@ import { podKind } from './pod.js';
 import { nodeKind } from './node.js';
 import { priorityClassKind } from './priority-class.js';
 import { eventKind } from './event.js';
+import { podGroupKind } from './pod-group.js';
+import { configMapKind } from './config-map.js';
+import { secretKind } from './secret.js';
 import type { ApiObject } from '../meta.js';
+import { deploymentKind, replicaSetKind } from './apps.js';
+import { jobKind } from './job.js';
 
 export type { KindInfo } from './kind.js';
 
@@ -13,6 +18,12 @@ export const kinds: ReadonlyMap<string, KindInfo<ApiObject>> = new Map<string, K
   [nodeKind.resource, nodeKind as unknown as KindInfo<ApiObject>],
   [priorityClassKind.resource, priorityClassKind as unknown as KindInfo<ApiObject>],
   [eventKind.resource, eventKind as unknown as KindInfo<ApiObject>],
+  [podGroupKind.resource, podGroupKind as unknown as KindInfo<ApiObject>],
+  [replicaSetKind.resource, replicaSetKind as unknown as KindInfo<ApiObject>],
+  [deploymentKind.resource, deploymentKind as unknown as KindInfo<ApiObject>],
+  [jobKind.resource, jobKind as unknown as KindInfo<ApiObject>],
+  [configMapKind.resource, configMapKind as unknown as KindInfo<ApiObject>],
+  [secretKind.resource, secretKind as unknown as KindInfo<ApiObject>],
 ]);
 
 /** Find a kind by resource ("pods"), kind ("Pod") or short name ("po"), case-insensitively. */

@@ -1,5 +1,11 @@
 import { ApiError } from '../../api/errors.js';
 
+/** API groups served under /apis/GROUP/VERSION besides the core /api/v1. */
+const servedGroups = new Set(['batch/v1', 'apps/v1']);
+
+/** Object kinds of the lantern.dev/v1 group (served like the core group's). */
+const lanternResources = new Set(['podgroups']);
+
 /** A parsed API path. */
 export type Route =
   | { type: 'resource'; resource: string; namespace?: string; name?: string; sub?: string }
@@ -20,8 +26,13 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === 'apis' && parts[1] === 'lantern.dev' && parts[2] === 'v1' && parts[3] === 'images' && parts.length <= 5) {
     return parts[4] === undefined ? { type: 'images' } : { type: 'images', ref: parts[4] };
   }
-  if (parts[0] === 'api' && parts[1] === 'v1') {
-    const rest = parts.slice(2);
+  // Named groups (/apis/apps/v1/...) share the core group's layout; the resource name says the kind.
+  // lantern.dev/v1 also has non-object routes (images, nodes/join), so only its kinds' paths count.
+  const lanternKind = parts[0] === 'apis' && parts[1] === 'lantern.dev' && parts[2] === 'v1'
+    && lanternResources.has((parts[3] === 'namespaces' ? parts[5] : parts[3]) ?? '');
+  const grouped = lanternKind || (parts[0] === 'apis' && parts[1] !== undefined && servedGroups.has(`${parts[1]}/${parts[2] ?? ''}`));
+  if ((parts[0] === 'api' && parts[1] === 'v1') || grouped) {
+    const rest = parts.slice(grouped ? 3 : 2);
     if (rest[0] === 'namespaces' && rest.length >= 3) {
       const [, namespace, resource, name, sub] = rest;
       if (rest.length <= 5) return { type: 'resource', resource: resource!, namespace, name, sub };
