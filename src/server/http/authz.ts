@@ -2,6 +2,7 @@ import { ApiError } from '../../api/errors.js';
 import type { ApiObject, ObjectList, WatchEvent } from '../../api/meta.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../../client/types.js';
 import type { Identity } from './auth.js';
+import { referencedByNode } from './config-ref-authz.js';
 
 /** What a request does, in the words the rules use. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'updateStatus' | 'delete' | 'bind'
@@ -15,6 +16,8 @@ export interface Action {
   name?: string;
   fieldSelector?: string;
   podNodeName?: string;
+  /** For a node reading a ConfigMap/Secret: whether a pod bound to it references the object. */
+  referencedByNode?: boolean;
 }
 
 interface Rule { role: Identity['role']; verbs: readonly Verb[] | '*'; resources: readonly string[] | '*'; when?: (node: string, a: Action) => boolean }
@@ -33,6 +36,10 @@ export const rules: readonly Rule[] = [
   { role: 'node', verbs: ['create', 'update', 'updateStatus'], resources: ['nodes'], when: (node, a) => a.name === node },
   { role: 'node', verbs: ['updateStatus', 'delete'], resources: ['pods'], when: (node, a) => a.podNodeName === node },
   { role: 'node', verbs: ['tunnel'], resources: ['nodes'], when: (node, a) => a.name === node },
+  { role: 'node', verbs: ['get'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true },
+  // As kubelets do: the agent reports what happened to its pods (probes, pulls) as Events; a repeat
+  // reads the stored event and bumps its count.
+  { role: 'node', verbs: ['create', 'get', 'update'], resources: ['events'] },
   { role: 'join', verbs: ['join'], resources: ['nodes'] },
 ];
 
@@ -50,7 +57,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it; it may open only its own tunnel',
+  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it; it may read a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may open only its own tunnel',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 
@@ -74,8 +81,9 @@ export function authorizedClient(api: ApiClient, id: Identity): ApiClient {
       authorize(id, { verb: 'create', resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name });
       return api.create(resource, obj, opts);
     },
-    get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> {
-      authorize(id, { verb: 'get', resource, namespace, name });
+    async get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> {
+      const referenced = id.role === 'node' && await referencedByNode(api, nodeNameOf(id), resource, name, namespace);
+      authorize(id, { verb: 'get', resource, namespace, name, referencedByNode: referenced });
       return api.get(resource, name, namespace);
     },
     list<T extends ApiObject>(resource: string, namespace?: string, opts?: ListOptions): Promise<ObjectList<T>> {
