@@ -9,6 +9,7 @@ import type { NetworkPlugin } from '../network/types.js';
 import type { NodeServices } from '../api/node-services.js';
 import type { AgentContext } from './context.js';
 import type { ImageBuilder } from '../build/builder.js';
+import type { ServerRegistrySource } from './server-registry.js';
 import { PodManager } from './pod-manager.js';
 import { LocalNodeServices } from './node-services.js';
 import { describeNode, primaryIPv4, readyCondition } from './node-object.js';
@@ -28,6 +29,8 @@ export interface AgentOptions {
   log?: (msg: string) => void;
   /** Builds images for lcctl build (absent: the node cannot build). */
   builder?: ImageBuilder;
+  /** Pull pod images from the server's built-in registry first (remote agents; see server-registry.ts). */
+  serverRegistry?: ServerRegistrySource;
 }
 
 /**
@@ -55,6 +58,7 @@ export class Agent {
         namedVolume: (name) => path.join(opts.dataDir, 'volumes', name, '_data'),
       },
       log,
+      ...(opts.serverRegistry ? { serverRegistry: opts.serverRegistry } : {}),
     };
     this.pods = new PodManager(this.ctx);
     this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir, opts.builder);

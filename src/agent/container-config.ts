@@ -6,6 +6,7 @@ import type { ContainerConfig, ResourceLimits } from '../runtime/types.js';
 import type { ImageRecord } from '../image/types.js';
 import { resolveUser } from './image-user.js';
 import { prepareMounts, type VolumePaths } from './volumes.js';
+import { ConfigSources, resolveEnv, type ConfigReader } from './config-sources.js';
 
 /** Labels the agent stores on every runtime container, so it can re-adopt them after a restart. */
 export const Labels = {
@@ -70,6 +71,8 @@ export interface BuildInput {
   netns: string | 'host';
   attempt: number;
   volumes: VolumePaths;
+  /** Where ConfigMaps and Secrets are read for env and volumes (the agent's API client). */
+  api?: ConfigReader;
 }
 
 /** Turn one container of a pod into the runtime's ContainerConfig. */
@@ -94,20 +97,23 @@ export async function buildContainerConfig(input: BuildInput): Promise<Container
     throw new ContainerConfigError('container has runAsNonRoot and image will run as root');
   }
   const hostname = (pod.spec.hostname ?? pod.metadata.name).slice(0, 63);
+  const sources = input.api ? new ConfigSources(input.api, pod.metadata.namespace ?? 'default') : undefined;
+  const env = sources ? await resolveEnv(c, sources, pod.metadata.namespace ?? 'default') : c.env;
+  const mounts = await prepareMounts(pod, c, input.volumes, sources);
   return {
     id: randomBytes(32).toString('hex'),
     name: `${pod.metadata.namespace ?? 'default'}_${pod.metadata.name}_${c.name}_${input.attempt}`,
     rootfsLayers: layers,
     readOnlyRootfs: sc.readOnlyRootFilesystem ?? false,
     args,
-    env: mergeEnv(c, image, { HOSTNAME: hostname }),
+    env: mergeEnv({ ...c, env }, image, { HOSTNAME: hostname }),
     cwd: c.workingDir || image.config.WorkingDir || '/',
     user,
     terminal: c.tty ?? false,
     stdin: c.stdin ?? false,
     hostname,
     netns: input.netns,
-    mounts: await prepareMounts(pod, c, input.volumes),
+    mounts,
     resources: limitsFor(pod, c),
     capabilities: { add: sc.capabilities?.add, drop: sc.capabilities?.drop },
     privileged: sc.privileged ?? false,

@@ -20,4 +20,6 @@ export interface ContainerSlot {
   backoffUntil?: number;
   /** Start count (lcctl start/restart) that the current instance was made for. */
   startCount: string;
+  /** What the probes said of the instance containerId (probe-runner.ts); absent without probes. */
+  health?: { containerId: string; started: boolean; ready: boolean };
 }

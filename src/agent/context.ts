@@ -1,9 +1,11 @@
 import type { ApiClient } from '../client/types.js';
+import type { TimerClock } from '../api/clock.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
 import type { BackoffConfig } from './restart-policy.js';
 import type { VolumePaths } from './volumes.js';
+import type { ServerRegistrySource } from './server-registry.js';
 
 /** What every part of the agent shares: the API, the node's real components and its settings. */
 export interface AgentContext {
@@ -16,4 +18,8 @@ export interface AgentContext {
   backoff: BackoffConfig;
   volumes: VolumePaths;
   log: (msg: string) => void;
+  /** A remote agent pulls pod images from the server's built-in registry first (absent: only from their own). */
+  serverRegistry?: ServerRegistrySource;
+  /** The clock probes run on (absent: the system clock). */
+  clock?: TimerClock;
 }

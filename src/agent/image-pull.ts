@@ -2,7 +2,7 @@ import type { Container } from '../api/pod.js';
 import type { ImageRecord } from '../image/types.js';
 import type { ContainerSlot } from './container-slot.js';
 import type { AgentContext } from './context.js';
-import { pullToStore } from './image-transfer.js';
+import { pullForPod } from './server-registry.js';
 import { restartDelay } from './restart-policy.js';
 
 type PullResult = { image: ImageRecord } | { error: Error };
@@ -24,7 +24,8 @@ export type ImageOutcome = { image: ImageRecord } | { retryInMs: number };
  * holds (ErrImageNeverPull), IfNotPresent pulls when absent, Always pulls before every start. A pull
  * runs in the background (the pod's sync never blocks on it: it can be deleted meanwhile) and wakes
  * the pod when done; a failure is ErrImagePull with the registry's message, then ImagePullBackOff
- * while it backs off (the restart back-off's delays). Pod pulls are anonymous (no pull secrets).
+ * while it backs off (the restart back-off's delays). Pod pulls are anonymous (no pull secrets); a remote agent tries the
+ * server's built-in registry first (server-registry.ts).
  */
 export async function ensureImage(ctx: AgentContext, c: Container, slot: ContainerSlot, wake: () => void): Promise<ImageOutcome> {
   const done = results.get(slot);
@@ -50,7 +51,7 @@ export async function ensureImage(ctx: AgentContext, c: Container, slot: Contain
     const mine = new Map<ContainerSlot, () => void>();
     waiters = mine;
     jobs.set(c.image, mine);
-    void pullToStore(ctx.images, c.image, {}).then((image): PullResult => ({ image }), (e: unknown): PullResult => ({ error: e instanceof Error ? e : new Error(String(e)) })).then((r) => {
+    void pullForPod(ctx.images, c.image, ctx.serverRegistry, ctx.log).then((image): PullResult => ({ image }), (e: unknown): PullResult => ({ error: e instanceof Error ? e : new Error(String(e)) })).then((r) => {
       jobs.delete(c.image);
       for (const [s, w] of mine) { results.set(s, r); s.backoffUntil = undefined; w(); }
     });

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/errors.js';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from '../api/image-transfer.js';
-import { pullImage, pushImage } from '../image/distribution/index.js';
+import { pullImage, pushImage, type PullOptions } from '../image/distribution/index.js';
 import { OciImageStore } from '../image/store.js';
 import type { ImageRecord, ImageStore } from '../image/types.js';
 
@@ -14,9 +14,9 @@ function ociStore(images: ImageStore): OciImageStore {
   return images;
 }
 
-/** Pulls into the node's store. */
-export function pullToStore(images: ImageStore, ref: string, opts: ImagePullOptions): Promise<ImageRecord> {
-  return pullImage(ociStore(images), ref, { ...opts, insecureRegistries: insecureRegistries() });
+/** Pulls into the node's store; `source` fetches from elsewhere (the server's registry) but names the image `ref`. */
+export function pullToStore(images: ImageStore, ref: string, opts: ImagePullOptions, source?: PullOptions['source']): Promise<ImageRecord> {
+  return pullImage(ociStore(images), ref, { ...opts, insecureRegistries: insecureRegistries(), ...(source ? { source } : {}) });
 }
 
 /** Pushes from the node's store. */

@@ -19,6 +19,7 @@ import { isFinal } from './pod-status.js';
 import type { ImageBuilder } from '../build/builder.js';
 import { buildFromContext } from './build-image.js';
 import { connectToPod, forwardHost } from './port-forward.js';
+import { nodeMetricsText } from './metrics.js';
 
 /** The agent's side of logs, exec, stats and images, called in process or through the agent's tunnel. */
 export class LocalNodeServices implements NodeServices {
@@ -122,6 +123,10 @@ export class LocalNodeServices implements NodeServices {
       out.push(s ? { container: c.name, ...s } : { container: c.name, cpuUsageNanos: 0, memoryUsageBytes: 0, memoryWorkingSetBytes: 0, pids: 0, timestamp: Date.now() });
     }
     return out;
+  }
+
+  nodeMetrics(): Promise<string> {
+    return nodeMetricsText(this.ctx.runtime, this.pods);
   }
 
   async podPortForward(namespace: string, pod: string, port: number): Promise<Duplex> {

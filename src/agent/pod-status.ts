@@ -2,6 +2,7 @@ import type { Pod, PodStatus, ContainerStatus, ContainerState } from '../api/pod
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSlot } from './container-slot.js';
 import { shouldRestart } from './restart-policy.js';
+import { containerHealth } from './probes.js';
 
 export type ContainerStateTerminated = NonNullable<ContainerState['terminated']>;
 
@@ -37,13 +38,14 @@ function containerStatus(pod: Pod, slot: ContainerSlot, image: string, now: numb
       state = { waiting: slot.waiting ?? { reason: 'ContainerCreating' } };
     }
   }
+  const health = containerHealth(pod.spec.containers.find((c) => c.name === slot.name), slot, state.running !== undefined);
   const status: ContainerStatus = {
     name: slot.name,
     state,
-    ready: state.running !== undefined,
+    ready: health.ready,
     restartCount: Math.max(0, slot.attempt),
     image,
-    started: state.running !== undefined,
+    started: health.started,
   };
   if (slot.waiting && state.waiting && state.waiting.reason === 'ContainerCreating') state.waiting = slot.waiting;
   const last = state.waiting?.reason === 'CrashLoopBackOff' ? slot.failedStart ?? (cur ? terminatedState(cur) : undefined) : slot.lastTerminated;

@@ -12,6 +12,9 @@ import { restartDelay, shouldRestart } from './restart-policy.js';
 import { isNodeLost } from '../api/node-lifecycle.js';
 import { stopLostPod } from './node-lost.js';
 import { ensureImage } from './image-pull.js';
+import { PodProbes } from './probe-runner.js';
+import { EventRecorder } from '../client/events.js';
+import { systemClock } from '../api/clock.js';
 
 /** Map a runtime start failure to Docker's exit codes: 127 not found, 126 cannot execute. */
 function startFailureExitCode(message: string): number | undefined {
@@ -50,8 +53,17 @@ export class PodWorker {
   private timer: NodeJS.Timeout | undefined;
   private gone = false;
   terminated = false;
+  private readonly probes: PodProbes;
 
   constructor(private readonly ctx: AgentContext, public pod: Pod, adopted: ContainerInfo[] = []) {
+    const clock = ctx.clock ?? systemClock;
+    this.probes = new PodProbes({
+      clock, runtime: ctx.runtime, events: new EventRecorder(ctx.api, 'kubelet', () => new Date(clock.now())),
+      pod: () => this.pod,
+      podIP: () => (usesHostNetwork(this.pod) ? '127.0.0.1' : this.network?.ip),
+      changed: () => { void this.request(); },
+      kill: (name, id) => this.killUnhealthy(name, id),
+    });
     for (const info of adopted) this.adopt(info);
     this.seedFromStatus();
   }
@@ -151,6 +163,7 @@ export class PodWorker {
       if (!cur && !exited && slot.backoffUntil !== undefined && slot.backoffUntil > Date.now()) { this.later(slot.backoffUntil - Date.now()); continue; }
       await this.startContainer(c, slot, exited !== undefined || manualStart ? slot.attempt + 1 : Math.max(0, slot.attempt), startCount);
     }
+    this.probes.sync(this.slots);
     await this.report();
     const allFinal = pod.spec.containers.every((c) => isFinal(pod, this.slotFor(c.name)));
     if (allFinal && pod.metadata.annotations?.[Annotations.autoRemove] === 'true') {
@@ -204,7 +217,7 @@ export class PodWorker {
     mark('image');
     let config;
     try {
-      config = await buildContainerConfig({ pod: this.pod, container: c, image, layers, netns: usesHostNetwork(this.pod) ? 'host' : this.network?.netnsPath ?? this.netnsPath!, attempt: Math.max(0, attempt), volumes: this.ctx.volumes });
+      config = await buildContainerConfig({ pod: this.pod, container: c, image, layers, netns: usesHostNetwork(this.pod) ? 'host' : this.network?.netnsPath ?? this.netnsPath!, attempt: Math.max(0, attempt), volumes: this.ctx.volumes, api: this.ctx.api });
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };
@@ -278,6 +291,7 @@ export class PodWorker {
   private async teardown(): Promise<void> {
     const pod = this.pod;
     const grace = this.gone ? 0 : pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    this.probes.stop();
     await Promise.all([...this.slots.values()].map(async (slot) => {
       if (slot.current && slot.current.status !== 'stopped') await this.ctx.runtime.stop(slot.current.id, grace).catch(() => undefined);
     }));
@@ -302,6 +316,15 @@ export class PodWorker {
 
   private async tearDownNetwork(ports: PortMapping[]): Promise<void> {
     await this.ctx.network.tearDown(this.uid, ports).catch((e: unknown) => this.ctx.log(`pod ${this.pod.metadata.name}: network teardown: ${String(e)}`));
+  }
+
+  /** Stop an instance that failed its liveness or startup probe; the next sync restarts it per the policy. */
+  private killUnhealthy(name: string, id: string): void {
+    const cur = this.slots.get(name)?.current;
+    if (this.terminated || cur?.id !== id) return;
+    void this.ctx.runtime.stop(id, this.pod.spec.terminationGracePeriodSeconds ?? 30)
+      .catch((e: unknown) => this.ctx.log(`pod ${this.pod.metadata.name}: stopping unhealthy container ${name}: ${String(e)}`))
+      .then(() => this.request());
   }
 
   /** The instance to read logs or exec in: current, or the previous one on request. */

@@ -3,6 +3,8 @@ import { parseBytes } from '../api/quantity.js';
 import path from 'node:path';
 import type { Pod, Container } from '../api/pod.js';
 import type { MountSpec } from '../runtime/types.js';
+import { volumeFiles, type ConfigSources } from './config-sources.js';
+import { writeConfigVolume } from './config-volume.js';
 
 /** Where a node keeps pod-local and named volumes. */
 export interface VolumePaths {
@@ -13,7 +15,7 @@ export interface VolumePaths {
 }
 
 /** Create the host side of every volume a container mounts and return its bind mounts. */
-export async function prepareMounts(pod: Pod, container: Container, paths: VolumePaths): Promise<MountSpec[]> {
+export async function prepareMounts(pod: Pod, container: Container, paths: VolumePaths, sources?: ConfigSources): Promise<MountSpec[]> {
   const mounts: MountSpec[] = [];
   for (const m of container.volumeMounts ?? []) {
     const vol = (pod.spec.volumes ?? []).find((v) => v.name === m.name);
@@ -30,6 +32,13 @@ export async function prepareMounts(pod: Pod, container: Container, paths: Volum
       source = paths.namedVolume(vol.persistentVolumeClaim.claimName);
       readOnly ||= vol.persistentVolumeClaim.readOnly ?? false;
       await mkdir(source, { recursive: true });
+    } else if (vol.configMap || vol.secret) {
+      if (!sources) throw new Error(`volume ${JSON.stringify(vol.name)}: this node cannot read ConfigMaps and Secrets`);
+      source = path.join(paths.podDir(pod.metadata.uid ?? pod.metadata.name), vol.secret ? 'secrets' : 'configmaps', vol.name);
+      await writeConfigVolume(source, await volumeFiles(pod, vol.name, sources), vol.secret !== undefined);
+      // Kubernetes mounts these read-only whatever the mount says; a subPath names one file.
+      mounts.push({ destination: m.mountPath, source: m.subPath ? path.join(source, m.subPath) : source, type: 'bind', readOnly: true, options: ['rbind'] });
+      continue;
     } else if (vol.emptyDir?.medium === 'Memory') {
       // Lantern mounts a memory-backed emptyDir as a tmpfs per container (Kubernetes shares one per pod).
       const size = vol.emptyDir.sizeLimit !== undefined ? parseBytes(vol.emptyDir.sizeLimit) : undefined;

@@ -151,6 +151,10 @@ export class ImageBuilder {
 
   /** Imports the final state into the image store (which verifies every blob) under tag. */
   private async store(state: BuildState, tag: string | undefined): Promise<ImageRecord> {
+    // A rebuild that changed nothing yields the same image ID (config digest) already stored under the
+    // tag: exporting and re-importing it (copy, verify and fsync every blob) would only cost time.
+    const have = await this.opts.images.resolve(tag ?? stateId(state));
+    if (have?.id === stateId(state)) return have;
     await mkdir(this.cache.tmpDir, { recursive: true });
     const dir = await mkdtemp(join(this.cache.tmpDir, 'export-'));
     try {

@@ -6,10 +6,12 @@ import { ApiError } from '../api/errors.js';
 import { joinServer } from './join.js';
 import { Agent } from '../agent/agent.js';
 import { TunnelClient } from '../agent/tunnel-client.js';
+import { serverRegistrySource } from '../agent/server-registry.js';
 import { buildNodeComponents } from './node-components.js';
 import { FlagError, parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
 import { VERSION } from './version.js';
+import { agentMetrics } from './agent-metrics.js';
 
 export const agentUsage = `Usage: lanternd agent --server URL --token TOKEN [flags]
 
@@ -25,13 +27,17 @@ Flags:
   --bridge NAME         Linux bridge for pods (default lantern0)
   --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
   --heartbeat-interval D  how often the node's heartbeat is renewed (default 10s)
+  --metrics-listen HOST:PORT  also serve this node's /metrics (cAdvisor's container series, machine
+                        totals, the agent process) on this plain-HTTP address, for a local Prometheus
+  --no-server-registry  pull pod images only from their own registries, not first from the server's
+                        built-in registry (which holds every image of the server's node)
 `;
 
 /** `lanternd agent`: run a node against a remote server. */
 export async function runAgent(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'pod-subnet': 'string', help: 'boolean', 'heartbeat-interval': 'string',
+    bridge: 'string', 'pod-subnet': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean',
   });
   if (flags.help) { process.stdout.write(agentUsage); return; }
   if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
@@ -47,14 +53,16 @@ export async function runAgent(args: string[]): Promise<void> {
     process.exit(1);
   }
   const components = await buildNodeComponents({ dataDir, bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined });
+  const serverRegistry = flags['no-server-registry'] ? undefined : serverRegistrySource(api.config);
   const agent = new Agent({ api, ...components, nodeName, dataDir, labels: parseLabels(flags.labels as string | undefined), version: VERSION,
-    heartbeatSeconds: durationFlag(flags, 'heartbeat-interval', 10_000, true) / 1000 });
+    heartbeatSeconds: durationFlag(flags, 'heartbeat-interval', 10_000, true) / 1000, ...(serverRegistry ? { serverRegistry } : {}) });
   await agent.start();
   // Logs, exec and images reach this node through a connection it dials, so it needs no inbound port.
   const tunnel = new TunnelClient({ config: api.config, nodeName, services: agent.services });
   tunnel.start();
+  const metricsServer = flags['metrics-listen'] ? await agentMetrics(String(flags['metrics-listen']), agent.services) : undefined;
   console.error(`lanternd agent: node ${nodeName} joined ${String(flags.server)}`);
-  const shutdown = (): void => { tunnel.stop(); agent.stop(); process.exit(0); };
+  const shutdown = (): void => { metricsServer?.close(); tunnel.stop(); agent.stop(); process.exit(0); };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

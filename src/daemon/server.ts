@@ -11,8 +11,12 @@ import { buildProfile } from '../scheduler/profile.js';
 import { Agent } from '../agent/agent.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { EventTtlController } from '../controllers/event-ttl/index.js';
+import { ReplicaSetController } from '../controllers/replicaset/index.js';
+import { DeploymentController } from '../controllers/deployment/index.js';
+import { JobController } from '../controllers/job/index.js';
 import { ensureSystemPriorityClasses } from '../server/system-priority-classes.js';
-import { openRegistry } from '../registry/index.js';
+import { openBuiltinRegistry } from '../registry/index.js';
+import { RegistryMirror } from './registry-mirror.js';
 import { buildNodeComponents } from './node-components.js';
 import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
 import { NodeCredentials } from '../server/node-credentials.js';
@@ -21,6 +25,8 @@ import { parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
 import { StoreCompactor } from '../server/compactor.js';
 import { VERSION } from './version.js';
+import { serverMetrics } from './server-metrics.js';
+import { listenMetrics } from '../metrics/listen.js';
 
 export const serverUsage = `Usage: lanternd server [flags]
 
@@ -39,11 +45,15 @@ Flags:
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
   --event-ttl D                 events are deleted this long after they last happened (default 1h)
+  --job-backoff D               first delay before a Job makes a pod again after a failure; doubles per failure (default 10s)
+  --job-backoff-max D           longest such delay (default 6m)
   --compaction-interval D       how often the store's history is compacted; watchers can resume
                                 from at most this far back (default 5m)
   --tls-san NAME,...    extra host names or IPs for the serving certificate
   --insecure-http       serve plain HTTP instead of HTTPS (anyone on the path can read the tokens)
   --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
+  --metrics-listen HOST:PORT  also serve /metrics (server, scheduler, store, process) on this plain-HTTP
+                        address without authentication (the API port serves it to the admin token)
 `;
 
 /** `lanternd server`: compose store, API, scheduler and the local agent; serve until signalled. */
@@ -52,7 +62,8 @@ export async function runServer(args: string[]): Promise<void> {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
     bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
-    'event-ttl': 'string', 'compaction-interval': 'string',
+    'event-ttl': 'string', 'compaction-interval': 'string', 'metrics-listen': 'string',
+    'job-backoff': 'string', 'job-backoff-max': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -63,12 +74,15 @@ export async function runServer(args: string[]): Promise<void> {
   const podEvictionTimeoutMs = durationFlag(flags, 'pod-eviction-timeout', 300_000);
   const eventTtlMs = durationFlag(flags, 'event-ttl', 3_600_000, true);
   const compactionMs = durationFlag(flags, 'compaction-interval', 300_000, true);
+  const jobBackoffMs = durationFlag(flags, 'job-backoff', 10_000);
+  const jobBackoffMaxMs = Math.max(jobBackoffMs, durationFlag(flags, 'job-backoff-max', 360_000));
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const store = await openSqliteStore(path.join(dataDir, 'state.db'));
-  const api = new ApiService(store);
+  const metrics = serverMetrics(store);
+  const api = new ApiService(metrics.store);
   const compactor = new StoreCompactor(store, compactionMs);
   compactor.start();
   await ensureSystemPriorityClasses(api);
@@ -82,10 +96,12 @@ export async function runServer(args: string[]): Promise<void> {
   if (!security.tls) console.error('lanternd: WARNING: --insecure-http: serving plain HTTP; tokens and credentials cross the network in clear text');
 
   let ready = false;
+  const registry = await openBuiltinRegistry(path.join(dataDir, 'registry'));
   const http = createApiServer({
     api, nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
     issueNodeCredential: (name) => nodeCredentials.issue(name),
-    registry: await openRegistry(path.join(dataDir, 'registry')),
+    registry: registry.handler,
+    metrics: metrics.registry,
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -98,13 +114,22 @@ export async function runServer(args: string[]): Promise<void> {
   await writeFileAtomic(path.join(dataDir, 'admin.yaml'), config, 0o600);
   if (!flags['data-dir']) await writeFileAtomic(userConfigPath(), config, 0o600);
 
-  const scheduler = new Scheduler(api, buildProfile({ scoringStrategy: scoring }));
+  const scheduler = new Scheduler(api, buildProfile({ scoringStrategy: scoring }), metrics.schedulerHooks);
+  metrics.watchScheduler(scheduler);
+  const metricsServer = flags['metrics-listen'] ? await listenMetrics(String(flags['metrics-listen']), () => metrics.registry.expose()) : undefined;
   await scheduler.start();
   const lifecycle = new NodeLifecycleController({ api, nodeMonitorGraceMs, podEvictionTimeoutMs });
   lifecycle.start();
+  const jobs = new JobController({ api, backoffMs: jobBackoffMs, backoffMaxMs: jobBackoffMaxMs });
+  jobs.start();
+  const replicaSets = new ReplicaSetController({ api });
+  replicaSets.start();
+  const deployments = new DeploymentController({ api });
+  deployments.start();
   const eventTtl = new EventTtlController({ api, ttlMs: eventTtlMs });
   await eventTtl.start();
   let agent: Agent | undefined;
+  let mirror: RegistryMirror | undefined;
   if (!flags['no-agent']) {
     const nodeName = String(flags['node-name'] ?? os.hostname()).toLowerCase();
     const components = await buildNodeComponents({ dataDir: path.join(dataDir, 'agent'), bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined });
@@ -116,6 +141,9 @@ export async function runServer(args: string[]): Promise<void> {
     });
     nodes.register(nodeName, agent.services);
     await agent.start();
+    // Images of this node also go into the built-in registry, where remote agents pull them first.
+    mirror = new RegistryMirror(components.images, registry.local);
+    void mirror.start();
   }
   ready = true;
   console.error(`lanternd: serving the API on ${url} (data in ${dataDir}; admin config ${path.join(dataDir, 'admin.yaml')})`);
@@ -124,10 +152,15 @@ export async function runServer(args: string[]): Promise<void> {
     console.error(`lanternd: ${signal}: shutting down (containers keep running)`);
     ready = false;
     agent?.stop();
+    mirror?.stop();
     scheduler.stop();
     lifecycle.stop();
+    jobs.stop();
+    replicaSets.stop();
+    deployments.stop();
     eventTtl.stop();
     compactor.stop();
+    metricsServer?.close();
     http.close();
     http.closeAllConnections();
     void store.close().finally(() => process.exit(0));

@@ -7,6 +7,8 @@ import type { FieldCause } from '../errors.js';
 import { parseQuantity } from '../quantity.js';
 import { checkLabel, checkLabelKey, checkLabelValue } from '../names.js';
 import { checkMeta } from './meta-rules.js';
+import { checkConfigRefs } from './pod-config-refs.js';
+import { checkProbes, defaultProbes } from './pod-probes.js';
 
 const validator = new SchemaValidator(PodSchema);
 
@@ -109,10 +111,11 @@ function semantic(pod: Pod): FieldCause[] {
     const p = `spec.volumes[${i}]`;
     if (volumes.has(v.name)) out.push({ field: `${p}.name`, message: `duplicate volume name ${JSON.stringify(v.name)}` });
     volumes.add(v.name);
-    const sources = [v.hostPath, v.emptyDir, v.persistentVolumeClaim].filter((s) => s !== undefined).length;
-    if (sources !== 1) out.push({ field: p, message: 'must specify exactly one of hostPath, emptyDir, persistentVolumeClaim' });
+    const sources = [v.hostPath, v.emptyDir, v.persistentVolumeClaim, v.configMap, v.secret].filter((s) => s !== undefined).length;
+    if (sources !== 1) out.push({ field: p, message: 'must specify exactly one of hostPath, emptyDir, persistentVolumeClaim, configMap, secret' });
     if (v.hostPath && !v.hostPath.path.startsWith('/')) out.push({ field: `${p}.hostPath.path`, message: 'must be an absolute path' });
   });
+  checkConfigRefs(pod, out);
   const names = new Set<string>();
   const hostPorts = new Set<string>();
   pod.spec.containers.forEach((c, i) => {
@@ -136,6 +139,7 @@ function semantic(pod: Pod): FieldCause[] {
       hostPorts.add(key);
     });
     checkResources(c, p, out);
+    checkProbes(c, p, out);
     const sc = c.securityContext;
     const nonRoot = sc?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot;
     const uid = sc?.runAsUser ?? pod.spec.securityContext?.runAsUser;
@@ -168,6 +172,7 @@ export const podKind: KindInfo<Pod> = {
     for (const c of spec.containers) {
       c.imagePullPolicy ??= 'IfNotPresent';
       for (const port of c.ports ?? []) port.protocol ??= 'TCP';
+      defaultProbes(c);
     }
   },
   validateUpdate(oldPod, newPod) {

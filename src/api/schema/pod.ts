@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ObjectMetaSchema, StringMap } from './meta.js';
+import { ConfigMapVolumeSchema, EnvFromSourceSchema, EnvVarSourceSchema, SecretVolumeSchema } from './config-refs.js';
 
 const strict = { additionalProperties: false } as const;
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
@@ -8,6 +9,7 @@ const Quantity = Type.Union([Type.String(), Type.Number()], { description: 'a qu
 export const EnvVarSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   value: Type.Optional(Type.String()),
+  valueFrom: Type.Optional(EnvVarSourceSchema),
 }, strict);
 
 export const ContainerPortSchema = Type.Object({
@@ -45,6 +47,26 @@ export const SecurityContextSchema = Type.Object({
   capabilities: Type.Optional(CapabilitiesSchema),
 }, strict);
 
+const ProbePort = Type.Union([Port, Type.String({ minLength: 1 })], { description: 'a port number (1-65535) or the name of a container port' });
+
+/** How a probe checks a container: exactly one of exec, httpGet, tcpSocket (Kubernetes' v1.Probe). */
+export const ProbeSchema = Type.Object({
+  exec: Type.Optional(Type.Object({ command: Type.Array(Type.String(), { minItems: 1 }) }, strict)),
+  httpGet: Type.Optional(Type.Object({
+    path: Type.Optional(Type.String()),
+    port: ProbePort,
+    host: Type.Optional(Type.String()),
+    scheme: Type.Optional(Type.Union([Type.Literal('HTTP'), Type.Literal('HTTPS')])),
+    httpHeaders: Type.Optional(Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), value: Type.String() }, strict))),
+  }, strict)),
+  tcpSocket: Type.Optional(Type.Object({ port: ProbePort, host: Type.Optional(Type.String()) }, strict)),
+  initialDelaySeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  periodSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  successThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
+  failureThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
+}, strict);
+
 export const ContainerSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   image: Type.String({ minLength: 1 }),
@@ -53,6 +75,7 @@ export const ContainerSchema = Type.Object({
   args: Type.Optional(Type.Array(Type.String())),
   workingDir: Type.Optional(Type.String()),
   env: Type.Optional(Type.Array(EnvVarSchema)),
+  envFrom: Type.Optional(Type.Array(EnvFromSourceSchema)),
   ports: Type.Optional(Type.Array(ContainerPortSchema)),
   resources: Type.Optional(ResourceRequirementsSchema),
   volumeMounts: Type.Optional(Type.Array(VolumeMountSchema)),
@@ -62,6 +85,9 @@ export const ContainerSchema = Type.Object({
   tty: Type.Optional(Type.Boolean()),
   terminationMessagePath: Type.Optional(Type.String()),
   terminationMessagePolicy: Type.Optional(Type.String()),
+  livenessProbe: Type.Optional(ProbeSchema),
+  readinessProbe: Type.Optional(ProbeSchema),
+  startupProbe: Type.Optional(ProbeSchema),
 }, strict);
 
 export const VolumeSchema = Type.Object({
@@ -69,6 +95,8 @@ export const VolumeSchema = Type.Object({
   hostPath: Type.Optional(Type.Object({ path: Type.String({ minLength: 1 }), type: Type.Optional(Type.String()) }, strict)),
   emptyDir: Type.Optional(Type.Object({ medium: Type.Optional(Type.String()), sizeLimit: Type.Optional(Quantity) }, strict)),
   persistentVolumeClaim: Type.Optional(Type.Object({ claimName: Type.String({ minLength: 1 }), readOnly: Type.Optional(Type.Boolean()) }, strict)),
+  configMap: Type.Optional(ConfigMapVolumeSchema),
+  secret: Type.Optional(SecretVolumeSchema),
 }, strict);
 
 export const PodSecurityContextSchema = Type.Object({
@@ -232,6 +260,7 @@ export type Pod = Static<typeof PodSchema>;
 export type PodSpec = Static<typeof PodSpecSchema>;
 export type PodStatus = Static<typeof PodStatusSchema>;
 export type Container = Static<typeof ContainerSchema>;
+export type Probe = Static<typeof ProbeSchema>;
 export type ContainerStatus = Static<typeof ContainerStatusSchema>;
 export type ContainerState = Static<typeof ContainerStateSchema>;
 export type Volume = Static<typeof VolumeSchema>;

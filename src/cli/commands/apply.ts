@@ -1,15 +1,12 @@
 /**
- * lcctl apply -f: create each object, or update it when it exists (spec, labels and annotations
- * replaced at the stored resourceVersion). A server-side dry run first tells "unchanged" apart.
+ * lcctl apply -f: create each object, or update it with kubectl's three-way merge against the
+ * last applied configuration (annotation kubectl.kubernetes.io/last-applied-configuration).
  */
-import type { ApiObject } from '../../api/meta.js';
-import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
-import { CliError, UsageError, isCode, kubeErrorLine } from '../errors.js';
-import { readManifests, type ManifestObject } from '../manifest.js';
-import { findCliKind } from '../kinds.js';
-import { appliedContent } from '../apply/canonical.js';
+import { CliError, UsageError, kubeErrorLine } from '../errors.js';
+import { readManifests } from '../manifest.js';
+import { applyOne, labelOf, type DryRun } from '../apply/plan.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -18,48 +15,22 @@ export const spec: CommandSpec = {
   summary: 'Create or update objects from files (YAML with --- separated documents, or JSON)',
   style: 'kubectl',
   flags: [
-    { name: 'filename', short: 'f', type: 'list', help: 'File, directory or - (stdin) with the objects' },
+    { name: 'filename', short: 'f', type: 'list', help: 'File, directory or - (stdin) with the objects (repeatable)' },
+    { name: 'recursive', short: 'R', type: 'bool', help: 'Process the directories given with -f recursively' },
     { name: 'namespace', short: 'n', type: 'string', help: 'Namespace for objects that name none', default: 'default' },
-    { name: 'dry-run', type: 'string', help: 'none or server: validate on the server without storing', default: 'none' },
+    { name: 'dry-run', type: 'string', help: 'none, server (validated by the server, nothing stored) or client (nothing sent)', default: 'none' },
     { name: 'output', short: 'o', type: 'string', help: 'name: print only kind/name' },
   ],
+  notes: 'Fields removed from the file since the last apply are removed from the object; fields set by\nthe server or others (status, nodeName, defaults) are kept. Lists are replaced as a whole.',
 };
 
-type Spec = ApiObject & { spec?: Record<string, unknown> };
-
-/** Apply one object; resolves with what happened. */
-export async function applyOne(client: HttpClient, m: ManifestObject, ns: string, dryRun: boolean): Promise<'created' | 'configured' | 'unchanged'> {
-  const kind = findCliKind(m.obj.kind);
-  if (!kind) throw new CliError(`${m.source}: no matches for kind "${m.obj.kind}" (Lantern serves Pod and Node)`);
-  const obj = structuredClone(m.obj) as Spec;
-  if (kind.namespaced) obj.metadata.namespace ??= ns;
-  else delete obj.metadata.namespace;
-  const namespace = kind.namespaced ? obj.metadata.namespace : undefined;
-  let stored: Spec | undefined;
-  if (dryRun) {
-    // A dry-run create does not look at what is stored, so ask first.
-    try { stored = await client.get<Spec>(kind.resource, obj.metadata.name, namespace); } catch (e) { if (!isCode(e, 'NotFound')) throw e; }
-  }
-  if (!stored) {
-    try {
-      await client.create(kind.resource, obj, { dryRun });
-      return 'created';
-    } catch (e) {
-      if (!isCode(e, 'AlreadyExists')) throw e;
-    }
-    stored = await client.get<Spec>(kind.resource, obj.metadata.name, namespace);
-  }
-  const next: Spec = {
-    ...obj,
-    metadata: { ...obj.metadata, resourceVersion: stored.metadata.resourceVersion },
-  };
-  // The scheduler's binding is not the user's to undo.
-  const nodeName = stored.spec?.nodeName;
-  if (nodeName !== undefined && next.spec && next.spec.nodeName === undefined) next.spec = { ...next.spec, nodeName };
-  const preview = await client.update<Spec>(kind.resource, next, { dryRun: true });
-  if (appliedContent(preview) === appliedContent(stored)) return 'unchanged';
-  if (!dryRun) await client.update(kind.resource, next);
-  return 'configured';
+/** Parse --dry-run as kubectl does (a bare --dry-run means client). */
+export function dryRunMode(p: Parsed): DryRun {
+  const dry = p.str('dry-run') ?? 'none';
+  if (dry === 'none' || dry === 'server' || dry === 'client') return dry;
+  if (dry === '' || dry === 'true') return 'client';
+  if (dry === 'false') return 'none';
+  throw new UsageError(`invalid --dry-run "${dry}": allowed values are none, server and client`);
 }
 
 /** Run the verb; resolves with the exit status. */
@@ -67,19 +38,20 @@ export async function run(p: Parsed): Promise<number> {
   const files = p.list('filename');
   if (files.length === 0) throw new UsageError('must specify one of -f and -k (lcctl supports -f)');
   if (p.args.length > 0) throw new UsageError(`unexpected argument: ${p.args[0]} (objects come from -f)`);
-  const dry = p.str('dry-run') ?? 'none';
-  if (!['none', 'server', 'client'].includes(dry)) throw new UsageError(`invalid --dry-run "${dry}": none or server`);
-  const objects = await readManifests(files);
+  const dry = dryRunMode(p);
+  const output = p.str('output');
+  if (output !== undefined && output !== 'name') throw new UsageError(`unable to match a printer suitable for the output format "${output}", allowed formats are: name`);
+  const objects = await readManifests(files, p.bool('recursive'));
   if (objects.length === 0) throw new CliError('no objects passed to apply');
   const client = connect(p);
   const ns = p.str('namespace') || 'default';
+  const suffix = dry === 'server' ? ' (server dry run)' : dry === 'client' ? ' (dry run)' : '';
   let failed = false;
   for (const m of objects) {
-    const kind = findCliKind(m.obj.kind);
-    const label = `${kind?.singular ?? m.obj.kind.toLowerCase()}/${m.obj.metadata.name}`;
+    const label = labelOf(m);
     try {
-      const what = await applyOne(client, m, ns, dry !== 'none');
-      process.stdout.write(p.str('output') === 'name' ? `${label}\n` : `${label} ${what}${dry !== 'none' ? ' (server dry run)' : ''}\n`);
+      const what = await applyOne(client, m, ns, dry);
+      process.stdout.write(output === 'name' ? `${label}\n` : `${label} ${what}${suffix}\n`);
     } catch (e) {
       failed = true;
       process.stderr.write(`${kubeErrorLine(e)}\n`);

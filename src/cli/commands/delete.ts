@@ -15,6 +15,7 @@ export const spec: CommandSpec = {
   style: 'kubectl',
   flags: [
     { name: 'filename', short: 'f', type: 'list', help: 'File, directory or - (stdin) with the objects to delete' },
+    { name: 'recursive', short: 'R', type: 'bool', help: 'Process the directories given with -f recursively' },
     { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
     { name: 'all', type: 'bool', help: 'Delete every object of the kind in the namespace' },
     { name: 'selector', short: 'l', type: 'string', help: 'Delete the objects matching a label selector' },
@@ -34,9 +35,9 @@ async function targets(client: HttpClient, p: Parsed): Promise<Item[]> {
   if (files.length > 0) {
     if (p.args.length > 0) throw new UsageError('specify objects either with -f or by KIND NAME, not both');
     const { readManifests } = await import('../manifest.js');
-    return (await readManifests(files)).map(({ obj, source }) => {
+    return (await readManifests(files, p.bool('recursive'))).map(({ obj, source }) => {
       const kind = findCliKind(obj.kind);
-      if (!kind) throw new CliError(`${source}: no matches for kind "${obj.kind}" (Lantern serves Pod and Node)`);
+      if (!kind) throw new CliError(`${source}: no matches for kind "${obj.kind}" (see lcctl get --help for the kinds Lantern serves)`);
       return { kind, name: obj.metadata.name, namespace: kind.namespaced ? obj.metadata.namespace ?? ns : undefined };
     });
   }

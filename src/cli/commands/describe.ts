@@ -9,6 +9,8 @@ import { UsageError, kubeErrorLine } from '../errors.js';
 import { findCliKind, unknownKind } from '../kinds.js';
 import { describePod } from '../describe/pod.js';
 import { describeNode } from '../describe/node.js';
+import { describeDeployments } from '../deployments/describe.js';
+import { describeJobs } from '../jobs/describe.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -37,7 +39,9 @@ export async function run(p: Parsed): Promise<number> {
   if (kindName.includes('/')) { names = [kindName.slice(kindName.indexOf('/') + 1), ...names]; kindName = kindName.slice(0, kindName.indexOf('/')); }
   const kind = findCliKind(kindName);
   if (!kind) throw new UsageError(unknownKind(kindName));
-  if (kind.resource !== 'pods' && kind.resource !== 'nodes') throw new UsageError(`lcctl describe shows pods and nodes; for ${kind.resource} use lcctl get ${kind.resource} -o yaml`);
+  if (kind.resource === 'deployments') return describeDeployments(p, names);
+  if (kind.resource === 'jobs') return describeJobs(p, names);
+  if (kind.resource !== 'pods' && kind.resource !== 'nodes') throw new UsageError(`lcctl describe shows pods, nodes and deployments; for ${kind.resource} use lcctl get ${kind.resource} -o yaml`);
   const client = connect(p);
   const ns = kind.namespaced ? (p.bool('all-namespaces') && names.length === 0 ? undefined : p.str('namespace') || 'default') : undefined;
   let objs: (Pod | Node)[] = [];

@@ -12,7 +12,13 @@ import { podTable, nodeTable, type Table, type TableOptions } from '../output/ku
 import type { Event } from '../../api/schema/event.js';
 import type { PriorityClass } from '../../api/schema/priority-class.js';
 import { eventTable, priorityClassTable } from '../output/event-tables.js';
+import { configMapTable, secretTable } from '../output/config-tables.js';
+import type { ConfigMap, Secret } from '../../api/schema/config.js';
 import { colorEnabled, paint, statusColor } from '../output/color.js';
+import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
+import { deploymentTable, replicaSetTable } from '../output/apps-tables.js';
+import type { Job } from '../../api/schema/job.js';
+import { jobTable } from '../jobs/table.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -38,6 +44,11 @@ const formats = ['json', 'yaml', 'wide', 'name', 'table'];
 export function tableFor(kind: CliKind, objs: ApiObject[], o: TableOptions, now: number): Table {
   if (kind.resource === 'events') return eventTable(objs as Event[], o, now);
   if (kind.resource === 'priorityclasses') return priorityClassTable(objs as PriorityClass[], o, now);
+  if (kind.resource === 'configmaps') return configMapTable(objs as ConfigMap[], o, now);
+  if (kind.resource === 'secrets') return secretTable(objs as Secret[], o, now);
+  if (kind.resource === 'deployments') return deploymentTable(objs as Deployment[], o, now);
+  if (kind.resource === 'replicasets') return replicaSetTable(objs as ReplicaSet[], o, now);
+  if (kind.resource === 'jobs') return jobTable(objs as Job[], o, now);
   return kind.resource === 'pods' ? podTable(objs as Pod[], o, now) : nodeTable(objs as Node[], o, now);
 }
 

@@ -3,6 +3,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
+import { jobLogTarget } from '../jobs/log-pod.js';
 import { copyLog, type LogQuery } from '../io/logs.js';
 import { parseDuration } from '../output/durations.js';
 
@@ -38,7 +39,7 @@ export async function run(p: Parsed): Promise<number> {
   if (sinceText !== undefined && sinceSeconds === undefined) throw new UsageError(`invalid argument "${sinceText}" for "--since" flag: expected a duration such as 42s, 10m or 1h`);
   const client = connect(p);
   const ns = namespaceOf(p);
-  const target = await resolveTarget(client, ns, p.args[0]!);
+  const target = await jobLogTarget(client, ns, p.args[0]!) ?? await resolveTarget(client, ns, p.args[0]!);
   let container = p.str('container') ?? target.container;
   if (container === undefined && target.pod.spec.containers.length > 1) {
     container = target.pod.spec.containers[0]!.name;

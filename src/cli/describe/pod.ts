@@ -4,6 +4,7 @@ import { Doc, describeTime } from './doc.js';
 import { kubeStatus } from '../pods/status.js';
 import type { Event } from '../../api/schema/event.js';
 import { eventsSection } from '../output/event-tables.js';
+import { describeProbe } from './probe.js';
 
 function state(doc: Doc, level: number, label: string, s: ContainerState | undefined): void {
   if (!s || (!s.running && !s.terminated && !s.waiting)) { doc.kv(level, label, label === 'State' ? 'Waiting' : '<none>'); return; }
@@ -40,10 +41,14 @@ function container(doc: Doc, c: Container, cs: ContainerStatus | undefined): voi
     doc.kv(2, kind === 'limits' ? 'Limits' : 'Requests');
     for (const [k, v] of Object.entries(r)) doc.row(3, `${k}:`, String(v));
   }
+  if (c.livenessProbe) doc.kv(2, 'Liveness', describeProbe(c.livenessProbe));
+  if (c.readinessProbe) doc.kv(2, 'Readiness', describeProbe(c.readinessProbe));
+  if (c.startupProbe) doc.kv(2, 'Startup', describeProbe(c.startupProbe));
   if (c.workingDir) doc.kv(2, 'Working Dir', c.workingDir);
   const env = c.env ?? [];
   if (env.length === 0) doc.kv(2, 'Environment', '<none>');
-  else { doc.kv(2, 'Environment'); for (const e of env) doc.row(3, `${e.name}:`, e.value ?? ''); }
+  else { doc.kv(2, 'Environment'); for (const e of env) doc.row(3, `${e.name}:`, envText(e)); }
+  for (const f of c.envFrom ?? []) doc.kv(2, 'Environment Variables from', `${f.configMapRef ? `${f.configMapRef.name}  ConfigMap` : `${f.secretRef?.name ?? ''}  Secret`}  Optional: ${String((f.configMapRef ?? f.secretRef)?.optional ?? false)}${f.prefix ? `  Prefix: ${f.prefix}` : ''}`);
   const mounts = c.volumeMounts ?? [];
   if (mounts.length === 0) doc.kv(2, 'Mounts', '<none>');
   else { doc.kv(2, 'Mounts'); for (const m of mounts) doc.row(3, `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})`); }
@@ -54,6 +59,17 @@ function volume(doc: Doc, v: Volume): void {
   if (v.hostPath) doc.kv(2, 'Type', 'HostPath (bare host directory volume)').kv(2, 'Path', v.hostPath.path).kv(2, 'HostPathType', v.hostPath.type ?? '');
   else if (v.emptyDir) doc.kv(2, 'Type', 'EmptyDir (a temporary directory that shares a pod\'s lifetime)').kv(2, 'Medium', v.emptyDir.medium ?? '').kv(2, 'SizeLimit', v.emptyDir.sizeLimit === undefined ? '<unset>' : String(v.emptyDir.sizeLimit));
   else if (v.persistentVolumeClaim) doc.kv(2, 'Type', 'PersistentVolumeClaim (a named volume on the node)').kv(2, 'ClaimName', v.persistentVolumeClaim.claimName).kv(2, 'ReadOnly', String(v.persistentVolumeClaim.readOnly ?? false));
+  else if (v.configMap) doc.kv(2, 'Type', 'ConfigMap (a volume populated by a ConfigMap)').kv(2, 'Name', v.configMap.name).kv(2, 'Optional', String(v.configMap.optional ?? false));
+  else if (v.secret) doc.kv(2, 'Type', 'Secret (a volume populated by a Secret)').kv(2, 'SecretName', v.secret.secretName).kv(2, 'Optional', String(v.secret.optional ?? false));
+}
+
+/** kubectl's text for an env value taken from a ConfigMap or Secret key. */
+function envText(e: NonNullable<Container['env']>[number]): string {
+  const cm = e.valueFrom?.configMapKeyRef;
+  if (cm) return `<set to the key '${cm.key}' of config map '${cm.name}'>  Optional: ${String(cm.optional ?? false)}`;
+  const sec = e.valueFrom?.secretKeyRef;
+  if (sec) return `<set to the key '${sec.key}' in secret '${sec.name}'>  Optional: ${String(sec.optional ?? false)}`;
+  return e.value ?? '';
 }
 
 /** The describe text of a pod. */

@@ -9,10 +9,13 @@ export async function toYaml(value: unknown): Promise<string> {
 /** One document of a multi-document YAML text: its value or the parse error. */
 export interface YamlDoc { value: unknown; error?: string }
 
-/** Parse every `---` separated document. */
-export async function parseYamlDocuments(text: string): Promise<YamlDoc[]> {
+/**
+ * Parse every `---` separated document. version '1.1' reads as kubectl does (Go's yaml.v2): `0400` is
+ * octal, as manifests write file modes.
+ */
+export async function parseYamlDocuments(text: string, version?: '1.1' | '1.2'): Promise<YamlDoc[]> {
   const { parseAllDocuments } = await import('yaml');
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, version ? { version } : {});
   const list = Array.isArray(docs) ? docs : [docs];
   return list.map((d) => {
     const first = d.errors[0];

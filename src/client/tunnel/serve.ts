@@ -121,6 +121,10 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
       break;
     case 'tagImage': s.result({ value: await services.tagImage(a[0], a[1]) }); break;
     case 'podStats': s.result({ value: await services.podStats(a[0], a[1]) }); break;
+    case 'nodeMetrics':
+      if (!services.nodeMetrics) throw Object.assign(new Error('this node does not serve metrics'), { code: 'BadRequest' });
+      s.result({ value: await services.nodeMetrics() });
+      break;
     case 'listImages': s.result({ value: await services.listImages() }); break;
     case 'removeImage': s.result({ value: await services.removeImage(a[0]) }); break;
     default: s.result({ error: { code: 'BadRequest', message: `the agent does not serve ${method} over its tunnel (a newer server?)` } });

@@ -81,30 +81,43 @@ export interface CgroupStats {
   pids: number;
 }
 
+/** The directories one container's counters live in: one dir on v2, one per controller on v1. */
+export interface CgroupDirs { version: 1 | 2; cpu: string; memory: string; pids: string }
+
 /** Reads CPU, memory and pids counters; undefined when the cgroup does not exist. */
 export async function readCgroupStats(cgroupPath: string): Promise<CgroupStats | undefined> {
   const v2 = isCgroupV2();
-  const mem = cgroupDir(cgroupPath, 'memory');
+  return readCgroupStatsAt({
+    version: v2 ? 2 : 1,
+    cpu: cgroupDir(cgroupPath, v2 ? 'cpu' : 'cpuacct'),
+    memory: cgroupDir(cgroupPath, 'memory'),
+    pids: cgroupDir(cgroupPath, 'pids'),
+  });
+}
+
+/** readCgroupStats over explicit directories (tests point it at fixture trees). */
+export async function readCgroupStatsAt(dirs: CgroupDirs): Promise<CgroupStats | undefined> {
+  const mem = dirs.memory;
   if (!existsSync(mem)) return undefined;
   const memStat = parseKeyValues((await readText(join(mem, 'memory.stat'))) ?? '');
   let cpu: number;
   let usage: number;
   let inactiveFile: number;
   let limit: number | undefined;
-  if (v2) {
-    const cpuStat = parseKeyValues((await readText(join(cgroupDir(cgroupPath, 'cpu'), 'cpu.stat'))) ?? '');
+  if (dirs.version === 2) {
+    const cpuStat = parseKeyValues((await readText(join(dirs.cpu, 'cpu.stat'))) ?? '');
     cpu = (cpuStat.get('usage_usec') ?? 0) * 1000;
     usage = (await readNumber(join(mem, 'memory.current'))) ?? 0;
     inactiveFile = memStat.get('inactive_file') ?? 0;
     limit = await readNumber(join(mem, 'memory.max'));
   } else {
-    cpu = (await readNumber(join(cgroupDir(cgroupPath, 'cpuacct'), 'cpuacct.usage'))) ?? 0;
+    cpu = (await readNumber(join(dirs.cpu, 'cpuacct.usage'))) ?? 0;
     usage = (await readNumber(join(mem, 'memory.usage_in_bytes'))) ?? 0;
     inactiveFile = memStat.get('total_inactive_file') ?? 0;
     limit = await readNumber(join(mem, 'memory.limit_in_bytes'));
   }
   if (limit !== undefined && limit >= UNLIMITED) limit = undefined;
-  const pids = (await readNumber(join(cgroupDir(cgroupPath, 'pids'), 'pids.current'))) ?? 0;
+  const pids = (await readNumber(join(dirs.pids, 'pids.current'))) ?? 0;
   const stats: CgroupStats = {
     cpuUsageNanos: cpu,
     memoryUsageBytes: usage,

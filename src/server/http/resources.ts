@@ -2,10 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiObject } from '../../api/meta.js';
 import { ApiError } from '../../api/errors.js';
 import { kinds } from '../../api/kinds/index.js';
+import type { Scale } from '../../api/schema/apps.js';
+import type { LabelSelector } from '../../api/schema/pod.js';
+import { selectorText } from '../../api/kinds/pod-template.js';
 import type { ApiClient } from '../../client/types.js';
 import { readObject } from './body.js';
 import { sendJson } from './respond.js';
 import { serveWatch } from './watch.js';
+
+type Scalable = ApiObject & { spec: { replicas?: number; selector: LabelSelector }; status?: { replicas?: number } };
+
+/** The autoscaling/v1 Scale view of a Deployment or ReplicaSet. */
+function scaleOf(o: Scalable): Scale {
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
+  return {
+    apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+    spec: { replicas: o.spec.replicas ?? 1 }, status: { replicas: o.status?.replicas ?? 0, selector: selectorText(o.spec.selector) },
+  };
+}
 
 type ResourceRoute = { resource: string; namespace?: string; name?: string; sub?: string };
 
@@ -26,6 +40,8 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
   const ns = kind.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
   const dryRun = query.get('dryRun') === 'All';
+  // As kube-apiserver: an unknown value must not fall through to a real write.
+  for (const v of query.getAll('dryRun')) if (v !== 'All') throw new ApiError('BadRequest', `invalid dryRun value ${JSON.stringify(v)}: the only supported value is "All"`);
   const bodyObject = async (): Promise<ApiObject> => {
     const obj = (await readObject(req)) as ApiObject;
     if (kind.namespaced && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
@@ -79,6 +95,19 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
       const obj = await bodyObject();
       obj.metadata.name = name;
       sendJson(res, 200, await api.updateStatus(route.resource, obj));
+      return;
+    }
+  }
+  if (route.sub === 'scale' && (route.resource === 'deployments' || route.resource === 'replicasets')) {
+    if (method === 'GET') { sendJson(res, 200, scaleOf(await api.get<Scalable>(route.resource, name, ns))); return; }
+    if (method === 'PUT') {
+      const body = (await readObject(req)) as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: unknown } };
+      const replicas = body.spec?.replicas;
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError('Invalid', 'spec.replicas: must be a non-negative integer', { causes: [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }] });
+      const current = await api.get<Scalable>(route.resource, name, ns);
+      const rv = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : current.metadata.resourceVersion;
+      const updated = await api.update<Scalable>(route.resource, { ...current, metadata: { ...current.metadata, resourceVersion: rv }, spec: { ...current.spec, replicas } });
+      sendJson(res, 200, scaleOf(updated));
       return;
     }
   }

@@ -208,6 +208,10 @@ describe('API HTTP server', () => {
     assert.equal(res.status, 201);
     assert.equal(res.body.spec.restartPolicy, 'Always');
     assert.equal((await call('GET', `${pods}/dry`)).status, 404);
+    // Any other value is refused rather than written for real.
+    const bad = await call('POST', `${pods}?dryRun=all`, manifest('dry'));
+    assert.equal(bad.status, 400);
+    assert.equal((await call('GET', `${pods}/dry`)).status, 404);
   });
 
   test('a bad selector is a 400 BadRequest', async () => {

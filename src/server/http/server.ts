@@ -14,6 +14,10 @@ import { serveImages } from './images.js';
 import { authorize, authorizedClient, nodeNameOf } from './authz.js';
 import { joinPath, serveJoin } from './join.js';
 import { serveTunnel, tunnelNode } from '../tunnel/serve-tunnel.js';
+import type { Registry } from '../../metrics/registry.js';
+import { RequestMetrics } from './request-metrics.js';
+import { isMetricsPath, serveMetricsRoute } from './node-metrics.js';
+import { MetricsApi } from './metrics-api.js';
 
 export interface ApiServerOptions {
   api: ApiClient;
@@ -33,12 +37,17 @@ export interface ApiServerOptions {
    * identity, or undefined when no valid token came: the handler answers auth errors itself.
    */
   registry?: (req: http.IncomingMessage, res: http.ServerResponse, caller: Identity | undefined) => Promise<void>;
+  /** Where request metrics go and what GET /metrics exposes; absent: no request metrics, /metrics is 404. */
+  metrics?: Registry;
 }
 
 /** The HTTP adapter over the API service: routing, authentication, streaming and errors. */
 export function createApiServer(opts: ApiServerOptions): http.Server {
+  const requests = opts.metrics ? new RequestMetrics(opts.metrics) : undefined;
+  const metricsApi = new MetricsApi(opts.nodes);
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    handle(opts, req, res).catch((e: unknown) => sendError(res, e));
+    requests?.track(req, res);
+    handle(opts, req, res, metricsApi).catch((e: unknown) => sendError(res, e));
   };
   const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
   server.keepAliveTimeout = 65_000;
@@ -52,7 +61,7 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
   return server;
 }
 
-async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: http.ServerResponse, metricsApi: MetricsApi): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://lantern');
   if (url.pathname === '/cacerts' && opts.caCert !== undefined) {
     res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(opts.caCert) });
@@ -66,6 +75,10 @@ async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: ht
   }
   if (opts.registry && (url.pathname === '/v2' || url.pathname.startsWith('/v2/'))) {
     await opts.registry(req, res, await opts.auth.identify(req));
+    return;
+  }
+  if (isMetricsPath(url.pathname)) {
+    await serveMetricsRoute({ nodes: opts.nodes, metrics: opts.metrics, metricsApi }, await opts.auth.authenticate(req), req, res, url);
     return;
   }
   const route = parseRoute(url.pathname);

@@ -101,6 +101,7 @@ export class RemoteNodeServices implements NodeServices {
   }
 
   podStats(namespace: string, pod: string): Promise<ContainerUsage[]> { return this.call('podStats', [namespace, pod]); }
+  nodeMetrics(): Promise<string> { return this.call('nodeMetrics', []); }
 
   /** One tunnel stream per forwarded connection, as a byte stream once the agent has connected. */
   async podPortForward(namespace: string, pod: string, port: number): Promise<Duplex> {

@@ -1,0 +1,46 @@
+import type { KindInfo } from './kind.js';
+import { SecretSchema, type Secret } from '../schema/config.js';
+import { SchemaValidator } from '../validate.js';
+import { checkMeta } from './meta-rules.js';
+import { MAX_CONFIG_BYTES, checkDataMap, checkImmutable } from './config-rules.js';
+
+const validator = new SchemaValidator(SecretSchema);
+
+/** The Secret kind (core v1, namespaced): base64 data; stringData is folded into data on write. */
+export const secretKind: KindInfo<Secret> = {
+  kind: 'Secret',
+  apiVersion: 'v1',
+  resource: 'secrets',
+  namespaced: true,
+  shortNames: ['secret'],
+  hasStatus: false,
+  validate(obj) {
+    const causes = validator.causes(obj);
+    if (causes.length > 0) return causes;
+    const s = obj as Secret;
+    const out = checkMeta(s.metadata, true);
+    const data = checkDataMap(s.data, 'data', true, out, new Set());
+    // stringData may repeat a data key on purpose: it wins, as in Kubernetes.
+    const plain = checkDataMap(s.stringData, 'stringData', false, out, new Set());
+    if (data + plain > MAX_CONFIG_BYTES) out.push({ field: 'data', message: `too long: the data of a Secret must total at most ${MAX_CONFIG_BYTES} bytes, got ${data + plain}` });
+    if (s.type === '') out.push({ field: 'type', message: 'must not be empty (omit it for Opaque)' });
+    return out;
+  },
+  applyDefaults(s) {
+    s.type ??= 'Opaque';
+    if (s.stringData !== undefined) {
+      const data = { ...s.data };
+      for (const [k, v] of Object.entries(s.stringData)) data[k] = Buffer.from(v, 'utf8').toString('base64');
+      s.data = data;
+      delete s.stringData;
+    }
+  },
+  validateUpdate(oldObj, newObj) {
+    const out = checkImmutable(oldObj, newObj, JSON.stringify(oldObj.data ?? {}) === JSON.stringify(newObj.data ?? {}));
+    if ((oldObj.type ?? 'Opaque') !== (newObj.type ?? 'Opaque')) out.push({ field: 'type', message: 'field is immutable: delete and re-create the Secret to change its type' });
+    return out;
+  },
+  selectableFields(s) {
+    return { 'metadata.name': s.metadata.name, 'metadata.namespace': s.metadata.namespace ?? 'default', type: s.type ?? 'Opaque' };
+  },
+};

@@ -1,0 +1,69 @@
+/** lcctl create deployment NAME --image=IMG [--replicas=N] [--port=P] [-- COMMAND [ARGS...]]. */
+import type { Deployment } from '../../api/schema/apps.js';
+import type { CommandSpec, Parsed } from '../args.js';
+import { connect } from '../connect.js';
+import { UsageError } from '../errors.js';
+import { findCliKind } from '../kinds.js';
+import { configFlags, isConfigCreate, runConfig } from './create-config.js';
+import { createJob } from '../jobs/create.js';
+
+/** The verb's flags and help text. */
+export const spec: CommandSpec = {
+  name: 'create',
+  usage: 'create deployment NAME --image=IMAGE [--replicas=N] [--port=PORT] [-- COMMAND [ARGS...]]',
+  summary: 'Create a deployment with the given name',
+  style: 'kubectl',
+  flags: [
+    { name: 'image', type: 'list', help: 'Image for a container (repeat for several containers)' },
+    { name: 'replicas', short: 'r', type: 'int', help: 'Number of replicas', default: '1' },
+    { name: 'port', type: 'int', help: 'The containerPort the container exposes' },
+    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    { name: 'dry-run', type: 'string', help: 'none, client or server: only print what would be created' },
+    ...configFlags,
+  ],
+  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]',
+};
+
+/** kubectl's container name for an image: its last path part without tag or digest. */
+export function containerName(image: string): string {
+  const base = image.split('@')[0]!.split('/').pop()!.split(':')[0]!;
+  return base.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'container';
+}
+
+/** Run the verb; resolves with the exit status. */
+export async function run(p: Parsed): Promise<number> {
+  if (isConfigCreate(p.args[0])) return runConfig(p);
+  const [kindName, name, ...command] = p.args;
+  if (kindName !== undefined && findCliKind(kindName)?.resource === 'jobs') return createJob(p);
+  if (kindName === undefined || findCliKind(kindName)?.resource !== 'deployments') throw new UsageError('lcctl create makes deployments: lcctl create deployment NAME --image=IMAGE');
+  if (name === undefined) throw new UsageError('NAME is required: lcctl create deployment NAME --image=IMAGE');
+  const images = p.list('image');
+  if (images.length === 0) throw new UsageError('required flag(s) "image" not set');
+  if (command.length > 0 && images.length > 1) throw new UsageError('cannot specify multiple --image options and command');
+  const port = p.int('port');
+  const labels = { app: name };
+  const d: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: p.str('namespace') || 'default', labels },
+    spec: {
+      replicas: p.int('replicas') ?? 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: images.map((image) => ({
+            name: containerName(image), image,
+            ...(command.length > 0 ? { command } : {}),
+            ...(port !== undefined ? { ports: [{ containerPort: port }] } : {}),
+          })),
+        },
+      },
+    },
+  };
+  const dry = p.str('dry-run');
+  const client = connect(p);
+  await client.create('deployments', d, { dryRun: dry === 'server' || dry === 'client' });
+  process.stdout.write(`deployment.apps/${name} created${dry && dry !== 'none' ? ` (${dry} dry run)` : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,57 @@
+/** kubectl describe deployment: spec summary, pod template, conditions and its ReplicaSets. */
+import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
+import type { Event } from '../../api/schema/event.js';
+import { Doc, describeTime } from './doc.js';
+import { selectorString } from '../output/apps-tables.js';
+
+const rsLine = (r: ReplicaSet): string => `${r.metadata.name} (${r.status?.replicas ?? 0}/${r.spec.replicas ?? 0} replicas created)`;
+
+/** The describe text of a Deployment, given its ReplicaSets (new one last by revision) and events. */
+export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Event[] = []): string {
+  const doc = new Doc();
+  const s = d.status;
+  const want = d.spec.replicas ?? 1;
+  doc.kv(0, 'Name', d.metadata.name).kv(0, 'Namespace', d.metadata.namespace ?? 'default');
+  doc.kv(0, 'CreationTimestamp', describeTime(d.metadata.creationTimestamp));
+  doc.map(0, 'Labels', d.metadata.labels).map(0, 'Annotations', d.metadata.annotations, ': ');
+  doc.kv(0, 'Selector', selectorString(d.spec.selector));
+  doc.kv(0, 'Replicas', `${want} desired | ${s?.updatedReplicas ?? 0} updated | ${s?.replicas ?? 0} total | ${s?.availableReplicas ?? 0} available | ${s?.unavailableReplicas ?? 0} unavailable`);
+  const strategy = d.spec.strategy?.type ?? 'RollingUpdate';
+  doc.kv(0, 'StrategyType', strategy).kv(0, 'MinReadySeconds', String(d.spec.minReadySeconds ?? 0));
+  if (strategy === 'RollingUpdate') {
+    const ru = d.spec.strategy?.rollingUpdate;
+    doc.kv(0, 'RollingUpdateStrategy', `${ru?.maxUnavailable ?? '25%'} max unavailable, ${ru?.maxSurge ?? '25%'} max surge`);
+  }
+  if (d.spec.paused) doc.kv(0, 'Paused', 'true');
+  doc.kv(0, 'Pod Template');
+  doc.map(1, 'Labels', d.spec.template.metadata?.labels);
+  if (d.spec.template.metadata?.annotations) doc.map(1, 'Annotations', d.spec.template.metadata.annotations, ': ');
+  doc.kv(1, 'Containers');
+  for (const c of d.spec.template.spec.containers) {
+    doc.kv(2, ` ${c.name}`);
+    doc.kv(3, 'Image', c.image);
+    doc.kv(3, 'Port', c.ports?.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>');
+    if (c.command) doc.kv(3, 'Command', c.command.join('\n'));
+    if (c.args) doc.kv(3, 'Args', c.args.join('\n'));
+    doc.kv(3, 'Environment', c.env?.map((e) => `${e.name}:  ${e.value ?? ''}`).join('\n') || '<none>');
+  }
+  doc.kv(1, 'Volumes', d.spec.template.spec.volumes?.map((v) => v.name).join(', ') || '<none>');
+  const conds = s?.conditions ?? [];
+  if (conds.length > 0) {
+    doc.kv(0, 'Conditions');
+    doc.row(1, 'Type', 'Status', 'Reason').row(1, '----', '------', '------');
+    for (const c of conds) doc.row(1, c.type, c.status, c.reason ?? '');
+  }
+  const hash = (r: ReplicaSet): string | undefined => r.metadata.labels?.['pod-template-hash'];
+  const current = rss.find((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision'] === d.metadata.annotations?.['deployment.kubernetes.io/revision'] && hash(r) !== undefined);
+  const old = rss.filter((r) => r !== current && ((r.spec.replicas ?? 0) > 0 || (r.status?.replicas ?? 0) > 0));
+  doc.kv(0, 'OldReplicaSets', old.length === 0 ? '<none>' : old.map(rsLine).join(', '));
+  doc.kv(0, 'NewReplicaSet', current ? rsLine(current) : '<none>');
+  if (events.length === 0) doc.kv(0, 'Events', '<none>');
+  else {
+    doc.kv(0, 'Events');
+    doc.row(1, 'Type', 'Reason', 'Message').row(1, '----', '------', '-------');
+    for (const e of events) doc.row(1, e.type ?? 'Normal', e.reason ?? '', e.message ?? '');
+  }
+  return doc.render();
+}

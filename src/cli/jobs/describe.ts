@@ -1,0 +1,106 @@
+/** lcctl describe job [NAME...]: kubectl's view of a Job, its pod counts, conditions, events, and why it waits. */
+import type { Job } from '../../api/schema/job.js';
+import type { Pod } from '../../api/pod.js';
+import type { Event } from '../../api/schema/event.js';
+import type { Parsed } from '../args.js';
+import { connect } from '../connect.js';
+import { kubeErrorLine } from '../errors.js';
+import { Doc, describeTime } from '../describe/doc.js';
+import { selectorString } from '../output/apps-tables.js';
+import { jobDuration, jobStatus } from './table.js';
+
+const ownedBy = (p: Pod, j: Job): boolean => (p.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.uid === j.metadata.uid);
+
+/** Why a Job that is not finished has fewer pods running than it could, from its status and pods. */
+export function waitReason(j: Job, pods: Pod[]): string | undefined {
+  const st = jobStatus(j);
+  if (st === 'Complete' || st === 'Failed') return undefined;
+  if (j.spec.suspend) return 'the Job is suspended (spec.suspend: true): set it to false to run its pods';
+  const pending = pods.filter((p) => p.status?.phase === 'Pending' && !p.metadata.deletionTimestamp);
+  const unscheduled = pending.find((p) => (p.status?.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.status === 'False'));
+  if (unscheduled) {
+    const c = unscheduled.status?.conditions?.find((x) => x.type === 'PodScheduled');
+    return `pod ${unscheduled.metadata.name} cannot be scheduled: ${c?.message ?? c?.reason ?? 'no node fits'}`;
+  }
+  if (pending.length > 0) return `${pending.length} pod(s) Pending (pulling images or starting)`;
+  const active = j.status?.active ?? 0;
+  if (active === 0 && (j.status?.failed ?? 0) > 0) return `back-off after ${j.status?.failed ?? 0} failed pod(s): the next pod is made when the back-off (10s doubling, at most 6m) has passed`;
+  return undefined;
+}
+
+/** The describe text of one Job. */
+export function describeJob(j: Job, pods: Pod[], events: Event[], now: number): string {
+  const doc = new Doc();
+  const s = j.status ?? {};
+  const spec = j.spec;
+  doc.kv(0, 'Name', j.metadata.name).kv(0, 'Namespace', j.metadata.namespace ?? 'default');
+  doc.kv(0, 'Selector', selectorString(spec.selector));
+  doc.map(0, 'Labels', j.metadata.labels).map(0, 'Annotations', j.metadata.annotations, ': ');
+  doc.kv(0, 'Parallelism', String(spec.parallelism ?? 1));
+  doc.kv(0, 'Completions', spec.completions === undefined ? '<unset>' : String(spec.completions));
+  doc.kv(0, 'Completion Mode', spec.completionMode ?? 'NonIndexed');
+  doc.kv(0, 'Suspend', String(spec.suspend ?? false));
+  doc.kv(0, 'Backoff Limit', String(spec.backoffLimit ?? 6));
+  if (spec.backoffLimitPerIndex !== undefined) doc.kv(0, 'Backoff Limit Per Index', String(spec.backoffLimitPerIndex));
+  if (spec.maxFailedIndexes !== undefined) doc.kv(0, 'Max Failed Indexes', String(spec.maxFailedIndexes));
+  if (spec.activeDeadlineSeconds !== undefined) doc.kv(0, 'Active Deadline Seconds', `${spec.activeDeadlineSeconds}s`);
+  if (spec.ttlSecondsAfterFinished !== undefined) doc.kv(0, 'TTL Seconds After Finished', String(spec.ttlSecondsAfterFinished));
+  if (spec.minAvailable !== undefined) doc.kv(0, 'Min Available', `${spec.minAvailable} (gang: placed all together)`);
+  if (s.startTime) doc.kv(0, 'Start Time', describeTime(s.startTime));
+  if (s.completionTime) doc.kv(0, 'Completed At', describeTime(s.completionTime));
+  const d = jobDuration(j, now);
+  if (d) doc.kv(0, 'Duration', d);
+  const running = pods.filter((p) => p.status?.phase === 'Running').length;
+  const waiting = pods.filter((p) => p.status?.phase === 'Pending' && !p.metadata.deletionTimestamp).length;
+  doc.kv(0, 'Pods Statuses', `${running} Active (${s.ready ?? 0} Ready) / ${waiting} Pending / ${s.succeeded ?? 0} Succeeded / ${s.failed ?? 0} Failed`);
+  if (spec.completionMode === 'Indexed') {
+    doc.kv(0, 'Completed Indexes', s.completedIndexes || '<none>');
+    if (spec.backoffLimitPerIndex !== undefined) doc.kv(0, 'Failed Indexes', s.failedIndexes || '<none>');
+  }
+  const why = waitReason(j, pods);
+  if (why) doc.kv(0, 'Waiting', why);
+  doc.kv(0, 'Pod Template');
+  doc.map(1, 'Labels', spec.template.metadata?.labels);
+  doc.kv(1, 'Containers');
+  for (const c of spec.template.spec.containers) {
+    doc.kv(2, ` ${c.name}`);
+    doc.kv(3, 'Image', c.image);
+    if (c.command) doc.kv(3, 'Command', c.command.join('\n'));
+    if (c.args) doc.kv(3, 'Args', c.args.join('\n'));
+  }
+  const conds = s.conditions ?? [];
+  if (conds.length > 0) {
+    doc.kv(0, 'Conditions');
+    doc.row(1, 'Type', 'Status', 'Reason', 'Message').row(1, '----', '------', '------', '-------');
+    for (const c of conds) doc.row(1, c.type, c.status, c.reason ?? '', c.message ?? '');
+  }
+  if (events.length === 0) doc.kv(0, 'Events', '<none>');
+  else {
+    doc.kv(0, 'Events');
+    doc.row(1, 'Type', 'Reason', 'Count', 'Message').row(1, '----', '------', '-----', '-------');
+    for (const e of events) doc.row(1, e.type ?? 'Normal', e.reason ?? '', String(e.count ?? 1), e.message ?? '');
+  }
+  return doc.render();
+}
+
+/** Print the describe text of the named Jobs (all in the namespace without names). */
+export async function describeJobs(p: Parsed, names: string[]): Promise<number> {
+  const client = connect(p);
+  const ns = p.str('namespace') || 'default';
+  let failed = false;
+  let jobs: Job[] = [];
+  if (names.length === 0) jobs = (await client.list<Job>('jobs', ns, { labelSelector: p.str('selector') })).items;
+  for (const n of names) {
+    try { jobs.push(await client.get<Job>('jobs', n, ns)); } catch (e) { failed = true; process.stderr.write(`${kubeErrorLine(e)}\n`); }
+  }
+  const texts: string[] = [];
+  for (const j of jobs) {
+    const pods = (await client.list<Pod>('pods', ns, { labelSelector: `batch.kubernetes.io/job-name=${j.metadata.name}` })).items.filter((x) => ownedBy(x, j));
+    const events = await client.list<Event>('events', ns, { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${j.metadata.name}` })
+      .then((l) => l.items.filter((e) => !e.involvedObject.uid || e.involvedObject.uid === j.metadata.uid), () => []);
+    texts.push(describeJob(j, pods, events, Date.now()));
+  }
+  if (jobs.length === 0 && names.length === 0) process.stderr.write(`No resources found in ${ns} namespace.\n`);
+  process.stdout.write(texts.join('\n\n'));
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,239 @@
+import type { Pod } from '../../api/pod.js';
+import type { Job } from '../../api/schema/job.js';
+import type { WatchEvent } from '../../api/meta.js';
+import { ApiError } from '../../api/errors.js';
+import { JobLabels } from '../../api/job-labels.js';
+import { systemClock, type Clock } from '../../api/clock.js';
+import type { ApiClient, Watcher } from '../../client/types.js';
+import { EventRecorder } from '../../client/events.js';
+import { defaultBackoff } from './backoff.js';
+import { planJob, type JobPlan } from './plan.js';
+import { jobPod } from './pod-template.js';
+import { finishedAt } from './pod-state.js';
+
+/** Settings of the Job controller. */
+export interface JobControllerOptions {
+  api: ApiClient;
+  clock?: Clock;
+  /** First delay before a pod is made again after a failure (default 10 s); it doubles per failure. */
+  backoffMs?: number;
+  /** Longest such delay (default 6 minutes). */
+  backoffMaxMs?: number;
+  log?: (msg: string) => void;
+  /** Record Events about Jobs (default true). */
+  events?: boolean;
+}
+
+const ignore = (...codes: string[]) => (e: unknown): void => {
+  if (!(e instanceof ApiError && codes.includes(e.code))) throw e;
+};
+const keyOf = (o: { metadata: { name: string; namespace?: string } }): string => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+const controllerOf = (o: Pod): { kind: string; name: string; uid: string } | undefined => o.metadata.ownerReferences?.find((r) => r.controller === true);
+
+/**
+ * Runs each Job's pods to completion: keeps min(parallelism, remaining) pods active, counts finished
+ * pods exactly once (their uids are recorded in status.countedPods in the same write that adds them
+ * to succeeded/failed), backs off after failures, applies podFailurePolicy, activeDeadlineSeconds,
+ * suspend and ttlSecondsAfterFinished, and deletes a deleted Job's pods.
+ */
+export class JobController {
+  private readonly clock: Clock;
+  private readonly log: (msg: string) => void;
+  private readonly events: EventRecorder | undefined;
+  private readonly dirty = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Per Job uid: when we last counted a failure (the back-off is timed from it). */
+  private readonly lastFailure = new Map<string, number>();
+  /** Per Job key: the last reason it waits, so the log says it once. */
+  private readonly waiting = new Map<string, string>();
+  private readonly watchers: Watcher[] = [];
+  private draining: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: JobControllerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? ((m) => console.error(`job-controller: ${m}`));
+    this.events = opts.events === false ? undefined : new EventRecorder(opts.api, 'job-controller', () => new Date(this.clock.now()));
+  }
+
+  /** Watch Jobs and pods; each change queues its Job. */
+  start(): void {
+    this.watch<Job>('jobs', (e) => {
+      const key = keyOf(e.object);
+      if (e.type === 'DELETED') { this.forget(key); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
+      this.enqueue(key);
+    });
+    this.watch<Pod>('pods', (e) => {
+      const owner = controllerOf(e.object);
+      if (owner?.kind === 'Job') this.enqueue(`${e.object.metadata.namespace ?? 'default'}/${owner.name}`);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const w of this.watchers) w.stop();
+  }
+
+  /** Resolves once queued work is done (tests wait on it). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private forget(key: string): void {
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+    this.waiting.delete(key);
+  }
+
+  private watch<T extends Job | Pod>(resource: string, onEvent: (e: WatchEvent<T>) => void): void {
+    const w = this.opts.api.watch<T>(resource, undefined, {}, onEvent);
+    this.watchers.push(w);
+    w.done.catch((e: unknown) => {
+      if (this.stopped) return;
+      this.log(`${resource} watch ended (${String(e)}); starting again`);
+      setTimeout(() => { if (!this.stopped) this.watch(resource, onEvent); }, 1000).unref();
+    });
+  }
+
+  private enqueue(key: string): void {
+    if (this.stopped) return;
+    this.dirty.add(key);
+    this.draining ??= this.drain().finally(() => { this.draining = undefined; });
+  }
+
+  private async drain(): Promise<void> {
+    for (let key = first(this.dirty); key !== undefined && !this.stopped; key = first(this.dirty)) {
+      this.dirty.delete(key);
+      await this.reconcile(key).catch((e: unknown) => this.log(`job ${key}: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+
+  /** Reconcile every Job once (tests call it after moving the clock). */
+  async reconcileAll(): Promise<void> {
+    const jobs = await this.opts.api.list<Job>('jobs');
+    for (const j of jobs.items) await this.reconcile(keyOf(j));
+  }
+
+  /** One Job ("ns/name"). Safe to run again at any time; a Conflict retries on fresh reads. */
+  async reconcile(key: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try { await this.step(key); return; } catch (e) {
+        if (!(e instanceof ApiError && e.code === 'Conflict') || attempt >= 4) throw e;
+      }
+    }
+  }
+
+  private async step(key: string): Promise<void> {
+    const i = key.indexOf('/');
+    const namespace = key.slice(0, i);
+    const name = key.slice(i + 1);
+    const api = this.opts.api;
+    let job: Job;
+    try { job = await api.get<Job>('jobs', name, namespace); } catch (e) {
+      ignore('NotFound')(e);
+      this.forget(key);
+      await this.podsOf(namespace, name, undefined);
+      return;
+    }
+    // The pods are read after the Job, so a uid counted in its status but missing here is really gone.
+    const pods = await this.podsOf(namespace, name, job.metadata.uid);
+    const uid = job.metadata.uid ?? '';
+    const now = this.clock.now();
+    const plan = planJob(job, pods, {
+      now,
+      backoff: { baseMs: this.opts.backoffMs ?? defaultBackoff.baseMs, maxMs: this.opts.backoffMaxMs ?? defaultBackoff.maxMs },
+      lastFailureAt: this.lastFailure.get(uid) ?? lastFailedPodTime(pods),
+    });
+    if (plan.newFailures > 0) this.lastFailure.set(uid, now);
+    if (plan.expired) {
+      this.log(`job ${key}: finished more than ttlSecondsAfterFinished ago; deleting it and its pods`);
+      await api.delete('jobs', name, namespace).catch(ignore('NotFound'));
+      await this.deleteOwnedPods(job);
+      this.lastFailure.delete(uid);
+      this.forget(key);
+      return;
+    }
+    // The status write comes first: it is what makes each count happen once.
+    let updated = job;
+    if (JSON.stringify(plan.status) !== JSON.stringify(job.status ?? {})) {
+      updated = await api.updateStatus<Job>('jobs', { ...job, status: plan.status });
+    }
+    await this.act(updated, plan);
+    await this.report(job, updated, plan);
+    this.schedule(key, plan.requeueMs);
+  }
+
+  private async act(job: Job, plan: JobPlan): Promise<void> {
+    const api = this.opts.api;
+    const ns = job.metadata.namespace ?? 'default';
+    await Promise.all(plan.delete.map((p) => api.delete('pods', p.metadata.name, ns).catch(ignore('NotFound'))));
+    const made = await Promise.all(plan.create.map((w) => api.create<Pod>('pods', jobPod(job, w))));
+    for (const p of made) await this.events?.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
+    for (const p of plan.delete) await this.events?.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+  }
+
+  /** Events and log lines for what changed in this pass. */
+  private async report(before: Job, after: Job, plan: JobPlan): Promise<void> {
+    const key = keyOf(after);
+    const had = (t: string, j: Job): string | undefined => j.status?.conditions?.find((c) => c.type === t && c.status === 'True')?.reason;
+    const was = (t: string): boolean => had(t, before) !== undefined;
+    if (!was('Complete') && had('Complete', after)) { this.log(`job ${key}: complete`); await this.events?.record(after, 'Normal', 'Completed', 'Job completed'); }
+    const failed = had('Failed', after);
+    if (!was('Failed') && failed) {
+      const msg = after.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? failed;
+      this.log(`job ${key}: failed (${failed}): ${msg}`);
+      await this.events?.record(after, 'Warning', failed, msg);
+    }
+    if (!was('Suspended') && had('Suspended', after)) await this.events?.record(after, 'Normal', 'Suspended', 'Job suspended');
+    if (was('Suspended') && !had('Suspended', after)) await this.events?.record(after, 'Normal', 'Resumed', 'Job resumed');
+    if (plan.waiting !== this.waiting.get(key)) {
+      if (plan.waiting) this.log(`job ${key}: waiting: ${plan.waiting}`);
+      if (plan.waiting) this.waiting.set(key, plan.waiting); else this.waiting.delete(key);
+    }
+  }
+
+  /** Come back when time alone will change the answer (back-off over, deadline, TTL). */
+  private schedule(key: string, ms: number | undefined): void {
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    this.timers.delete(key);
+    if (ms === undefined || this.stopped) return;
+    const t = setTimeout(() => { this.timers.delete(key); this.enqueue(key); }, Math.min(Math.max(ms, 0) + 10, 2 ** 31 - 1));
+    t.unref();
+    this.timers.set(key, t);
+  }
+
+  /**
+   * The pods the Job with this uid controls. Pods of an earlier Job of the same name (deleted while
+   * this controller was down, or deleted and re-created) are deleted on the way.
+   */
+  private async podsOf(namespace: string, name: string, uid: string | undefined): Promise<Pod[]> {
+    const list = await this.opts.api.list<Pod>('pods', namespace, { labelSelector: `${JobLabels.jobName}=${name}` });
+    const owned: Pod[] = [];
+    const orphans: Pod[] = [];
+    for (const p of list.items) {
+      const o = controllerOf(p);
+      if (o?.kind !== 'Job' || o.name !== name) continue;
+      if (uid !== undefined && o.uid === uid) owned.push(p);
+      else if (!p.metadata.deletionTimestamp) orphans.push(p);
+    }
+    await Promise.all(orphans.map((p) => this.opts.api.delete('pods', p.metadata.name, namespace).catch(ignore('NotFound'))));
+    return owned;
+  }
+
+  /** The cascade: pods controlled by a deleted Job go with it. */
+  private async deleteOwnedPods(job: Job): Promise<void> {
+    await this.podsOf(job.metadata.namespace ?? 'default', job.metadata.name, undefined);
+  }
+}
+
+/** After a restart: time the back-off from the newest failed pod's finish. */
+function lastFailedPodTime(pods: Pod[]): number | undefined {
+  const times = pods.filter((p) => p.status?.phase === 'Failed').map(finishedAt).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+const first = (s: Set<string>): string | undefined => s.values().next().value;

@@ -1,0 +1,57 @@
+/** A set of dirty keys reconciled one at a time, plus watches that restart when their stream breaks. */
+import type { ApiObject, WatchEvent } from '../../api/meta.js';
+import type { ApiClient, Watcher } from '../../client/types.js';
+
+/** Keys ("ns/name") waiting for reconcile; a key queued twice before its turn runs once. */
+export class WorkQueue {
+  private readonly dirty = new Set<string>();
+  private draining: Promise<void> | undefined;
+  private stopped = false;
+  private readonly watchers: Watcher[] = [];
+
+  constructor(private readonly api: ApiClient, private readonly reconcile: (key: string) => Promise<void>, private readonly log: (msg: string) => void) {}
+
+  /** Queue a key; reconciles start at once unless a drain is running, which will pick it up. */
+  add(key: string): void {
+    if (this.stopped) return;
+    this.dirty.add(key);
+    this.draining ??= this.drain().finally(() => { this.draining = undefined; });
+  }
+
+  /** Resolves once every queued key has been reconciled (tests wait on it). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Watch a resource in every namespace; a broken stream is started again after a second. */
+  watch<T extends ApiObject>(resource: string, onEvent: (e: WatchEvent<T>) => void): void {
+    const w = this.api.watch<T>(resource, undefined, {}, onEvent);
+    this.watchers.push(w);
+    w.done.catch((e: unknown) => {
+      if (this.stopped) return;
+      this.log(`${resource} watch ended (${String(e)}); starting again`);
+      setTimeout(() => { if (!this.stopped) this.watch(resource, onEvent); }, 1000).unref();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const w of this.watchers) w.stop();
+  }
+
+  private async drain(): Promise<void> {
+    for (let key = this.dirty.values().next().value; key !== undefined && !this.stopped; key = this.dirty.values().next().value) {
+      this.dirty.delete(key);
+      await this.reconcile(key).catch((e: unknown) => this.log(`${key}: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+}
+
+/** "ns/name" of an object. */
+export const keyOf = (o: { metadata: { name: string; namespace?: string } }): string => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+
+/** Split "ns/name". */
+export function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}

@@ -1,0 +1,15 @@
+import type http from 'node:http';
+import type { NodeServices } from '../api/node-services.js';
+import { Registry } from '../metrics/registry.js';
+import { registerProcessMetrics } from '../metrics/process.js';
+import { listenMetrics } from '../metrics/listen.js';
+
+/** `lanternd agent --metrics-listen`: the node's cAdvisor metrics followed by the agent process's own. */
+export async function agentMetrics(address: string, services: NodeServices): Promise<http.Server> {
+  const own = new Registry();
+  registerProcessMetrics(own);
+  return listenMetrics(address, async () => {
+    const [node, proc] = await Promise.all([services.nodeMetrics?.() ?? '', own.expose()]);
+    return node + proc;
+  });
+}
