@@ -10,6 +10,7 @@ import { serverRegistrySource } from '../agent/server-registry.js';
 import { buildNodeComponents } from './node-components.js';
 import { FlagError, parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
+import { applyInsecureRegistries } from './insecure-registries.js';
 import { VERSION } from './version.js';
 import { agentMetrics } from './agent-metrics.js';
 
@@ -30,6 +31,7 @@ Flags:
   --metrics-listen HOST:PORT  also serve this node's /metrics (cAdvisor's container series, machine
                         totals, the agent process) on this plain-HTTP address, for a local Prometheus
   --no-server-registry  pull pod images only from their own registries, not first from the server's
+  --insecure-registry HOST[:PORT],...  registries this node may reach over plain HTTP (loopback always may)
                         built-in registry (which holds every image of the server's node)
 `;
 
@@ -37,7 +39,7 @@ Flags:
 export async function runAgent(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'pod-subnet': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean',
+    bridge: 'string', 'pod-subnet': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean', 'insecure-registry': 'string',
   });
   if (flags.help) { process.stdout.write(agentUsage); return; }
   if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
@@ -53,6 +55,7 @@ export async function runAgent(args: string[]): Promise<void> {
     process.exit(1);
   }
   const components = await buildNodeComponents({ dataDir, bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined });
+  applyInsecureRegistries(flags['insecure-registry']);
   const serverRegistry = flags['no-server-registry'] ? undefined : serverRegistrySource(api.config);
   const agent = new Agent({ api, ...components, nodeName, dataDir, labels: parseLabels(flags.labels as string | undefined), version: VERSION,
     heartbeatSeconds: durationFlag(flags, 'heartbeat-interval', 10_000, true) / 1000, ...(serverRegistry ? { serverRegistry } : {}) });

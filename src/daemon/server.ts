@@ -23,6 +23,7 @@ import { NodeCredentials } from '../server/node-credentials.js';
 import { serverSecurity } from './security.js';
 import { parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
+import { applyInsecureRegistries } from './insecure-registries.js';
 import { StoreCompactor } from '../server/compactor.js';
 import { VERSION } from './version.js';
 import { serverMetrics } from './server-metrics.js';
@@ -47,6 +48,7 @@ Flags:
   --event-ttl D                 events are deleted this long after they last happened (default 1h)
   --job-backoff D               first delay before a Job makes a pod again after a failure; doubles per failure (default 10s)
   --job-backoff-max D           longest such delay (default 6m)
+  --insecure-registry HOST[:PORT],...  registries this machine may reach over plain HTTP (loopback always may)
   --compaction-interval D       how often the store's history is compacted; watchers can resume
                                 from at most this far back (default 5m)
   --tls-san NAME,...    extra host names or IPs for the serving certificate
@@ -62,7 +64,7 @@ export async function runServer(args: string[]): Promise<void> {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
     bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
-    'event-ttl': 'string', 'compaction-interval': 'string', 'metrics-listen': 'string',
+    'event-ttl': 'string', 'compaction-interval': 'string', 'insecure-registry': 'string', 'metrics-listen': 'string',
     'job-backoff': 'string', 'job-backoff-max': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
@@ -74,6 +76,7 @@ export async function runServer(args: string[]): Promise<void> {
   const podEvictionTimeoutMs = durationFlag(flags, 'pod-eviction-timeout', 300_000);
   const eventTtlMs = durationFlag(flags, 'event-ttl', 3_600_000, true);
   const compactionMs = durationFlag(flags, 'compaction-interval', 300_000, true);
+  applyInsecureRegistries(flags['insecure-registry']);
   const jobBackoffMs = durationFlag(flags, 'job-backoff', 10_000);
   const jobBackoffMaxMs = Math.max(jobBackoffMs, durationFlag(flags, 'job-backoff-max', 360_000));
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
