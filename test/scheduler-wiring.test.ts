@@ -155,5 +155,20 @@ describe('scheduler wiring', () => {
     await addNode(api, 'big', '8Gi');
     for (let i = 0; i < 3; i++) await waitFor(`train-${i} to be bound`, bound(api, `train-${i}`));
   }));
+
+  test('a gang whose members are created one by one is placed as soon as the last one exists', () => withScheduler(async (api) => {
+    await addNode(api, 'roomy', '8Gi');
+    await api.create<PodGroup>('podgroups', { apiVersion: 'lantern.dev/v1', kind: 'PodGroup', metadata: { name: 'ring', namespace: 'default' }, spec: { minMember: 3 } });
+    for (let i = 0; i < 3; i++) {
+      const p = pod(`ring-${i}`, '256Mi');
+      p.metadata.annotations = { [GangAnnotations.group]: 'ring' };
+      await api.create('pods', p);
+      if (i < 2) {
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal((await api.get<Pod>('pods', `ring-${i}`, 'default')).spec.nodeName, undefined, 'no member is placed before the gang is complete');
+      }
+    }
+    for (let i = 0; i < 3; i++) await waitFor(`ring-${i} to be bound`, bound(api, `ring-${i}`));
+  }));
 });
 

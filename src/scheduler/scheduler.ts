@@ -48,6 +48,8 @@ export class Scheduler {
   /** Gang members by namespace/group, and the PodGroup objects that say how many must go together. */
   private readonly gangs = new Map<string, Set<string>>();
   private readonly podGroups = new Map<string, PodGroup>();
+  /** Gangs parked until more of their members are created (no back-off: a new member wakes them). */
+  private readonly gangsAwaitingMembers = new Set<string>();
 
   constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile, private readonly hooks: SchedulerHooks = {}) {
     this.events = new EventRecorder(api, 'default-scheduler');
@@ -113,6 +115,8 @@ export class Scheduler {
       if (old?.spec.nodeName && !pod.spec.nodeName && old.metadata.uid === pod.metadata.uid) pod.spec.nodeName = old.spec.nodeName;
       this.cache.setPod(pod);
       if (needsScheduling(pod)) this.queue.add(pod);
+      const gang = gangKey(pod);
+      if (gang && !old && this.gangsAwaitingMembers.delete(gang)) this.wakeGang(gang);
       const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
       const wasFinished = old?.status?.phase === 'Succeeded' || old?.status?.phase === 'Failed';
       if (finished && !wasFinished && pod.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
@@ -189,6 +193,15 @@ export class Scheduler {
     });
   }
 
+  /** Put every pending member of the gang back in the active queue. */
+  private wakeGang(gang: string): void {
+    for (const k of this.gangs.get(gang) ?? []) {
+      const p = this.cache.getPod(k);
+      if (p && needsScheduling(p)) this.queue.add(p);
+    }
+    this.kick();
+  }
+
   /** How many members of the gang must be placed together: its PodGroup's minMember, else the pods' annotation. */
   private minMember(gang: string, pod: Pod): number | undefined {
     return this.podGroups.get(gang)?.spec.minMember ?? annotatedMinMember(pod);
@@ -207,6 +220,12 @@ export class Scheduler {
     const t0 = performance.now();
     const pending = members.filter(needsScheduling).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     for (const p of pending) if (p !== popped) this.queue.remove(p.metadata.namespace ?? 'default', p.metadata.name);
+    if (running + pending.length < min) {
+      // Not all members exist yet: park them without back-off; the next member created wakes the gang.
+      this.gangsAwaitingMembers.add(gang);
+      this.queue.remove(popped.metadata.namespace ?? 'default', popped.metadata.name);
+      return;
+    }
     const decision = placeGang(gang, pending, running, min, this.cache.snapshot(), this.profile, (all) => ({ limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex }));
     if ('message' in decision) {
       this.hooks.attempt?.('unschedulable', (performance.now() - t0) / 1000);
