@@ -5,6 +5,7 @@
  * second, from the first create until every Job has its Complete condition (seen by a Job watch).
  */
 import type { Job } from '../src/api/schema/job.js';
+import type { Pod } from '../src/api/pod.js';
 import { checkStop, onCleanup, runBenchmark } from './lib/cleanup.js';
 import { newClient } from './lib/lantern.js';
 import { TestServer } from '../test/harness/lanternd.js';
@@ -42,6 +43,18 @@ runBenchmark('bench:jobs', async () => {
     if (e.type !== 'DELETED' && complete(e.object) && !done.has(e.object.metadata.name)) { done.add(e.object.metadata.name); lastDone = performance.now(); }
   });
   onCleanup('stop the job watch', () => { w.stop(); });
+  // Where the Jobs are, for the progress lines: pods made, bound, reported Succeeded.
+  const phase = new Map<string, string>();
+  const pw = client.watch<Pod>('pods', 'default', {}, (e) => {
+    if (e.type === 'DELETED') { phase.delete(e.object.metadata.name); return; }
+    phase.set(e.object.metadata.name, e.object.status?.phase === 'Succeeded' ? 'succeeded' : e.object.spec.nodeName ? 'bound' : 'unbound');
+  });
+  onCleanup('stop the pod watch', () => { pw.stop(); });
+  const podCounts = (): string => {
+    const n = { unbound: 0, bound: 0, succeeded: 0 };
+    for (const v of phase.values()) n[v as keyof typeof n]++;
+    return `pods: ${n.unbound} unbound, ${n.bound} bound, ${n.succeeded} succeeded`;
+  };
 
   const t0 = performance.now();
   let next = 0;
@@ -55,7 +68,7 @@ runBenchmark('bench:jobs', async () => {
   while (done.size < JOBS) {
     checkStop();
     if (performance.now() > deadline) throw new Error(`timed out: ${done.size} of ${JOBS} Jobs complete`);
-    if (performance.now() - shown > 10_000) { say(`  ${done.size} of ${JOBS} complete after ${((performance.now() - t0) / 1000).toFixed(0)} s`); shown = performance.now(); }
+    if (performance.now() - shown > 10_000) { say(`  ${done.size} of ${JOBS} Jobs complete after ${((performance.now() - t0) / 1000).toFixed(0)} s; ${podCounts()}`); shown = performance.now(); }
     await sleep(100);
   }
   const secs = (lastDone - t0) / 1000;

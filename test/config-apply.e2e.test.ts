@@ -79,6 +79,8 @@ describe('lcctl apply / diff / delete -f with ConfigMaps, Secrets and a pod that
     assert.equal(logs, 'VAR=hello\nPW=s3cret\n');
     // Kubernetes mounts these volumes read-only.
     await cli.expect(1, ['exec', 'web', 'touch', '/etc/cfg/new']);
+    // The Secret's files live on a tmpfs, never on the node's disk.
+    assert.match(await cli.ok(['exec', 'web', 'cat', '/proc/mounts']), /^tmpfs \/etc\/sec tmpfs ro,/m);
   });
 
   test('get lists them with kubectl columns; a Secret keeps stringData as base64 data', async () => {
@@ -135,6 +137,8 @@ describe('lcctl apply / diff / delete -f with ConfigMaps, Secrets and a pod that
     const out = await cli.ok(['delete', '-f', file]);
     for (const line of ['configmap "app-config" deleted', 'secret "app-secret" deleted', 'pod "web" deleted']) assert.ok(out.includes(line), out);
     for (const [k, n] of [['cm', 'app-config'], ['secret', 'app-secret'], ['pod', 'web']] as const) await cli.expect(1, ['get', k, n]);
+    // The pod's Secret tmpfs went with it.
+    await server.until('the Secret tmpfs unmounted', async () => !readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.includes(`${server.dataDir}/`) && l.includes('/secrets/')));
     await cli.expect(1, ['delete', '-f', file]);
     await cli.ok(['delete', '-f', file, '--ignore-not-found']);
   });

@@ -15,6 +15,7 @@ import { DeploymentController } from '../src/controllers/deployment/index.js';
 import type { Pod } from '../src/api/pod.js';
 import type { Deployment, ReplicaSet } from '../src/api/schema/apps.js';
 import { ApiError } from '../src/api/errors.js';
+import type { Event } from '../src/api/schema/event.js';
 
 let dir: string;
 let store: SqliteStore;
@@ -115,6 +116,9 @@ test('a rolling update replaces every pod while ready >= replicas - maxUnavailab
   assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
   assert.equal((await api.list<ReplicaSet>('replicasets', 'default')).items.length, 2);
   assert.ok((await podsOf('web')).filter(active).every((p) => p.spec.containers[0]!.image === 'busybox:1'));
+  const events = (await api.list<Event>('events', 'default', { fieldSelector: 'involvedObject.kind=Deployment,involvedObject.name=web' })).items;
+  assert.ok(events.some((e) => e.reason === 'ScalingReplicaSet' && /^Scaled up replica set web-\w+ to 1 from 0$/.test(e.message ?? '')), events.map((e) => e.message).join('\n'));
+  assert.ok(events.some((e) => /^Scaled down replica set web-\w+ to 0 from 1$/.test(e.message ?? '')));
 });
 
 test('maxUnavailable 0 never drops a ready pod below replicas, even with one pod made ready per step', async () => {

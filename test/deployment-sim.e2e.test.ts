@@ -128,6 +128,7 @@ test('scale through lcctl and the scale subresource; describe; delete removes th
   assert.match(described, /Available\s+True\s+MinimumReplicasAvailable/);
   assert.match(described, /Progressing\s+True\s+NewReplicaSetAvailable/);
   assert.match(described, /NewReplicaSet:\s+web-\w+ \(4\/4 replicas created\)/);
+  assert.match(described, /Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ to 4 from 3/);
 
   const bad = await server.lcctl(['scale', 'deployment/nope', '--replicas=1']);
   assert.equal(bad.code, 1);

@@ -92,6 +92,7 @@ test('completions 3, parallelism 2: two pods at a time, owned by the Job, until 
   assert.equal(cond(j, 'Complete'), 'True/CompletionsReached');
   assert.ok(j.status?.completionTime);
   assert.equal((await podsOf('three')).length, 3, 'finished pods are kept for their logs');
+  await c.idle();
   const events = (await api.list<Event>('events', 'default')).items.filter((e) => e.involvedObject.name === 'three');
   assert.ok(events.some((e) => e.reason === 'Completed'));
 });
@@ -272,6 +273,28 @@ test('a controller restart mid-run keeps the counts exact and runs no index twic
   const ok = (await podsOf('restart')).filter((p) => p.status?.phase === 'Succeeded').map((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index']).sort();
   assert.deepEqual(ok, ['0', '1', '2', '3'], 'each index succeeded once');
   second.stop();
+});
+
+test('started, the controller follows the pod and Job watches: one pod per index, none extra, until Complete', async () => {
+  clock.ms = t0;
+  const c = new JobController({ api, clock, backoffMs: 10_000, backoffMaxMs: 60_000, log: () => undefined, workers: 4 });
+  made.push(c);
+  await c.start();
+  await createJob('watched', { completions: 5, parallelism: 3, completionMode: 'Indexed' });
+  const until = async (what: string, fn: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 400; i++) { await c.idle(); if (await fn()) return; await new Promise((r) => setImmediate(r)); }
+    assert.fail(`never: ${what}`);
+  };
+  await until('three pods', async () => (await running('watched')).length === 3);
+  for (let round = 0; round < 5; round++) {
+    for (const p of await running('watched')) await finish(p, 0);
+    await c.idle();
+  }
+  await until('Complete', async () => cond(await getJob('watched'), 'Complete') === 'True/CompletionsReached');
+  const all = await podsOf('watched');
+  assert.equal(all.length, 5, 'one pod per index, none extra');
+  assert.equal((await getJob('watched')).status?.succeeded, 5);
+  c.stop();
 });
 
 test('validation names the field: restartPolicy must be Never or OnFailure; backoffLimitPerIndex needs Indexed', async () => {

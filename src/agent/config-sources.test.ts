@@ -52,7 +52,6 @@ describe('ConfigMaps and Secrets in a container', () => {
     const all = await volumeFiles(pod, 'all', sources());
     assert.deepEqual([...all.keys()].sort(), ['bad-name!', 'bin', 'mode']);
     const target = path.join(dir, 'all');
-    writeFileSync(path.join(dir, 'placeholder'), '');
     await writeConfigVolume(target, all, false);
     writeFileSync(path.join(target, 'stale'), 'old');
     await writeConfigVolume(target, all, false);

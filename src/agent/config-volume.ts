@@ -1,6 +1,8 @@
-/** Write a configMap/secret volume's files into its per-pod directory on the node. */
-import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+/** Write a configMap/secret volume's files into its per-pod directory on the node (secrets on a tmpfs). */
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * Make dir hold exactly files (relative path -> bytes and mode). Each file is written to a temporary
@@ -20,5 +22,32 @@ export async function writeConfigVolume(dir: string, files: Map<string, { data: 
     await writeFile(tmp, f.data, { mode: secret ? 0o600 : 0o644 });
     await chmod(tmp, f.mode);
     await rename(tmp, dest);
+  }
+}
+
+const run = promisify(execFile);
+
+/** Mount points at or under prefix, deepest first (from /proc/self/mountinfo; \040 etc. decoded). */
+async function mountsUnder(prefix: string): Promise<string[]> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  const points = text.split('\n').map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))));
+  return points.filter((p) => p === prefix || p.startsWith(`${prefix}/`)).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Back a Secret volume's directory with its own tmpfs, as the kubelet does, so secret bytes never reach
+ * the node's disk. Idempotent: an agent that restarts finds the mount still there.
+ */
+export async function ensureSecretTmpfs(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if ((await mountsUnder(dir)).includes(dir)) return;
+  // Far above the 1 MiB a Secret may hold; tmpfs only uses the memory actually written.
+  await run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=16m,nosuid,nodev,noexec', 'tmpfs', dir]);
+}
+
+/** Unmount every Secret tmpfs under a pod's directory (before the directory is removed). */
+export async function unmountSecretVolumes(podDir: string): Promise<void> {
+  for (const m of await mountsUnder(path.join(podDir, 'secrets'))) {
+    await run('umount', [m]).catch(() => run('umount', ['-l', m]));
   }
 }

@@ -12,6 +12,7 @@ import { restartDelay, shouldRestart } from './restart-policy.js';
 import { isNodeLost } from '../api/node-lifecycle.js';
 import { stopLostPod } from './node-lost.js';
 import { ensureImage } from './image-pull.js';
+import { unmountSecretVolumes } from './config-volume.js';
 import { PodProbes } from './probe-runner.js';
 import { EventRecorder } from '../client/events.js';
 import { systemClock } from '../api/clock.js';
@@ -311,6 +312,8 @@ export class PodWorker {
     const remaining = (await this.ctx.runtime.list()).filter((c) => c.labels[Labels.podUid] === this.uid);
     for (const c of remaining) { await this.ctx.runtime.stop(c.id, 0).catch(() => undefined); await this.ctx.runtime.remove(c.id).catch(() => undefined); }
     if (ports.length === 0 && !usesHostNetwork(pod)) await this.tearDownNetwork(ports);
+    // Secret volumes are tmpfs mounts: unmount them first, or rm stops at a busy mount point.
+    await unmountSecretVolumes(this.ctx.volumes.podDir(this.uid)).catch(() => undefined);
     await rm(this.ctx.volumes.podDir(this.uid), { recursive: true, force: true });
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Pod, Container } from '../api/pod.js';
 import type { MountSpec } from '../runtime/types.js';
 import { volumeFiles, type ConfigSources } from './config-sources.js';
-import { writeConfigVolume } from './config-volume.js';
+import { ensureSecretTmpfs, writeConfigVolume } from './config-volume.js';
 
 /** Where a node keeps pod-local and named volumes. */
 export interface VolumePaths {
@@ -35,7 +35,9 @@ export async function prepareMounts(pod: Pod, container: Container, paths: Volum
     } else if (vol.configMap || vol.secret) {
       if (!sources) throw new Error(`volume ${JSON.stringify(vol.name)}: this node cannot read ConfigMaps and Secrets`);
       source = path.join(paths.podDir(pod.metadata.uid ?? pod.metadata.name), vol.secret ? 'secrets' : 'configmaps', vol.name);
-      await writeConfigVolume(source, await volumeFiles(pod, vol.name, sources), vol.secret !== undefined);
+      const files = await volumeFiles(pod, vol.name, sources);
+      if (vol.secret) await ensureSecretTmpfs(source);
+      await writeConfigVolume(source, files, vol.secret !== undefined);
       // Kubernetes mounts these read-only whatever the mount says; a subPath names one file.
       mounts.push({ destination: m.mountPath, source: m.subPath ? path.join(source, m.subPath) : source, type: 'bind', readOnly: true, options: ['rbind'] });
       continue;

@@ -124,7 +124,7 @@ export async function runServer(args: string[]): Promise<void> {
   const lifecycle = new NodeLifecycleController({ api, nodeMonitorGraceMs, podEvictionTimeoutMs });
   lifecycle.start();
   const jobs = new JobController({ api, backoffMs: jobBackoffMs, backoffMaxMs: jobBackoffMaxMs });
-  jobs.start();
+  await jobs.start();
   const replicaSets = new ReplicaSetController({ api });
   replicaSets.start();
   const deployments = new DeploymentController({ api });

@@ -47,7 +47,7 @@ export async function run(p: Parsed): Promise<number> {
       await updateDeployment(client, ns, name, (d) => {
         already = (d.spec.paused ?? false) === pause;
         if (already) return false;
-        d.spec.paused = pause;
+        if (pause) d.spec.paused = true; else delete d.spec.paused;
         return true;
       });
       if (already) throw new CliError(`deployments.apps "${name}" is ${pause ? 'already paused' : 'not paused'}`);
@@ -95,7 +95,7 @@ async function history(client: HttpClient, ns: string, name: string, revision: n
     return 0;
   }
   const rows = rss.filter((r) => revisionOf(r) > 0).map((r) => [String(revisionOf(r)), r.metadata.annotations?.['kubernetes.io/change-cause'] ?? '<none>']);
-  process.stdout.write(`deployment.apps/${name}\n${renderTable(['REVISION', 'CHANGE-CAUSE'], rows, kubeStyle)}\n`);
+  process.stdout.write(`deployment.apps/${name}\n${renderTable(['REVISION', 'CHANGE-CAUSE'], rows, kubeStyle)}`);
   return 0;
 }
 

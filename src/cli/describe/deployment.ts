@@ -3,11 +3,12 @@ import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
 import type { Event } from '../../api/schema/event.js';
 import { Doc, describeTime } from './doc.js';
 import { selectorString } from '../output/apps-tables.js';
+import { kubeAge } from '../output/durations.js';
 
 const rsLine = (r: ReplicaSet): string => `${r.metadata.name} (${r.status?.replicas ?? 0}/${r.spec.replicas ?? 0} replicas created)`;
 
 /** The describe text of a Deployment, given its ReplicaSets (new one last by revision) and events. */
-export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Event[] = []): string {
+export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Event[] = [], now = Date.now()): string {
   const doc = new Doc();
   const s = d.status;
   const want = d.spec.replicas ?? 1;
@@ -28,12 +29,12 @@ export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Eve
   if (d.spec.template.metadata?.annotations) doc.map(1, 'Annotations', d.spec.template.metadata.annotations, ': ');
   doc.kv(1, 'Containers');
   for (const c of d.spec.template.spec.containers) {
-    doc.kv(2, ` ${c.name}`);
-    doc.kv(3, 'Image', c.image);
-    doc.kv(3, 'Port', c.ports?.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>');
-    if (c.command) doc.kv(3, 'Command', c.command.join('\n'));
-    if (c.args) doc.kv(3, 'Args', c.args.join('\n'));
-    doc.kv(3, 'Environment', c.env?.map((e) => `${e.name}:  ${e.value ?? ''}`).join('\n') || '<none>');
+    doc.kv(1, ` ${c.name}`);
+    doc.kv(2, 'Image', c.image);
+    doc.kv(2, 'Port', c.ports?.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>');
+    if (c.command) doc.kv(2, 'Command', c.command.join('\n'));
+    if (c.args) doc.kv(2, 'Args', c.args.join('\n'));
+    doc.kv(2, 'Environment', c.env?.map((e) => `${e.name}:  ${e.value ?? ''}`).join('\n') || '<none>');
   }
   doc.kv(1, 'Volumes', d.spec.template.spec.volumes?.map((v) => v.name).join(', ') || '<none>');
   const conds = s?.conditions ?? [];
@@ -50,8 +51,9 @@ export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Eve
   if (events.length === 0) doc.kv(0, 'Events', '<none>');
   else {
     doc.kv(0, 'Events');
-    doc.row(1, 'Type', 'Reason', 'Message').row(1, '----', '------', '-------');
-    for (const e of events) doc.row(1, e.type ?? 'Normal', e.reason ?? '', e.message ?? '');
+    doc.row(1, 'Type', 'Reason', 'Age', 'From', 'Message').row(1, '----', '------', '----', '----', '-------');
+    const sorted = [...events].sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
+    for (const e of sorted) doc.row(1, e.type ?? 'Normal', e.reason ?? '', kubeAge(e.lastTimestamp, now), e.source?.component ?? '', e.message ?? '');
   }
   return doc.render();
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/errors.js';
 import { systemClock, type Clock } from '../../api/clock.js';
 import { resolveFenceposts } from '../../api/intstr.js';
 import type { ApiClient } from '../../client/types.js';
+import { EventRecorder } from '../../client/events.js';
 import { WorkQueue, controllerOf, keyOf, splitKey } from '../replicaset/index.js';
 import { templateHash, templateHashLabel } from './template-hash.js';
 import { rollingStep, type RsCounts } from './rolling.js';
@@ -33,12 +34,14 @@ export class DeploymentController {
   private readonly log: (msg: string) => void;
   private readonly queue: WorkQueue;
   private readonly known = new Set<string>();
+  private readonly events: EventRecorder;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DeploymentControllerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? ((m) => console.error(`deployment-controller: ${m}`));
     this.queue = new WorkQueue(opts.api, (k) => this.reconcile(k), this.log);
+    this.events = new EventRecorder(opts.api, 'deployment-controller', () => new Date(this.clock.now()));
   }
 
   /** Watch Deployments and ReplicaSets, and resync every Deployment each period. */
@@ -107,7 +110,7 @@ export class DeploymentController {
         if (!rs) continue;
         const updated = await api.update<ReplicaSet>('replicasets', { ...rs, spec: { ...rs.spec, replicas } });
         rss = rss.map((r) => (r.metadata.name === rsName ? updated : r));
-        if (r0(rs) !== replicas) this.log(`deployment ${key}: scaled replica set ${rsName} from ${r0(rs)} to ${replicas}`);
+        if (r0(rs) !== replicas) await this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > r0(rs) ? 'up' : 'down'} replica set ${rsName} to ${replicas} from ${r0(rs)}`);
       }
     } else if (newRs && rss.every((r) => r === newRs || (r.spec.replicas ?? 0) === 0) && (newRs.spec.replicas ?? 0) !== want) {
       // Paused: no rollout, but scaling still applies to the one active ReplicaSet.
@@ -160,7 +163,7 @@ export class DeploymentController {
     };
     try {
       const created = await this.opts.api.create<ReplicaSet>('replicasets', rs);
-      this.log(`deployment ${keyOf(d)}: created replica set ${rs.metadata.name} (revision ${revision}) with ${replicas} replicas`);
+      if (replicas > 0) await this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} to ${replicas}`);
       return created;
     } catch (e) {
       // Made by an earlier pass whose list we did not see yet: use it if it is ours.

@@ -10,6 +10,7 @@ import { defaultBackoff } from './backoff.js';
 import { planJob, type JobPlan } from './plan.js';
 import { jobPod } from './pod-template.js';
 import { finishedAt } from './pod-state.js';
+import { PodCache } from './pod-cache.js';
 
 /** Settings of the Job controller. */
 export interface JobControllerOptions {
@@ -22,6 +23,8 @@ export interface JobControllerOptions {
   log?: (msg: string) => void;
   /** Record Events about Jobs (default true). */
   events?: boolean;
+  /** Jobs reconciled at once (default 16); one Job is never reconciled twice at the same time. */
+  workers?: number;
 }
 
 const ignore = (...codes: string[]) => (e: unknown): void => {
@@ -47,8 +50,14 @@ export class JobController {
   /** Per Job key: the last reason it waits, so the log says it once. */
   private readonly waiting = new Map<string, string>();
   private readonly watchers: Watcher[] = [];
-  private draining: Promise<void> | undefined;
+  private readonly busy = new Set<string>();
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
   private stopped = false;
+  /** Events being written: a reconcile does not wait for them (they are reports, not state). */
+  private readonly pendingEvents = new Set<Promise<unknown>>();
+  /** Set once start() has listed the pods; until then (tests driving reconcile) pods are listed. */
+  private cache: PodCache | undefined;
 
   constructor(private readonly opts: JobControllerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -56,16 +65,20 @@ export class JobController {
     this.events = opts.events === false ? undefined : new EventRecorder(opts.api, 'job-controller', () => new Date(this.clock.now()));
   }
 
-  /** Watch Jobs and pods; each change queues its Job. */
-  start(): void {
-    this.watch<Job>('jobs', (e) => {
+  /** List the pods into the cache, then watch pods and Jobs; each change queues its Job. */
+  async start(): Promise<void> {
+    const cache = new PodCache();
+    const list = await this.opts.api.list<Pod>('pods');
+    for (const p of list.items) cache.upsert(p);
+    this.cache = cache;
+    this.watch<Pod>('pods', list.metadata.resourceVersion, (e) => {
+      const key = e.type === 'DELETED' ? cache.remove(e.object) : cache.upsert(e.object);
+      if (key !== undefined) this.enqueue(key);
+    });
+    this.watch<Job>('jobs', undefined, (e) => {
       const key = keyOf(e.object);
       if (e.type === 'DELETED') { this.forget(key); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
       this.enqueue(key);
-    });
-    this.watch<Pod>('pods', (e) => {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'Job') this.enqueue(`${e.object.metadata.namespace ?? 'default'}/${owner.name}`);
     });
   }
 
@@ -76,9 +89,16 @@ export class JobController {
     for (const w of this.watchers) w.stop();
   }
 
-  /** Resolves once queued work is done (tests wait on it). */
+  /** Resolves once queued work, and the events it records, are done (tests wait on it). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    if (this.running > 0 || this.dirty.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    await Promise.all([...this.pendingEvents]);
+  }
+
+  private event(job: Job, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (!this.events) return;
+    const p = this.events.record(job, type, reason, message).finally(() => this.pendingEvents.delete(p));
+    this.pendingEvents.add(p);
   }
 
   private forget(key: string): void {
@@ -88,26 +108,42 @@ export class JobController {
     this.waiting.delete(key);
   }
 
-  private watch<T extends Job | Pod>(resource: string, onEvent: (e: WatchEvent<T>) => void): void {
-    const w = this.opts.api.watch<T>(resource, undefined, {}, onEvent);
+  /** Watch from rv; a broken stream restarts after a second, replaying (pods: re-listing) from scratch. */
+  private watch<T extends Job | Pod>(resource: string, from: string | undefined, onEvent: (e: WatchEvent<T>) => void): void {
+    const w = this.opts.api.watch<T>(resource, undefined, from === undefined ? {} : { resourceVersion: from }, onEvent);
     this.watchers.push(w);
     w.done.catch((e: unknown) => {
       if (this.stopped) return;
       this.log(`${resource} watch ended (${String(e)}); starting again`);
-      setTimeout(() => { if (!this.stopped) this.watch(resource, onEvent); }, 1000).unref();
+      // Replaying every current object as ADDED refreshes the pod cache; deletions missed meanwhile
+      // leave stale entries, which only delay new pods (they look active) and never double-count.
+      setTimeout(() => { if (!this.stopped) this.watch(resource, undefined, onEvent); }, 1000).unref();
     });
   }
 
   private enqueue(key: string): void {
     if (this.stopped) return;
     this.dirty.add(key);
-    this.draining ??= this.drain().finally(() => { this.draining = undefined; });
+    this.pump();
   }
 
-  private async drain(): Promise<void> {
-    for (let key = first(this.dirty); key !== undefined && !this.stopped; key = first(this.dirty)) {
+  /** Start reconciles for queued keys that are not already running, up to the worker limit. */
+  private pump(): void {
+    const limit = this.opts.workers ?? 16;
+    for (const key of this.dirty) {
+      if (this.running >= limit || this.stopped) break;
+      if (this.busy.has(key)) continue;
       this.dirty.delete(key);
-      await this.reconcile(key).catch((e: unknown) => this.log(`job ${key}: ${e instanceof Error ? e.message : String(e)}`));
+      this.busy.add(key);
+      this.running++;
+      void this.reconcile(key)
+        .catch((e: unknown) => this.log(`job ${key}: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => {
+          this.busy.delete(key);
+          this.running--;
+          this.pump();
+          if (this.running === 0 && (this.dirty.size === 0 || this.stopped)) for (const w of this.idleWaiters.splice(0)) w();
+        });
     }
   }
 
@@ -162,7 +198,7 @@ export class JobController {
       updated = await api.updateStatus<Job>('jobs', { ...job, status: plan.status });
     }
     await this.act(updated, plan);
-    await this.report(job, updated, plan);
+    this.report(job, updated, plan);
     this.schedule(key, plan.requeueMs);
   }
 
@@ -170,25 +206,29 @@ export class JobController {
     const api = this.opts.api;
     const ns = job.metadata.namespace ?? 'default';
     await Promise.all(plan.delete.map((p) => api.delete('pods', p.metadata.name, ns).catch(ignore('NotFound'))));
-    const made = await Promise.all(plan.create.map((w) => api.create<Pod>('pods', jobPod(job, w))));
-    for (const p of made) await this.events?.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
-    for (const p of plan.delete) await this.events?.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+    const made = await Promise.all(plan.create.map(async (w) => {
+      const pod = await api.create<Pod>('pods', jobPod(job, w));
+      this.cache?.upsert(pod);
+      return pod;
+    }));
+    for (const p of made) this.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
+    for (const p of plan.delete) this.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
   }
 
   /** Events and log lines for what changed in this pass. */
-  private async report(before: Job, after: Job, plan: JobPlan): Promise<void> {
+  private report(before: Job, after: Job, plan: JobPlan): void {
     const key = keyOf(after);
     const had = (t: string, j: Job): string | undefined => j.status?.conditions?.find((c) => c.type === t && c.status === 'True')?.reason;
     const was = (t: string): boolean => had(t, before) !== undefined;
-    if (!was('Complete') && had('Complete', after)) { this.log(`job ${key}: complete`); await this.events?.record(after, 'Normal', 'Completed', 'Job completed'); }
+    if (!was('Complete') && had('Complete', after)) { this.log(`job ${key}: complete`); this.event(after, 'Normal', 'Completed', 'Job completed'); }
     const failed = had('Failed', after);
     if (!was('Failed') && failed) {
       const msg = after.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? failed;
       this.log(`job ${key}: failed (${failed}): ${msg}`);
-      await this.events?.record(after, 'Warning', failed, msg);
+      this.event(after, 'Warning', failed, msg);
     }
-    if (!was('Suspended') && had('Suspended', after)) await this.events?.record(after, 'Normal', 'Suspended', 'Job suspended');
-    if (was('Suspended') && !had('Suspended', after)) await this.events?.record(after, 'Normal', 'Resumed', 'Job resumed');
+    if (!was('Suspended') && had('Suspended', after)) this.event(after, 'Normal', 'Suspended', 'Job suspended');
+    if (was('Suspended') && !had('Suspended', after)) this.event(after, 'Normal', 'Resumed', 'Job resumed');
     if (plan.waiting !== this.waiting.get(key)) {
       if (plan.waiting) this.log(`job ${key}: waiting: ${plan.waiting}`);
       if (plan.waiting) this.waiting.set(key, plan.waiting); else this.waiting.delete(key);
@@ -211,10 +251,11 @@ export class JobController {
    * this controller was down, or deleted and re-created) are deleted on the way.
    */
   private async podsOf(namespace: string, name: string, uid: string | undefined): Promise<Pod[]> {
-    const list = await this.opts.api.list<Pod>('pods', namespace, { labelSelector: `${JobLabels.jobName}=${name}` });
+    const all = this.cache ? this.cache.pods(`${namespace}/${name}`)
+      : (await this.opts.api.list<Pod>('pods', namespace, { labelSelector: `${JobLabels.jobName}=${name}` })).items;
     const owned: Pod[] = [];
     const orphans: Pod[] = [];
-    for (const p of list.items) {
+    for (const p of all) {
       const o = controllerOf(p);
       if (o?.kind !== 'Job' || o.name !== name) continue;
       if (uid !== undefined && o.uid === uid) owned.push(p);
@@ -236,4 +277,3 @@ function lastFailedPodTime(pods: Pod[]): number | undefined {
   return times.length > 0 ? Math.max(...times) : undefined;
 }
 
-const first = (s: Set<string>): string | undefined => s.values().next().value;
