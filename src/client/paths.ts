@@ -2,7 +2,7 @@
 const clusterScoped = new Set(['nodes', 'namespaces', 'priorityclasses']);
 
 /** Resources of a named API group, by the prefix they are served under. */
-const groupOf: Record<string, string> = { deployments: '/apis/apps/v1', replicasets: '/apis/apps/v1', jobs: '/apis/batch/v1', podgroups: '/apis/lantern.dev/v1' };
+const groupOf: Record<string, string> = { deployments: '/apis/apps/v1', replicasets: '/apis/apps/v1', jobs: '/apis/batch/v1', horizontalpodautoscalers: '/apis/autoscaling/v2', podgroups: '/apis/lantern.dev/v1' };
 
 /** The URL path of a resource collection, object or subresource. */
 export function resourcePath(resource: string, namespace?: string, name?: string, sub?: string): string {

@@ -9,6 +9,7 @@ import { secretKind } from './secret.js';
 import type { ApiObject } from '../meta.js';
 import { deploymentKind, replicaSetKind } from './apps.js';
 import { jobKind } from './job.js';
+import { hpaKind } from './hpa.js';
 
 export type { KindInfo } from './kind.js';
 
@@ -22,6 +23,7 @@ export const kinds: ReadonlyMap<string, KindInfo<ApiObject>> = new Map<string, K
   [replicaSetKind.resource, replicaSetKind as unknown as KindInfo<ApiObject>],
   [deploymentKind.resource, deploymentKind as unknown as KindInfo<ApiObject>],
   [jobKind.resource, jobKind as unknown as KindInfo<ApiObject>],
+  [hpaKind.resource, hpaKind as unknown as KindInfo<ApiObject>],
   [configMapKind.resource, configMapKind as unknown as KindInfo<ApiObject>],
   [secretKind.resource, secretKind as unknown as KindInfo<ApiObject>],
 ]);

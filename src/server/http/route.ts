@@ -1,7 +1,7 @@
 import { ApiError } from '../../api/errors.js';
 
 /** API groups served under /apis/GROUP/VERSION besides the core /api/v1. */
-const servedGroups = new Set(['batch/v1', 'apps/v1']);
+const servedGroups = new Set(['batch/v1', 'apps/v1', 'autoscaling/v2']);
 
 /** Object kinds of the lantern.dev/v1 group (served like the core group's). */
 const lanternResources = new Set(['podgroups']);
