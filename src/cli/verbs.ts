@@ -41,6 +41,7 @@ export const verbs: Record<string, VerbEntry> = {
   delete: kube('delete', 'Delete objects by name or from a file'),
   create: kube('create', 'Create a deployment, configmap or secret generic'),
   scale: kube('scale', 'Set a new size for a deployment'),
+  autoscale: kube('autoscale', 'Scale a deployment on its pods\' CPU use (a HorizontalPodAutoscaler)'),
   wait: kube('wait', 'Wait until objects meet a condition (job/NAME complete) or are deleted'),
   rollout: kube('rollout', 'Manage the rollout of a deployment (status, history, undo, pause, resume, restart)'),
   set: kube('set', 'Update the images of a deployment (set image)'),

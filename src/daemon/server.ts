@@ -14,6 +14,9 @@ import { EventTtlController } from '../controllers/event-ttl/index.js';
 import { ReplicaSetController } from '../controllers/replicaset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { JobController } from '../controllers/job/index.js';
+import { HpaController } from '../controllers/hpa/index.js';
+import { MetricsApi } from '../server/http/metrics-api.js';
+import { podCpuFromMetricsApi } from './hpa-metrics.js';
 import { ensureSystemPriorityClasses } from '../server/system-priority-classes.js';
 import { openBuiltinRegistry } from '../registry/index.js';
 import { RegistryMirror } from './registry-mirror.js';
@@ -48,6 +51,7 @@ Flags:
   --event-ttl D                 events are deleted this long after they last happened (default 1h)
   --job-backoff D               first delay before a Job makes a pod again after a failure; doubles per failure (default 10s)
   --job-backoff-max D           longest such delay (default 6m)
+  --hpa-sync-period D           how often HorizontalPodAutoscalers look at their pods' CPU (default 15s)
   --insecure-registry HOST[:PORT],...  registries this machine may reach over plain HTTP (loopback always may)
   --compaction-interval D       how often the store's history is compacted; watchers can resume
                                 from at most this far back (default 5m)
@@ -66,6 +70,7 @@ export async function runServer(args: string[]): Promise<void> {
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
     'event-ttl': 'string', 'compaction-interval': 'string', 'insecure-registry': 'string', 'metrics-listen': 'string',
     'job-backoff': 'string', 'job-backoff-max': 'string',
+    'hpa-sync-period': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -79,6 +84,7 @@ export async function runServer(args: string[]): Promise<void> {
   applyInsecureRegistries(flags['insecure-registry']);
   const jobBackoffMs = durationFlag(flags, 'job-backoff', 10_000);
   const jobBackoffMaxMs = Math.max(jobBackoffMs, durationFlag(flags, 'job-backoff-max', 360_000));
+  const hpaSyncMs = durationFlag(flags, 'hpa-sync-period', 15_000, true);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -129,6 +135,9 @@ export async function runServer(args: string[]): Promise<void> {
   replicaSets.start();
   const deployments = new DeploymentController({ api });
   deployments.start();
+  // The autoscaler reads pod CPU as `lcctl top pods` does, through its own MetricsApi (its own scrape pairs).
+  const hpa = new HpaController({ api, metrics: podCpuFromMetricsApi(new MetricsApi(nodes)), syncPeriodMs: hpaSyncMs });
+  hpa.start();
   const eventTtl = new EventTtlController({ api, ttlMs: eventTtlMs });
   await eventTtl.start();
   let agent: Agent | undefined;
@@ -161,6 +170,7 @@ export async function runServer(args: string[]): Promise<void> {
     jobs.stop();
     replicaSets.stop();
     deployments.stop();
+    hpa.stop();
     eventTtl.stop();
     compactor.stop();
     metricsServer?.close();

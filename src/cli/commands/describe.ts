@@ -11,6 +11,7 @@ import { describePod } from '../describe/pod.js';
 import { describeNode } from '../describe/node.js';
 import { describeDeployments } from '../deployments/describe.js';
 import { describeJobs } from '../jobs/describe.js';
+import { describeHpas } from '../hpa/describe.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -41,6 +42,7 @@ export async function run(p: Parsed): Promise<number> {
   if (!kind) throw new UsageError(unknownKind(kindName));
   if (kind.resource === 'deployments') return describeDeployments(p, names);
   if (kind.resource === 'jobs') return describeJobs(p, names);
+  if (kind.resource === 'horizontalpodautoscalers') return describeHpas(p, names);
   if (kind.resource !== 'pods' && kind.resource !== 'nodes') throw new UsageError(`lcctl describe shows pods, nodes and deployments; for ${kind.resource} use lcctl get ${kind.resource} -o yaml`);
   const client = connect(p);
   const ns = kind.namespaced ? (p.bool('all-namespaces') && names.length === 0 ? undefined : p.str('namespace') || 'default') : undefined;

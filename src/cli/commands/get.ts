@@ -19,6 +19,8 @@ import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
 import { deploymentTable, replicaSetTable } from '../output/apps-tables.js';
 import type { Job } from '../../api/schema/job.js';
 import { jobTable } from '../jobs/table.js';
+import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
+import { hpaTable } from '../hpa/table.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -49,6 +51,7 @@ export function tableFor(kind: CliKind, objs: ApiObject[], o: TableOptions, now:
   if (kind.resource === 'deployments') return deploymentTable(objs as Deployment[], o, now);
   if (kind.resource === 'replicasets') return replicaSetTable(objs as ReplicaSet[], o, now);
   if (kind.resource === 'jobs') return jobTable(objs as Job[], o, now);
+  if (kind.resource === 'horizontalpodautoscalers') return hpaTable(objs as HorizontalPodAutoscaler[], o, now);
   return kind.resource === 'pods' ? podTable(objs as Pod[], o, now) : nodeTable(objs as Node[], o, now);
 }
 

@@ -5,12 +5,13 @@ import { ApiError } from '../../api/errors.js';
 import { JobLabels } from '../../api/job-labels.js';
 import { systemClock, type Clock } from '../../api/clock.js';
 import type { ApiClient, Watcher } from '../../client/types.js';
-import { EventRecorder } from '../../client/events.js';
 import { defaultBackoff } from './backoff.js';
 import { planJob, type JobPlan } from './plan.js';
 import { jobPod } from './pod-template.js';
 import { finishedAt } from './pod-state.js';
 import { PodCache } from './pod-cache.js';
+import { KeyedWorkers } from './workers.js';
+import { JobReporter } from './reporter.js';
 
 /** Settings of the Job controller. */
 export interface JobControllerOptions {
@@ -42,27 +43,21 @@ const controllerOf = (o: Pod): { kind: string; name: string; uid: string } | und
 export class JobController {
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
-  private readonly events: EventRecorder | undefined;
-  private readonly dirty = new Set<string>();
+  private readonly reporter: JobReporter;
+  private readonly queue: KeyedWorkers;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Per Job uid: when we last counted a failure (the back-off is timed from it). */
   private readonly lastFailure = new Map<string, number>();
-  /** Per Job key: the last reason it waits, so the log says it once. */
-  private readonly waiting = new Map<string, string>();
   private readonly watchers: Watcher[] = [];
-  private readonly busy = new Set<string>();
-  private running = 0;
-  private idleWaiters: (() => void)[] = [];
   private stopped = false;
-  /** Events being written: a reconcile does not wait for them (they are reports, not state). */
-  private readonly pendingEvents = new Set<Promise<unknown>>();
   /** Set once start() has listed the pods; until then (tests driving reconcile) pods are listed. */
   private cache: PodCache | undefined;
 
   constructor(private readonly opts: JobControllerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? ((m) => console.error(`job-controller: ${m}`));
-    this.events = opts.events === false ? undefined : new EventRecorder(opts.api, 'job-controller', () => new Date(this.clock.now()));
+    this.reporter = new JobReporter(opts.api, () => this.clock.now(), this.log, opts.events !== false);
+    this.queue = new KeyedWorkers(opts.workers ?? 16, (k) => this.reconcile(k), (k, e) => this.log(`job ${k}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** List the pods into the cache, then watch pods and Jobs; each change queues its Job. */
@@ -77,13 +72,14 @@ export class JobController {
     });
     this.watch<Job>('jobs', undefined, (e) => {
       const key = keyOf(e.object);
-      if (e.type === 'DELETED') { this.forget(key); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
+      if (e.type === 'DELETED') { this.forget(key); this.lastFailure.delete(e.object.metadata.uid ?? ''); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
       this.enqueue(key);
     });
   }
 
   stop(): void {
     this.stopped = true;
+    this.queue.stop();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const w of this.watchers) w.stop();
@@ -91,21 +87,15 @@ export class JobController {
 
   /** Resolves once queued work, and the events it records, are done (tests wait on it). */
   async idle(): Promise<void> {
-    if (this.running > 0 || this.dirty.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
-    await Promise.all([...this.pendingEvents]);
-  }
-
-  private event(job: Job, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    if (!this.events) return;
-    const p = this.events.record(job, type, reason, message).finally(() => this.pendingEvents.delete(p));
-    this.pendingEvents.add(p);
+    await this.queue.idle();
+    await this.reporter.flushed();
   }
 
   private forget(key: string): void {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
-    this.waiting.delete(key);
+    this.reporter.forget(key);
   }
 
   /** Watch from rv; a broken stream restarts after a second, replaying (pods: re-listing) from scratch. */
@@ -122,29 +112,7 @@ export class JobController {
   }
 
   private enqueue(key: string): void {
-    if (this.stopped) return;
-    this.dirty.add(key);
-    this.pump();
-  }
-
-  /** Start reconciles for queued keys that are not already running, up to the worker limit. */
-  private pump(): void {
-    const limit = this.opts.workers ?? 16;
-    for (const key of this.dirty) {
-      if (this.running >= limit || this.stopped) break;
-      if (this.busy.has(key)) continue;
-      this.dirty.delete(key);
-      this.busy.add(key);
-      this.running++;
-      void this.reconcile(key)
-        .catch((e: unknown) => this.log(`job ${key}: ${e instanceof Error ? e.message : String(e)}`))
-        .finally(() => {
-          this.busy.delete(key);
-          this.running--;
-          this.pump();
-          if (this.running === 0 && (this.dirty.size === 0 || this.stopped)) for (const w of this.idleWaiters.splice(0)) w();
-        });
-    }
+    if (!this.stopped) this.queue.add(key);
   }
 
   /** Reconcile every Job once (tests call it after moving the clock). */
@@ -198,7 +166,7 @@ export class JobController {
       updated = await api.updateStatus<Job>('jobs', { ...job, status: plan.status });
     }
     await this.act(updated, plan);
-    this.report(job, updated, plan);
+    this.reporter.transition(job, updated, plan);
     this.schedule(key, plan.requeueMs);
   }
 
@@ -211,28 +179,8 @@ export class JobController {
       this.cache?.upsert(pod);
       return pod;
     }));
-    for (const p of made) this.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
-    for (const p of plan.delete) this.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-  }
-
-  /** Events and log lines for what changed in this pass. */
-  private report(before: Job, after: Job, plan: JobPlan): void {
-    const key = keyOf(after);
-    const had = (t: string, j: Job): string | undefined => j.status?.conditions?.find((c) => c.type === t && c.status === 'True')?.reason;
-    const was = (t: string): boolean => had(t, before) !== undefined;
-    if (!was('Complete') && had('Complete', after)) { this.log(`job ${key}: complete`); this.event(after, 'Normal', 'Completed', 'Job completed'); }
-    const failed = had('Failed', after);
-    if (!was('Failed') && failed) {
-      const msg = after.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? failed;
-      this.log(`job ${key}: failed (${failed}): ${msg}`);
-      this.event(after, 'Warning', failed, msg);
-    }
-    if (!was('Suspended') && had('Suspended', after)) this.event(after, 'Normal', 'Suspended', 'Job suspended');
-    if (was('Suspended') && !had('Suspended', after)) this.event(after, 'Normal', 'Resumed', 'Job resumed');
-    if (plan.waiting !== this.waiting.get(key)) {
-      if (plan.waiting) this.log(`job ${key}: waiting: ${plan.waiting}`);
-      if (plan.waiting) this.waiting.set(key, plan.waiting); else this.waiting.delete(key);
-    }
+    for (const p of made) this.reporter.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
+    for (const p of plan.delete) this.reporter.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
   }
 
   /** Come back when time alone will change the answer (back-off over, deadline, TTL). */
