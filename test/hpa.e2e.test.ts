@@ -65,6 +65,8 @@ test('a Deployment whose pods burn CPU is scaled up by its autoscaler', async ()
 
 test('a Deployment of idle pods is scaled down to minReplicas after its stabilization window', async () => {
   await cli.ok(['apply', '-f', '-'], deploymentYaml('idle', 3, 'while :; do sleep 1; done'));
+  // The issue's spelling, checked by the server without storing anything; the YAML below adds a behavior.
+  assert.equal(await cli.ok(['autoscale', 'create', '--target=deployment/idle', '--min=1', '--max=3', '--cpu-percent=50', '--dry-run=server']), 'horizontalpodautoscaler.autoscaling/idle autoscaled (server dry run)\n');
   await cli.ok(['apply', '-f', '-'], `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: idle}
