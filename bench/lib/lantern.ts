@@ -12,8 +12,8 @@ export { lcctlBin };
 export interface Lantern { server: TestServer; client: HttpClient; pid: number; env: NodeJS.ProcessEnv }
 
 /** Start `lanternd server` (agent included) with the busybox image imported; stop() is registered for cleanup. */
-export async function startLantern(opts: { importImage?: boolean } = {}): Promise<Lantern> {
-  const server = new TestServer();
+export async function startLantern(opts: { importImage?: boolean; args?: string[] } = {}): Promise<Lantern> {
+  const server = new TestServer(opts.args ?? []);
   onCleanup('stop lanternd and sweep its containers, mounts and netns', () => server.stop());
   await server.start();
   if (opts.importImage !== false) await importBusybox(server, busyboxArchive());

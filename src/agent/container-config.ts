@@ -73,6 +73,8 @@ export interface BuildInput {
   volumes: VolumePaths;
   /** Where ConfigMaps and Secrets are read for env and volumes (the agent's API client). */
   api?: ConfigReader;
+  /** A gang member's env (RANK, WORLD_SIZE, MASTER_*) and /etc/hosts lines (gang-members.ts). */
+  gang?: { env: Record<string, string>; hosts: Array<{ ip: string; names: string[] }> };
 }
 
 /** Turn one container of a pod into the runtime's ContainerConfig. */
@@ -106,13 +108,14 @@ export async function buildContainerConfig(input: BuildInput): Promise<Container
     rootfsLayers: layers,
     readOnlyRootfs: sc.readOnlyRootFilesystem ?? false,
     args,
-    env: mergeEnv({ ...c, env }, image, { HOSTNAME: hostname }),
+    env: mergeEnv({ ...c, env }, image, { HOSTNAME: hostname, ...input.gang?.env }),
     cwd: c.workingDir || image.config.WorkingDir || '/',
     user,
     terminal: c.tty ?? false,
     stdin: c.stdin ?? false,
     hostname,
     netns: input.netns,
+    ...(input.gang ? { extraHosts: input.gang.hosts } : {}),
     mounts,
     resources: limitsFor(pod, c),
     capabilities: { add: sc.capabilities?.add, drop: sc.capabilities?.drop },

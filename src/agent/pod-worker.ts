@@ -16,6 +16,8 @@ import { unmountSecretVolumes } from './config-volume.js';
 import { PodProbes } from './probe-runner.js';
 import { EventRecorder } from '../client/events.js';
 import { systemClock } from '../api/clock.js';
+import { isGangMember, readGang } from './gang-wait.js';
+import type { GangConfig, GangResolution } from './gang-members.js';
 
 /** Map a runtime start failure to Docker's exit codes: 127 not found, 126 cannot execute. */
 function startFailureExitCode(message: string): number | undefined {
@@ -138,6 +140,7 @@ export class PodWorker {
       if (!this.netnsPath) { this.networkReady = undefined; await this.report(); return; }
       if (process.env.LANTERN_TRACE) this.ctx.log(`trace ${pod.metadata.name} netns +${(performance.now() - t0).toFixed(1)}ms`);
     }
+    let gang: GangResolution | undefined;
     for (const c of pod.spec.containers) {
       const slot = this.slotFor(c.name);
       const cur = slot.current;
@@ -162,7 +165,12 @@ export class PodWorker {
         if (wait > 0) { this.later(wait); continue; }
       }
       if (!cur && !exited && slot.backoffUntil !== undefined && slot.backoffUntil > Date.now()) { this.later(slot.backoffUntil - Date.now()); continue; }
-      await this.startContainer(c, slot, exited !== undefined || manualStart ? slot.attempt + 1 : Math.max(0, slot.attempt), startCount);
+      if (isGangMember(pod) && !usesHostNetwork(pod)) {
+        // Every member must know the others' addresses first; re-read each sync (level-triggered), never blocking deletion.
+        gang ??= await this.resolveGang();
+        if ('waiting' in gang) { if (gang.waiting) slot.waiting = { reason: 'WaitingForGang', message: gang.waiting }; this.later(1000); continue; }
+      }
+      await this.startContainer(c, slot, exited !== undefined || manualStart ? slot.attempt + 1 : Math.max(0, slot.attempt), startCount, gang && 'config' in gang ? gang.config : undefined);
     }
     this.probes.sync(this.slots);
     await this.report();
@@ -203,7 +211,14 @@ export class PodWorker {
     }
   }
 
-  private async startContainer(c: Container, slot: ContainerSlot, attempt: number, startCount: string): Promise<void> {
+  /** The gang's env and hosts once every member has an address (this pod's IP is published by report()). */
+  private async resolveGang(): Promise<GangResolution> {
+    if (this.networkReady && !(await this.networkReady)) return { waiting: '' };
+    if (!this.network?.ip) return { waiting: '' };
+    try { return await readGang(this.ctx.api, this.pod, this.network.ip); } catch (e) { return { waiting: `cannot read the members of the group: ${(e as Error).message}` }; }
+  }
+
+  private async startContainer(c: Container, slot: ContainerSlot, attempt: number, startCount: string, gang?: GangConfig): Promise<void> {
     const { images, runtime } = this.ctx;
     const t0 = performance.now();
     const mark = (step: string): void => { if (process.env.LANTERN_TRACE) this.ctx.log(`trace ${this.pod.metadata.name} ${step} +${(performance.now() - t0).toFixed(1)}ms`); };
@@ -218,7 +233,7 @@ export class PodWorker {
     mark('image');
     let config;
     try {
-      config = await buildContainerConfig({ pod: this.pod, container: c, image, layers, netns: usesHostNetwork(this.pod) ? 'host' : this.network?.netnsPath ?? this.netnsPath!, attempt: Math.max(0, attempt), volumes: this.ctx.volumes, api: this.ctx.api });
+      config = await buildContainerConfig({ pod: this.pod, container: c, image, layers, netns: usesHostNetwork(this.pod) ? 'host' : this.network?.netnsPath ?? this.netnsPath!, attempt: Math.max(0, attempt), volumes: this.ctx.volumes, api: this.ctx.api, gang });
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       slot.waiting = { reason: 'CreateContainerConfigError', message: e.message };

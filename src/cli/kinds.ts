@@ -14,7 +14,9 @@ const table: { kind: CliKind; names: string[] }[] = [
   { kind: { kind: 'Deployment', resource: 'deployments', singular: 'deployment.apps', namespaced: true }, names: ['deployments', 'deployment', 'deploy', 'deployment.apps', 'deployments.apps'] },
   { kind: { kind: 'Job', resource: 'jobs', singular: 'job.batch', namespaced: true }, names: ['jobs', 'job', 'job.batch', 'jobs.batch'] },
   { kind: { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset.apps', namespaced: true }, names: ['replicasets', 'replicaset', 'rs', 'replicaset.apps', 'replicasets.apps'] },
+  { kind: { kind: 'Queue', resource: 'queues', singular: 'queue.lantern.dev', namespaced: false }, names: ['queues', 'queue', 'q', 'queue.lantern.dev', 'queues.lantern.dev'] },
   { kind: { kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler.autoscaling', namespaced: true }, names: ['horizontalpodautoscalers', 'horizontalpodautoscaler', 'hpa', 'horizontalpodautoscaler.autoscaling', 'horizontalpodautoscalers.autoscaling'] },
+  { kind: { kind: 'Workflow', resource: 'workflows', singular: 'workflow.lantern.dev', namespaced: true }, names: ['workflows', 'workflow', 'wf', 'workflow.lantern.dev', 'workflows.lantern.dev'] },
 ];
 
 /** Find a kind by resource, singular, short name or Kind, case-insensitively. */

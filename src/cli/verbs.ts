@@ -42,6 +42,8 @@ export const verbs: Record<string, VerbEntry> = {
   create: kube('create', 'Create a deployment, configmap or secret generic'),
   scale: kube('scale', 'Set a new size for a deployment'),
   autoscale: kube('autoscale', 'Scale a deployment on its pods\' CPU use (a HorizontalPodAutoscaler)'),
+  workflow: kube('workflow', 'Show a workflow\'s DAG of steps with their state (workflow get NAME)'),
+  queue: kube('queue', 'List queues with their fair share (queue list) or create one (queue create NAME --weight N)'),
   wait: kube('wait', 'Wait until objects meet a condition (job/NAME complete) or are deleted'),
   rollout: kube('rollout', 'Manage the rollout of a deployment (status, history, undo, pause, resume, restart)'),
   set: kube('set', 'Update the images of a deployment (set image)'),

@@ -14,7 +14,10 @@ import { EventTtlController } from '../controllers/event-ttl/index.js';
 import { ReplicaSetController } from '../controllers/replicaset/index.js';
 import { DeploymentController } from '../controllers/deployment/index.js';
 import { JobController } from '../controllers/job/index.js';
+import { WorkflowController } from '../controllers/workflow/index.js';
+import { podLogReader } from './workflow-logs.js';
 import { HpaController } from '../controllers/hpa/index.js';
+import { QueueController } from '../controllers/queue/index.js';
 import { MetricsApi } from '../server/http/metrics-api.js';
 import { podCpuFromMetricsApi } from './hpa-metrics.js';
 import { ensureSystemPriorityClasses } from '../server/system-priority-classes.js';
@@ -131,6 +134,8 @@ export async function runServer(args: string[]): Promise<void> {
   lifecycle.start();
   const jobs = new JobController({ api, backoffMs: jobBackoffMs, backoffMaxMs: jobBackoffMaxMs });
   await jobs.start();
+  const workflows = new WorkflowController({ api, readLog: podLogReader(api, nodes), hostRoot: path.join(dataDir, 'workflows') });
+  await workflows.start();
   const replicaSets = new ReplicaSetController({ api });
   replicaSets.start();
   const deployments = new DeploymentController({ api });
@@ -138,6 +143,8 @@ export async function runServer(args: string[]): Promise<void> {
   // The autoscaler reads pod CPU as `lcctl top pods` does, through its own MetricsApi (its own scrape pairs).
   const hpa = new HpaController({ api, metrics: podCpuFromMetricsApi(new MetricsApi(nodes)), syncPeriodMs: hpaSyncMs });
   hpa.start();
+  const queues = new QueueController({ api });
+  queues.start();
   const eventTtl = new EventTtlController({ api, ttlMs: eventTtlMs });
   await eventTtl.start();
   let agent: Agent | undefined;
@@ -168,9 +175,11 @@ export async function runServer(args: string[]): Promise<void> {
     scheduler.stop();
     lifecycle.stop();
     jobs.stop();
+    workflows.stop();
     replicaSets.stop();
     deployments.stop();
     hpa.stop();
+    queues.stop();
     eventTtl.stop();
     compactor.stop();
     metricsServer?.close();

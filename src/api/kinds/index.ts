@@ -10,6 +10,8 @@ import type { ApiObject } from '../meta.js';
 import { deploymentKind, replicaSetKind } from './apps.js';
 import { jobKind } from './job.js';
 import { hpaKind } from './hpa.js';
+import { workflowKind } from './workflow.js';
+import { queueKind } from './queue.js';
 
 export type { KindInfo } from './kind.js';
 
@@ -26,6 +28,8 @@ export const kinds: ReadonlyMap<string, KindInfo<ApiObject>> = new Map<string, K
   [hpaKind.resource, hpaKind as unknown as KindInfo<ApiObject>],
   [configMapKind.resource, configMapKind as unknown as KindInfo<ApiObject>],
   [secretKind.resource, secretKind as unknown as KindInfo<ApiObject>],
+  [workflowKind.resource, workflowKind as unknown as KindInfo<ApiObject>],
+  [queueKind.resource, queueKind as unknown as KindInfo<ApiObject>],
 ]);
 
 /** Find a kind by resource ("pods"), kind ("Pod") or short name ("po"), case-insensitively. */

@@ -9,6 +9,7 @@ import { checkMeta } from './meta-rules.js';
 import { defaultTemplate, selectorMatches, selectorText } from './pod-template.js';
 import { parseLabelSelector } from '../selectors.js';
 import { podKind } from './pod.js';
+import { QUEUE_NAME_LABEL } from '../schema/queue.js';
 
 const validator = new SchemaValidator(JobSchema);
 
@@ -91,7 +92,8 @@ export const jobKind: KindInfo<Job> = {
     s.parallelism ??= 1;
     s.completionMode ??= 'NonIndexed';
     s.backoffLimit ??= s.backoffLimitPerIndex !== undefined ? 2147483647 : 6;
-    s.suspend ??= false;
+    // Lantern: a Job that names a Queue waits suspended until the queue controller admits it.
+    s.suspend ??= job.metadata.labels?.[QUEUE_NAME_LABEL] !== undefined;
     s.manualSelector ??= false;
     if (!s.manualSelector) {
       s.selector ??= { matchLabels: { [JobLabels.jobName]: job.metadata.name } };

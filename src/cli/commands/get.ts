@@ -19,8 +19,12 @@ import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
 import { deploymentTable, replicaSetTable } from '../output/apps-tables.js';
 import type { Job } from '../../api/schema/job.js';
 import { jobTable } from '../jobs/table.js';
+import { workflowTable } from '../workflows/tree.js';
+import type { Workflow } from '../../api/schema/workflow.js';
 import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
 import { hpaTable } from '../hpa/table.js';
+import { queueTable } from '../queues/table.js';
+import type { Queue } from '../../api/schema/queue.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -51,6 +55,8 @@ export function tableFor(kind: CliKind, objs: ApiObject[], o: TableOptions, now:
   if (kind.resource === 'deployments') return deploymentTable(objs as Deployment[], o, now);
   if (kind.resource === 'replicasets') return replicaSetTable(objs as ReplicaSet[], o, now);
   if (kind.resource === 'jobs') return jobTable(objs as Job[], o, now);
+  if (kind.resource === 'workflows') return workflowTable(objs as Workflow[], o, now);
+  if (kind.resource === 'queues') return queueTable(objs as Queue[], o, now);
   if (kind.resource === 'horizontalpodautoscalers') return hpaTable(objs as HorizontalPodAutoscaler[], o, now);
   return kind.resource === 'pods' ? podTable(objs as Pod[], o, now) : nodeTable(objs as Node[], o, now);
 }

@@ -2,6 +2,7 @@
 import type { Job } from '../../api/schema/job.js';
 import type { Pod } from '../../api/pod.js';
 import type { Event } from '../../api/schema/event.js';
+import { QUEUE_WAITING_ANNOTATION } from '../../api/schema/queue.js';
 import type { Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { kubeErrorLine } from '../errors.js';
@@ -15,6 +16,8 @@ const ownedBy = (p: Pod, j: Job): boolean => (p.metadata.ownerReferences ?? []).
 export function waitReason(j: Job, pods: Pod[]): string | undefined {
   const st = jobStatus(j);
   if (st === 'Complete' || st === 'Failed') return undefined;
+  const queued = j.metadata.annotations?.[QUEUE_WAITING_ANNOTATION];
+  if (j.spec.suspend && queued) return queued;
   if (j.spec.suspend) return 'the Job is suspended (spec.suspend: true): set it to false to run its pods';
   const pending = pods.filter((p) => p.status?.phase === 'Pending' && !p.metadata.deletionTimestamp);
   const unscheduled = pending.find((p) => (p.status?.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.status === 'False'));

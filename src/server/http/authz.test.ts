@@ -43,6 +43,8 @@ const cases: [Identity, Action, boolean][] = [
   [edge, { verb: 'portforward', resource: 'pods', name: 'p', podNodeName: 'edge-1' }, false],
   [edge, { verb: 'images', resource: 'images' }, false],
   [edge, { verb: 'join', resource: 'nodes' }, false],
+  [edge, { verb: 'get', resource: 'podgroups', namespace: 'default', name: 'train' }, true],
+  [edge, { verb: 'update', resource: 'podgroups', namespace: 'default', name: 'train' }, false],
   [join, { verb: 'join', resource: 'nodes' }, true],
   [join, { verb: 'get', resource: 'nodes', name: 'edge-1' }, false],
   [join, { verb: 'list', resource: 'pods' }, false],

@@ -36,6 +36,8 @@ export const rules: readonly Rule[] = [
   { role: 'node', verbs: ['create', 'update', 'updateStatus'], resources: ['nodes'], when: (node, a) => a.name === node },
   { role: 'node', verbs: ['updateStatus', 'delete'], resources: ['pods'], when: (node, a) => a.podNodeName === node },
   { role: 'node', verbs: ['tunnel'], resources: ['nodes'], when: (node, a) => a.name === node },
+  // A gang member's agent reads the group's size (minMember) before starting its containers.
+  { role: 'node', verbs: ['get'], resources: ['podgroups'] },
   { role: 'node', verbs: ['get'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true },
   // As kubelets do: the agent reports what happened to its pods (probes, pulls) as Events; a repeat
   // reads the stored event and bumps its count.
@@ -57,7 +59,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it; it may read a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may open only its own tunnel',
+  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it; it may read a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may read PodGroups; it may open only its own tunnel',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 

@@ -4,7 +4,7 @@ import { ApiError } from '../../api/errors.js';
 const servedGroups = new Set(['batch/v1', 'apps/v1', 'autoscaling/v2']);
 
 /** Object kinds of the lantern.dev/v1 group (served like the core group's). */
-const lanternResources = new Set(['podgroups']);
+const lanternResources = new Set(['queues', 'podgroups', 'workflows']);
 
 /** A parsed API path. */
 export type Route =

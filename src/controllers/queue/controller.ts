@@ -1,0 +1,151 @@
+import type { ApiObject } from '../../api/meta.js';
+import type { Job } from '../../api/schema/job.js';
+import type { Node } from '../../api/node.js';
+import type { PriorityClass } from '../../api/schema/priority-class.js';
+import { ADMITTED_AT_ANNOTATION, QUEUE_WAITING_ANNOTATION, type Queue, type QueueStatus } from '../../api/schema/queue.js';
+import { ApiError } from '../../api/errors.js';
+import { systemClock, type Clock } from '../../api/clock.js';
+import type { ApiClient, Watcher } from '../../client/types.js';
+import { EventRecorder } from '../../client/events.js';
+import { planAdmission, type Plan } from './plan.js';
+import { clusterCapacity, formatOne, type Res } from './resources.js';
+import { jobInfo, jobKey, queueInfo } from './inputs.js';
+
+/** Settings of the queue controller. */
+export interface QueueControllerOptions {
+  api: ApiClient;
+  clock?: Clock;
+  /** How long a queue's head may wait while smaller jobs behind it are backfilled (default 60 s). */
+  backfillWindowMs?: number;
+  /** Passes also run on this period, so time-based rules (the backfill window) take effect (default 5 s). */
+  resyncMs?: number;
+  log?: (msg: string) => void;
+}
+
+/** What one pass did (tests, logs). */
+export interface PassResult { admitted: string[]; preempted: string[]; plan: Plan }
+
+const allocatedText = (r: Res): { cpu: string; memory: string; gpu: string } => ({ cpu: formatOne('cpu', r.cpu), memory: formatOne('memory', r.memory), gpu: formatOne('gpu', r.gpu) });
+
+/**
+ * Admits queued Jobs (lantern.dev/queue-name) by unsuspending them, fairly across Queues (DRF by
+ * weight) within quotas and cohorts; suspends borrowed Jobs when a lender reclaims its quota. Every
+ * pass reads the whole picture (queues, jobs, nodes, priority classes) and runs the pure plan.
+ */
+export class QueueController {
+  private readonly clock: Clock;
+  private readonly log: (msg: string) => void;
+  private readonly events: EventRecorder;
+  private readonly watchers: Watcher[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PassResult> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly opts: QueueControllerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? ((m) => console.error(`queue-controller: ${m}`));
+    this.events = new EventRecorder(opts.api, 'queue-controller', () => new Date(this.clock.now()));
+  }
+
+  /** Watch queues, jobs, nodes and priority classes; each change (and each resync) runs a pass. */
+  start(): void {
+    for (const r of ['queues', 'jobs', 'nodes', 'priorityclasses']) {
+      const w = this.opts.api.watch(r, undefined, {}, () => this.kick());
+      // A broken stream only loses prompt passes: the resync still runs them.
+      w.done.catch((e: unknown) => this.log(`watch of ${r} ended: ${String(e)}`));
+      this.watchers.push(w);
+    }
+    this.timer = setInterval(() => this.kick(), this.opts.resyncMs ?? 5_000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const w of this.watchers) w.stop();
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    this.reconcile().catch((e: unknown) => this.log(`pass failed: ${String(e)}`)).finally(() => {
+      if (this.again) { this.again = false; this.kick(); }
+    });
+  }
+
+  /** One pass: plan, then write admissions, preemptions, wait reasons and queue status. Passes run one at a time. */
+  async reconcile(): Promise<PassResult> {
+    while (this.running) await this.running.catch(() => undefined);
+    const run = this.pass();
+    this.running = run;
+    try { return await run; } finally { this.running = undefined; }
+  }
+
+  private async pass(): Promise<PassResult> {
+    const api = this.opts.api;
+    const [queues, jobs, nodes, classes] = await Promise.all([
+      api.list<Queue>('queues'), api.list<Job>('jobs'), api.list<Node>('nodes'), api.list<PriorityClass>('priorityclasses'),
+    ]);
+    const now = this.clock.now();
+    const infos = jobs.items.map((j) => [j, jobInfo(j, classes.items)] as const);
+    const plan = planAdmission({
+      capacity: clusterCapacity(nodes.items),
+      queues: queues.items.map(queueInfo),
+      jobs: infos.flatMap(([, i]) => (i ? [i] : [])),
+      now,
+      backfillWindowMs: this.opts.backfillWindowMs ?? 60_000,
+    });
+    const admit = new Set(plan.admit);
+    const preempt = new Map(plan.preempt.map((p) => [p.key, p.reason]));
+    const result: PassResult = { admitted: [], preempted: [], plan };
+    await Promise.all(infos.map(async ([job, info]) => {
+      if (!info) return;
+      const key = jobKey(job);
+      if (admit.has(key)) {
+        if (await this.write(job, true, new Date(now).toISOString(), undefined)) result.admitted.push(key);
+      } else if (preempt.has(key)) {
+        const why = preempt.get(key)!;
+        if (await this.write(job, false, undefined, why)) {
+          result.preempted.push(key);
+          void this.events.record(job, 'Normal', 'Preempted', why).catch(() => undefined);
+        }
+      } else if (info.admittedAt === undefined) {
+        await this.write(job, false, undefined, plan.waiting.get(key));
+      }
+    }));
+    await Promise.all(queues.items.map((q) => this.writeStatus(q, plan)));
+    return result;
+  }
+
+  /** Set suspend and the two annotations; only writes when something changes. */
+  private async write(job: Job, run: boolean, admittedAt: string | undefined, waiting: string | undefined): Promise<boolean> {
+    const ann = { ...job.metadata.annotations };
+    if (admittedAt === undefined) delete ann[ADMITTED_AT_ANNOTATION]; else ann[ADMITTED_AT_ANNOTATION] = admittedAt;
+    if (waiting === undefined) delete ann[QUEUE_WAITING_ANNOTATION]; else ann[QUEUE_WAITING_ANNOTATION] = waiting;
+    const same = job.spec.suspend === !run && JSON.stringify(ann) === JSON.stringify(job.metadata.annotations ?? {});
+    if (same) return false;
+    try {
+      await this.opts.api.update<Job>('jobs', { ...job, metadata: { ...job.metadata, annotations: ann }, spec: { ...job.spec, suspend: !run } });
+      return true;
+    } catch (e) {
+      // A Job changed or went away since the list: the watch event brings the next pass.
+      if (e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound')) { this.again = true; return false; }
+      throw e;
+    }
+  }
+
+  private async writeStatus(q: Queue, plan: Plan): Promise<void> {
+    const s = plan.queues.get(q.metadata.name);
+    if (!s) return;
+    const round = (n: number): number => Math.round(n * 1000) / 1000;
+    const status: QueueStatus = { pending: s.pending, admitted: s.admitted, allocated: allocatedText(s.allocated), deservedShare: round(s.deservedShare), dominantShare: round(s.dominantShare), borrowing: s.borrowing };
+    if (JSON.stringify(status) === JSON.stringify(q.status ?? {})) return;
+    try {
+      await this.opts.api.updateStatus<Queue>('queues', { ...q, status } as Queue & ApiObject);
+    } catch (e) {
+      if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) throw e;
+    }
+  }
+}

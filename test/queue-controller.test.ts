@@ -1,0 +1,141 @@
+/**
+ * The queue controller against the in-process API over a real SQLite store, with fake nodes (Node
+ * objects with allocatable) and a clock the test moves by hand; the test plays the Job controller's
+ * part only as far as marking Jobs finished.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { ApiService } from '../src/server/api-service.js';
+import { QueueController } from '../src/controllers/queue/index.js';
+import type { Node } from '../src/api/node.js';
+import type { Job } from '../src/api/schema/job.js';
+import type { Queue, QueueSpec } from '../src/api/schema/queue.js';
+
+let dir: string;
+let store: SqliteStore;
+let api: ApiService;
+const clock = { ms: Date.now(), now(): number { return this.ms; } };
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lantern-queue-'));
+  store = await openSqliteStore(join(dir, 'state.db'));
+  api = new ApiService(store);
+});
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function nodes(prefix: string, count: number, cpu: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const n = await api.create<Node>('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: `${prefix}-${i}` } });
+    await api.updateStatus('nodes', { ...n, status: { allocatable: { cpu: String(cpu), memory: '16Gi' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+  }
+}
+async function dropNodes(prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await api.delete('nodes', `${prefix}-${i}`);
+}
+const queue = (name: string, spec: QueueSpec): Promise<Queue> => api.create<Queue>('queues', { apiVersion: 'lantern.dev/v1', kind: 'Queue', metadata: { name }, spec });
+const job = (name: string, q: string, cpu: number, ns = 'default'): Promise<Job> => api.create<Job>('jobs', {
+  apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: ns, labels: { 'lantern.dev/queue-name': q } },
+  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox', resources: { requests: { cpu: String(cpu), memory: '64Mi' } } }] } } },
+});
+const get = (name: string, ns = 'default'): Promise<Job> => api.get<Job>('jobs', name, ns);
+async function finish(name: string, ns = 'default'): Promise<void> {
+  const j = await get(name, ns);
+  await api.updateStatus('jobs', { ...j, status: { ...j.status, conditions: [{ type: 'Complete', status: 'True' }] } });
+}
+async function running(ns: string): Promise<string[]> {
+  return (await api.list<Job>('jobs', ns)).items.filter((j) => j.spec.suspend === false && !j.status?.conditions?.length).map((j) => j.metadata.name);
+}
+
+test('two queues weighted 1:2 get the cluster 1:2, pass after pass, and wait with a reason', async () => {
+  await nodes('fair', 3, 4);
+  await api.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fair' } }).catch(() => undefined);
+  await queue('light', { weight: 1 });
+  await queue('heavy', { weight: 2 });
+  for (let i = 0; i < 34; i++) { if (i < 17) await job(`l${i}`, 'light', 1, 'fair'); await job(`h${i}`, 'heavy', 1, 'fair'); }
+  assert.equal((await get('l0', 'fair')).spec.suspend, true, 'a queued Job is created suspended');
+  const c = new QueueController({ api, clock, log: () => undefined });
+  let light = 0;
+  let heavy = 0;
+  for (let round = 0; round < 4; round++) {
+    await c.reconcile();
+    const names = await running('fair');
+    assert.equal(names.filter((n) => n.startsWith('l')).length, 4, `round ${round}`);
+    assert.equal(names.filter((n) => n.startsWith('h')).length, 8, `round ${round}`);
+    light += 4; heavy += 8;
+    const reasons = (await api.list<Job>('jobs', 'fair')).items.map((j) => j.metadata.annotations?.['lantern.dev/queue-waiting'] ?? '');
+    assert.ok(reasons.includes('queue light: cluster full (cpu 12/12 in use, the job needs 1); 0 jobs ahead'), reasons.join('\n'));
+    if (round < 3) assert.ok(reasons.some((r) => /^queue heavy: waiting behind fair\/h\d+; 2 jobs ahead$/.test(r)));
+    assert.ok((await get(names[0]!, 'fair')).metadata.annotations?.['lantern.dev/admitted-at']);
+    const hq = await api.get<Queue>('queues', 'heavy');
+    assert.deepEqual([hq.status?.admitted, hq.status?.allocated?.cpu, hq.status?.deservedShare], [8, '8', 0.667]);
+    for (const n of names) await finish(n, 'fair');
+    clock.ms += 1000;
+  }
+  assert.deepEqual([light, heavy], [16, 32]);
+  for (const j of (await api.list<Job>('jobs', 'fair')).items) await api.delete('jobs', j.metadata.name, 'fair');
+  await dropNodes('fair', 3);
+});
+
+test('a queue borrows its cohort\'s idle quota, and the lender reclaims it by suspending the newest borrowed job', async () => {
+  await nodes('co', 2, 4);
+  await queue('lender', { quota: { cpu: '4' }, cohort: 'research' });
+  await queue('borrower', { quota: { cpu: '4' }, cohort: 'research' });
+  const c = new QueueController({ api, clock, log: () => undefined });
+  await job('own', 'borrower', 4);
+  await c.reconcile();
+  clock.ms += 1000;
+  await job('borrowed', 'borrower', 4);
+  const r1 = await c.reconcile();
+  assert.deepEqual(r1.admitted, ['default/borrowed']);
+  assert.equal((await api.get<Queue>('queues', 'borrower')).status?.borrowing, true);
+
+  clock.ms += 1000;
+  await job('mine', 'lender', 4);
+  const r2 = await c.reconcile();
+  assert.deepEqual([r2.preempted, r2.admitted], [['default/borrowed'], ['default/mine']]);
+  const back = await get('borrowed');
+  assert.equal(back.spec.suspend, true, 'the borrowed job is suspended (back to pending)');
+  assert.equal(back.metadata.annotations?.['lantern.dev/admitted-at'], undefined);
+  assert.match(back.metadata.annotations?.['lantern.dev/queue-waiting'] ?? '', /queue lender reclaims its quota for default\/mine/);
+  assert.equal((await get('own')).spec.suspend, false, 'the job within the borrower\'s own quota keeps running');
+
+  // When the lender's job ends, the borrower borrows again.
+  await finish('mine');
+  const r3 = await c.reconcile();
+  assert.deepEqual(r3.admitted, ['default/borrowed']);
+  for (const n of ['own', 'borrowed']) await finish(n);
+  await dropNodes('co', 2);
+});
+
+test('a small job is backfilled while a large one waits, until the large one has waited the backfill window', async () => {
+  await nodes('bf', 2, 4);
+  await queue('batch', {});
+  const c = new QueueController({ api, clock, backfillWindowMs: 60_000, log: () => undefined });
+  clock.ms = Date.now();
+  await job('wide', 'batch', 6);
+  await c.reconcile();
+  await job('large', 'batch', 4);
+  await job('small', 'batch', 2);
+  const r = await c.reconcile();
+  assert.deepEqual(r.admitted, ['default/small']);
+  const large = await get('large');
+  assert.equal(large.spec.suspend, true);
+  assert.match(large.metadata.annotations?.['lantern.dev/queue-waiting'] ?? '', /^queue batch: cluster full \(cpu 8\/8 in use, the job needs 4\); 0 jobs ahead$/);
+
+  await finish('small');
+  clock.ms += 120_000;
+  await job('small2', 'batch', 2);
+  const r2 = await c.reconcile();
+  assert.deepEqual(r2.admitted, [], 'the head has waited past the window: its room is kept');
+  assert.match((await get('small2')).metadata.annotations?.['lantern.dev/queue-waiting'] ?? '', /waiting behind default\/large; 1 job ahead/);
+  await finish('wide');
+  const r3 = await c.reconcile();
+  assert.deepEqual(r3.admitted.sort(), ['default/large', 'default/small2']);
+});
