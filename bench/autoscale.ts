@@ -2,7 +2,8 @@
  * bench:autoscale — autoscaler reaction on real busybox containers: a Deployment of 1 replica (cpu
  * request 100m) idles until a load step, then burns CPU; an HPA (min 1, max 4, cpu 50%) scales it.
  * Per trial: t0 = the step (`lcctl exec POD touch /trigger/go` returned), t1 = the Deployment's
- * spec.replicas first raised by the HPA, t2 = that many pods Ready. Run per HPA sync period.
+ * spec.replicas first raised by the HPA, t2 = that many pods Ready. Run per HPA sync period; the step
+ * lands at a random phase of the HPA's timer. /trigger is a hostPath all replicas share.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

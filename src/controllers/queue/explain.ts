@@ -1,6 +1,7 @@
 /** Why a queue's head job does not fit, in words a user can act on. */
 import { type Res, add, firstOver, formatOne } from './resources.js';
-import type { Ledger, QueueInfo } from './plan.js';
+import type { QueueInfo } from './plan.js';
+import type { Ledger } from './ledger.js';
 
 /** "quota exhausted (cpu 8/8)", "cluster full (gpu 4/4)", or the cohort's limit. */
 export function whyNotFit(l: Ledger, q: QueueInfo, d: Res): string {
@@ -18,6 +19,7 @@ export function whyNotFit(l: Ledger, q: QueueInfo, d: Res): string {
     }
   }
   const full = firstOver(add(l.total, d), l.capacity);
+  if (full !== undefined && l.capacity[full] === 0) return `no Ready node offers ${full} (the job needs ${formatOne(full, d[full])})`;
   if (full !== undefined) return `cluster full (${full} ${formatOne(full, l.total[full])}/${formatOne(full, l.capacity[full])} in use, the job needs ${formatOne(full, d[full])})`;
   return 'waiting for the next pass';
 }

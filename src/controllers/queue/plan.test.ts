@@ -30,6 +30,15 @@ describe('dominant resource fairness', () => {
     assert.deepEqual(plan.admit, ['b1', 'a1']);
   });
 
+  test('room is held for the neediest queue rather than given to a queue ahead of its share', () => {
+    // a holds 2 of 8 (share 0.25), b holds 5 (0.625): a is neediest, its 2-cpu head needs room that b's 1-cpu job would take.
+    const jobs = [job('a-run', 'a', 2, { admittedAt: 1 }), job('b-run', 'b', 5, { admittedAt: 1 }), job('a1', 'a', 2), job('b1', 'b', 1)];
+    const plan = planAdmission({ ...base, capacity: cpu(8), queues: [queue('a'), queue('b')], jobs });
+    assert.deepEqual(plan.admit, []);
+    const huge = planAdmission({ ...base, capacity: cpu(8), queues: [queue('a'), queue('b')], jobs: [...jobs.slice(0, 2), job('a1', 'a', 20), job('b1', 'b', 1)] });
+    assert.deepEqual(huge.admit, ['b1'], 'a head larger than the cluster holds nothing');
+  });
+
   test('within a queue, higher priority first, then older', () => {
     const jobs = [job('old', 'a', 4, { created: 1 }), job('new', 'a', 4, { created: 2 }), job('urgent', 'a', 4, { created: 3, priority: 100 })];
     const plan = planAdmission({ ...base, capacity: cpu(8), queues: [queue('a')], jobs });

@@ -3,8 +3,11 @@
  * and why every other Job waits. Dominant Resource Fairness across queues, quota and cohort borrowing,
  * reclaim of lent quota, and backfill with a window that keeps the head from starving.
  */
-import { type Res, add, sub, within, zero, RESOURCES } from './resources.js';
+import { type Res, add, within } from './resources.js';
 import { whyNotFit } from './explain.js';
+import { Ledger, dominantShare } from './ledger.js';
+
+export { Ledger, dominantShare } from './ledger.js';
 
 /** A Queue as the plan sees it. */
 export interface QueueInfo {
@@ -52,48 +55,6 @@ export interface Plan {
 /** Pending order within a queue: priority (high first), then creation time, then key. */
 export const pendingOrder = (a: JobInfo, b: JobInfo): number => b.priority - a.priority || a.created - b.created || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-/** max over resources of used ÷ capacity (resources the cluster lacks are ignored). */
-export function dominantShare(used: Res, capacity: Res): number {
-  let s = 0;
-  for (const r of RESOURCES) if (capacity[r] > 0) s = Math.max(s, used[r] / capacity[r]);
-  return s;
-}
-
-/** The mutable accounting a plan works on. */
-export class Ledger {
-  readonly usage = new Map<string, Res>();
-  total = zero();
-  constructor(readonly capacity: Res, readonly queues: ReadonlyMap<string, QueueInfo>) {
-    for (const q of queues.keys()) this.usage.set(q, zero());
-  }
-  used(q: string): Res { return this.usage.get(q) ?? zero(); }
-  charge(q: string, d: Res, sign: 1 | -1): void {
-    this.usage.set(q, sign === 1 ? add(this.used(q), d) : sub(this.used(q), d));
-    this.total = sign === 1 ? add(this.total, d) : sub(this.total, d);
-  }
-  members(cohort: string | undefined): QueueInfo[] {
-    return cohort === undefined ? [] : [...this.queues.values()].filter((m) => m.cohort === cohort);
-  }
-  /** Cohort totals: what its members use, and the sum of their quotas. */
-  cohortSums(cohort: string): { used: Res; quota: Res } {
-    let used = zero();
-    let quota = zero();
-    for (const m of this.members(cohort)) { used = add(used, this.used(m.name)); quota = add(quota, m.quota); }
-    return { used, quota };
-  }
-  borrowing(q: QueueInfo): boolean { return !within(this.used(q.name), q.quota); }
-  /** Would job j of queue q fit now: in the cluster, and in its quota or its cohort's idle quota? */
-  fits(q: QueueInfo, d: Res): boolean {
-    return within(add(this.total, d), this.capacity) && this.fitsQuota(q, d);
-  }
-  /** The quota half of fits(): its own quota, or with a cohort, the cohort's. */
-  fitsQuota(q: QueueInfo, d: Res): boolean {
-    if (q.cohort === undefined) return within(add(this.used(q.name), d), q.quota);
-    const c = this.cohortSums(q.cohort);
-    return within(add(c.used, d), c.quota);
-  }
-}
-
 /**
  * Jobs of cohort borrowers to suspend so that `job` fits in its own queue's quota, most recently
  * admitted first, only while their queue still borrows; undefined when no set of them is enough.
@@ -139,7 +100,7 @@ export function planAdmission(input: PlanInput): Plan {
   for (;;) {
     let best: { q: QueueInfo; job: JobInfo; score: number } | undefined;
     const order = [...pending.keys()].filter((n) => pending.get(n)!.length > 0)
-      .map((name) => ({ q: queues.get(name)!, score: dominantShare(add(l.used(name), pending.get(name)![0]!.demand), input.capacity) / queues.get(name)!.weight }))
+      .map((name) => ({ q: queues.get(name)!, score: dominantShare(l.used(name), input.capacity) / queues.get(name)!.weight }))
       .sort((a, b) => a.score - b.score || (a.q.name < b.q.name ? -1 : 1));
     for (const { q, score } of order) {
       const list = pending.get(q.name)!;
