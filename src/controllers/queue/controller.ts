@@ -41,6 +41,10 @@ export class QueueController {
   private running: Promise<PassResult> | undefined;
   private again = false;
   private stopped = false;
+  /** Queues that exist (no queue: nothing to admit, no pass). */
+  private readonly queueNames = new Set<string>();
+  /** What each node contributes to capacity, so heartbeats do not trigger passes. */
+  private readonly nodeShapes = new Map<string, string>();
 
   constructor(private readonly opts: QueueControllerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -51,7 +55,13 @@ export class QueueController {
   /** Watch queues, jobs, nodes and priority classes; each change (and each resync) runs a pass. */
   start(): void {
     for (const r of ['queues', 'jobs', 'nodes', 'priorityclasses']) {
-      const w = this.opts.api.watch(r, undefined, {}, () => this.kick());
+      const w = this.opts.api.watch(r, undefined, {}, (e) => {
+        if (r === 'queues') {
+          if (e.type === 'DELETED') this.queueNames.delete(e.object.metadata.name); else this.queueNames.add(e.object.metadata.name);
+        }
+        if (r === 'nodes' && !this.capacityChanged(e.type, e.object as Node)) return;
+        this.kick();
+      });
       // A broken stream only loses prompt passes: the resync still runs them.
       w.done.catch((e: unknown) => this.log(`watch of ${r} ended: ${String(e)}`));
       this.watchers.push(w);
@@ -67,8 +77,19 @@ export class QueueController {
     for (const w of this.watchers) w.stop();
   }
 
+  /** A node came, went, or changed what it offers (allocatable, readiness, schedulability). */
+  private capacityChanged(type: string, node: Node): boolean {
+    const name = node.metadata.name;
+    if (type === 'DELETED') return this.nodeShapes.delete(name);
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    const shape = JSON.stringify([node.status?.allocatable ?? node.status?.capacity, ready, node.spec?.unschedulable ?? false]);
+    if (this.nodeShapes.get(name) === shape) return false;
+    this.nodeShapes.set(name, shape);
+    return true;
+  }
+
   private kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.queueNames.size === 0) return;
     if (this.running) { this.again = true; return; }
     this.reconcile().catch((e: unknown) => this.log(`pass failed: ${String(e)}`)).finally(() => {
       if (this.again) { this.again = false; this.kick(); }
