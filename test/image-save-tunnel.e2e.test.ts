@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openImageStore } from '../src/image/index.js';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { waitNodeReady } from './harness/remote-nodes.js';
+import { waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
 
 describe("save, image inspect and image prune of a remote agent's images go through its tunnel", { timeout: 240_000 }, () => {
   const server = new TestServer(['--no-agent'], { https: true });
@@ -33,12 +33,7 @@ describe("save, image inspect and image prune of a remote agent's images go thro
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      const exited = new Promise((r) => agent!.once('exit', r));
-      agent.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
+    await stopRemoteAgent(server, agent);
     sweepHost(root, bridge);
     rmSync(root, { recursive: true, force: true });
     await server.stop();

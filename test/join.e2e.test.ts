@@ -7,7 +7,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openImageStore } from '../src/image/index.js';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { runPodOn, waitNodeReady } from './harness/remote-nodes.js';
+import { runPodOn, waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
 
 interface Node { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }
 
@@ -51,12 +51,7 @@ describe('secure join: HTTPS server, CA-pinned token, per-node credential', { ti
       await server.api('DELETE', '/api/v1/namespaces/default/pods/on-edge?gracePeriodSeconds=0').catch(() => undefined);
       await server.until('pod on-edge removed', async () => (await server.api('GET', '/api/v1/namespaces/default/pods/on-edge')).status === 404, 20_000).catch(() => undefined);
     }
-    if (agent && agent.exitCode === null) {
-      const exited = new Promise((r) => agent!.once('exit', r));
-      agent.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
+    await stopRemoteAgent(server, agent);
     sweepHost(agentRoot, bridge);
     rmSync(agentRoot, { recursive: true, force: true });
     await server.stop();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openImageStore } from '../src/image/index.js';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { waitNodeReady } from './harness/remote-nodes.js';
+import { waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
 import { Cli, spawnLcctl, type Streaming } from './harness/cli.js';
 
 interface PodView { spec: { nodeName?: string }; status?: { phase?: string } }
@@ -94,15 +94,8 @@ describe('lcctl port-forward reaches pods on the server\'s node and on a remote 
 
   after(async () => {
     for (const pf of forwards) pf.kill();
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      // Let the agent remove its pod (CNI DEL drops its NAT rules) before stopping it.
-      await server.api('DELETE', '/api/v1/namespaces/default/pods/pf-remote?gracePeriodSeconds=0').catch(() => undefined);
-      await server.until('pod pf-remote removed', async () => (await server.api('GET', '/api/v1/namespaces/default/pods/pf-remote')).status === 404, 20_000).catch(() => undefined);
-      const exited = new Promise((r) => agent!.once('exit', r));
-      agent.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
+    // Let the agent remove its pod (CNI DEL drops its NAT rules) before stopping it.
+    await stopRemoteAgent(server, agent, 'pf-remote');
     sweepHost(agentRoot, bridge);
     rmSync(agentRoot, { recursive: true, force: true });
     await server.stop();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { waitNodeReady } from './harness/remote-nodes.js';
+import { waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
 import { TestRegistry } from './harness/registry.js';
 
 interface Images { items: { node: string; names: string[]; digest: string }[] }
@@ -35,12 +35,7 @@ describe('pull, tag and push on a remote agent go through its tunnel, credential
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      const exited = new Promise((r) => agent!.once('exit', r));
-      agent.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
+    await stopRemoteAgent(server, agent);
     sweepHost(agentRoot, bridge);
     rmSync(agentRoot, { recursive: true, force: true });
     await server.stop();

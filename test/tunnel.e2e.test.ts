@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import { openImageStore } from '../src/image/index.js';
 import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { runPodOn, waitNodeReady } from './harness/remote-nodes.js';
+import { runPodOn, waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
 
 interface Images { items: { node: string; names: string[] }[] }
 
@@ -39,14 +39,7 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      await server.api('DELETE', '/api/v1/namespaces/default/pods/remote?gracePeriodSeconds=0').catch(() => undefined);
-      await server.until('pod remote removed', async () => (await server.api('GET', '/api/v1/namespaces/default/pods/remote')).status === 404, 20_000).catch(() => undefined);
-      const exited = new Promise((r) => agent!.once('exit', r));
-      agent.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
+    await stopRemoteAgent(server, agent, 'remote');
     sweepHost(agentRoot, bridge);
     rmSync(agentRoot, { recursive: true, force: true });
     await server.stop();

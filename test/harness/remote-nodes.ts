@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import type { TestServer } from './lanternd.js';
 
 interface NodeView { status?: { conditions?: { type: string; status: string }[] } }
@@ -22,4 +23,20 @@ export async function runPodOn(server: TestServer, pod: string, node: string): P
     const r = await server.api<PodView>('GET', `/api/v1/namespaces/default/pods/${pod}`);
     return r.body.status?.phase === 'Running' ? r.body : undefined;
   }, 60_000);
+}
+
+/**
+ * Tear down a remote agent a test started: delete its pods (grace 0) and wait until they are gone, so
+ * the agent removes the containers, then SIGTERM the agent (SIGKILL after 5 s).
+ */
+export async function stopRemoteAgent(server: TestServer, agent: ChildProcess | undefined, ...pods: string[]): Promise<void> {
+  if (!agent || agent.exitCode !== null || agent.signalCode !== null) return;
+  for (const pod of pods) {
+    await server.api('DELETE', `/api/v1/namespaces/default/pods/${pod}?gracePeriodSeconds=0`).catch(() => undefined);
+    await server.until(`pod ${pod} removed`, async () => (await server.api('GET', `/api/v1/namespaces/default/pods/${pod}`)).status === 404, 20_000).catch(() => undefined);
+  }
+  const exited = new Promise((r) => agent.once('exit', r));
+  agent.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (agent.exitCode === null) agent.kill('SIGKILL');
 }
