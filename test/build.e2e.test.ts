@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestServer, busyboxArchive } from './harness/lanternd.js';
 import { Cli, explain } from './harness/cli.js';
+import { PrivateDocker } from './harness/dockerd.js';
 
 /** A multi-stage Dockerfile over busybox: RUN, COPY (context and --from), ENV, ARG, WORKDIR, CMD, deletions. */
 const DOCKERFILE = `# syntax=docker/dockerfile:1
@@ -190,48 +190,10 @@ describe('lcctl build', () => {
   });
 });
 
-/** A private dockerd (own data root, exec root and socket; no bridge, no iptables), stopped after. */
-class PrivateDocker {
-  readonly root = mkdtempSync(path.join(tmpdir(), 'lantern-dockerd-'));
-  readonly sock = path.join(this.root, 'docker.sock');
-  private proc: ChildProcess | undefined;
-
-  async start(): Promise<void> {
-    this.proc = spawn('dockerd', ['--data-root', path.join(this.root, 'data'), '--exec-root', path.join(this.root, 'exec'),
-      '--pidfile', path.join(this.root, 'dockerd.pid'), '-H', `unix://${this.sock}`, '--bridge=none', '--iptables=false',
-      '--ip6tables=false', '--storage-driver=overlay2'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    this.proc.stderr?.on('data', (b: Buffer) => { log = (log + b.toString()).slice(-4000); });
-    for (let i = 0; i < 300; i++) {
-      if (this.docker(['version', '--format', '{{.Server.Version}}']).status === 0) return;
-      if (this.proc.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`dockerd did not start:\n${log}`);
-  }
-
-  docker(args: string[]): SpawnSyncReturns<string> {
-    return spawnSync('docker', ['-H', `unix://${this.sock}`, ...args], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' }, timeout: 300_000 });
-  }
-
-  async stop(): Promise<void> {
-    const p = this.proc;
-    if (p && p.exitCode === null && p.signalCode === null) {
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    }
-    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(this.root)).reverse();
-    for (const m of mounts) spawnSync('umount', ['-l', m]);
-    rmSync(this.root, { recursive: true, force: true });
-  }
-}
-
 describe('lcctl build matches docker build', () => {
   const server = new TestServer();
   const cli = new Cli(server);
-  const docker = new PrivateDocker();
+  const docker = new PrivateDocker(['--storage-driver=overlay2']);
   const ctx = mkdtempSync(path.join(tmpdir(), 'lantern-build-docker-'));
   before(async () => {
     writeFileSync(path.join(ctx, 'Dockerfile'), DOCKERFILE);
@@ -247,12 +209,12 @@ describe('lcctl build matches docker build', () => {
   });
 
   test('the image built by each prints the same when run', async () => {
-    const load = docker.docker(['load', '-i', busyboxArchive()]);
-    assert.equal(load.status, 0, load.stderr);
-    const built = docker.docker(['build', '--network', 'none', '-t', 'cmp:1', ctx]);
-    assert.equal(built.status, 0, `docker build failed:\n${built.stdout}\n${built.stderr}`);
-    const ran = docker.docker(['run', '--rm', '--network', 'none', 'cmp:1']);
-    assert.equal(ran.status, 0, ran.stderr);
+    const load = docker.cli(['load', '-i', busyboxArchive()]);
+    assert.equal(load.code, 0, load.stderr);
+    const built = docker.cli(['build', '--network', 'none', '-t', 'cmp:1', ctx]);
+    assert.equal(built.code, 0, `docker build failed:\n${built.stdout}\n${built.stderr}`);
+    const ran = docker.cli(['run', '--rm', '--network', 'none', 'cmp:1']);
+    assert.equal(ran.code, 0, ran.stderr);
     await cli.ok(['build', '-t', 'cmp:1', ctx]);
     const ours = await cli.ok(['run', '--rm', 'cmp:1']);
     assert.equal(ours, ran.stdout);

@@ -17,11 +17,14 @@ export class PrivateDocker {
   private proc: ChildProcess | undefined;
   private log = '';
 
+  /** extraArgs: more dockerd flags (e.g. --storage-driver=overlay2). */
+  constructor(private readonly extraArgs: readonly string[] = []) {}
+
   /** Starts dockerd and waits until it answers (60 s at most). */
   async start(): Promise<void> {
     this.proc = spawn('dockerd', ['--data-root', path.join(this.root, 'data'), '--exec-root', path.join(this.root, 'exec'),
       '--pidfile', path.join(this.root, 'dockerd.pid'), '-H', `unix://${this.sock}`, '--bridge=none', '--iptables=false',
-      '--ip6tables=false'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '--ip6tables=false', ...this.extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr?.on('data', (b: Buffer) => { this.log = (this.log + b.toString()).slice(-4000); });
     for (let i = 0; i < 300; i++) {
       if (this.cli(['version', '--format', '{{.Server.Version}}']).code === 0) return;
@@ -31,16 +34,16 @@ export class PrivateDocker {
     throw new Error(`dockerd did not start:\n${this.log}`);
   }
 
-  /** Runs the docker CLI against this daemon with its own client config dir; never throws. */
-  cli(args: string[]): DockerRun {
-    const r = spawnSync('docker', ['-H', `unix://${this.sock}`, ...args], { encoding: 'utf8', timeout: 300_000,
+  /** Runs the docker CLI against this daemon with its own client config dir (input: its stdin); never throws. */
+  cli(args: string[], input?: string): DockerRun {
+    const r = spawnSync('docker', ['-H', `unix://${this.sock}`, ...args], { encoding: 'utf8', input, timeout: 300_000,
       env: { ...process.env, DOCKER_CONFIG: path.join(this.root, 'client'), DOCKER_BUILDKIT: '0' } });
     return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   }
 
   /** Runs the docker CLI and throws with its output unless it succeeded; returns stdout. */
-  must(args: string[]): string {
-    const r = this.cli(args);
+  must(args: string[], input?: string): string {
+    const r = this.cli(args, input);
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}\ndockerd log:\n${this.log}`);
     return r.stdout;
   }
