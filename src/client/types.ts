@@ -9,6 +9,11 @@ export interface ListOptions {
 /** A watch starts after resourceVersion; absent or "0" first replays every current object as ADDED. */
 export interface WatchOptions extends ListOptions {
   resourceVersion?: string;
+  /**
+   * The callback only reads the objects it gets, so one decoded object may be handed to every such
+   * watcher of the same change (a server-side saving; clients across HTTP ignore it).
+   */
+  readOnly?: boolean;
 }
 
 export interface DeleteOptions {

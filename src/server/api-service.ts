@@ -10,6 +10,9 @@ import { admit, admitDelete } from './priority-admission.js';
 
 const now = (): string => new Date().toISOString();
 
+/** Objects decoded once per stored change for the read-only watchers of it (they go with the change). */
+const sharedDecodes = new WeakMap<KeyValue, ApiObject>();
+
 /**
  * The API's local implementation: validation, defaults and optimistic concurrency over the store.
  * The HTTP layer is a thin adapter over it, and in-process components use it as their ApiClient.
@@ -35,6 +38,13 @@ export class ApiService implements ApiClient {
     const obj = JSON.parse(kv.value) as T;
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
+  }
+
+  /** decode, shared by every read-only watcher of one stored change. */
+  private decodeShared<T extends ApiObject>(kv: KeyValue): T {
+    let obj = sharedDecodes.get(kv);
+    if (obj === undefined) { obj = this.decode(kv); sharedDecodes.set(kv, obj); }
+    return obj as T;
   }
 
   private encode(obj: ApiObject): string {
@@ -250,10 +260,11 @@ export class ApiService implements ApiClient {
       if (stopped) return;
       try {
         const everything = !opts.labelSelector && !opts.fieldSelector;
+        const current = opts.readOnly ? (kv: KeyValue) => this.decodeShared<T>(kv) : (kv: KeyValue) => this.decode<T>(kv);
         const w = this.store.watch(this.prefix(k, namespace), from, (ev) => {
           if (everything && ev.type !== 'delete') {
             // No selector: no need to decode the previous value to know whether it matched.
-            emit({ type: ev.prev ? 'MODIFIED' : 'ADDED', object: this.decode<T>(ev.kv) });
+            emit({ type: ev.prev ? 'MODIFIED' : 'ADDED', object: current(ev.kv) });
             return;
           }
           const prev = ev.prev ? this.decode<T>(ev.prev) : undefined;
@@ -261,7 +272,7 @@ export class ApiService implements ApiClient {
             if (prev && matches(prev)) { prev.metadata.resourceVersion = String(ev.revision); emit({ type: 'DELETED', object: prev }); }
             return;
           }
-          const obj = this.decode<T>(ev.kv);
+          const obj = current(ev.kv);
           const now = matches(obj);
           const before = prev !== undefined && matches(prev);
           if (now) emit({ type: before ? 'MODIFIED' : 'ADDED', object: obj });

@@ -24,7 +24,7 @@ export interface JobControllerOptions {
   log?: (msg: string) => void;
   /** Record Events about Jobs (default true). */
   events?: boolean;
-  /** Jobs reconciled at once (default 16); one Job is never reconciled twice at the same time. */
+  /** Jobs reconciled at once (default 64); one Job is never reconciled twice at the same time. */
   workers?: number;
 }
 
@@ -52,12 +52,18 @@ export class JobController {
   private stopped = false;
   /** Set once start() has listed the pods; until then (tests driving reconcile) pods are listed. */
   private cache: PodCache | undefined;
+  /**
+   * The newest copy of each Job seen (watch or own writes), read-only, once start() runs: a reconcile
+   * reads it instead of the store. A stale copy costs one Conflict, then the retry reads the store.
+   */
+  private readonly jobs = new Map<string, Job>();
+  private watchingJobs = false;
 
   constructor(private readonly opts: JobControllerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? ((m) => console.error(`job-controller: ${m}`));
     this.reporter = new JobReporter(opts.api, () => this.clock.now(), this.log, opts.events !== false);
-    this.queue = new KeyedWorkers(opts.workers ?? 16, (k) => this.reconcile(k), (k, e) => this.log(`job ${k}: ${e instanceof Error ? e.message : String(e)}`));
+    this.queue = new KeyedWorkers(opts.workers ?? 64, (k) => this.reconcile(k), (k, e) => this.log(`job ${k}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** List the pods into the cache, then watch pods and Jobs; each change queues its Job. */
@@ -70,11 +76,21 @@ export class JobController {
       const key = e.type === 'DELETED' ? cache.remove(e.object) : cache.upsert(e.object);
       if (key !== undefined) this.enqueue(key);
     });
+    this.watchingJobs = true;
     this.watch<Job>('jobs', undefined, (e) => {
       const key = keyOf(e.object);
-      if (e.type === 'DELETED') { this.forget(key); this.lastFailure.delete(e.object.metadata.uid ?? ''); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
+      if (e.type === 'DELETED') { this.jobs.delete(key); this.forget(key); this.lastFailure.delete(e.object.metadata.uid ?? ''); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
+      this.remember(e.object);
       this.enqueue(key);
     });
+  }
+
+  /** Keep o as key's copy unless a newer one is held. */
+  private remember(o: Job): void {
+    if (!this.watchingJobs) return;
+    const key = keyOf(o);
+    const held = this.jobs.get(key);
+    if (held === undefined || held.metadata.uid !== o.metadata.uid || Number(held.metadata.resourceVersion) <= Number(o.metadata.resourceVersion)) this.jobs.set(key, o);
   }
 
   stop(): void {
@@ -100,7 +116,8 @@ export class JobController {
 
   /** Watch from rv; a broken stream restarts after a second, replaying (pods: re-listing) from scratch. */
   private watch<T extends Job | Pod>(resource: string, from: string | undefined, onEvent: (e: WatchEvent<T>) => void): void {
-    const w = this.opts.api.watch<T>(resource, undefined, from === undefined ? {} : { resourceVersion: from }, onEvent);
+    // Read-only: the pod cache keeps the objects as they come and nothing here changes them.
+    const w = this.opts.api.watch<T>(resource, undefined, { readOnly: true, ...(from === undefined ? {} : { resourceVersion: from }) }, onEvent);
     this.watchers.push(w);
     w.done.catch((e: unknown) => {
       if (this.stopped) return;
@@ -124,19 +141,22 @@ export class JobController {
   /** One Job ("ns/name"). Safe to run again at any time; a Conflict retries on fresh reads. */
   async reconcile(key: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      try { await this.step(key); return; } catch (e) {
-        if (!(e instanceof ApiError && e.code === 'Conflict') || attempt >= 4) throw e;
+      try { await this.step(key, attempt === 0); return; } catch (e) {
+        if (!(e instanceof ApiError && (e.code === 'Conflict' || (e.code === 'NotFound' && attempt === 0))) || attempt >= 4) throw e;
       }
     }
   }
 
-  private async step(key: string): Promise<void> {
+  /** One pass over key's Job; cached: may start from the held copy (a retry reads the store). */
+  private async step(key: string, cached: boolean): Promise<void> {
     const i = key.indexOf('/');
     const namespace = key.slice(0, i);
     const name = key.slice(i + 1);
     const api = this.opts.api;
     let job: Job;
-    try { job = await api.get<Job>('jobs', name, namespace); } catch (e) {
+    const held = cached ? this.jobs.get(key) : undefined;
+    if (held !== undefined) job = held;
+    else try { job = await api.get<Job>('jobs', name, namespace); } catch (e) {
       ignore('NotFound')(e);
       this.forget(key);
       await this.podsOf(namespace, name, undefined);
@@ -164,6 +184,7 @@ export class JobController {
     let updated = job;
     if (JSON.stringify(plan.status) !== JSON.stringify(job.status ?? {})) {
       updated = await api.updateStatus<Job>('jobs', { ...job, status: plan.status });
+      this.remember(updated);
     }
     await this.act(updated, plan);
     this.reporter.transition(job, updated, plan);

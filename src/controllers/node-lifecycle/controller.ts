@@ -63,7 +63,7 @@ export class NodeLifecycleController {
       this.latest.set(name, e.object);
       this.enqueue(name);
     });
-    this.watch<Pod>('pods', (e) => { if (e.type !== 'DELETED' && e.object.spec.nodeName) this.enqueue(e.object.spec.nodeName); });
+    this.watch<Pod>('pods', (e) => { if (e.type !== 'DELETED' && e.object.spec.nodeName) this.enqueue(e.object.spec.nodeName); }, true);
     this.timer = setInterval(() => { for (const n of this.known) this.enqueue(n); }, this.opts.resyncMs ?? 1000);
     this.timer.unref();
   }
@@ -74,13 +74,14 @@ export class NodeLifecycleController {
     for (const w of this.watchers) w.stop();
   }
 
-  private watch<T extends ApiObject>(resource: string, onEvent: (e: WatchEvent<T>) => void): void {
-    const w = this.opts.api.watch<T>(resource, undefined, {}, onEvent);
+  /** readOnly: onEvent keeps nothing it could later change (see WatchOptions.readOnly). */
+  private watch<T extends ApiObject>(resource: string, onEvent: (e: WatchEvent<T>) => void, readOnly = false): void {
+    const w = this.opts.api.watch<T>(resource, undefined, { readOnly }, onEvent);
     this.watchers.push(w);
     w.done.catch((e: unknown) => {
       if (this.stopped) return;
       this.log(`${resource} watch ended (${String(e)}); starting again`);
-      setTimeout(() => { if (!this.stopped) this.watch(resource, onEvent); }, 1000).unref();
+      setTimeout(() => { if (!this.stopped) this.watch(resource, onEvent, readOnly); }, 1000).unref();
     });
   }
 

@@ -55,7 +55,7 @@ export class QueueController {
   /** Watch queues, jobs, nodes and priority classes; each change (and each resync) runs a pass. */
   start(): void {
     for (const r of ['queues', 'jobs', 'nodes', 'priorityclasses']) {
-      const w = this.opts.api.watch(r, undefined, {}, (e) => {
+      const w = this.opts.api.watch(r, undefined, { readOnly: true }, (e) => {
         if (r === 'queues') {
           if (e.type === 'DELETED') this.queueNames.delete(e.object.metadata.name); else this.queueNames.add(e.object.metadata.name);
         }

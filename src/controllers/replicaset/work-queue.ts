@@ -25,7 +25,8 @@ export class WorkQueue {
 
   /** Watch a resource in every namespace; a broken stream is started again after a second. */
   watch<T extends ApiObject>(resource: string, onEvent: (e: WatchEvent<T>) => void): void {
-    const w = this.api.watch<T>(resource, undefined, {}, onEvent);
+    // Callbacks only queue keys: read-only, so the server decodes each change once for all of them.
+    const w = this.api.watch<T>(resource, undefined, { readOnly: true }, onEvent);
     this.watchers.push(w);
     w.done.catch((e: unknown) => {
       if (this.stopped) return;

@@ -112,7 +112,7 @@ export class WorkflowController {
   }
 
   private watch<T extends ApiObject>(resource: string, onEvent: (e: WatchEvent<T>) => void): void {
-    const w = this.opts.api.watch<T>(resource, undefined, {}, onEvent);
+    const w = this.opts.api.watch<T>(resource, undefined, { readOnly: true }, onEvent);
     this.watchers.push(w);
     w.done.catch((e: unknown) => {
       if (this.stopped) return;

@@ -1,20 +1,46 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiObject, WatchEvent } from '../../api/meta.js';
 import type { ApiClient } from '../../client/types.js';
 import { ApiError } from '../../api/errors.js';
 
-/** Stream a watch as one JSON event per line until the client goes away. */
+/**
+ * One change's JSON line, made once for every HTTP watcher it goes to: read-only watches share the
+ * decoded object, so it is the key (per event type, as a change reaches some watchers as ADDED).
+ */
+const lines = new WeakMap<ApiObject, Partial<Record<WatchEvent<ApiObject>['type'], string>>>();
+
+function lineOf(event: WatchEvent<ApiObject>): string {
+  let byType = lines.get(event.object);
+  if (byType === undefined) { byType = {}; lines.set(event.object, byType); }
+  return (byType[event.type] ??= JSON.stringify(event) + '\n');
+}
+
+/**
+ * Stream a watch as one JSON event per line until the client goes away. Lines made in one turn of
+ * the event loop (a committed batch) go out in one write, not one socket write each.
+ */
 export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, query: URLSearchParams): void {
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
   res.flushHeaders();
+  let pending: string[] = [];
+  const flush = (): void => {
+    const out = pending;
+    pending = [];
+    if (out.length > 0 && !res.writableEnded) res.write(out.join(''));
+  };
   const watcher = api.watch(resource, namespace, {
     resourceVersion: query.get('resourceVersion') ?? undefined,
     labelSelector: query.get('labelSelector') ?? undefined,
     fieldSelector: query.get('fieldSelector') ?? undefined,
-  }, (event) => { res.write(JSON.stringify(event) + '\n'); });
+    readOnly: true,
+  }, (event) => {
+    if (pending.push(lineOf(event)) === 1) setImmediate(flush);
+  });
   const close = (): void => watcher.stop();
   req.on('close', close);
   res.on('close', close);
   watcher.done.catch((e: unknown) => {
+    flush();
     const err = e instanceof ApiError ? e : new ApiError('Internal', String(e));
     res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', ...err.toBody() } }) + '\n');
   });

@@ -29,6 +29,7 @@ export class Statements {
   private readonly listFrom;
   private readonly listRange;
   private readonly putKv;
+  private readonly updKv;
   private readonly delKv;
   private readonly addEvent;
   private readonly eventsAll;
@@ -46,6 +47,9 @@ export class Statements {
     this.listRange = db.prepare<[string, string], KvRow>(`${kvCols} WHERE key >= ? AND key < ? ORDER BY key`);
     this.putKv = db.prepare<[string, string, number, number]>(
       'INSERT OR REPLACE INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)');
+    // An update rewrites the row in place; INSERT OR REPLACE would delete it and insert a new one
+    // (two index changes and a new rowid) for every status write.
+    this.updKv = db.prepare<[string, number, string]>('UPDATE kv SET value = ?, mod_rev = ? WHERE key = ?');
     this.delKv = db.prepare<[string]>('DELETE FROM kv WHERE key = ?');
     this.addEvent = db.prepare<[number, string, string, string | null, number, string | null, number | null, number | null]>(
       `INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -76,7 +80,8 @@ export class Statements {
 
   /** Writes the kv row and appends its event to the log (caller holds the transaction). */
   record(e: StoreEvent): void {
-    if (e.type === 'put') this.putKv.run(e.kv.key, e.kv.value, e.kv.createRevision, e.kv.modRevision);
+    if (e.type === 'put' && e.prev !== undefined) this.updKv.run(e.kv.value, e.kv.modRevision, e.kv.key);
+    else if (e.type === 'put') this.putKv.run(e.kv.key, e.kv.value, e.kv.createRevision, e.kv.modRevision);
     else this.delKv.run(e.kv.key);
     this.addEvent.run(e.revision, e.type, e.kv.key, e.type === 'put' ? e.kv.value : null,
       e.kv.createRevision, e.prev?.value ?? null, e.prev?.createRevision ?? null, e.prev?.modRevision ?? null);
