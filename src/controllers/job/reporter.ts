@@ -34,7 +34,8 @@ export class JobReporter {
   transition(before: Job, after: Job, plan: JobPlan): void {
     const key = keyOf(after);
     const was = (t: string): boolean => trueReason(before, t) !== undefined;
-    if (!was('Complete') && trueReason(after, 'Complete')) { this.log(`job ${key}: complete`); this.event(after, 'Normal', 'Completed', 'Job completed'); }
+    // A completion is an Event, not a log line: at hundreds of Jobs a second the log would be mostly these.
+    if (!was('Complete') && trueReason(after, 'Complete')) this.event(after, 'Normal', 'Completed', 'Job completed');
     const failed = trueReason(after, 'Failed');
     if (!was('Failed') && failed) {
       const msg = after.status?.conditions?.find((c) => c.type === 'Failed')?.message ?? failed;
