@@ -139,3 +139,39 @@ test('a small job is backfilled while a large one waits, until the large one has
   const r3 = await c.reconcile();
   assert.deepEqual(r3.admitted.sort(), ['default/large', 'default/small2']);
 });
+
+test('a reclaim whose suspension loses a write race admits nothing in that pass, so quotas hold', async () => {
+  await nodes('race', 2, 4);
+  await queue('race-lender', { quota: { cpu: '4' }, cohort: 'race' });
+  await queue('race-borrower', { quota: { cpu: '2' }, cohort: 'race' });
+  // The API as the controller sees it, except that the first suspension of the victim is preceded by a
+  // change to its spec (as a user editing it at that moment), so that write conflicts for real.
+  let raced = false;
+  const racing = new Proxy(api, {
+    get(target, prop, receiver) {
+      if (prop !== 'update') return Reflect.get(target, prop, receiver) as unknown;
+      return async (resource: string, obj: Job, opts?: object) => {
+        if (!raced && resource === 'jobs' && obj.metadata.name === 'victim' && obj.spec.suspend === true) {
+          raced = true;
+          const now = await target.get<Job>('jobs', 'victim');
+          await target.update('jobs', { ...now, spec: { ...now.spec, activeDeadlineSeconds: 3600 } });
+        }
+        return target.update(resource, obj, opts);
+      };
+    },
+  });
+  const c = new QueueController({ api: racing, clock, log: () => undefined });
+  await job('victim', 'race-borrower', 5);
+  assert.deepEqual((await c.reconcile()).admitted, ['default/victim'], 'the borrower borrows 3 of the lender\'s cpus');
+  clock.ms += 1000;
+  await job('owner', 'race-lender', 4);
+  const r = await c.reconcile();
+  assert.deepEqual([r.preempted, r.admitted], [[], []], 'the suspension conflicted, so the owner is not admitted on top of it');
+  assert.equal((await get('owner')).spec.suspend, true);
+  assert.equal((await get('victim')).spec.suspend, false);
+  // The next pass, on fresh reads, reclaims and admits.
+  const again = await c.reconcile();
+  assert.deepEqual([again.preempted, again.admitted], [['default/victim'], ['default/owner']]);
+  for (const n of ['victim', 'owner']) await finish(n);
+  await dropNodes('race', 2);
+});

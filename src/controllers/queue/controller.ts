@@ -121,18 +121,24 @@ export class QueueController {
     const admit = new Set(plan.admit);
     const preempt = new Map(plan.preempt.map((p) => [p.key, p.reason]));
     const result: PassResult = { admitted: [], preempted: [], plan };
+    // Preemptions first: an admission that needs their room must not happen if one of them did not
+    // (a Job written meanwhile), or the queues would hold more than their quotas.
+    const victims = infos.filter(([job]) => preempt.has(jobKey(job)));
+    const suspended = await Promise.all(victims.map(async ([job]) => {
+      const why = preempt.get(jobKey(job))!;
+      if (!await this.write(job, false, undefined, why)) return false;
+      result.preempted.push(jobKey(job));
+      void this.events.record(job, 'Normal', 'Preempted', why).catch(() => undefined);
+      return true;
+    }));
+    const admitting = suspended.every(Boolean);
+    if (!admitting) this.again = true;
     await Promise.all(infos.map(async ([job, info]) => {
       if (!info) return;
       const key = jobKey(job);
       if (admit.has(key)) {
-        if (await this.write(job, true, new Date(now).toISOString(), undefined)) result.admitted.push(key);
-      } else if (preempt.has(key)) {
-        const why = preempt.get(key)!;
-        if (await this.write(job, false, undefined, why)) {
-          result.preempted.push(key);
-          void this.events.record(job, 'Normal', 'Preempted', why).catch(() => undefined);
-        }
-      } else if (info.admittedAt === undefined) {
+        if (admitting && await this.write(job, true, new Date(now).toISOString(), undefined)) result.admitted.push(key);
+      } else if (!preempt.has(key) && info.admittedAt === undefined) {
         await this.write(job, false, undefined, plan.waiting.get(key));
       }
     }));
@@ -141,19 +147,28 @@ export class QueueController {
   }
 
   /** Set suspend and the two annotations; only writes when something changes. */
-  private async write(job: Job, run: boolean, admittedAt: string | undefined, waiting: string | undefined): Promise<boolean> {
-    const ann = { ...job.metadata.annotations };
-    if (admittedAt === undefined) delete ann[ADMITTED_AT_ANNOTATION]; else ann[ADMITTED_AT_ANNOTATION] = admittedAt;
-    if (waiting === undefined) delete ann[QUEUE_WAITING_ANNOTATION]; else ann[QUEUE_WAITING_ANNOTATION] = waiting;
-    const same = job.spec.suspend === !run && JSON.stringify(ann) === JSON.stringify(job.metadata.annotations ?? {});
-    if (same) return false;
-    try {
-      await this.opts.api.update<Job>('jobs', { ...job, metadata: { ...job.metadata, annotations: ann }, spec: { ...job.spec, suspend: !run } });
-      return true;
-    } catch (e) {
-      // A Job changed or went away since the list: the watch event brings the next pass.
-      if (e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound')) { this.again = true; return false; }
-      throw e;
+  private async write(listed: Job, run: boolean, admittedAt: string | undefined, waiting: string | undefined): Promise<boolean> {
+    let job = listed;
+    for (let attempt = 0; ; attempt++) {
+      const ann = { ...job.metadata.annotations };
+      if (admittedAt === undefined) delete ann[ADMITTED_AT_ANNOTATION]; else ann[ADMITTED_AT_ANNOTATION] = admittedAt;
+      if (waiting === undefined) delete ann[QUEUE_WAITING_ANNOTATION]; else ann[QUEUE_WAITING_ANNOTATION] = waiting;
+      const same = job.spec.suspend === !run && JSON.stringify(ann) === JSON.stringify(job.metadata.annotations ?? {});
+      if (same) return false;
+      try {
+        await this.opts.api.update<Job>('jobs', { ...job, metadata: { ...job.metadata, annotations: ann }, spec: { ...job.spec, suspend: !run } });
+        return true;
+      } catch (e) {
+        if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) throw e;
+        // Most conflicts are the Job controller writing the Job's status: the plan still holds while
+        // its spec (generation) and its admission are those the pass saw, so write it over the fresh copy.
+        const fresh = e.code === 'Conflict' && attempt === 0 ? await this.opts.api.get<Job>('jobs', job.metadata.name, job.metadata.namespace).catch(() => undefined) : undefined;
+        if (fresh && fresh.metadata.generation === listed.metadata.generation
+          && fresh.metadata.annotations?.[ADMITTED_AT_ANNOTATION] === listed.metadata.annotations?.[ADMITTED_AT_ANNOTATION]) { job = fresh; continue; }
+        // Otherwise the Job changed or went away since the list: the watch event brings the next pass.
+        this.again = true;
+        return false;
+      }
     }
   }
 
