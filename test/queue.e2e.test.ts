@@ -67,7 +67,7 @@ describe('Queues with real containers', { timeout: 240_000 }, () => {
     await server.until(`b1's pod ${pod!.metadata.name} is gone with its container`, async () =>
       (await server.api('GET', `/api/v1/namespaces/default/pods/${pod!.metadata.name}`)).status === 404, 30_000);
     assert.match(await cli.ok(['get', 'events', '--field-selector', 'involvedObject.name=b1']), /Preempted\s+job\/b1\s+queue lender reclaims its quota for default\/l1/);
-    assert.match(await cli.ok(['describe', 'job', 'b1']), /Waiting:\s+queue borrower: .*cohort pool has no idle quota \(cpu 400m\/500m, the job needs 300m\)/);
+    assert.match(await cli.ok(['describe', 'job', 'b1']), /Waiting:\s+queue borrower: its quota has too little left \(cpu 0\/100m in use\) and cohort pool has no idle quota \(cpu 400m\/500m, the job needs 300m\)/);
 
     // When the lender's Job is done, the borrower borrows again and b1 gets a new pod.
     await cli.ok(['wait', '--for=condition=complete', 'job/l1', '--timeout=90s']);

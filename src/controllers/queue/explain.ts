@@ -14,7 +14,9 @@ export function whyNotFit(l: Ledger, q: QueueInfo, d: Res): string {
     const c = l.cohortSums(q.cohort);
     const cr = firstOver(add(c.used, d), c.quota);
     if (cr !== undefined) {
-      const mine = over !== undefined ? `quota exhausted (${over} ${formatOne(over, l.used(q.name)[over])}/${formatOne(over, q.quota[over])}) and ` : 'its quota is lent out: ';
+      const usage = over !== undefined ? `${over} ${formatOne(over, l.used(q.name)[over])}/${formatOne(over, q.quota[over])}` : '';
+      const mine = over === undefined ? 'its quota is lent out: '
+        : l.used(q.name)[over] >= q.quota[over] ? `quota exhausted (${usage}) and ` : `its quota has too little left (${usage} in use) and `;
       return `${mine}cohort ${q.cohort} has no idle quota (${cr} ${formatOne(cr, c.used[cr])}/${formatOne(cr, c.quota[cr])}, the job needs ${formatOne(cr, d[cr])})`;
     }
   }

@@ -87,7 +87,7 @@ export function planAdmission(input: PlanInput): Plan {
   const plan: Plan = { admit: [], preempt: [], waiting: new Map(), queues: new Map() };
   for (const j of input.jobs) {
     if (!queues.has(j.queue)) {
-      if (j.admittedAt === undefined) plan.waiting.set(j.key, `queue ${j.queue} does not exist: create it (lcctl create queue ${j.queue}) or fix the label lantern.dev/queue-name`);
+      if (j.admittedAt === undefined) plan.waiting.set(j.key, `queue ${j.queue} does not exist: create it (lcctl queue create ${j.queue}) or fix the label lantern.dev/queue-name`);
       continue;
     }
     if (j.admittedAt !== undefined) { admitted.push(j); l.charge(j.queue, j.demand, 1); continue; }
