@@ -56,7 +56,7 @@ export class TestServer {
     rmSync(this.configFile, { force: true });
     this.output = '';
     // LANTERND_CPU_PROF=DIR (benchmarks): the server writes a V8 CPU profile into DIR when it stops.
-    const profile = process.env.LANTERND_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LANTERND_CPU_PROF}`, lanterndBin] : [lanterndBin];
+    const profile = [...(process.env.LANTERND_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...(process.env.LANTERND_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LANTERND_CPU_PROF}`] : []), lanterndBin];
     this.proc = spawn(process.execPath, [...profile, 'server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...(this.options.https ? [] : ['--insecure-http']), ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
     this.proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
