@@ -3,6 +3,7 @@ import type { Pod } from '../api/pod.js';
 import { NodeInfo, hasPodAffinity, hasRequiredAntiAffinity, holdsResources } from './framework/node-info.js';
 import { nominatedNode, type Snapshot } from './framework/snapshot.js';
 import { imagesOf } from './plugins/image-locality.js';
+import { AffinityIndex } from './plugins/inter-pod-affinity-index.js';
 
 /** namespace/name: the key of a pod in the cache and the queue. */
 export const podKey = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
@@ -27,6 +28,8 @@ export class SchedulerCache {
   /** Pending pods nominated by preemption: where each is nominated, and the list per node. */
   private readonly nominatedTo = new Map<string, string>();
   private nominated: Map<string, Pod[]> | undefined;
+  /** Placed pods' affinity terms per topology domain (of the nodes they are counted on). */
+  private readonly affinityIndex = new AffinityIndex();
 
   getPod(key: string): Pod | undefined { return this.allPods.get(key); }
   pods(): IterableIterator<Pod> { return this.allPods.values(); }
@@ -39,12 +42,16 @@ export class SchedulerCache {
     if (info) {
       const changed = schedulingChanged(info.node, node);
       this.countImages(info.node, -1);
+      // The node's labels place its pods' terms in domains: move them if the labels changed.
+      const relabelled = changed && JSON.stringify(info.node.metadata.labels ?? {}) !== JSON.stringify(node.metadata.labels ?? {});
+      if (relabelled) for (const p of info.podsWithAffinity) this.affinityIndex.place(p, info.node, -1);
       info.setNode(node);
+      if (relabelled) for (const p of info.podsWithAffinity) this.affinityIndex.place(p, node, 1);
       this.countImages(node, 1);
       return changed;
     }
     const fresh = new NodeInfo(node);
-    for (const { node: on, pod } of this.placed.values()) if (on === name) fresh.addPod(pod);
+    for (const { node: on, pod } of this.placed.values()) if (on === name) { fresh.addPod(pod); this.affinityIndex.place(pod, node, 1); }
     this.infos.set(name, fresh);
     this.countImages(node, 1);
     this.sorted = undefined;
@@ -56,6 +63,7 @@ export class SchedulerCache {
     const info = this.infos.get(name);
     if (!info) return;
     this.countImages(info.node, -1);
+    for (const p of info.podsWithAffinity) this.affinityIndex.place(p, info.node, -1);
     this.infos.delete(name);
     this.sorted = undefined;
     this.withAffinity = this.withAntiAffinity = undefined;
@@ -71,14 +79,12 @@ export class SchedulerCache {
     // Count the new placement before dropping the old, so a pod that stays on its node never makes
     // the node's affinity count cross zero (which would rebuild the node lists).
     if (node) this.countAffinity(node, pod, 1);
-    if (old) {
-      this.infos.get(old.node)?.removePod(old.pod);
-      this.countAffinity(old.node, old.pod, -1);
-      this.placed.delete(key);
-    }
+    if (old) this.unplace(key);
     if (node) {
       this.placed.set(key, { node, pod });
-      this.infos.get(node)?.addPod(pod);
+      const info = this.infos.get(node);
+      info?.addPod(pod);
+      if (info) this.affinityIndex.place(pod, info.node, 1);
     }
   }
 
@@ -110,6 +116,7 @@ export class SchedulerCache {
     return {
       nodes: this.sorted, imageNodeCounts: this.imageCounts, nominatedPods: this.nominated,
       havePodsWithAffinity: this.withAffinity, havePodsWithRequiredAntiAffinity: this.withAntiAffinity,
+      existingAffinity: this.affinityIndex,
     };
   }
 
@@ -128,7 +135,8 @@ export class SchedulerCache {
   private unplace(key: string): void {
     const at = this.placed.get(key);
     if (!at) return;
-    this.infos.get(at.node)?.removePod(at.pod);
+    const info = this.infos.get(at.node);
+    if (info?.removePod(at.pod)) this.affinityIndex.place(at.pod, info.node, -1);
     this.countAffinity(at.node, at.pod, -1);
     this.placed.delete(key);
   }

@@ -16,6 +16,19 @@ export interface Snapshot {
   havePodsWithRequiredAntiAffinity?: readonly NodeInfo[];
   /** Pending pods nominated to each node by preemption (status.nominatedNodeName), by node name. */
   nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
+  /** The placed pods' (anti-)affinity terms summed per topology domain, when kept (else plugins walk the pods). */
+  existingAffinity?: ExistingAffinity;
+}
+
+/** Called per topology domain (key=value) with the summed count or weight there. */
+export type TopologyVisitor = (key: string, value: string, amount: number) => void;
+
+/** Existing pods' affinity terms that select a given pod, summed per domain (plugins/inter-pod-affinity-index.ts). */
+export interface ExistingAffinity {
+  /** Required anti-affinity terms of placed pods that select pod: how many pods' terms, per domain. */
+  requiredAntiAffinityMatching(pod: Pod, visit: TopologyVisitor): void;
+  /** Terms that score pod: required affinity (hardPodAffinityWeight), preferred affinity (+weight) and anti-affinity (-weight). */
+  scoredTermsMatching(pod: Pod, visit: TopologyVisitor): void;
 }
 
 /** Pending pods (not bound, not terminating) that preemption nominated to a node. */

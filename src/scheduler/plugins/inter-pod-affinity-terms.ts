@@ -71,7 +71,10 @@ export class PairCounts {
   /** Add delta for the node's domain of `key`; nodes without the label count nowhere. */
   add(node: Node, key: string, delta: number): void {
     const value = topologyValue(node, key);
-    if (value === undefined) return;
+    if (value !== undefined) this.addPair(key, value, delta);
+  }
+  /** Add delta for the domain key=value. */
+  addPair(key: string, value: string, delta: number): void {
     const k = pairKey(key, value);
     const n = (this.counts.get(k) ?? 0) + delta;
     if (n === 0) this.counts.delete(k); else this.counts.set(k, n);

@@ -12,9 +12,7 @@ function labelledPods(node: NodeInfo, t: AffinityTerm): number {
   return n;
 }
 import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
-
-/** Existing pods' required affinity terms that the incoming pod matches pull it in with this weight (Kubernetes' hardPodAffinityWeight default). */
-export const hardPodAffinityWeight = 1;
+import { hardPodAffinityWeight } from './inter-pod-affinity-index.js';
 
 /** Per topology pair: pods matching all our affinity terms, pods matching our anti-affinity terms, and existing pods whose anti-affinity matches us. */
 class FilterState implements StateData {
@@ -99,8 +97,11 @@ export const interPodAffinity = {
     const s = new FilterState(affinityTerms, requiredTerms(pod, 'podAntiAffinity'), affinityTerms.every((t) => termMatches(t, pod)));
     // Without terms of its own only existing pods' required anti-affinity can matter.
     const own = affinityTerms.length > 0 || s.antiTerms.length > 0;
-    for (const n of snapshot.havePodsWithRequiredAntiAffinity ?? snapshot.nodes) {
-      for (const other of n.podsWithRequiredAntiAffinity) s.updateExisting(pod, other, n.node, 1);
+    if (snapshot.existingAffinity) snapshot.existingAffinity.requiredAntiAffinityMatching(pod, (key, value, n) => s.existingAnti.addPair(key, value, n));
+    else {
+      for (const n of snapshot.havePodsWithRequiredAntiAffinity ?? snapshot.nodes) {
+        for (const other of n.podsWithRequiredAntiAffinity) s.updateExisting(pod, other, n.node, 1);
+      }
     }
     if (own) {
       for (const n of snapshot.nodes) if (n.pods.length > 0 && !s.countOwn(n)) for (const other of n.pods) s.updateOwn(other, n.node, 1);
@@ -137,7 +138,11 @@ export const interPodAffinity = {
     const own = affinity.length > 0 || anti.length > 0;
     const counted = [...affinity, ...anti].every((t) => t.countKeys !== undefined);
     const scanOwn = own && !counted;
-    for (const n of own ? snapshot.nodes : snapshot.havePodsWithAffinity ?? snapshot.nodes) {
+    // Existing pods' terms that select us: from the cache's index when there is one, else by a walk.
+    const index = snapshot.existingAffinity;
+    index?.scoredTermsMatching(pod, (key, value, weight) => { topology.addPair(key, value, weight); keys.add(key); });
+    const walk = own ? snapshot.nodes : index ? [] : snapshot.havePodsWithAffinity ?? snapshot.nodes;
+    for (const n of walk) {
       if (n.pods.length === 0) continue;
       if (own && counted) {
         for (const [terms, sign] of [[affinity, 1], [anti, -1]] as const) {
@@ -149,12 +154,12 @@ export const interPodAffinity = {
           }
         }
       }
-      for (const other of scanOwn ? n.pods : n.podsWithAffinity) {
+      for (const other of scanOwn ? n.pods : index ? [] : n.podsWithAffinity) {
         if (scanOwn) {
           apply(affinity, other, n.node, 1); // our preferred terms pull towards matching pods
           apply(anti, other, n.node, -1); // and push away from them
         }
-        if (!hasPodAffinity(other)) continue;
+        if (index || !hasPodAffinity(other)) continue;
         apply(requiredTerms(other, 'podAffinity'), pod, n.node, 1, hardPodAffinityWeight); // their terms that match us
         apply(preferredTerms(other, 'podAffinity'), pod, n.node, 1);
         apply(preferredTerms(other, 'podAntiAffinity'), pod, n.node, -1);
