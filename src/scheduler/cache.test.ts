@@ -4,6 +4,7 @@ import type { Node } from '../api/node.js';
 import { MakeNode, MakePod, Sel } from './testing/builders.js';
 import { SchedulerCache, schedulingChanged } from './cache.js';
 import { buildSnapshot } from './framework/snapshot.js';
+import { labelCountKey } from './framework/node-info.js';
 
 const heartbeat = (n: Node, at: string): Node => ({
   ...n,
@@ -73,21 +74,24 @@ describe('SchedulerCache', () => {
     assert.deepEqual(counts(), { 'docker.io/library/nginx:latest': 1 });
   });
 
-  test('pods with affinity terms are listed on their node for InterPodAffinity', () => {
+  test('pods with affinity terms are listed on their node, and nodes by the labels of their pods', () => {
     const cache = new SchedulerCache();
     cache.setNode(MakeNode().Name('n').Obj());
-    cache.setPod(MakePod().Name('plain').NodeName('n').Obj());
+    cache.setPod(MakePod().Name('plain').NodeName('n').Label('app', 'x').Obj());
     cache.setPod(MakePod().Name('anti').NodeName('n').PodAffinity('podAntiAffinity', { labelSelector: Sel({ app: 'x' }), topologyKey: 'zone' }).Obj());
     const [info] = cache.snapshot().nodes;
     assert.deepEqual(info?.podsWithAffinity.map((p) => p.metadata.name), ['anti']);
     assert.deepEqual(info?.podsWithRequiredAntiAffinity.map((p) => p.metadata.name), ['anti']);
     cache.setNode(MakeNode().Name('m').Obj());
-    cache.setPod(MakePod().Name('elsewhere').NodeName('m').Obj());
-    assert.deepEqual(cache.snapshot().havePodsWithAffinity?.map((n) => n.name), ['n'], 'only nodes with such pods are listed');
-    assert.deepEqual(cache.snapshot().havePodsWithRequiredAntiAffinity?.map((n) => n.name), ['n']);
+    cache.setPod(MakePod().Name('elsewhere').NodeName('m').Label('app', 'y').Obj());
+    const nodesWith = (app: string): string[] => [...(cache.snapshot().nodesWithLabel?.(labelCountKey('default', 'app', app)) ?? [])].map((n) => n.name);
+    assert.deepEqual([nodesWith('x'), nodesWith('y'), nodesWith('z')], [['n'], ['m'], []], 'only nodes with such pods are listed');
     cache.deletePod('default/anti');
+    cache.deletePod('default/plain');
     assert.deepEqual(cache.snapshot().nodes[0]?.podsWithRequiredAntiAffinity, []);
-    assert.deepEqual(cache.snapshot().havePodsWithAffinity, []);
+    assert.deepEqual(nodesWith('x'), []);
+    cache.deleteNode('m');
+    assert.deepEqual(nodesWith('y'), [], 'a node that left is not listed');
   });
 
   test('pending pods nominated by preemption are listed on their node until bound', () => {

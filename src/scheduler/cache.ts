@@ -1,9 +1,10 @@
 import type { Node } from '../api/node.js';
 import type { Pod } from '../api/pod.js';
-import { NodeInfo, hasPodAffinity, hasRequiredAntiAffinity, holdsResources } from './framework/node-info.js';
+import { NodeInfo, holdsResources } from './framework/node-info.js';
 import { nominatedNode, type Snapshot } from './framework/snapshot.js';
 import { imagesOf } from './plugins/image-locality.js';
 import { AffinityIndex } from './plugins/inter-pod-affinity-index.js';
+import { LabelNodes } from './label-nodes.js';
 
 /** namespace/name: the key of a pod in the cache and the queue. */
 export const podKey = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
@@ -20,16 +21,13 @@ export class SchedulerCache {
   private readonly placed = new Map<string, { node: string; pod: Pod }>();
   private readonly imageCounts = new Map<string, number>();
   private sorted: NodeInfo[] | undefined;
-  /** Per node name, how many of its pods have affinity terms / required anti-affinity terms. */
-  private readonly affinityPods = new Map<string, number>();
-  private readonly antiAffinityPods = new Map<string, number>();
-  private withAffinity: NodeInfo[] | undefined;
-  private withAntiAffinity: NodeInfo[] | undefined;
   /** Pending pods nominated by preemption: where each is nominated, and the list per node. */
   private readonly nominatedTo = new Map<string, string>();
   private nominated: Map<string, Pod[]> | undefined;
   /** Placed pods' affinity terms per topology domain (of the nodes they are counted on). */
   private readonly affinityIndex = new AffinityIndex();
+  /** Which nodes have pods with each label, so one-label selectors look only at those nodes. */
+  private readonly labelNodes = new LabelNodes();
 
   getPod(key: string): Pod | undefined { return this.allPods.get(key); }
   pods(): IterableIterator<Pod> { return this.allPods.values(); }
@@ -51,11 +49,10 @@ export class SchedulerCache {
       return changed;
     }
     const fresh = new NodeInfo(node);
-    for (const { node: on, pod } of this.placed.values()) if (on === name) { fresh.addPod(pod); this.affinityIndex.place(pod, node, 1); }
+    for (const { node: on, pod } of this.placed.values()) if (on === name) this.addTo(fresh, pod);
     this.infos.set(name, fresh);
     this.countImages(node, 1);
     this.sorted = undefined;
-    this.withAffinity = this.withAntiAffinity = undefined;
     return true;
   }
 
@@ -64,9 +61,9 @@ export class SchedulerCache {
     if (!info) return;
     this.countImages(info.node, -1);
     for (const p of info.podsWithAffinity) this.affinityIndex.place(p, info.node, -1);
+    for (const p of info.pods) this.labelNodes.forget(info, p);
     this.infos.delete(name);
     this.sorted = undefined;
-    this.withAffinity = this.withAntiAffinity = undefined;
   }
 
   /** Add or replace a pod; bound pods that hold resources count on their node. */
@@ -76,15 +73,11 @@ export class SchedulerCache {
     this.nominate(key, pod);
     const old = this.placed.get(key);
     const node = pod.spec.nodeName && holdsResources(pod) ? pod.spec.nodeName : undefined;
-    // Count the new placement before dropping the old, so a pod that stays on its node never makes
-    // the node's affinity count cross zero (which would rebuild the node lists).
-    if (node) this.countAffinity(node, pod, 1);
     if (old) this.unplace(key);
     if (node) {
       this.placed.set(key, { node, pod });
       const info = this.infos.get(node);
-      info?.addPod(pod);
-      if (info) this.affinityIndex.place(pod, info.node, 1);
+      if (info) this.addTo(info, pod);
     }
   }
 
@@ -104,8 +97,6 @@ export class SchedulerCache {
   /** The nodes in name order (sorted again only after nodes come or go) and the image counts. */
   snapshot(): Snapshot {
     this.sorted ??= [...this.infos.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.withAffinity ??= this.sorted.filter((n) => (this.affinityPods.get(n.name) ?? 0) > 0);
-    this.withAntiAffinity ??= this.sorted.filter((n) => (this.antiAffinityPods.get(n.name) ?? 0) > 0);
     if (!this.nominated) {
       this.nominated = new Map();
       for (const [key, node] of this.nominatedTo) {
@@ -115,29 +106,25 @@ export class SchedulerCache {
     }
     return {
       nodes: this.sorted, imageNodeCounts: this.imageCounts, nominatedPods: this.nominated,
-      havePodsWithAffinity: this.withAffinity, havePodsWithRequiredAntiAffinity: this.withAntiAffinity,
-      existingAffinity: this.affinityIndex,
+      existingAffinity: this.affinityIndex, nodesWithLabel: this.labelNodes.lookup,
     };
   }
 
-  private countAffinity(node: string, pod: Pod, delta: number): void {
-    /** True when the node joined or left the list (the count crossed zero). */
-    const bump = (counts: Map<string, number>): boolean => {
-      const before = counts.get(node) ?? 0;
-      const n = before + delta;
-      if (n <= 0) counts.delete(node); else counts.set(node, n);
-      return (before > 0) !== (n > 0);
-    };
-    if (hasPodAffinity(pod) && bump(this.affinityPods)) this.withAffinity = undefined;
-    if (hasRequiredAntiAffinity(pod) && bump(this.antiAffinityPods)) this.withAntiAffinity = undefined;
+  /** Count pod on the node, in the node's pods, the affinity index and the label index. */
+  private addTo(info: NodeInfo, pod: Pod): void {
+    info.addPod(pod);
+    this.affinityIndex.place(pod, info.node, 1);
+    this.labelNodes.update(info, pod);
   }
 
   private unplace(key: string): void {
     const at = this.placed.get(key);
     if (!at) return;
     const info = this.infos.get(at.node);
-    if (info?.removePod(at.pod)) this.affinityIndex.place(at.pod, info.node, -1);
-    this.countAffinity(at.node, at.pod, -1);
+    if (info?.removePod(at.pod)) {
+      this.affinityIndex.place(at.pod, info.node, -1);
+      this.labelNodes.update(info, at.pod);
+    }
     this.placed.delete(key);
   }
 

@@ -10,10 +10,8 @@ export interface Snapshot {
    * (the scheduler's cache does); ImageLocality counts itself otherwise.
    */
   imageNodeCounts?: ReadonlyMap<string, number>;
-  /** The nodes that have pods with pod (anti-)affinity terms, when kept (else look at every node). */
-  havePodsWithAffinity?: readonly NodeInfo[];
-  /** The nodes that have pods with required anti-affinity terms, when kept. */
-  havePodsWithRequiredAntiAffinity?: readonly NodeInfo[];
+  /** The nodes with at least one pod carrying a label, by labelCountKey, when kept (else look at every node). */
+  nodesWithLabel?: (countKey: string) => Iterable<NodeInfo>;
   /** Pending pods nominated to each node by preemption (status.nominatedNodeName), by node name. */
   nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
   /** The placed pods' (anti-)affinity terms summed per topology domain, when kept (else plugins walk the pods). */

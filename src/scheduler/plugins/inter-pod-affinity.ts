@@ -2,14 +2,21 @@ import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
+import type { Snapshot } from '../framework/snapshot.js';
 import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
-import { hasPodAffinity, type NodeInfo } from '../framework/node-info.js';
+import type { NodeInfo } from '../framework/node-info.js';
 
-/** Pods on the node that a one-label term selects, over the term's namespaces. */
-function labelledPods(node: NodeInfo, t: AffinityTerm): number {
-  let n = 0;
-  for (const key of t.countKeys ?? []) n += node.podsWithLabelKey(key);
-  return n;
+/** The nodes that may have pods with the label of countKey: the cache's index, else every node. */
+const nodesWith = (snapshot: Snapshot, countKey: string): Iterable<NodeInfo> => snapshot.nodesWithLabel?.(countKey) ?? snapshot.nodes;
+
+/** Calls visit per node with how many of its pods a one-label term selects (over its namespaces), when any. */
+function countSelected(snapshot: Snapshot, t: AffinityTerm, visit: (node: Node, pods: number) => void): void {
+  for (const key of t.countKeys ?? []) {
+    for (const n of nodesWith(snapshot, key)) {
+      const c = n.podsWithLabelKey(key);
+      if (c > 0) visit(n.node, c);
+    }
+  }
 }
 import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
 import { hardPodAffinityWeight } from './inter-pod-affinity-index.js';
@@ -46,13 +53,14 @@ class FilterState implements StateData {
   }
 
   /**
-   * The own terms for a whole node from its label counts, when every term is a one-label selector
-   * (and affinity has one term, since several must match the same pod): false when a scan is needed.
+   * The own terms over the cluster from the nodes' label counts, when every term is a one-label
+   * selector (and affinity has one term, since several must match the same pod): false when the
+   * pods must be scanned instead.
    */
-  countOwn(node: NodeInfo): boolean {
+  countOwn(snapshot: Snapshot): boolean {
     if (!this.countable) return false;
-    for (const t of this.affinityTerms) this.affinity.add(node.node, t.topologyKey, labelledPods(node, t));
-    for (const t of this.antiTerms) this.anti.add(node.node, t.topologyKey, labelledPods(node, t));
+    for (const t of this.affinityTerms) countSelected(snapshot, t, (node, n) => this.affinity.add(node, t.topologyKey, n));
+    for (const t of this.antiTerms) countSelected(snapshot, t, (node, n) => this.anti.add(node, t.topologyKey, n));
     return true;
   }
 }
@@ -97,15 +105,10 @@ export const interPodAffinity = {
     const s = new FilterState(affinityTerms, requiredTerms(pod, 'podAntiAffinity'), affinityTerms.every((t) => termMatches(t, pod)));
     // Without terms of its own only existing pods' required anti-affinity can matter.
     const own = affinityTerms.length > 0 || s.antiTerms.length > 0;
+    // Existing pods' required anti-affinity that selects us: the cache's index, else a walk.
     if (snapshot.existingAffinity) snapshot.existingAffinity.requiredAntiAffinityMatching(pod, (key, value, n) => s.existingAnti.addPair(key, value, n));
-    else {
-      for (const n of snapshot.havePodsWithRequiredAntiAffinity ?? snapshot.nodes) {
-        for (const other of n.podsWithRequiredAntiAffinity) s.updateExisting(pod, other, n.node, 1);
-      }
-    }
-    if (own) {
-      for (const n of snapshot.nodes) if (n.pods.length > 0 && !s.countOwn(n)) for (const other of n.pods) s.updateOwn(other, n.node, 1);
-    }
+    else for (const n of snapshot.nodes) for (const other of n.podsWithRequiredAntiAffinity) s.updateExisting(pod, other, n.node, 1);
+    if (own && !s.countOwn(snapshot)) for (const n of snapshot.nodes) for (const other of n.pods) s.updateOwn(other, n.node, 1);
     // Nothing to check on any node: no terms of its own and no existing pod's anti-affinity hits it.
     if (!own && s.existingAnti.size === 0) return skip;
     state.write(filterKey, s);
@@ -122,47 +125,34 @@ export const interPodAffinity = {
     return success;
   },
   preScore(pod, _feasible, state, snapshot) {
-    const affinity = preferredTerms(pod, 'podAffinity');
-    const anti = preferredTerms(pod, 'podAntiAffinity');
     const topology = new PairCounts();
     const keys = new Set<string>();
-    const apply = (terms: AffinityTerm[], target: Pod, node: Node, sign: number, weight?: number): void => {
-      for (const t of terms) {
-        if (!termMatches(t, target) || topologyValue(node, t.topologyKey) === undefined) continue;
-        topology.add(node, t.topologyKey, sign * (weight ?? t.weight));
-        keys.add(t.topologyKey);
-      }
+    const add = (node: Node, key: string, amount: number): void => {
+      if (topologyValue(node, key) === undefined) return;
+      topology.add(node, key, amount);
+      keys.add(key);
     };
-    // Without preferred terms of its own only existing pods' terms can matter; one-label terms are
-    // answered from the node's label counts instead of a scan of its pods.
-    const own = affinity.length > 0 || anti.length > 0;
-    const counted = [...affinity, ...anti].every((t) => t.countKeys !== undefined);
-    const scanOwn = own && !counted;
-    // Existing pods' terms that select us: from the cache's index when there is one, else by a walk.
-    const index = snapshot.existingAffinity;
-    index?.scoredTermsMatching(pod, (key, value, weight) => { topology.addPair(key, value, weight); keys.add(key); });
-    const walk = own ? snapshot.nodes : index ? [] : snapshot.havePodsWithAffinity ?? snapshot.nodes;
-    for (const n of walk) {
-      if (n.pods.length === 0) continue;
-      if (own && counted) {
-        for (const [terms, sign] of [[affinity, 1], [anti, -1]] as const) {
-          for (const t of terms) {
-            const c = labelledPods(n, t);
-            if (c === 0 || topologyValue(n.node, t.topologyKey) === undefined) continue;
-            topology.add(n.node, t.topologyKey, sign * t.weight * c);
-            keys.add(t.topologyKey);
-          }
+    const apply = (terms: AffinityTerm[], target: Pod, node: Node, sign: number, weight?: number): void => {
+      for (const t of terms) if (termMatches(t, target)) add(node, t.topologyKey, sign * (weight ?? t.weight));
+    };
+    // Existing pods' terms that select us (their required affinity, preferred affinity and
+    // anti-affinity): the cache's index, else a walk over the pods that have terms.
+    if (snapshot.existingAffinity) snapshot.existingAffinity.scoredTermsMatching(pod, (key, value, weight) => { topology.addPair(key, value, weight); keys.add(key); });
+    else {
+      for (const n of snapshot.nodes) {
+        for (const other of n.podsWithAffinity) {
+          apply(requiredTerms(other, 'podAffinity'), pod, n.node, 1, hardPodAffinityWeight);
+          apply(preferredTerms(other, 'podAffinity'), pod, n.node, 1);
+          apply(preferredTerms(other, 'podAntiAffinity'), pod, n.node, -1);
         }
       }
-      for (const other of scanOwn ? n.pods : index ? [] : n.podsWithAffinity) {
-        if (scanOwn) {
-          apply(affinity, other, n.node, 1); // our preferred terms pull towards matching pods
-          apply(anti, other, n.node, -1); // and push away from them
-        }
-        if (index || !hasPodAffinity(other)) continue;
-        apply(requiredTerms(other, 'podAffinity'), pod, n.node, 1, hardPodAffinityWeight); // their terms that match us
-        apply(preferredTerms(other, 'podAffinity'), pod, n.node, 1);
-        apply(preferredTerms(other, 'podAntiAffinity'), pod, n.node, -1);
+    }
+    // Our preferred terms pull towards the pods they select and anti-affinity pushes away; one-label
+    // terms are answered from the nodes' label counts instead of a scan of the pods.
+    for (const [terms, sign] of [[preferredTerms(pod, 'podAffinity'), 1], [preferredTerms(pod, 'podAntiAffinity'), -1]] as const) {
+      for (const t of terms) {
+        if (t.countKeys !== undefined) countSelected(snapshot, t, (node, n) => add(node, t.topologyKey, sign * t.weight * n));
+        else for (const n of snapshot.nodes) for (const other of n.pods) apply([t], other, n.node, sign);
       }
     }
     state.write(scoreKey, new ScoreState(topology, keys));
