@@ -27,10 +27,20 @@ export function layerMediaType(c: Compression): string {
   return c === 'gzip' ? MediaType.ociLayerGzip : c === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayer;
 }
 
+// Large chunks: a layer is tens of MB, and every chunk costs a hash update and a pipe write to tar.
+const READ_CHUNK = 1024 * 1024;
+const INFLATE_CHUNK = 256 * 1024;
+
 /** The uncompressed tar stream of a layer blob. */
 export function decompressedStream(file: string, c: Compression): Readable {
-  if (c === 'none') return createReadStream(file);
-  if (c === 'gzip') return createReadStream(file).pipe(createGunzip());
+  if (c === 'none') return createReadStream(file, { highWaterMark: READ_CHUNK });
+  if (c === 'gzip') {
+    const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
+    const input = createReadStream(file, { highWaterMark: READ_CHUNK });
+    // pipe() does not forward a read error; the reader of the gunzip stream must still see it.
+    input.on('error', (e) => gunzip.destroy(e));
+    return input.pipe(gunzip);
+  }
   // Node 20's zlib has no zstd; the zstd tool is installed beside GNU tar.
   const out = new PassThrough();
   const child = spawn('zstd', ['-dcq', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,6 +11,15 @@ import type { StoreLayout } from './layout.js';
 /** A blob a registry promised: its digest and size. */
 export interface BlobExpect { digest: string; size: number }
 
+/** An image whose manifest, config and layer blobs a pull put into the store. */
+export interface PulledImage {
+  names: string[];
+  manifestDigest: string;
+  configDigest: string;
+  /** The manifest's layer descriptors, bottom-most first. */
+  layers: BlobExpect[];
+}
+
 const AGAIN = 'The partial download was discarded; pull again.';
 
 /** Whether a verified blob is in the store. */
@@ -45,7 +54,10 @@ export async function adoptBytes(layout: StoreLayout, bytes: Buffer, expect: Par
   await rename(tmp, layout.blob(digest));
 }
 
-/** Checks a stored layer blob against its diff ID (the digest of the uncompressed tar) and describes it. */
+/**
+ * Checks a stored layer blob against its diff ID (the digest of the uncompressed tar) and describes it,
+ * without unpacking: for a blob whose snapshot already exists (unpack.ts's unpackLayer does both at once).
+ */
 export async function describeLayer(layout: StoreLayout, blob: BlobExpect, diffId: string, what: string): Promise<LayerBlob> {
   const file = layout.blob(blob.digest);
   const compression = await detectCompression(file);

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { ApiError, notFound } from '../api/errors.js';
 import { TarArchive } from './archive.js';
 import { archiveError, wrapError } from './errors.js';
-import { parseConfig, parseJson, type ImportedImage, type LayerBlob } from './formats.js';
+import { parseConfig, parseJson, type ImportedImage, type LayerBlob, type ParsedConfig } from './formats.js';
 import { blobsOf, collectGarbage, type GcInput, type GcResult, type InUseHook } from './gc.js';
 import { IndexFile, type StoredImage } from './index-file.js';
 import { Ingester } from './ingest.js';
@@ -14,12 +14,12 @@ import { mergeImported } from './merge.js';
 import { Mutex } from './mutex.js';
 import { Pins } from './pins.js';
 import { nodePlatform, type Platform } from './platform.js';
-import { adoptBytes, adoptFile, blobExists, describeLayer, type BlobExpect } from './pulled.js';
+import { LayerPreparer } from './layer-prep.js';
+import { adoptBytes, adoptFile, blobExists, type BlobExpect, type PulledImage } from './pulled.js';
 import { readArchive } from './read-archive.js';
 import { planSave, saveMembers, tarStream } from './save.js';
 import { normalizeTag } from './reference.js';
 import type { ImageRecord, ImageStore } from './types.js';
-import { ensureSnapshot } from './unpack.js';
 
 /** Options for an image store. */
 export interface ImageStoreOptions {
@@ -47,7 +47,7 @@ export class OciImageStore implements ImageStore {
   private readonly index: IndexFile;
   private readonly lock = new Mutex();
   private readonly pins = new Pins();
-  private readonly unpacking = new Map<string, Promise<boolean>>();
+  private readonly layers: LayerPreparer;
   private images: StoredImage[] = [];
   private ready: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -55,6 +55,7 @@ export class OciImageStore implements ImageStore {
   constructor(readonly rootDir: string, private readonly opts: ImageStoreOptions = {}) {
     this.layout = new StoreLayout(rootDir);
     this.index = new IndexFile(this.layout.indexFile);
+    this.layers = new LayerPreparer(this.layout);
   }
 
   /** Creates the directories, drops leftovers of interrupted work, loads images.json. Called lazily. */
@@ -282,32 +283,68 @@ export class OciImageStore implements ImageStore {
   }
 
   /**
-   * Registers an image whose manifest, config and layer blobs are already in the store (a pull):
-   * checks each layer against the config's diff IDs, unpacks it and names the image.
+   * The config's diff IDs of a pulled image, one per manifest layer (checked), so a pull can pin them
+   * before it prepares the layers.
    */
-  async addImage(image: { names: string[]; manifestDigest: string; configDigest: string; layers: BlobExpect[] }): Promise<ImageRecord> {
+  async layerDiffIds(image: PulledImage): Promise<string[]> {
     await this.init();
+    return (await this.pulledConfig(image)).diffIds;
+  }
+
+  /**
+   * Verifies layer i of a pulled image against its config's diff ID and unpacks it, decompressing the
+   * blob once for both; a pull calls it as each download ends, so unpacking overlaps the other downloads
+   * and addImage() later finds the work done. A corrupt layer's blob is deleted and no snapshot is left;
+   * the error names the layer, its digest and both diff IDs. Pin the blob and its diff ID first.
+   */
+  async prepareLayer(image: PulledImage, i: number): Promise<LayerBlob> {
+    await this.init();
+    const { diffIds } = await this.pulledConfig(image);
+    const blob = image.layers[i];
+    if (!blob) throw new RangeError(`layer ${i + 1} of ${image.layers.length}`);
+    return this.prepare(image, i, blob, diffIds[i] as string);
+  }
+
+  /**
+   * Registers an image whose manifest, config and layer blobs are already in the store (a pull):
+   * checks each layer against the config's diff IDs, unpacks it (unless prepareLayer did) and names the image.
+   */
+  async addImage(image: PulledImage): Promise<ImageRecord> {
+    await this.init();
+    const config = await this.pulledConfig(image);
+    const layers: LayerBlob[] = [];
+    // Held until the commit: an unnamed snapshot is garbage to a concurrent gc() until images.json lists it.
+    for (const d of config.diffIds) this.pins.add(d);
+    try {
+      for (const [i, blob] of image.layers.entries()) layers.push(await this.prepare(image, i, blob, config.diffIds[i] as string));
+      const names = image.names.map((n) => normalizeTag(n));
+      const [record] = await this.lock.run(() => this.commit([{ names, manifestDigest: image.manifestDigest, configDigest: image.configDigest, config, layers }]));
+      return record as ImageRecord;
+    } finally {
+      for (const d of config.diffIds) this.pins.release(d);
+    }
+  }
+
+  private async pulledConfig(image: PulledImage): Promise<ParsedConfig> {
     const label = image.names[0] ?? image.manifestDigest;
     const config = parseConfig(parseJson(await this.readBlob(image.configDigest), `config of ${label}`), `config ${image.configDigest} of ${label}`);
     if (config.diffIds.length !== image.layers.length) {
       throw new ApiError('BadRequest', `image ${label}: the manifest lists ${image.layers.length} layers but the config lists ${config.diffIds.length} diff IDs`);
     }
-    const known = new Map(this.images.flatMap((i) => i.layers).map((l) => [`${l.digest} ${l.diffId}`, l]));
-    const layers: LayerBlob[] = [];
-    for (const [i, blob] of image.layers.entries()) {
-      const diffId = config.diffIds[i] as string;
-      this.pins.add(diffId);
-      try {
-        const layer = known.get(`${blob.digest} ${diffId}`) ?? await describeLayer(this.layout, blob, diffId, `layer ${i + 1}/${image.layers.length} (blob ${blob.digest}) of ${label}`);
-        await this.unpack(layer);
-        layers.push(layer);
-      } finally {
-        this.pins.release(diffId);
-      }
+    return config;
+  }
+
+  private async prepare(image: PulledImage, i: number, blob: BlobExpect, diffId: string): Promise<LayerBlob> {
+    const what = `layer ${i + 1}/${image.layers.length} (blob ${blob.digest}) of ${image.names[0] ?? image.manifestDigest}`;
+    const known = this.images.flatMap((img) => img.layers).find((l) => l.digest === blob.digest && l.diffId === diffId);
+    this.pins.add(blob.digest);
+    this.pins.add(diffId);
+    try {
+      return await this.layers.prepare(blob, diffId, what, known);
+    } finally {
+      this.pins.release(blob.digest);
+      this.pins.release(diffId);
     }
-    const names = image.names.map((n) => normalizeTag(n));
-    const [record] = await this.lock.run(() => this.commit([{ names, manifestDigest: image.manifestDigest, configDigest: image.configDigest, config, layers }]));
-    return record as ImageRecord;
   }
 
   private async commit(imported: ImportedImage[]): Promise<ImageRecord[]> {
@@ -339,12 +376,7 @@ export class OciImageStore implements ImageStore {
 
   /** One unpack per layer at a time, even when two imports share it. */
   private unpack(layer: LayerBlob): Promise<boolean> {
-    let p = this.unpacking.get(layer.diffId);
-    if (!p) {
-      p = ensureSnapshot(this.layout, layer).finally(() => this.unpacking.delete(layer.diffId));
-      this.unpacking.set(layer.diffId, p);
-    }
-    return p;
+    return this.layers.ensure(layer);
   }
 }
 

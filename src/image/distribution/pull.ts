@@ -3,11 +3,12 @@ import type { RegistryAuth } from '../../api/registry-auth.js';
 import type { Descriptor } from '../formats.js';
 import { platformMatches, platformString, type Platform } from '../platform.js';
 import { formatReference, parseReference } from '../reference.js';
+import type { PulledImage } from '../pulled.js';
 import type { OciImageStore } from '../store.js';
 import type { ImageRecord } from '../types.js';
 import { downloadBlob } from './download.js';
 import { fetchManifest, imageManifest, isIndex, parsePlatform, pullPlatform, selectPlatform } from './manifest.js';
-import { mapLimit } from './pool.js';
+import { downloadAndPrepare } from './pipeline.js';
 import { RegistryClient, repoScope } from './registry.js';
 import type { TransferOptions } from './types.js';
 
@@ -25,7 +26,8 @@ export interface PullOptions extends TransferOptions {
 
 /**
  * Pulls REF into the store: manifest (an index resolves to the platform), config, then the layers in
- * parallel (resuming partial downloads, skipping stored blobs), verified, unpacked and named REF.
+ * parallel (resuming partial downloads, skipping stored blobs), each verified and unpacked as soon as
+ * its download ends while the others still download, and finally the image is named REF.
  */
 export async function pullImage(store: OciImageStore, ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
   const r = parseReference(ref);
@@ -52,13 +54,16 @@ export async function pullImage(store: OciImageStore, ref: string, opts: PullOpt
     await store.adoptBytes(manifest.bytes, { digest: manifest.digest }, `manifest of ${name}`);
     await fetchConfig(store, client, repo, image.config, pin, name);
     if (opts.platform) await checkPlatform(store, image.config.digest, want, name);
-    for (const l of image.layers) { pin(l.digest); progress({ layer: l.digest, status: 'Waiting', current: 0, total: l.size }); }
-    await mapLimit(image.layers, opts.concurrency ?? 3, async (l) => {
-      const how = await downloadBlob(store, client, repo, l, progress);
-      progress({ layer: l.digest, status: how === 'exists' ? 'Already exists' : 'Download complete', current: l.size, total: l.size });
-    });
-    progress({ status: 'Extracting' });
-    const record = await store.addImage({ names: r.tag && !r.digest ? [name] : [], manifestDigest: manifest.digest, configDigest: image.config.digest, layers: image.layers });
+    const pulled: PulledImage & { layers: Descriptor[] } = { names: r.tag && !r.digest ? [name] : [], manifestDigest: manifest.digest, configDigest: image.config.digest, layers: image.layers };
+    const diffIds = await store.layerDiffIds(pulled);
+    for (const [i, l] of image.layers.entries()) {
+      pin(l.digest);
+      pin(diffIds[i] as string);
+      progress({ layer: l.digest, status: 'Waiting', current: 0, total: l.size });
+    }
+    const fetchLayer = (l: Descriptor): Promise<'exists' | 'downloaded'> => downloadBlob(store, client, repo, l, progress);
+    await downloadAndPrepare(store, pulled, fetchLayer, progress, opts.concurrency ?? 3);
+    const record = await store.addImage(pulled);
     progress({ status: `Digest: ${manifest.digest}` });
     return record;
   } finally {
