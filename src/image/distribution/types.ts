@@ -4,7 +4,7 @@ import type { RegistryAuth } from '../../api/registry-auth.js';
 export interface TransferProgress {
   /** Blob digest the report is about; absent for whole-image messages. */
   layer?: string;
-  /** "Resolving", "Waiting", "Downloading", "Verifying", "Download complete", "Already exists", "Pushing", "Mounted", "Pushed", "Layer already exists". */
+  /** "Resolving", "Waiting", "Downloading", "Verifying", "Download complete", "Already exists", "Extracting", "Pull complete", "Pushing", "Mounted", "Pushed", "Layer already exists". */
   status: string;
   current?: number;
   total?: number;
