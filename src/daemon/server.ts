@@ -22,6 +22,7 @@ import { MetricsApi } from '../server/http/metrics-api.js';
 import { podCpuFromMetricsApi } from './hpa-metrics.js';
 import { ensureSystemPriorityClasses } from '../server/system-priority-classes.js';
 import { openBuiltinRegistry } from '../registry/index.js';
+import { scheduleRegistryGc } from './registry-gc.js';
 import { RegistryMirror } from './registry-mirror.js';
 import { buildNodeComponents } from './node-components.js';
 import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
@@ -58,6 +59,8 @@ Flags:
   --insecure-registry HOST[:PORT],...  registries this machine may reach over plain HTTP (loopback always may)
   --compaction-interval D       how often the store's history is compacted; watchers can resume
                                 from at most this far back (default 5m)
+  --registry-gc-interval D      how often the built-in registry deletes blobs that no manifest references
+                                and that are older than an hour; 0 turns it off (default 1h)
   --tls-san NAME,...    extra host names or IPs for the serving certificate
   --insecure-http       serve plain HTTP instead of HTTPS (anyone on the path can read the tokens)
   --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
@@ -73,7 +76,7 @@ export async function runServer(args: string[]): Promise<void> {
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
     'event-ttl': 'string', 'compaction-interval': 'string', 'insecure-registry': 'string', 'metrics-listen': 'string',
     'job-backoff': 'string', 'job-backoff-max': 'string',
-    'hpa-sync-period': 'string',
+    'hpa-sync-period': 'string', 'registry-gc-interval': 'string',
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -88,6 +91,7 @@ export async function runServer(args: string[]): Promise<void> {
   const jobBackoffMs = durationFlag(flags, 'job-backoff', 10_000);
   const jobBackoffMaxMs = Math.max(jobBackoffMs, durationFlag(flags, 'job-backoff-max', 360_000));
   const hpaSyncMs = durationFlag(flags, 'hpa-sync-period', 15_000, true);
+  const registryGcMs = durationFlag(flags, 'registry-gc-interval', 3_600_000);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -109,6 +113,7 @@ export async function runServer(args: string[]): Promise<void> {
 
   let ready = false;
   const registry = await openBuiltinRegistry(path.join(dataDir, 'registry'));
+  const stopRegistryGc = registryGcMs > 0 ? scheduleRegistryGc(registry.collectGarbage, registryGcMs, (m) => console.error(`lanternd: ${m}`)) : undefined;
   const http = createApiServer({
     api, nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
     issueNodeCredential: (name) => nodeCredentials.issue(name),
@@ -182,6 +187,7 @@ export async function runServer(args: string[]): Promise<void> {
     queues.stop();
     eventTtl.stop();
     compactor.stop();
+    stopRegistryGc?.();
     metricsServer?.close();
     http.close();
     http.closeAllConnections();

@@ -2,3 +2,4 @@
 export { openRegistry, type RegistryHandler, type RegistryCaller } from './handler.js';
 export { RegistryError } from './errors.js';
 export { LocalRegistry, openBuiltinRegistry } from './local.js';
+export { collectRegistryGarbage, type RegistryGcOptions, type RegistryGcResult } from './gc.js';

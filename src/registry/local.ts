@@ -7,6 +7,7 @@ import { RegistryError } from './errors.js';
 import { serveRegistry, type RegistryHandler } from './handler.js';
 import { parseManifest } from './manifest.js';
 import { isTag, parseDigest, parseRegistryPath } from './names.js';
+import { collectRegistryGarbage, type RegistryGcOptions, type RegistryGcResult } from './gc.js';
 import { RegistryStorage } from './storage.js';
 
 /**
@@ -65,12 +66,7 @@ export class LocalRegistry {
     checkName(repository);
     if (!isTag(tag)) throw new RegistryError('MANIFEST_INVALID', `invalid tag "${tag}"`, { tag });
     const d = parseDigest(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
-    const refs = parseManifest(bytes, mediaType);
-    const missing: string[] = [];
-    for (const b of refs.blobs) if ((await this.storage.blobSize(repository, b)) === undefined) missing.push(b.text);
-    for (const m of refs.manifests) if (!(await this.storage.hasManifest(repository, m))) missing.push(m.text);
-    if (missing.length > 0) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references blobs not in repository "${repository}": ${missing.join(', ')}`);
-    await this.storage.putManifest(repository, d, refs.mediaType, bytes, tag);
+    await this.storage.storeManifest(repository, d, parseManifest(bytes, mediaType), bytes, tag);
     return d.text;
   }
 }
@@ -80,8 +76,8 @@ function checkName(repository: string): void { parseRegistryPath(`/v2/${reposito
 
 const exists = (p: string): Promise<boolean> => open(p, 'r').then(async (fh) => { await fh.close(); return true; }, () => false);
 
-/** Opens the registry under `root` once and gives both the HTTP handler and the in-process writer. */
-export async function openBuiltinRegistry(root: string): Promise<{ handler: RegistryHandler; local: LocalRegistry }> {
+/** Opens the registry under `root` once: the HTTP handler, the in-process writer, and its garbage collection. */
+export async function openBuiltinRegistry(root: string): Promise<{ handler: RegistryHandler; local: LocalRegistry; collectGarbage: (opts: RegistryGcOptions) => Promise<RegistryGcResult> }> {
   const storage = await RegistryStorage.open(root);
-  return { handler: await serveRegistry(storage), local: new LocalRegistry(storage) };
+  return { handler: await serveRegistry(storage), local: new LocalRegistry(storage), collectGarbage: (opts) => collectRegistryGarbage(storage, opts) };
 }

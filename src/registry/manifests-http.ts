@@ -49,12 +49,6 @@ async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: 
     throw new RegistryError('DIGEST_INVALID', `the manifest's digest is ${digest.text}, not ${reference}: push it by tag or by its real digest`, { digest: reference, actual: digest.text });
   }
   const refs = parseManifest(bytes, req.headers['content-type']);
-  const missing: string[] = [];
-  for (const b of refs.blobs) if ((await storage.blobSize(name, b)) === undefined) missing.push(b.text);
-  for (const m of refs.manifests) if (!(await storage.hasManifest(name, m))) missing.push(m.text);
-  if (missing.length > 0) {
-    throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references ${missing.length === 1 ? 'a blob' : `${missing.length} blobs`} not in repository "${name}": ${missing.join(', ')}; push ${missing.length === 1 ? 'it' : 'them'} first`, missing.map((digest) => ({ digest })));
-  }
-  await storage.putManifest(name, digest, refs.mediaType, bytes, tag);
+  await storage.storeManifest(name, digest, refs, bytes, tag);
   sendEmpty(res, 201, { location: `/v2/${name}/manifests/${digest.text}`, 'docker-content-digest': digest.text });
 }

@@ -1,7 +1,9 @@
-import { mkdir, readFile, readdir, rm, stat, rename } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, rename, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
 import { parseDigest, type Digest } from './names.js';
+import { RegistryError } from './errors.js';
+import type { ManifestRefs } from './manifest.js';
 
 /** A stored manifest: its exact bytes, digest and media type. */
 export interface StoredManifest { digest: string; mediaType: string; bytes: Buffer }
@@ -15,6 +17,8 @@ const exists = async (p: string): Promise<boolean> => { try { await stat(p); ret
 export class RegistryStorage {
   readonly tmpDir: string;
   readonly uploadsDir: string;
+  /** Serialises manifest writes with garbage collection (see exclusive). */
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
@@ -49,8 +53,13 @@ export class RegistryStorage {
     await this.linkBlob(name, d);
   }
 
-  /** Record that `name` holds a blob already in the store. */
+  /**
+   * Record that `name` holds a blob already in the store. The blob's time is set to now: a push that
+   * reuses an old unreferenced blob gets the garbage collector's grace period for its manifest too.
+   */
   async linkBlob(name: string, d: Digest): Promise<void> {
+    const now = new Date();
+    await utimes(this.blobPath(d), now, now).catch(() => undefined);
     const link = this.layerLink(name, d);
     if (await exists(link)) return;
     await mkdir(path.dirname(link), { recursive: true });
@@ -68,7 +77,34 @@ export class RegistryStorage {
   /** True when `name` holds the manifest `d`. */
   hasManifest(name: string, d: Digest): Promise<boolean> { return exists(this.revisionLink(name, d)); }
 
-  /** Store a manifest's exact bytes, link it into `name`, and point `tag` at it when given. */
+  /**
+   * Runs fn alone among manifest writes and garbage collections: a manifest's check that its blobs
+   * are present and its write happen with no collection in between, so a collection can never delete
+   * a blob under a manifest it did not see.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /**
+   * Store a manifest whose references were parsed (refs), after checking that every blob and child
+   * manifest it names is in `name` (MANIFEST_BLOB_UNKNOWN otherwise), and point `tag` at it.
+   */
+  storeManifest(name: string, d: Digest, refs: ManifestRefs, bytes: Buffer, tag?: string): Promise<void> {
+    return this.exclusive(async () => {
+      const missing: string[] = [];
+      for (const b of refs.blobs) if ((await this.blobSize(name, b)) === undefined) missing.push(b.text);
+      for (const m of refs.manifests) if (!(await this.hasManifest(name, m))) missing.push(m.text);
+      if (missing.length > 0) {
+        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references ${missing.length === 1 ? 'a blob' : `${missing.length} blobs`} not in repository "${name}": ${missing.join(', ')}; push ${missing.length === 1 ? 'it' : 'them'} first`, missing.map((digest) => ({ digest })));
+      }
+      await this.putManifest(name, d, refs.mediaType, bytes, tag);
+    });
+  }
+
+  /** Store a manifest's exact bytes, link it into `name`, and point `tag` at it when given (no checks). */
   async putManifest(name: string, d: Digest, mediaType: string, bytes: Buffer, tag?: string): Promise<void> {
     const blob = this.blobPath(d);
     if (!(await exists(blob))) await writeFileAtomic(this.tmpDir, blob, bytes);
@@ -119,6 +155,24 @@ export class RegistryStorage {
     try { return (await readdir(this.tagsDir(name))).sort(); } catch { return []; }
   }
 
+  /** The manifests `name` holds (by digest). */
+  manifestDigests(name: string): Promise<Digest[]> { return digestsIn(path.join(this.repoDir(name), '_manifests', 'revisions', 'sha256')); }
+
+  /** The blobs `name` holds links to. */
+  linkedBlobs(name: string): Promise<Digest[]> { return digestsIn(path.join(this.repoDir(name), '_layers', 'sha256')); }
+
+  /** Every stored blob (layers, configs and manifests alike) with its size and modification time. */
+  async blobs(): Promise<{ digest: Digest; size: number; mtimeMs: number }[]> {
+    const out: { digest: Digest; size: number; mtimeMs: number }[] = [];
+    for (const d of await digestsIn(path.join(this.root, 'blobs', 'sha256'))) {
+      try { const st = await stat(this.blobPath(d)); out.push({ digest: d, size: st.size, mtimeMs: st.mtimeMs }); } catch { /* gone meanwhile */ }
+    }
+    return out;
+  }
+
+  /** Delete a blob's bytes (garbage collection; its links are unlinked by the caller). */
+  async removeBlob(d: Digest): Promise<void> { await rm(this.blobPath(d), { force: true }); }
+
   /** Every repository name, sorted (a directory holding _manifests or _layers is a repository). */
   async repositories(): Promise<string[]> {
     const out: string[] = [];
@@ -131,4 +185,11 @@ export class RegistryStorage {
     await walk(path.join(this.root, 'repositories'), '');
     return out.sort();
   }
+}
+
+/** The sha256 digests named by the files of dir (none when it does not exist; other names are skipped). */
+async function digestsIn(dir: string): Promise<Digest[]> {
+  let names: string[];
+  try { names = await readdir(dir); } catch { return []; }
+  return names.filter((n) => /^[0-9a-f]{64}$/.test(n)).map((hex) => parseDigest(`sha256:${hex}`));
 }
