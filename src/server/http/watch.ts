@@ -15,18 +15,26 @@ function lineOf(event: WatchEvent<ApiObject>): string {
   return (byType[event.type] ??= JSON.stringify(event) + '\n');
 }
 
+/** Bytes a watcher may leave unread in the server before its watch is closed (kube-apiserver drops slow watchers too). */
+export const slowWatcherLimit = 32 * 1024 * 1024;
+
 /**
  * Stream a watch as one JSON event per line until the client goes away. Lines made in one turn of
- * the event loop (a committed batch) go out in one write, not one socket write each.
+ * the event loop (a committed batch) go out in one write, not one socket write each. A client that
+ * stops reading is cut off once `limit` bytes wait for it: the response ends (cleanly, so a client
+ * resumes from the last resourceVersion it saw, as client-go's reflector does), and the server does
+ * not buffer the rest of history for it.
  */
-export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, query: URLSearchParams): void {
+export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, query: URLSearchParams, limit = slowWatcherLimit): void {
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
   res.flushHeaders();
   let pending: string[] = [];
   const flush = (): void => {
     const out = pending;
     pending = [];
-    if (out.length > 0 && !res.writableEnded) res.write(out.join(''));
+    if (out.length === 0 || res.writableEnded) return;
+    res.write(out.join(''));
+    if (res.writableLength > limit) { watcher.stop(); res.end(); }
   };
   const watcher = api.watch(resource, namespace, {
     resourceVersion: query.get('resourceVersion') ?? undefined,
