@@ -175,3 +175,34 @@ test('a reclaim whose suspension loses a write race admits nothing in that pass,
   for (const n of ['victim', 'owner']) await finish(n);
   await dropNodes('race', 2);
 });
+
+test('started, the controller admits from its watches: Jobs are listed once, not on every pass', async () => {
+  await nodes('w', 1, 4);
+  await queue('watched', { weight: 1, quota: { cpu: '2' } });
+  let jobLists = 0;
+  const counting = new Proxy(api, {
+    get(target, prop, receiver) {
+      if (prop !== 'list') return Reflect.get(target, prop, receiver) as unknown;
+      return (resource: string, ...rest: unknown[]) => {
+        if (resource === 'jobs') jobLists++;
+        return (target.list as (...a: unknown[]) => unknown)(resource, ...rest);
+      };
+    },
+  });
+  const c = new QueueController({ api: counting, clock, log: () => undefined, resyncMs: 50 });
+  c.start();
+  try {
+    for (let i = 0; i < 3; i++) await job(`w${i}`, 'watched', 1);
+    const admitted = async (): Promise<string[]> => (await api.list<Job>('jobs')).items.filter((j) => /^w[0-9]$/.test(j.metadata.name) && j.spec.suspend === false).map((j) => j.metadata.name).sort();
+    for (let i = 0; i < 200 && (await admitted()).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await admitted(), ['w0', 'w1'], 'two 1-cpu Jobs fit the 2-cpu quota; the third waits');
+    await finish('w0');
+    for (let i = 0; i < 200 && !(await admitted()).includes('w2'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok((await admitted()).includes('w2'), 'a finished Job\'s room goes to the waiting one');
+    assert.equal(jobLists, 1, 'passes read the watched Jobs, not a list each');
+  } finally {
+    c.stop();
+    for (const n of ['w0', 'w1', 'w2']) await finish(n);
+    await dropNodes('w', 1);
+  }
+});

@@ -5,11 +5,12 @@ import type { PriorityClass } from '../../api/schema/priority-class.js';
 import { ADMITTED_AT_ANNOTATION, QUEUE_WAITING_ANNOTATION, type Queue, type QueueStatus } from '../../api/schema/queue.js';
 import { ApiError } from '../../api/errors.js';
 import { systemClock, type Clock } from '../../api/clock.js';
-import type { ApiClient, Watcher } from '../../client/types.js';
+import type { ApiClient } from '../../client/types.js';
 import { EventRecorder } from '../../client/events.js';
 import { planAdmission, type Plan } from './plan.js';
 import { clusterCapacity, formatOne, type Res } from './resources.js';
 import { jobInfo, jobKey, queueInfo } from './inputs.js';
+import { WatchedObjects } from './watched.js';
 
 /** Settings of the queue controller. */
 export interface QueueControllerOptions {
@@ -36,7 +37,8 @@ export class QueueController {
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
   private readonly events: EventRecorder;
-  private readonly watchers: Watcher[] = [];
+  /** Set by start(): the four resources from watches; without it (tests) each pass lists them. */
+  private watched: { queues: WatchedObjects<Queue>; jobs: WatchedObjects<Job>; nodes: WatchedObjects<Node>; classes: WatchedObjects<PriorityClass> } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<PassResult> | undefined;
   private again = false;
@@ -52,29 +54,36 @@ export class QueueController {
     this.events = new EventRecorder(opts.api, 'queue-controller', () => new Date(this.clock.now()));
   }
 
-  /** Watch queues, jobs, nodes and priority classes; each change (and each resync) runs a pass. */
+  /**
+   * List and watch queues, jobs, nodes and priority classes into memory; each change (and each
+   * resync) runs a pass over them. A pass is a pure plan over the whole picture, so it reads memory,
+   * not the store: thousands of Jobs are not decoded again per pass.
+   */
   start(): void {
-    for (const r of ['queues', 'jobs', 'nodes', 'priorityclasses']) {
-      const w = this.opts.api.watch(r, undefined, { readOnly: true }, (e) => {
-        if (r === 'queues') {
-          if (e.type === 'DELETED') this.queueNames.delete(e.object.metadata.name); else this.queueNames.add(e.object.metadata.name);
-        }
-        if (r === 'nodes' && !this.capacityChanged(e.type, e.object as Node)) return;
+    const log = (m: string): void => this.log(m);
+    const w = {
+      queues: new WatchedObjects<Queue>(this.opts.api, 'queues', (e) => {
+        if (e.type === 'DELETED') this.queueNames.delete(e.object.metadata.name); else this.queueNames.add(e.object.metadata.name);
         this.kick();
-      });
-      // A broken stream only loses prompt passes: the resync still runs them.
-      w.done.catch((e: unknown) => this.log(`watch of ${r} ended: ${String(e)}`));
-      this.watchers.push(w);
-    }
+      }, log),
+      jobs: new WatchedObjects<Job>(this.opts.api, 'jobs', () => this.kick(), log),
+      nodes: new WatchedObjects<Node>(this.opts.api, 'nodes', (e) => { if (this.capacityChanged(e.type, e.object)) this.kick(); }, log),
+      classes: new WatchedObjects<PriorityClass>(this.opts.api, 'priorityclasses', () => this.kick(), log),
+    };
+    this.watched = w;
+    void Promise.all([w.queues.start(), w.jobs.start(), w.nodes.start(), w.classes.start()]).then(() => {
+      for (const q of w.queues.items()) this.queueNames.add(q.metadata.name);
+      for (const n of w.nodes.items()) this.capacityChanged('ADDED', n);
+      this.kick();
+    }, (e: unknown) => this.log(`listing for the first pass failed: ${String(e)}`));
     this.timer = setInterval(() => this.kick(), this.opts.resyncMs ?? 5_000);
     this.timer.unref();
-    this.kick();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    for (const w of this.watchers) w.stop();
+    if (this.watched) for (const w of Object.values(this.watched)) w.stop();
   }
 
   /** A node came, went, or changed what it offers (allocatable, readiness, schedulability). */
@@ -104,11 +113,21 @@ export class QueueController {
     try { return await run; } finally { this.running = undefined; }
   }
 
-  private async pass(): Promise<PassResult> {
+  /** The four inputs of a pass: from memory once start() has listed them, else listed now. */
+  private async inputs(): Promise<{ queues: { items: Queue[] }; jobs: { items: Job[] }; nodes: { items: Node[] }; classes: { items: PriorityClass[] } }> {
+    const w = this.watched;
+    if (w && w.queues.ready && w.jobs.ready && w.nodes.ready && w.classes.ready) {
+      return { queues: { items: w.queues.items() }, jobs: { items: w.jobs.items() }, nodes: { items: w.nodes.items() }, classes: { items: w.classes.items() } };
+    }
     const api = this.opts.api;
     const [queues, jobs, nodes, classes] = await Promise.all([
       api.list<Queue>('queues'), api.list<Job>('jobs'), api.list<Node>('nodes'), api.list<PriorityClass>('priorityclasses'),
     ]);
+    return { queues, jobs, nodes, classes };
+  }
+
+  private async pass(): Promise<PassResult> {
+    const { queues, jobs, nodes, classes } = await this.inputs();
     const now = this.clock.now();
     const infos = jobs.items.map((j) => [j, jobInfo(j, classes.items)] as const);
     const plan = planAdmission({
@@ -156,7 +175,9 @@ export class QueueController {
       const same = job.spec.suspend === !run && JSON.stringify(ann) === JSON.stringify(job.metadata.annotations ?? {});
       if (same) return false;
       try {
-        await this.opts.api.update<Job>('jobs', { ...job, metadata: { ...job.metadata, annotations: ann }, spec: { ...job.spec, suspend: !run } });
+        const written = await this.opts.api.update<Job>('jobs', { ...job, metadata: { ...job.metadata, annotations: ann }, spec: { ...job.spec, suspend: !run } });
+        // The next pass must see this write even if its watch event has not arrived yet.
+        this.watched?.jobs.remember(written);
         return true;
       } catch (e) {
         if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) throw e;
@@ -179,7 +200,8 @@ export class QueueController {
     const status: QueueStatus = { pending: s.pending, admitted: s.admitted, allocated: allocatedText(s.allocated), deservedShare: round(s.deservedShare), dominantShare: round(s.dominantShare), borrowing: s.borrowing };
     if (JSON.stringify(status) === JSON.stringify(q.status ?? {})) return;
     try {
-      await this.opts.api.updateStatus<Queue>('queues', { ...q, status } as Queue & ApiObject);
+      const written = await this.opts.api.updateStatus<Queue>('queues', { ...q, status } as Queue & ApiObject);
+      this.watched?.queues.remember(written);
     } catch (e) {
       if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) throw e;
     }
