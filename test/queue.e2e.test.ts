@@ -44,6 +44,10 @@ describe('Queues with real containers', { timeout: 240_000 }, () => {
     assert.match(reason, /^queue team-a: quota exhausted/);
     assert.equal((await getJob('a2')).spec.suspend, true);
     assert.match(await cli.ok(['describe', 'job', 'a2']), /Waiting:\s+queue team-a: quota exhausted/);
+    const described = await cli.ok(['describe', 'queue', 'team-a']);
+    assert.match(described, /Quota:\s+cpu=300m/);
+    assert.match(described, /default\s+a1\s+Running\s+\S+ ago/);
+    assert.match(described, /default\s+a2\s+Suspended\s+<pending>\s+queue team-a: quota exhausted/);
     const row = await server.until('queue list shows 1 pending and 1 running', async () => { const r = await queueRow('team-a'); return r?.[2] === '1' && r[3] === '1' ? r : undefined; });
     assert.match(row[4] ?? '', /^200m\//, 'allocated cpu is a1\'s request');
 
@@ -67,6 +71,7 @@ describe('Queues with real containers', { timeout: 240_000 }, () => {
     await server.until(`b1's pod ${pod!.metadata.name} is gone with its container`, async () =>
       (await server.api('GET', `/api/v1/namespaces/default/pods/${pod!.metadata.name}`)).status === 404, 30_000);
     assert.match(await cli.ok(['get', 'events', '--field-selector', 'involvedObject.name=b1']), /Preempted\s+job\/b1\s+queue lender reclaims its quota for default\/l1/);
+    assert.match(await cli.ok(['describe', 'queue', 'borrower']), /Preempted\s+\S+\s+job\/b1\s+queue lender reclaims its quota for default\/l1/);
     assert.match(await cli.ok(['describe', 'job', 'b1']), /Waiting:\s+queue borrower: its quota has too little left \(cpu 0\/100m in use\) and cohort pool has no idle quota \(cpu 400m\/500m, the job needs 300m\)/);
 
     // When the lender's Job is done, the borrower borrows again and b1 gets a new pod.

@@ -27,5 +27,5 @@ export function findCliKind(name: string): CliKind | undefined {
 
 /** The error text for a kind lcctl does not know. */
 export function unknownKind(name: string): string {
-  return `the server doesn't have a resource type "${name}" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), jobs, queues (q) and horizontalpodautoscalers (hpa))`;
+  return `the server doesn't have a resource type "${name}" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), jobs, queues (q), workflows (wf) and horizontalpodautoscalers (hpa))`;
 }

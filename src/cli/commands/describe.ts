@@ -1,4 +1,4 @@
-/** lcctl describe pod|node [NAME...]: kubectl-like detail views. */
+/** lcctl describe pod|node|deployment|job|queue|hpa [NAME...]: kubectl-like detail views. */
 import type { Pod } from '../../api/pod.js';
 import type { Node } from '../../api/node.js';
 import type { Event } from '../../api/schema/event.js';
@@ -12,12 +12,13 @@ import { describeNode } from '../describe/node.js';
 import { describeDeployments } from '../deployments/describe.js';
 import { describeJobs } from '../jobs/describe.js';
 import { describeHpas } from '../hpa/describe.js';
+import { describeQueues } from '../queues/describe.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'describe',
   usage: 'describe KIND [NAME...] [OPTIONS]',
-  summary: 'Show details of pods or nodes (all of the kind when no name is given)',
+  summary: 'Show details of pods, nodes, deployments, jobs, queues or autoscalers (all of the kind when no name is given)',
   style: 'kubectl',
   flags: [
     { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
@@ -36,14 +37,15 @@ async function podEvents(client: HttpClient, pod: Pod): Promise<Event[]> {
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   let [kindName, ...names] = p.args;
-  if (kindName === undefined) throw new UsageError('you must specify the type of resource to describe: pod or node');
+  if (kindName === undefined) throw new UsageError('you must specify the type of resource to describe, e.g. pod, node, deployment, job or queue');
   if (kindName.includes('/')) { names = [kindName.slice(kindName.indexOf('/') + 1), ...names]; kindName = kindName.slice(0, kindName.indexOf('/')); }
   const kind = findCliKind(kindName);
   if (!kind) throw new UsageError(unknownKind(kindName));
   if (kind.resource === 'deployments') return describeDeployments(p, names);
   if (kind.resource === 'jobs') return describeJobs(p, names);
   if (kind.resource === 'horizontalpodautoscalers') return describeHpas(p, names);
-  if (kind.resource !== 'pods' && kind.resource !== 'nodes') throw new UsageError(`lcctl describe shows pods, nodes and deployments; for ${kind.resource} use lcctl get ${kind.resource} -o yaml`);
+  if (kind.resource === 'queues') return describeQueues(p, names);
+  if (kind.resource !== 'pods' && kind.resource !== 'nodes') throw new UsageError(`lcctl describe shows pods, nodes, deployments, jobs, queues and horizontalpodautoscalers; for ${kind.resource} use lcctl get ${kind.resource} -o yaml`);
   const client = connect(p);
   const ns = kind.namespaced ? (p.bool('all-namespaces') && names.length === 0 ? undefined : p.str('namespace') || 'default') : undefined;
   let objs: (Pod | Node)[] = [];
