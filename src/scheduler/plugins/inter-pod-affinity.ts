@@ -5,6 +5,8 @@ import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/pl
 import type { Snapshot } from '../framework/snapshot.js';
 import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import type { NodeInfo } from '../framework/node-info.js';
+import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
+import { hardPodAffinityWeight } from './inter-pod-affinity-index.js';
 
 /** The nodes that may have pods with the label of countKey: the cache's index, else every node. */
 const nodesWith = (snapshot: Snapshot, countKey: string): Iterable<NodeInfo> => snapshot.nodesWithLabel?.(countKey) ?? snapshot.nodes;
@@ -18,8 +20,6 @@ function countSelected(snapshot: Snapshot, t: AffinityTerm, visit: (node: Node, 
     }
   }
 }
-import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
-import { hardPodAffinityWeight } from './inter-pod-affinity-index.js';
 
 /** Per topology pair: pods matching all our affinity terms, pods matching our anti-affinity terms, and existing pods whose anti-affinity matches us. */
 class FilterState implements StateData {
