@@ -49,6 +49,7 @@ export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResp
   res.on('close', close);
   watcher.done.catch((e: unknown) => {
     flush();
+    if (res.writableEnded) return;
     const err = e instanceof ApiError ? e : new ApiError('Internal', String(e));
     res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', ...err.toBody() } }) + '\n');
   });
