@@ -87,6 +87,7 @@ describe('gang members learn each other (RANK, WORLD_SIZE, MASTER_ADDR, /etc/hos
     }
     assert.equal((await server.api('POST', '/api/v1/namespaces/default/pods', groupPod('pg-c'))).status, 201);
     for (const name of ['pg-a', 'pg-b', 'pg-c']) await server.until(`${name} succeeded`, async () => (await pod(name)).status?.phase === 'Succeeded', 60_000);
+    assert.match(await cli.ok(['get', 'podgroups']), /^pg\s+Scheduled\s+3\s+3\s+\S+$/m, 'the scheduler wrote the group\'s status: placed, 3 members on nodes');
     const ip = new Map<string, string>();
     for (const name of ['pg-a', 'pg-b', 'pg-c']) ip.set(name, (await pod(name)).status?.podIP ?? '');
     for (const [i, name] of ['pg-a', 'pg-b', 'pg-c'].entries()) {

@@ -152,8 +152,19 @@ describe('scheduler wiring', () => {
     });
     assert.ok(waiting.pods.every((p) => !p.spec.nodeName), 'no member holds a node while the gang cannot fit whole');
     assert.match(waiting.msgs[0]!, /pod group default\/train: only 2 of minMember 3 pods fit together; 0\/1 nodes are available: 1 Insufficient memory\./);
+    const pending = await waitFor('the PodGroup to say why it waits', async () => {
+      const s = (await api.get<PodGroup>('podgroups', 'train', 'default')).status;
+      return s?.message ? s : undefined;
+    });
+    assert.deepEqual([pending.phase, pending.scheduled], ['Pending', 0]);
+    assert.match(pending.message ?? '', /only 2 of minMember 3 pods fit together/);
     await addNode(api, 'big', '8Gi');
     for (let i = 0; i < 3; i++) await waitFor(`train-${i} to be bound`, bound(api, `train-${i}`));
+    const placed = await waitFor('the PodGroup to be Scheduled', async () => {
+      const s = (await api.get<PodGroup>('podgroups', 'train', 'default')).status;
+      return s?.phase === 'Scheduled' ? s : undefined;
+    });
+    assert.deepEqual(placed, { phase: 'Scheduled', scheduled: 3 }, 'the reason to wait is gone once it is placed');
   }));
 
   test('a gang whose members are created one by one is placed as soon as the last one exists', () => withScheduler(async (api) => {

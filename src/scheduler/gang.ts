@@ -17,6 +17,10 @@ export function annotatedMinMember(pod: Pod): number | undefined {
   return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
+/** Why a gang waits before it can even be tried: not all of its members exist yet. */
+export const missingMembers = (group: string, existing: number, minMember: number): string =>
+  `pod group ${group}: ${existing} of ${minMember} pods exist; waiting for ${minMember - existing} more to be created`;
+
 /** Where each placed member goes, or why the gang waits. */
 export type GangDecision =
   | { placements: { pod: Pod; node: string }[] }
@@ -31,9 +35,7 @@ export type GangDecision =
  */
 export function placeGang(group: string, pending: readonly Pod[], running: number, minMember: number, snapshot: Snapshot, profile: Profile, sampling?: (all: number) => Sampling): GangDecision {
   const needed = minMember - running;
-  if (pending.length < needed) {
-    return { message: `pod group ${group}: ${running + pending.length} of ${minMember} pods exist; waiting for ${needed - pending.length} more to be created` };
-  }
+  if (pending.length < needed) return { message: missingMembers(group, running + pending.length, minMember) };
   const nodes: NodeInfo[] = [...snapshot.nodes];
   const copied = new Set<number>();
   const index = new Map(nodes.map((n, i) => [n.name, i]));

@@ -14,7 +14,7 @@ import { EventRecorder } from '../client/events.js';
 import { SchedulerCache, podKey as keyOf } from './cache.js';
 import type { PodGroup } from '../api/schema/pod-group.js';
 import { holdsResources } from './framework/node-info.js';
-import { annotatedMinMember, gangKey, placeGang } from './gang.js';
+import { annotatedMinMember, gangKey, missingMembers, placeGang } from './gang.js';
 
 /** Bindings in flight at once: the store commits them together, so the scheduler need not wait for each. */
 const maxBindsInFlight = 256;
@@ -224,6 +224,7 @@ export class Scheduler {
       // Not all members exist yet: park them without back-off; the next member created wakes the gang.
       this.gangsAwaitingMembers.add(gang);
       this.queue.remove(popped.metadata.namespace ?? 'default', popped.metadata.name);
+      await this.reportGang(gang, { phase: 'Pending', scheduled: running, message: missingMembers(gang, running + pending.length, min) });
       return;
     }
     const decision = placeGang(gang, pending, running, min, this.cache.snapshot(), this.profile, (all) => ({ limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex }));
@@ -232,6 +233,7 @@ export class Scheduler {
       for (const p of pending) this.queue.markUnschedulable(p);
       for (const p of pending) await this.setScheduledCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message });
       await this.events.record(this.podGroups.get(gang) ?? popped, 'Warning', 'FailedScheduling', decision.message);
+      await this.reportGang(gang, { phase: 'Pending', scheduled: running, message: decision.message });
       return;
     }
     this.hooks.attempt?.('scheduled', (performance.now() - t0) / 1000);
@@ -239,6 +241,19 @@ export class Scheduler {
     for (const { pod, node } of decision.placements) this.assumeAndBind(pod, node);
     // Members beyond minMember that found no node now wait on their own.
     for (const p of pending) if (!placed.has(p)) this.queue.markUnschedulable(p);
+    await this.reportGang(gang, { phase: 'Scheduled', scheduled: running + decision.placements.length });
+  }
+
+  /** Write what the scheduler decided for a gang into its PodGroup's status (when it has one and it changed). */
+  private async reportGang(gang: string, status: NonNullable<PodGroup['status']>): Promise<void> {
+    const pg = this.podGroups.get(gang);
+    if (!pg || JSON.stringify(pg.status ?? {}) === JSON.stringify(status)) return;
+    try {
+      this.podGroups.set(gang, await this.api.updateStatus<PodGroup>('podgroups', { ...pg, status }));
+    } catch (e) {
+      // Changed or deleted meanwhile: the watch brings the new object, and the next decision writes again.
+      if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) console.error(`scheduler: writing the status of pod group ${gang} failed:`, e instanceof Error ? e.message : e);
+    }
   }
 
   /** The binding cycle: write the binding, or forget the assumption and retry the pod later. */

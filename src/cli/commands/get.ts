@@ -24,7 +24,10 @@ import type { Workflow } from '../../api/schema/workflow.js';
 import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
 import { hpaTable } from '../hpa/table.js';
 import { queueTable } from '../queues/table.js';
+import { kubeAge } from '../output/durations.js';
 import type { Queue } from '../../api/schema/queue.js';
+import type { PodGroup } from '../../api/schema/pod-group.js';
+import { podGroupTable } from '../queues/pod-group-table.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -57,8 +60,12 @@ export function tableFor(kind: CliKind, objs: ApiObject[], o: TableOptions, now:
   if (kind.resource === 'jobs') return jobTable(objs as Job[], o, now);
   if (kind.resource === 'workflows') return workflowTable(objs as Workflow[], o, now);
   if (kind.resource === 'queues') return queueTable(objs as Queue[], o, now);
+  if (kind.resource === 'podgroups') return podGroupTable(objs as PodGroup[], o, now);
   if (kind.resource === 'horizontalpodautoscalers') return hpaTable(objs as HorizontalPodAutoscaler[], o, now);
-  return kind.resource === 'pods' ? podTable(objs as Pod[], o, now) : nodeTable(objs as Node[], o, now);
+  if (kind.resource === 'pods') return podTable(objs as Pod[], o, now);
+  if (kind.resource === 'nodes') return nodeTable(objs as Node[], o, now);
+  // A kind without its own table: kubectl's default columns.
+  return { header: [...(o.namespaces ? ['NAMESPACE'] : []), 'NAME', 'AGE'], rows: objs.map((x) => [...(o.namespaces ? [x.metadata.namespace ?? ''] : []), x.metadata.name, kubeAge(x.metadata.creationTimestamp, now)]) };
 }
 
 /** kubectl prints one object as itself and several (or a list request) as a List. */
