@@ -3,7 +3,7 @@ import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
 import type { Event } from '../../api/schema/event.js';
 import { Doc, describeTime } from './doc.js';
 import { selectorString } from '../output/apps-tables.js';
-import { kubeAge } from '../output/durations.js';
+import { eventsSection } from '../output/event-tables.js';
 
 const rsLine = (r: ReplicaSet): string => `${r.metadata.name} (${r.status?.replicas ?? 0}/${r.spec.replicas ?? 0} replicas created)`;
 
@@ -48,12 +48,6 @@ export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Eve
   const old = rss.filter((r) => r !== current && ((r.spec.replicas ?? 0) > 0 || (r.status?.replicas ?? 0) > 0));
   doc.kv(0, 'OldReplicaSets', old.length === 0 ? '<none>' : old.map(rsLine).join(', '));
   doc.kv(0, 'NewReplicaSet', current ? rsLine(current) : '<none>');
-  if (events.length === 0) doc.kv(0, 'Events', '<none>');
-  else {
-    doc.kv(0, 'Events');
-    doc.row(1, 'Type', 'Reason', 'Age', 'From', 'Message').row(1, '----', '------', '----', '----', '-------');
-    const sorted = [...events].sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
-    for (const e of sorted) doc.row(1, e.type ?? 'Normal', e.reason ?? '', kubeAge(e.lastTimestamp, now), e.source?.component ?? '', e.message ?? '');
-  }
+  eventsSection(doc, events, now);
   return doc.render();
 }

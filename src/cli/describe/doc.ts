@@ -57,3 +57,11 @@ export function describeTime(iso: string | undefined): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toUTCString().replace('GMT', '+0000');
 }
+
+/** describe's Conditions section as Jobs and autoscalers show it: Type, Status, Reason, Message (nothing when there are none). */
+export function conditionsSection(doc: Doc, conds: readonly { type: string; status: string; reason?: string; message?: string }[]): void {
+  if (conds.length === 0) return;
+  doc.kv(0, 'Conditions');
+  doc.row(1, 'Type', 'Status', 'Reason', 'Message').row(1, '----', '------', '------', '-------');
+  for (const c of conds) doc.row(1, c.type, c.status, c.reason ?? '', c.message ?? '');
+}

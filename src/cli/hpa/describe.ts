@@ -4,8 +4,8 @@ import type { Event } from '../../api/schema/event.js';
 import type { Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { kubeErrorLine } from '../errors.js';
-import { Doc, describeTime } from '../describe/doc.js';
-import { kubeAge } from '../output/durations.js';
+import { Doc, conditionsSection, describeTime } from '../describe/doc.js';
+import { eventsSection } from '../output/event-tables.js';
 import { hpaReference } from './table.js';
 
 function rules(doc: Doc, title: string, r: HPAScalingRules | undefined): void {
@@ -40,19 +40,8 @@ export function describeHpa(h: HorizontalPodAutoscaler, events: Event[], now = D
     rules(doc, 'Scale Down', h.spec.behavior.scaleDown);
   }
   doc.kv(0, `${h.spec.scaleTargetRef.kind} pods`, `${s?.currentReplicas ?? 0} current / ${s?.desiredReplicas ?? 0} desired`);
-  const conds = s?.conditions ?? [];
-  if (conds.length > 0) {
-    doc.kv(0, 'Conditions');
-    doc.row(1, 'Type', 'Status', 'Reason', 'Message').row(1, '----', '------', '------', '-------');
-    for (const c of conds) doc.row(1, c.type, c.status, c.reason ?? '', c.message ?? '');
-  }
-  if (events.length === 0) doc.kv(0, 'Events', '<none>');
-  else {
-    doc.kv(0, 'Events');
-    doc.row(1, 'Type', 'Reason', 'Age', 'From', 'Message').row(1, '----', '------', '----', '----', '-------');
-    const sorted = [...events].sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
-    for (const e of sorted) doc.row(1, e.type ?? 'Normal', e.reason ?? '', kubeAge(e.lastTimestamp, now), e.source?.component ?? '', e.message ?? '');
-  }
+  conditionsSection(doc, s?.conditions ?? []);
+  eventsSection(doc, events, now);
   return doc.render();
 }
 

@@ -6,7 +6,8 @@ import { QUEUE_WAITING_ANNOTATION } from '../../api/schema/queue.js';
 import type { Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { kubeErrorLine } from '../errors.js';
-import { Doc, describeTime } from '../describe/doc.js';
+import { Doc, conditionsSection, describeTime } from '../describe/doc.js';
+import { eventsSection } from '../output/event-tables.js';
 import { selectorString } from '../output/apps-tables.js';
 import { jobDuration, jobStatus } from './table.js';
 
@@ -71,18 +72,8 @@ export function describeJob(j: Job, pods: Pod[], events: Event[], now: number): 
     if (c.command) doc.kv(3, 'Command', c.command.join('\n'));
     if (c.args) doc.kv(3, 'Args', c.args.join('\n'));
   }
-  const conds = s.conditions ?? [];
-  if (conds.length > 0) {
-    doc.kv(0, 'Conditions');
-    doc.row(1, 'Type', 'Status', 'Reason', 'Message').row(1, '----', '------', '------', '-------');
-    for (const c of conds) doc.row(1, c.type, c.status, c.reason ?? '', c.message ?? '');
-  }
-  if (events.length === 0) doc.kv(0, 'Events', '<none>');
-  else {
-    doc.kv(0, 'Events');
-    doc.row(1, 'Type', 'Reason', 'Count', 'Message').row(1, '----', '------', '-----', '-------');
-    for (const e of events) doc.row(1, e.type ?? 'Normal', e.reason ?? '', String(e.count ?? 1), e.message ?? '');
-  }
+  conditionsSection(doc, s.conditions ?? []);
+  eventsSection(doc, events, now);
   return doc.render();
 }
 
