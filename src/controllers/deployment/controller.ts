@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../api/clock.js';
 import { resolveFenceposts } from '../../api/intstr.js';
 import type { ApiClient } from '../../client/types.js';
 import { EventRecorder } from '../../client/events.js';
-import { WorkQueue, controllerOf, keyOf, splitKey } from '../replicaset/index.js';
+import { WorkQueue, controllerOf, splitKey } from '../replicaset/index.js';
 import { templateHash, templateHashLabel } from './template-hash.js';
 import { rollingStep, type RsCounts } from './rolling.js';
 import { deploymentStatus, isComplete } from './status.js';
@@ -33,9 +33,7 @@ export class DeploymentController {
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
   private readonly queue: WorkQueue;
-  private readonly known = new Set<string>();
   private readonly events: EventRecorder;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DeploymentControllerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -46,22 +44,10 @@ export class DeploymentController {
 
   /** Watch Deployments and ReplicaSets, and resync every Deployment each period. */
   start(): void {
-    this.queue.watch<Deployment>('deployments', (e) => {
-      const key = keyOf(e.object);
-      if (e.type === 'DELETED') { this.known.delete(key); void this.deleteOwned(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
-      this.known.add(key);
-      this.queue.add(key);
-    });
-    this.queue.watch<ReplicaSet>('replicasets', (e) => {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'Deployment') this.queue.add(`${e.object.metadata.namespace ?? 'default'}/${owner.name}`);
-    });
-    this.timer = setInterval(() => { for (const k of this.known) this.queue.add(k); }, this.opts.resyncMs ?? 1000);
-    this.timer.unref();
+    this.queue.watchOwners<Deployment>({ resource: 'deployments', kind: 'Deployment', onDeleted: (d) => this.deleteOwned(d) }, 'replicasets', this.opts.resyncMs ?? 1000);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
     this.queue.stop();
   }
 

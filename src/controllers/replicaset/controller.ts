@@ -5,7 +5,7 @@ import { ApiError } from '../../api/errors.js';
 import { systemClock, type Clock } from '../../api/clock.js';
 import type { ApiClient } from '../../client/types.js';
 import { selectorMatches } from '../../api/kinds/pod-template.js';
-import { WorkQueue, keyOf, splitKey } from './work-queue.js';
+import { WorkQueue, splitKey } from './work-queue.js';
 import { controllerOf, isActive, isAvailable, isReady, podsToDelete } from './pod-state.js';
 
 /** Settings of the ReplicaSet controller. */
@@ -31,8 +31,6 @@ export class ReplicaSetController {
   private readonly clock: Clock;
   private readonly log: (msg: string) => void;
   private readonly queue: WorkQueue;
-  private readonly known = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: ReplicaSetControllerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -42,22 +40,10 @@ export class ReplicaSetController {
 
   /** Watch ReplicaSets and pods, and resync every ReplicaSet each period. */
   start(): void {
-    this.queue.watch<ReplicaSet>('replicasets', (e) => {
-      const key = keyOf(e.object);
-      if (e.type === 'DELETED') { this.known.delete(key); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
-      this.known.add(key);
-      this.queue.add(key);
-    });
-    this.queue.watch<Pod>('pods', (e) => {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'ReplicaSet') this.queue.add(`${e.object.metadata.namespace ?? 'default'}/${owner.name}`);
-    });
-    this.timer = setInterval(() => { for (const k of this.known) this.queue.add(k); }, this.opts.resyncMs ?? 1000);
-    this.timer.unref();
+    this.queue.watchOwners<ReplicaSet>({ resource: 'replicasets', kind: 'ReplicaSet', onDeleted: (rs) => this.deleteOwnedPods(rs) }, 'pods', this.opts.resyncMs ?? 1000);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
     this.queue.stop();
   }
 

@@ -1,6 +1,7 @@
 /** A set of dirty keys reconciled one at a time, plus watches that restart when their stream breaks. */
 import type { ApiObject, WatchEvent } from '../../api/meta.js';
 import type { ApiClient, Watcher } from '../../client/types.js';
+import { controllerOf } from './pod-state.js';
 
 /** Keys ("ns/name") waiting for reconcile; a key queued twice before its turn runs once. */
 export class WorkQueue {
@@ -8,6 +9,7 @@ export class WorkQueue {
   private draining: Promise<void> | undefined;
   private stopped = false;
   private readonly watchers: Watcher[] = [];
+  private resync: NodeJS.Timeout | undefined;
 
   constructor(private readonly api: ApiClient, private readonly reconcile: (key: string) => Promise<void>, private readonly log: (msg: string) => void) {}
 
@@ -35,8 +37,31 @@ export class WorkQueue {
     });
   }
 
+  /**
+   * The watches of a controller of `owners` over the `children` they control (Deployments over
+   * ReplicaSets, ReplicaSets over pods): a change of an owner, or of a child whose controller is of
+   * `owners.kind`, queues the owner; a deleted owner goes to `owners.onDeleted` (the cascade); and
+   * every owner seen is queued again each resyncMs, for changes that only time brings.
+   */
+  watchOwners<O extends ApiObject>(owners: { resource: string; kind: string; onDeleted: (o: O) => Promise<void> }, children: string, resyncMs: number): void {
+    const known = new Set<string>();
+    this.watch<O>(owners.resource, (e) => {
+      const key = keyOf(e.object);
+      if (e.type === 'DELETED') { known.delete(key); void owners.onDeleted(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
+      known.add(key);
+      this.add(key);
+    });
+    this.watch(children, (e) => {
+      const owner = controllerOf(e.object);
+      if (owner?.kind === owners.kind) this.add(`${e.object.metadata.namespace ?? 'default'}/${owner.name}`);
+    });
+    this.resync = setInterval(() => { for (const k of known) this.add(k); }, resyncMs);
+    this.resync.unref();
+  }
+
   stop(): void {
     this.stopped = true;
+    if (this.resync) clearInterval(this.resync);
     for (const w of this.watchers) w.stop();
   }
 
