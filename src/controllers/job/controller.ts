@@ -12,6 +12,7 @@ import { finishedAt } from './pod-state.js';
 import { PodCache } from './pod-cache.js';
 import { KeyedWorkers } from './workers.js';
 import { JobReporter } from './reporter.js';
+import { WatchedObjects } from '../../client/watched-objects.js';
 
 /** Settings of the Job controller. */
 export interface JobControllerOptions {
@@ -53,11 +54,11 @@ export class JobController {
   /** Set once start() has listed the pods; until then (tests driving reconcile) pods are listed. */
   private cache: PodCache | undefined;
   /**
-   * The newest copy of each Job seen (watch or own writes), read-only, once start() runs: a reconcile
-   * reads it instead of the store. A stale copy costs one Conflict, then the retry reads the store.
+   * The Jobs from a list and a watch (and the answers of our own status writes), read-only, once
+   * start() runs: a reconcile reads its Job here instead of the store. A stale copy costs one
+   * Conflict, then the retry reads the store.
    */
-  private readonly jobs = new Map<string, Job>();
-  private watchingJobs = false;
+  private jobs: WatchedObjects<Job> | undefined;
 
   constructor(private readonly opts: JobControllerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -76,21 +77,14 @@ export class JobController {
       const key = e.type === 'DELETED' ? cache.remove(e.object) : cache.upsert(e.object);
       if (key !== undefined) this.enqueue(key);
     });
-    this.watchingJobs = true;
-    this.watch<Job>('jobs', undefined, (e) => {
+    // Every listed Job is reconciled (after a start, or a broken watch), then each change to one.
+    const jobs = new WatchedObjects<Job>(this.opts.api, 'jobs', (e) => {
       const key = keyOf(e.object);
-      if (e.type === 'DELETED') { this.jobs.delete(key); this.forget(key); this.lastFailure.delete(e.object.metadata.uid ?? ''); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
-      this.remember(e.object);
+      if (e.type === 'DELETED') { this.forget(key); this.lastFailure.delete(e.object.metadata.uid ?? ''); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
       this.enqueue(key);
-    });
-  }
-
-  /** Keep o as key's copy unless a newer one is held. */
-  private remember(o: Job): void {
-    if (!this.watchingJobs) return;
-    const key = keyOf(o);
-    const held = this.jobs.get(key);
-    if (held === undefined || held.metadata.uid !== o.metadata.uid || Number(held.metadata.resourceVersion) <= Number(o.metadata.resourceVersion)) this.jobs.set(key, o);
+    }, this.log, (items) => { for (const j of items) this.enqueue(keyOf(j)); });
+    this.jobs = jobs;
+    await jobs.start();
   }
 
   stop(): void {
@@ -99,6 +93,7 @@ export class JobController {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const w of this.watchers) w.stop();
+    this.jobs?.stop();
   }
 
   /** Resolves once queued work, and the events it records, are done (tests wait on it). */
@@ -115,7 +110,7 @@ export class JobController {
   }
 
   /** Watch from rv; a broken stream restarts after a second, replaying (pods: re-listing) from scratch. */
-  private watch<T extends Job | Pod>(resource: string, from: string | undefined, onEvent: (e: WatchEvent<T>) => void): void {
+  private watch<T extends Pod>(resource: string, from: string | undefined, onEvent: (e: WatchEvent<T>) => void): void {
     // Read-only: the pod cache keeps the objects as they come and nothing here changes them.
     const w = this.opts.api.watch<T>(resource, undefined, { readOnly: true, ...(from === undefined ? {} : { resourceVersion: from }) }, onEvent);
     this.watchers.push(w);
@@ -154,7 +149,7 @@ export class JobController {
     const name = key.slice(i + 1);
     const api = this.opts.api;
     let job: Job;
-    const held = cached ? this.jobs.get(key) : undefined;
+    const held = cached ? this.jobs?.get(namespace, name) : undefined;
     if (held !== undefined) job = held;
     else try { job = await api.get<Job>('jobs', name, namespace); } catch (e) {
       ignore('NotFound')(e);
@@ -184,7 +179,7 @@ export class JobController {
     let updated = job;
     if (JSON.stringify(plan.status) !== JSON.stringify(job.status ?? {})) {
       updated = await api.updateStatus<Job>('jobs', { ...job, status: plan.status });
-      this.remember(updated);
+      this.jobs?.remember(updated);
     }
     await this.act(updated, plan);
     this.reporter.transition(job, updated, plan);

@@ -10,7 +10,7 @@ import { EventRecorder } from '../../client/events.js';
 import { planAdmission, type Plan } from './plan.js';
 import { clusterCapacity, formatOne, type Res } from './resources.js';
 import { jobInfo, jobKey, queueInfo } from './inputs.js';
-import { WatchedObjects } from './watched.js';
+import { WatchedObjects } from '../../client/watched-objects.js';
 
 /** Settings of the queue controller. */
 export interface QueueControllerOptions {

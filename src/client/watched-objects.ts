@@ -1,11 +1,12 @@
 /**
  * One resource kept in memory by a list and then a watch from the list's revision (client-go's
- * informer, small): the queue controller's passes read it instead of listing every Job each time.
- * A broken watch lists again after a second. Objects are shared and read-only; the controller puts
- * the answers of its own writes in at once, so its next pass never plans on its stale view of them.
+ * informer, small): controllers read it instead of the store (the queue controller's passes, the Job
+ * controller's reconciles). A broken watch lists again after a second. Objects are shared and
+ * read-only; a controller puts the answers of its own writes in at once, so it never acts on its
+ * stale view of them.
  */
-import type { ApiObject, WatchEvent } from '../../api/meta.js';
-import type { ApiClient, Watcher } from '../../client/types.js';
+import type { ApiObject, WatchEvent } from '../api/meta.js';
+import type { ApiClient, Watcher } from './types.js';
 
 const keyOf = (o: ApiObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const rv = (o: ApiObject): number => Number(o.metadata.resourceVersion ?? 0);
@@ -17,8 +18,9 @@ export class WatchedObjects<T extends ApiObject> {
   private stopped = false;
   private synced = false;
 
-  /** onChange runs after each watched change (not for the initial list). */
-  constructor(private readonly api: ApiClient, private readonly resource: string, private readonly onChange: (e: WatchEvent<T>) => void, private readonly log: (m: string) => void) {}
+  /** onChange runs after each watched change; onListed after each list (the first, and after a broken watch). */
+  constructor(private readonly api: ApiClient, private readonly resource: string, private readonly onChange: (e: WatchEvent<T>) => void,
+    private readonly log: (m: string) => void, private readonly onListed: (items: T[]) => void = () => undefined) {}
 
   /** True once the first list is in. */
   get ready(): boolean { return this.synced; }
@@ -30,6 +32,7 @@ export class WatchedObjects<T extends ApiObject> {
     this.objects.clear();
     for (const o of list.items) this.objects.set(keyOf(o), o);
     this.synced = true;
+    this.onListed(list.items);
     const w = this.api.watch<T>(this.resource, undefined, { resourceVersion: list.metadata.resourceVersion, readOnly: true }, (e) => {
       if (e.type === 'DELETED') this.objects.delete(keyOf(e.object)); else this.remember(e.object);
       this.onChange(e);
@@ -54,4 +57,7 @@ export class WatchedObjects<T extends ApiObject> {
   }
 
   items(): T[] { return [...this.objects.values()]; }
+
+  /** The held copy of one object. */
+  get(namespace: string | undefined, name: string): T | undefined { return this.objects.get(`${namespace ?? ''}/${name}`); }
 }
