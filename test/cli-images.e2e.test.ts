@@ -66,9 +66,23 @@ describe('lcctl images, image import and image rm', () => {
     await cli.ok(['rm', '-f', 'user']);
   });
 
+  test('image rm (and rmi) of a tag the image shares with another prints only Untagged, as Docker does', async () => {
+    await cli.ok(['tag', 'busybox', 'busybox:second']);
+    await cli.ok(['tag', 'busybox', 'localhost:5000/team/box:3']);
+    assert.equal(await cli.ok(['image', 'rm', 'busybox:second']), 'Untagged: busybox:second\n');
+    assert.equal(await cli.ok(['rmi', 'localhost:5000/team/box:3']), 'Untagged: localhost:5000/team/box:3\n');
+    assert.match(await cli.ok(['images']), /^busybox\s+latest\s/m, 'the image is still there under its other name');
+  });
+
   test('image rm removes it, and a later run of it fails with exit 125', async () => {
     const id = configDigest(busyboxArchive());
     const out = await cli.ok(['image', 'rm', 'busybox:latest']);
+    // Docker's shape: the tag, the repo digest, then the image ID and its layer.
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], 'Untagged: busybox:latest');
+    assert.match(lines[1] ?? '', /^Untagged: busybox@sha256:[0-9a-f]{64}$/);
+    assert.equal(lines[2], `Deleted: sha256:${id}`);
+    assert.ok(lines.length > 3 && lines.slice(3).every((l) => /^Deleted: sha256:[0-9a-f]{64}$/.test(l)), out);
     assert.match(out, /^Untagged: busybox:latest$/m);
     assert.match(out, new RegExp(`^Deleted: (sha256:)?${id.slice(0, 12)}`, 'm'));
     assert.doesNotMatch(await cli.ok(['images']), /^busybox\s/m);

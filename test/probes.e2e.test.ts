@@ -22,7 +22,8 @@ describe('container probes', () => {
 
   test('an httpGet liveness probe that starts failing gets the container killed and restarted', async () => {
     // httpd serves /www; the file the probe reads disappears three seconds after each start.
-    const script = 'mkdir -p /www && echo ok > /www/healthz && (sleep 3; rm /www/healthz) & exec httpd -f -p 8080 -h /www';
+    // (The braces matter: without them `a && b && c & exec httpd` backgrounds the mkdir, and httpd can start before /www exists.)
+    const script = 'mkdir -p /www && echo ok > /www/healthz && { (sleep 3; rm /www/healthz) & exec httpd -f -p 8080 -h /www; }';
     await create(busyboxPod('live', ['sh', '-c', script], {
       restartPolicy: 'Always',
       spec: { terminationGracePeriodSeconds: 1 },

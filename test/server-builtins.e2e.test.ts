@@ -21,7 +21,7 @@ describe('lanternd server built-ins', () => {
     const del = await server.lcctl(['delete', 'pc', 'system-node-critical']);
     assert.notEqual(del.code, 0);
     assert.match(del.stderr, /Error from server \(Forbidden\): .*"system-node-critical" is forbidden: this is a system priority class and cannot be deleted/);
-    const listed = await server.api<{ items: { metadata: { name: string } }[] }>('GET', '/api/v1/priorityclasses');
+    const listed = await server.api<{ items: { metadata: { name: string } }[] }>('GET', '/apis/scheduling.k8s.io/v1/priorityclasses');
     assert.equal(listed.status, 200);
     assert.deepEqual(listed.body.items.map((c) => c.metadata.name), ['system-cluster-critical', 'system-node-critical']);
   });

@@ -8,7 +8,8 @@ import type { Pod } from '../src/api/pod.js';
 import { lanterndBin, TestServer } from './harness/lanternd.js';
 
 // A real control plane (no agent of its own) with 50 simulated nodes from a real `lanternd sim`.
-const server = new TestServer(['--no-agent', '--insecure-http']);
+// 50 joins from one address at once: above the default joins-per-minute limits, so they are lifted.
+const server = new TestServer(['--no-agent', '--insecure-http', '--join-rate-limit', '0', '--join-rate-limit-per-client', '0']);
 let sim: ChildProcess | undefined;
 let simLog = '';
 const NODES = 50;

@@ -9,10 +9,11 @@ import type { NetworkPlugin } from '../network/types.js';
 import type { NodeServices } from '../api/node-services.js';
 import type { AgentContext } from './context.js';
 import type { ImageBuilder } from '../build/builder.js';
-import type { ServerRegistrySource } from './server-registry.js';
+import { plainAccess, type RegistryAccess } from './registry-access.js';
 import { PodManager } from './pod-manager.js';
 import { LocalNodeServices } from './node-services.js';
 import { describeNode, primaryIPv4, readyCondition } from './node-object.js';
+import { mergeReportedLabels } from '../api/node-labels.js';
 import { defaultBackoff, type BackoffConfig } from './restart-policy.js';
 
 export interface AgentOptions {
@@ -29,8 +30,8 @@ export interface AgentOptions {
   log?: (msg: string) => void;
   /** Builds images for lcctl build (absent: the node cannot build). */
   builder?: ImageBuilder;
-  /** Pull pod images from the server's built-in registry first (remote agents; see server-registry.ts). */
-  serverRegistry?: ServerRegistrySource;
+  /** Insecure registries and the server's built-in registry (registry-access.ts); default neither. */
+  registries?: RegistryAccess;
 }
 
 /**
@@ -58,7 +59,7 @@ export class Agent {
         namedVolume: (name) => path.join(opts.dataDir, 'volumes', name, '_data'),
       },
       log,
-      ...(opts.serverRegistry ? { serverRegistry: opts.serverRegistry } : {}),
+      registries: opts.registries ?? plainAccess,
     };
     this.pods = new PodManager(this.ctx);
     this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir, opts.builder);
@@ -88,7 +89,7 @@ export class Agent {
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
       const existing = await this.ctx.api.get<Node>('nodes', this.opts.nodeName);
-      const updated = await this.ctx.api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...desired.metadata.labels } } });
+      const updated = await this.ctx.api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: mergeReportedLabels(existing, desired.metadata.labels ?? {}) } });
       await this.ctx.api.updateStatus('nodes', { ...updated, status: { ...desired.status, conditions: [readyCondition(existing, at)] } });
     }
   }

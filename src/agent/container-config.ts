@@ -7,6 +7,7 @@ import type { ImageRecord } from '../image/types.js';
 import { resolveUser } from './image-user.js';
 import { prepareMounts, type VolumePaths } from './volumes.js';
 import { ConfigSources, resolveEnv, type ConfigReader } from './config-sources.js';
+import { securityFor } from './container-config-security.js';
 
 /** Labels the agent stores on every runtime container, so it can re-adopt them after a restart. */
 export const Labels = {
@@ -118,9 +119,7 @@ export async function buildContainerConfig(input: BuildInput): Promise<Container
     ...(input.gang ? { extraHosts: input.gang.hosts } : {}),
     mounts,
     resources: limitsFor(pod, c),
-    capabilities: { add: sc.capabilities?.add, drop: sc.capabilities?.drop },
-    privileged: sc.privileged ?? false,
-    noNewPrivileges: sc.allowPrivilegeEscalation !== true,
+    ...securityFor(pod, c),
     stopSignal: image.config.StopSignal,
     labels: {
       [Labels.podUid]: pod.metadata.uid ?? '',

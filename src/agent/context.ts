@@ -5,7 +5,7 @@ import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
 import type { BackoffConfig } from './restart-policy.js';
 import type { VolumePaths } from './volumes.js';
-import type { ServerRegistrySource } from './server-registry.js';
+import type { RegistryAccess } from './registry-access.js';
 
 /** What every part of the agent shares: the API, the node's real components and its settings. */
 export interface AgentContext {
@@ -18,8 +18,8 @@ export interface AgentContext {
   backoff: BackoffConfig;
   volumes: VolumePaths;
   log: (msg: string) => void;
-  /** A remote agent pulls pod images from the server's built-in registry first (absent: only from their own). */
-  serverRegistry?: ServerRegistrySource;
+  /** How registries are reached: insecure ones, the server's built-in registry (registry-access.ts). */
+  registries: RegistryAccess;
   /** The clock probes run on (absent: the system clock). */
   clock?: TimerClock;
 }

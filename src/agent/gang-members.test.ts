@@ -92,6 +92,17 @@ describe('resolveGang', () => {
     assert.deepEqual(c.hosts, [{ ip: '10.0.0.3', names: ['pg-c'] }, { ip: '10.0.0.1', names: ['pg-a'] }, { ip: '10.0.0.2', names: ['pg-b'] }]);
   });
 
+  test('a stored podIP that is not an IP address, or a hostname /etc/hosts cannot carry, never becomes a line of /etc/hosts', () => {
+    const self = member('job-0', { index: 0 });
+    const forged = member('job-1', { index: 1, ip: '10.88.0.11\n6.6.6.6 pypi.org files.pythonhosted.org' });
+    const waiting = resolveGang(self, '10.88.0.10', [self, forged], 2);
+    assert.deepEqual(waiting, { waiting: 'waiting for 1 of 2 members of group train to get addresses' }, 'a member with a forged IP counts as having none');
+    const odd = member('job-2', { index: 1, ip: '10.88.0.12', hostname: 'x 6.6.6.6 pypi.org' });
+    const c = configOf(resolveGang(self, '10.88.0.10', [self, forged, odd], 2));
+    assert.deepEqual(c.hosts, [{ ip: '10.88.0.10', names: ['job-0'] }], 'the member whose hostname has a space gets no line');
+    assert.doesNotMatch(containerHosts({ hostname: 'job-0', hostNetwork: false, extraHosts: c.hosts }), /pypi|6\.6\.6\.6/);
+  });
+
   test('without a size anywhere, every member counts: it waits for all of them', () => {
     const self = member('x-a');
     const r = resolveGang(self, '10.0.0.1', [self, member('x-b', { ip: '10.0.0.2' }), member('x-c')], undefined);

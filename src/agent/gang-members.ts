@@ -6,6 +6,10 @@
 import type { Pod } from '../api/pod.js';
 import { GangAnnotations } from '../api/annotations.js';
 import { JobLabels } from '../api/job-labels.js';
+import { ipFamily } from '../api/ip.js';
+
+/** A name /etc/hosts may carry: DNS characters only, nothing a reader could take for another field or line. */
+const hostsName = /^[a-z0-9][-a-z0-9.]{0,62}$/;
 
 /** Annotation overriding MASTER_PORT (default 29500, torchrun's). */
 export const masterPortAnnotation = 'scheduling.lantern.dev/master-port';
@@ -65,7 +69,12 @@ export function resolveGang(self: Pod, selfIP: string, pods: readonly Pod[], pod
   const group = self.metadata.annotations?.[GangAnnotations.group] ?? '';
   const members = groupMembers(self, pods);
   const size = worldSize(self, podGroupMinMember, members.length);
-  const ipOf = (p: Pod): string | undefined => (p.metadata.uid === self.metadata.uid ? selfIP : p.spec.nodeName ? p.status?.podIP : undefined);
+  // Another node wrote each member's podIP: one that is not a plain IP address counts as none, so no
+  // line of /etc/hosts ever comes from it (the API refuses such IPs too; this holds even for stored ones).
+  const ipOf = (p: Pod): string | undefined => {
+    const ip = p.metadata.uid === self.metadata.uid ? selfIP : p.spec.nodeName ? p.status?.podIP : undefined;
+    return ip !== undefined && ipFamily(ip) !== 0 ? ip : undefined;
+  };
   const addressed = members.filter((p) => ipOf(p) !== undefined);
   const rank0 = addressed.find((p) => memberRank(p, addressed) === 0);
   if (addressed.length < size || !rank0) {
@@ -77,7 +86,7 @@ export function resolveGang(self: Pod, selfIP: string, pods: readonly Pod[], pod
   // Self first, so a hostname two members share still names this pod in its own file.
   for (const p of [...addressed].sort((a) => (a.metadata.uid === self.metadata.uid ? -1 : 0))) {
     const name = memberHostname(p);
-    if (seen.has(name)) continue;
+    if (seen.has(name) || !hostsName.test(name)) continue;
     seen.add(name);
     hosts.push({ ip: ipOf(p)!, names: [name] });
   }

@@ -24,8 +24,9 @@ export type ImageOutcome = { image: ImageRecord } | { retryInMs: number };
  * holds (ErrImageNeverPull), IfNotPresent pulls when absent, Always pulls before every start. A pull
  * runs in the background (the pod's sync never blocks on it: it can be deleted meanwhile) and wakes
  * the pod when done; a failure is ErrImagePull with the registry's message, then ImagePullBackOff
- * while it backs off (the restart back-off's delays). Pod pulls are anonymous (no pull secrets); a remote agent tries the
- * server's built-in registry first (server-registry.ts).
+ * while it backs off (the restart back-off's delays). Pod pulls carry no pull secrets: an image of the
+ * server's built-in registry is pulled with the node's credential, any other anonymously, and a
+ * remote agent tries the server's registry first (server-registry.ts).
  */
 export async function ensureImage(ctx: AgentContext, c: Container, slot: ContainerSlot, wake: () => void): Promise<ImageOutcome> {
   const done = results.get(slot);
@@ -51,7 +52,7 @@ export async function ensureImage(ctx: AgentContext, c: Container, slot: Contain
     const mine = new Map<ContainerSlot, () => void>();
     waiters = mine;
     jobs.set(c.image, mine);
-    void pullForPod(ctx.images, c.image, ctx.serverRegistry, ctx.log).then((image): PullResult => ({ image }), (e: unknown): PullResult => ({ error: e instanceof Error ? e : new Error(String(e)) })).then((r) => {
+    void pullForPod(ctx.images, c.image, ctx.registries, ctx.log).then((image): PullResult => ({ image }), (e: unknown): PullResult => ({ error: e instanceof Error ? e : new Error(String(e)) })).then((r) => {
       jobs.delete(c.image);
       for (const [s, w] of mine) { results.set(s, r); s.backoffUntil = undefined; w(); }
     });

@@ -104,7 +104,7 @@ export function readContainerLog(path: string, opts: LogOptions, isDone: () => P
     } finally {
       await fh.close().catch(() => undefined);
     }
-  })();
+  })().catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e)))); // isDone() may fail while waiting for the file
   return out;
 }
 

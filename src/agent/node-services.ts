@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Duplex } from 'node:stream';
 import { ApiError } from '../api/errors.js';
-import type { ContainerUsage, ImageBuildOptions, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../api/node-services.js';
+import type { ContainerUsage, ImageBuildOptions, ImageRemoval, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../api/node-services.js';
 import type { ImageRecord } from '../image/types.js';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from '../api/image-transfer.js';
 import { pullToStore, pushFromStore, tagInStore } from './image-transfer.js';
@@ -158,11 +158,11 @@ export class LocalNodeServices implements NodeServices {
   }
 
   async pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary> {
-    return this.summary(await pullToStore(this.ctx.images, ref, opts));
+    return this.summary(await pullToStore(this.ctx.images, ref, opts, this.ctx.registries));
   }
 
   pushImage(ref: string, opts: ImagePushOptions): Promise<ImagePushResult> {
-    return pushFromStore(this.ctx.images, this.ctx.nodeName, ref, opts);
+    return pushFromStore(this.ctx.images, this.ctx.nodeName, ref, opts, this.ctx.registries);
   }
 
   async tagImage(source: string, target: string): Promise<ImageSummary> {
@@ -186,7 +186,7 @@ export class LocalNodeServices implements NodeServices {
     return pruneStore(this.ctx.images, this.ctx.runtime, podImages, opts.all);
   }
 
-  async removeImage(ref: string): Promise<ImageSummary> {
+  async removeImage(ref: string): Promise<ImageRemoval> {
     const image = await this.ctx.images.resolve(ref);
     if (!image) throw new ApiError('NotFound', `image "${ref}" not found on node ${this.ctx.nodeName}`);
     for (const w of this.pods.workers.values()) {
@@ -196,6 +196,7 @@ export class LocalNodeServices implements NodeServices {
         }
       }
     }
-    return this.summary(await this.ctx.images.remove(ref));
+    const removed = await this.ctx.images.remove(ref);
+    return { ...this.summary(removed), untagged: removed.untagged, deleted: removed.deleted };
   }
 }

@@ -4,6 +4,7 @@ import { Annotations, type ContainerStatus, type Pod, type PodStatus } from '../
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSlot } from './container-slot.js';
 import { computePodStatus, sameStatus, terminatedState } from './pod-status.js';
+import { podKind } from '../api/kinds/pod.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00.000Z');
 const AT = new Date(NOW).toISOString();
@@ -46,6 +47,17 @@ describe('computePodStatus phases and container states', () => {
     const s = computePodStatus(pod('Always'), slots(slot({ waiting })), {}, NOW);
     assert.equal(s.phase, 'Pending');
     assert.deepEqual(only(s).state, { waiting });
+  });
+
+  test('a long error message is cut to what the API accepts, and the status the agent writes passes the Pod kind\'s validation', () => {
+    const waiting = { reason: 'ErrImagePull', message: `registry said: ${'x'.repeat(10_000)}` };
+    const p = { ...pod('Always'), spec: { ...pod('Always').spec, nodeName: 'n1' } };
+    const s = computePodStatus(p, slots(slot({ waiting })), { podIP: '10.88.0.5', hostIP: '192.168.1.10' }, NOW);
+    assert.equal(only(s).state.waiting?.message?.length, 4096);
+    assert.match(only(s).state.waiting?.message ?? '', /^registry said: x+\.\.\. \(truncated\)$/);
+    assert.deepEqual(podKind.validate({ ...p, status: s }), []);
+    const running = computePodStatus(p, slots(slot({ current: info('a', 'running'), lastTerminated: terminatedState(stopped('z', 1)) })), { podIP: '10.88.0.5', hostIP: '192.168.1.10' }, NOW);
+    assert.deepEqual(podKind.validate({ ...p, status: running }), []);
   });
 
   test('a container whose first start is still failing has restartCount 0, not -1', () => {

@@ -3,6 +3,7 @@ import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSlot } from './container-slot.js';
 import { shouldRestart } from './restart-policy.js';
 import { containerHealth } from './probes.js';
+import { StatusLimits, truncateText } from '../api/status-limits.js';
 
 export type ContainerStateTerminated = NonNullable<ContainerState['terminated']>;
 
@@ -51,6 +52,10 @@ function containerStatus(pod: Pod, slot: ContainerSlot, image: string, now: numb
   const last = state.waiting?.reason === 'CrashLoopBackOff' ? slot.failedStart ?? (cur ? terminatedState(cur) : undefined) : slot.lastTerminated;
   if (last) status.lastState = { terminated: last };
   if (cur) { status.containerID = `lantern://${cur.id}`; status.imageID = cur.labels['lantern.container.image-id']; }
+  // An error's text (a registry's answer, runc's stderr) can be long; the API refuses messages over its limit.
+  for (const st of [status.state, status.lastState]) {
+    for (const m of [st?.waiting, st?.terminated]) if (m?.message !== undefined) m.message = truncateText(m.message, StatusLimits.message);
+  }
   return status;
 }
 

@@ -14,6 +14,8 @@ export const ErrorCodes = {
   PayloadTooLarge: { status: 413, reason: 'RequestEntityTooLarge' },
   UnsupportedMediaType: { status: 415, reason: 'UnsupportedMediaType' },
   Gone: { status: 410, reason: 'Expired' },
+  RequestTimeout: { status: 408, reason: 'Timeout' },
+  TooManyRequests: { status: 429, reason: 'TooManyRequests' },
   Unavailable: { status: 503, reason: 'ServiceUnavailable' },
   Internal: { status: 500, reason: 'InternalError' },
 } as const;
@@ -28,7 +30,8 @@ export interface ErrorBody {
   code: ErrorCode;
   status: number;
   message: string;
-  details?: { causes?: FieldCause[]; kind?: string; name?: string };
+  /** retryAfterSeconds: with TooManyRequests, when to try again (sent as Retry-After too), as Kubernetes' StatusDetails. */
+  details?: { causes?: FieldCause[]; kind?: string; name?: string; retryAfterSeconds?: number };
 }
 
 /** An error with a catalogue code; the API turns it into an ErrorBody response. */

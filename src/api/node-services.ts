@@ -69,6 +69,14 @@ export interface ImageSummary {
   os: string;
 }
 
+/** What removing an image name did, as docker rmi reports it (absent on older nodes: names alone tell). */
+export interface ImageRemoval extends ImageSummary {
+  /** "Untagged: X" lines: the name taken off ("busybox:latest"), and "busybox@sha256:..." when the image went. */
+  untagged?: string[];
+  /** "Deleted: X" lines: the image ID, then the layers deleted with it; none while the image keeps a name. */
+  deleted?: string[];
+}
+
 /** Options of an image build (lcctl build). */
 export interface ImageBuildOptions {
   tag?: string;
@@ -99,7 +107,7 @@ export interface NodeServices {
   podPortForward(namespace: string, pod: string, port: number): Promise<Duplex>;
   listImages(): Promise<ImageSummary[]>;
   importImage(archive: Readable, ref?: string): Promise<ImageSummary[]>;
-  removeImage(ref: string): Promise<ImageSummary>;
+  removeImage(ref: string): Promise<ImageRemoval>;
   /** Pull REF from its registry into the node's store (progress per layer through opts.onProgress). */
   pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary>;
   /** Push the image named REF to its registry. */

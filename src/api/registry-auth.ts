@@ -98,3 +98,17 @@ export function plainHttpAllowed(host: string, insecure: readonly string[] = [])
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
   return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(name) || insecure.includes(host) || insecure.includes(name);
 }
+
+/** The other name of a loopback host:port ("127.0.0.1:6443" <-> "localhost:6443"); none for other hosts. */
+export function loopbackAliases(host: string): string[] {
+  const m = /^(localhost|127\.0\.0\.1)(:\d+)?$/i.exec(host);
+  if (!m) return [];
+  return [`${m[1]!.toLowerCase() === 'localhost' ? '127.0.0.1' : 'localhost'}${m[2] ?? ''}`];
+}
+
+/** Whether two registry hosts (host[:port]) name the same place: equal, or loopback twins on one port. */
+export function sameRegistryHost(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x === y || loopbackAliases(x).includes(y);
+}

@@ -35,6 +35,10 @@ function describe(error: ValueError): FieldCause {
     case ValueErrorType.Array: return { field, message: `expected a list, got ${typeName(error.value)}` };
     case ValueErrorType.Object: return { field, message: `expected an object, got ${typeName(error.value)}` };
     case ValueErrorType.StringMinLength: return { field, message: 'must not be empty' };
+    case ValueErrorType.StringMaxLength: return { field, message: `must be no more than ${String((error.schema as { maxLength?: number }).maxLength)} characters` };
+    case ValueErrorType.ObjectMaxProperties: return { field, message: `must have at most ${String((error.schema as { maxProperties?: number }).maxProperties)} entries` };
+    case ValueErrorType.ArrayMaxItems: return { field, message: `must have at most ${String((error.schema as { maxItems?: number }).maxItems)} items` };
+    case ValueErrorType.StringPattern: return { field, message: schema.description ? `expected ${schema.description}, got ${JSON.stringify(error.value)}` : error.message.toLowerCase() };
     case ValueErrorType.ArrayMinItems: return { field, message: 'must have at least one item' };
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:

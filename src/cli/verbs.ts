@@ -53,6 +53,8 @@ export const verbs: Record<string, VerbEntry> = {
   'port-forward': kube('port-forward', 'Forward one or more local ports to a pod'),
   taint: kube('taint', 'Update the taints on a node'),
   label: kube('label', 'Update the labels on a node'),
+  node: kube('node', 'List node credentials (node credentials) or revoke one (node revoke NAME)'),
+  token: kube('token', 'Create, list and delete join tokens; rotate the admin token (token rotate --admin)'),
   version: kube('version', 'Print the client and server version'),
   help: kube('help', 'Help about any command'),
 };

@@ -3,6 +3,7 @@ import type { ApiObject } from '../api/meta.js';
 import type { Event } from '../api/schema/event.js';
 import { ApiError } from '../api/errors.js';
 import type { ApiClient } from './types.js';
+import { StatusLimits, truncateText } from '../api/status-limits.js';
 
 /** Normal or Warning, as kubectl shows in TYPE. */
 export type EventType = 'Normal' | 'Warning';
@@ -25,6 +26,7 @@ export class EventRecorder {
 
   /** Record one occurrence; resolves with the stored event (undefined when the API refused it). */
   async record(obj: ApiObject, type: EventType, reason: string, message: string): Promise<Event | undefined> {
+    message = truncateText(message, StatusLimits.message); // a probe's output can be long; the API bounds a node's message
     const ns = obj.metadata.namespace ?? 'default';
     const ref = { kind: obj.kind, name: obj.metadata.name, namespace: ns, uid: obj.metadata.uid ?? '' };
     const name = `${obj.metadata.name.slice(0, 200)}.${fnv([ref.uid, this.component, type, reason, message].join('\0'))}`;

@@ -5,6 +5,8 @@ import type { ApiObject, ObjectList, WatchEvent } from '../api/meta.js';
 import { ApiError, type ErrorBody } from '../api/errors.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from './types.js';
 import { resourcePath } from './paths.js';
+import { maxRetries, retryDelayMs } from './retry-after.js';
+import { parseJsonBounded } from '../api/bounded-parse.js';
 
 /** Where the server is and how to prove who we are. */
 export interface ClientConfig {
@@ -28,8 +30,21 @@ export class HttpClient implements ApiClient {
       : new http.Agent({ keepAlive: true });
   }
 
-  /** Send a request; resolves with the response stream once headers arrived. */
-  raw(method: string, path: string, body?: string | Buffer | Readable, headers: Record<string, string> = {}): Promise<RawResponse> {
+  /**
+   * Send a request; resolves with the response stream once headers arrived. A 429 is retried after
+   * its Retry-After (a few times, as client-go does) unless the body is a stream, which cannot be sent twice.
+   */
+  async raw(method: string, path: string, body?: string | Buffer | Readable, headers: Record<string, string> = {}): Promise<RawResponse> {
+    const replayable = body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send(method, path, body, headers);
+      if (res.status !== 429 || !replayable || attempt > maxRetries) return res;
+      res.body.resume();
+      await new Promise((r) => setTimeout(r, retryDelayMs(res.headers, attempt)));
+    }
+  }
+
+  private send(method: string, path: string, body?: string | Buffer | Readable, headers: Record<string, string> = {}): Promise<RawResponse> {
     const url = new URL(path, this.base);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
@@ -92,7 +107,7 @@ export class HttpClient implements ApiClient {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
           if (line.trim() === '' || stopped) continue;
-          const ev = JSON.parse(line) as WatchEvent<T>;
+          const ev = parseJsonBounded(line, 'watch event') as WatchEvent<T>;
           if (ev.type === 'ERROR') throw ApiError.fromBody(ev.object as unknown as ErrorBody);
           onEvent(ev);
         }
@@ -119,7 +134,7 @@ export async function readAll(stream: Readable): Promise<string> {
 /** Parse a JSON response; a non-2xx status throws the server's ApiError. */
 export function parseAnswer<T>(status: number, text: string): T {
   let parsed: unknown;
-  try { parsed = text === '' ? {} : JSON.parse(text); } catch {
+  try { parsed = text === '' ? {} : parseJsonBounded(text, 'answer'); } catch {
     throw new ApiError('Internal', `the server answered ${status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
   if (status >= 200 && status < 300) return parsed as T;

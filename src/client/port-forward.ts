@@ -8,6 +8,7 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { FrameDecoder, encodeFrame } from '../api/stream-frames.js';
+import { parseJsonBounded } from '../api/bounded-parse.js';
 
 /** Frame channels of a port-forward connection; the same in both directions. */
 export const PortForwardChannel = {
@@ -34,6 +35,9 @@ export class FramedDuplex extends Duplex {
     if (head && head.length > 0) this.onFrames(head);
     socket.on('data', (chunk: Buffer) => this.onFrames(chunk));
     socket.on('error', (e: Error) => this.destroy(e));
+    // Half-close travels as an end frame: a FIN before the peer's end frame means the peer is gone
+    // (a server that never writes again would otherwise hold the pod connection for ever).
+    socket.on('end', () => { if (!this.destroyed && !this.remoteEnded) this.destroy(new Error('the connection was closed before the forwarded connection ended')); });
     socket.on('close', () => {
       if (!this.destroyed && !(this.remoteEnded && this.writableFinished)) this.destroy(new Error('the connection closed before the forwarded connection ended'));
     });
@@ -80,7 +84,7 @@ export class RemoteError extends Error {
 
 function errorMessage(payload: Buffer): string {
   try {
-    const v = JSON.parse(payload.toString('utf8')) as { message?: unknown };
+    const v = parseJsonBounded(payload.toString('utf8'), 'error frame') as { message?: unknown };
     if (typeof v.message === 'string') return v.message;
   } catch { /* not JSON */ }
   return payload.toString('utf8') || 'the forwarded connection failed';

@@ -4,9 +4,8 @@ import { Registry } from '../metrics/registry.js';
 import { registerProcessMetrics } from '../metrics/process.js';
 import { listenMetrics } from '../metrics/listen.js';
 
-/** `lanternd agent --metrics-listen`: the node's cAdvisor metrics followed by the agent process's own. */
-export async function agentMetrics(address: string, services: NodeServices): Promise<http.Server> {
-  const own = new Registry();
+/** `lanternd agent --metrics-listen`: the node's cAdvisor metrics followed by the agent process's own (in `own`, with what is already there). */
+export async function agentMetrics(address: string, services: NodeServices, own = new Registry()): Promise<http.Server> {
   registerProcessMetrics(own);
   return listenMetrics(address, async () => {
     const [node, proc] = await Promise.all([services.nodeMetrics?.() ?? '', own.expose()]);

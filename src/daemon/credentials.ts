@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { caHash, formatJoinToken, newJoinSecret, parseJoinToken } from './pki/join-token.js';
@@ -15,12 +15,20 @@ export async function loadOrCreateToken(file: string, prefix: string): Promise<s
   return token;
 }
 
-/** Write a file via a temp file and rename, so readers never see half of it. */
+/**
+ * Write a file via a temp file and rename, so readers never see half of it. When the write or the
+ * rename fails (a full disk), the temp file is removed: no FILE.tmp-PID is left behind.
+ */
 export async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, content, { mode });
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, content, { mode });
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** The client config lcctl reads: server URL and token (and CA when TLS is on). */
@@ -40,7 +48,10 @@ export const userConfigPath = (): string => path.join(os.homedir(), '.lantern', 
 export async function loadOrCreateJoinToken(file: string, caPem: string): Promise<string> {
   const old = (await readFile(file, 'utf8').catch(() => '')).trim();
   let secret: string;
-  try { secret = parseJoinToken(old).secret; } catch {
+  try {
+    const parsed = parseJoinToken(old);
+    secret = parsed.id === undefined ? parsed.secret : newJoinSecret();
+  } catch {
     secret = /^[A-Za-z0-9._-]+$/.test(old) ? old : newJoinSecret();
   }
   const token = formatJoinToken({ caHash: caHash(caPem), secret });

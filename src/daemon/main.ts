@@ -8,6 +8,7 @@ Commands:
   server    run the control plane and (by default) an agent for this machine
   agent     join this machine to a server as a node
   sim       host many simulated nodes in one process (scale tests)
+  secrets-encrypt  status|rotate-keys|reencrypt: Secrets encrypted at rest, through the running server
   version   print the version
 
 Run 'lanternd COMMAND --help' for a command's flags.
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<void> {
     case 'server': { const { runServer } = await import('./server.js'); await runServer(rest); return; }
     case 'agent': { const { runAgent } = await import('./agent.js'); await runAgent(rest); return; }
     case 'sim': { const { runSim } = await import('./sim.js'); await runSim(rest); return; }
+    case 'secrets-encrypt': { const { runSecretsEncrypt } = await import('./secrets-encrypt.js'); await runSecretsEncrypt(rest); return; }
     case 'version': case '--version': process.stdout.write(`lanternd ${VERSION}\n`); return;
     case undefined: case 'help': case '--help': case '-h': process.stdout.write(usage); return;
     default: throw new FlagError(`unknown command ${JSON.stringify(command)}\n\n${usage}`);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { RuncRuntime } from '../runtime/runc/runtime.js';
 import { openImageStore } from '../image/index.js';
 import { ImageBuilder } from '../build/builder.js';
-import { pullToStore } from '../agent/image-transfer.js';
+import { pullForPod } from '../agent/server-registry.js';
+import { plainAccess, type RegistryAccess } from '../agent/registry-access.js';
 import { CniNetwork } from '../network/index.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
@@ -16,6 +17,8 @@ export interface NodeComponentOptions {
   bridge?: string;
   podSubnet?: string;
   cgroupParent?: string;
+  /** How a build's FROM reaches registries (the server's built-in one included); default loopback only. */
+  registries?: RegistryAccess;
 }
 
 /** The node's runtime (runc + conmon), image store and CNI network, all under the data dir. */
@@ -59,6 +62,7 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
     },
   });
   const builder = new ImageBuilder({ images, imagesRoot: images.rootDir, cacheDir: path.join(dataDir, 'build-cache'), cgroupParent,
-    pull: async (ref) => { await pullToStore(images, ref, {}); } });
+    // FROM pulls as a pod would: the server's registry by its own address, the mirror first on remote agents.
+    pull: async (ref) => { await pullForPod(images, ref, opts.registries ?? plainAccess, (m) => console.error(`lanternd: build: ${m}`)); } });
   return { runtime, images, network, builder };
 }

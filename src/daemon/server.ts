@@ -4,7 +4,6 @@ import path from 'node:path';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { ApiService } from '../server/api-service.js';
 import { NodeRegistry } from '../server/node-registry.js';
-import { TokenAuthenticator } from '../server/http/auth.js';
 import { createApiServer } from '../server/http/server.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { buildProfile } from '../scheduler/profile.js';
@@ -25,16 +24,22 @@ import { openBuiltinRegistry } from '../registry/index.js';
 import { scheduleRegistryGc } from './registry-gc.js';
 import { RegistryMirror } from './registry-mirror.js';
 import { buildNodeComponents } from './node-components.js';
-import { clientConfig, loadOrCreateToken, userConfigPath, writeFileAtomic } from './credentials.js';
-import { NodeCredentials } from '../server/node-credentials.js';
+import { userConfigPath, writeFileAtomic } from './credentials.js';
+import { credentialFlags, credentialFlagsUsage, serverCredentials } from './server-credentials.js';
+import { apiLimitFlags, apiLimitFlagsUsage, apiLimitsFromFlags, auditLogFromFlags } from './api-limits-flags.js';
+import { nodeRestrictionFlags, nodeRestrictionFlagsUsage, nodeRestrictionFromFlags } from './node-restriction-flags.js';
 import { serverSecurity } from './security.js';
 import { parseFlags, parseLabels } from './flags.js';
 import { durationFlag } from './duration-flag.js';
-import { applyInsecureRegistries } from './insecure-registries.js';
+import { insecureRegistries } from './insecure-registries.js';
+import { serverNodeRegistries } from './node-registries.js';
 import { StoreCompactor } from '../server/compactor.js';
+import { StoreHealth } from '../server/store-health.js';
 import { VERSION } from './version.js';
 import { serverMetrics } from './server-metrics.js';
 import { listenMetrics } from '../metrics/listen.js';
+import { installLastResort } from './last-resort.js';
+import { encryptionConfigPath, SecretsEncryption } from '../server/encryption/secrets-encryption.js';
 
 export const serverUsage = `Usage: lanternd server [flags]
 
@@ -56,7 +61,7 @@ Flags:
   --job-backoff D               first delay before a Job makes a pod again after a failure; doubles per failure (default 10s)
   --job-backoff-max D           longest such delay (default 6m)
   --hpa-sync-period D           how often HorizontalPodAutoscalers look at their pods' CPU (default 15s)
-  --insecure-registry HOST[:PORT],...  registries this machine may reach over plain HTTP (loopback always may)
+  --insecure-registry HOST[:PORT],...  registries this machine may reach over plain HTTP when HTTPS fails (loopback always may)
   --compaction-interval D       how often the store's history is compacted; watchers can resume
                                 from at most this far back (default 5m)
   --registry-gc-interval D      how often the built-in registry deletes blobs that no manifest references
@@ -66,7 +71,9 @@ Flags:
   --scheduler-scoring S node scoring: LeastAllocated (spread, default) or MostAllocated (bin-pack)
   --metrics-listen HOST:PORT  also serve /metrics (server, scheduler, store, process) on this plain-HTTP
                         address without authentication (the API port serves it to the admin token)
-`;
+  --secrets-encryption  encrypt Secrets at rest (AES-GCM) with the keys in DATA_DIR/cred/encryption-config.json
+                        (made on first use); see lanternd secrets-encrypt
+${credentialFlagsUsage}${apiLimitFlagsUsage}${nodeRestrictionFlagsUsage}`;
 
 /** `lanternd server`: compose store, API, scheduler and the local agent; serve until signalled. */
 export async function runServer(args: string[]): Promise<void> {
@@ -76,7 +83,10 @@ export async function runServer(args: string[]): Promise<void> {
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
     'event-ttl': 'string', 'compaction-interval': 'string', 'insecure-registry': 'string', 'metrics-listen': 'string',
     'job-backoff': 'string', 'job-backoff-max': 'string',
-    'hpa-sync-period': 'string', 'registry-gc-interval': 'string',
+    'hpa-sync-period': 'string', 'registry-gc-interval': 'string', 'secrets-encryption': 'boolean',
+    ...credentialFlags,
+    ...apiLimitFlags,
+    ...nodeRestrictionFlags,
   });
   if (flags.help) { process.stdout.write(serverUsage); return; }
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -87,38 +97,49 @@ export async function runServer(args: string[]): Promise<void> {
   const podEvictionTimeoutMs = durationFlag(flags, 'pod-eviction-timeout', 300_000);
   const eventTtlMs = durationFlag(flags, 'event-ttl', 3_600_000, true);
   const compactionMs = durationFlag(flags, 'compaction-interval', 300_000, true);
-  applyInsecureRegistries(flags['insecure-registry']);
+  const insecure = insecureRegistries(flags['insecure-registry'], process.env);
   const jobBackoffMs = durationFlag(flags, 'job-backoff', 10_000);
   const jobBackoffMaxMs = Math.max(jobBackoffMs, durationFlag(flags, 'job-backoff-max', 360_000));
   const hpaSyncMs = durationFlag(flags, 'hpa-sync-period', 15_000, true);
   const registryGcMs = durationFlag(flags, 'registry-gc-interval', 3_600_000);
+  const nodeRestriction = nodeRestrictionFromFlags(flags);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const port = Number(portText);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const store = await openSqliteStore(path.join(dataDir, 'state.db'));
   const metrics = serverMetrics(store);
-  const api = new ApiService(metrics.store);
+  // From here on, a fault in one request, stream, watch, controller or node is logged as a BUG, not fatal.
+  installLastResort('server', metrics.registry);
+  const secretsEncryption = await SecretsEncryption.open({ store: metrics.store, file: encryptionConfigPath(dataDir), enabled: flags['secrets-encryption'] === true });
+  const encryptionWarning = await secretsEncryption.startupWarning();
+  if (encryptionWarning !== undefined) console.error(`lanternd: WARNING: ${encryptionWarning}`);
+  const api = new ApiService(metrics.store, { transformers: secretsEncryption.transformers() });
   const compactor = new StoreCompactor(store, compactionMs);
   compactor.start();
   await ensureSystemPriorityClasses(api);
   const nodes = new NodeRegistry();
-  const nodeCredentials = new NodeCredentials(store);
-  const auth = new TokenAuthenticator((token) => nodeCredentials.identify(token));
-  const adminToken = await loadOrCreateToken(path.join(dataDir, 'admin-token'), 'lt-admin-');
   const security = await serverSecurity(dataDir, { insecureHttp: flags['insecure-http'] === true, tlsSans: String(flags['tls-san'] ?? '').split(',') });
-  auth.add(adminToken, { name: 'admin', role: 'admin' });
-  auth.add(security.joinToken, { name: 'node-join-token', role: 'join' });
+  // Admin, join and node tokens, node secrets, joins per minute; the server's own node reserved.
+  const creds = await serverCredentials({ store, dataDir, security, nodes, flags });
+  const auth = creds.auth;
   if (!security.tls) console.error('lanternd: WARNING: --insecure-http: serving plain HTTP; tokens and credentials cross the network in clear text');
 
   let ready = false;
+  // /healthz and /readyz write a probe key (cached 1 s): a full or read-only disk shows there.
+  const storeHealth = new StoreHealth(store);
   const registry = await openBuiltinRegistry(path.join(dataDir, 'registry'));
   const stopRegistryGc = registryGcMs > 0 ? scheduleRegistryGc(registry.collectGarbage, registryGcMs, (m) => console.error(`lanternd: ${m}`)) : undefined;
+  const audit = await auditLogFromFlags(flags, metrics.registry);
   const http = createApiServer({
-    api, nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
-    issueNodeCredential: (name) => nodeCredentials.issue(name),
+    api: creds.guard(api), nodes, auth, version: VERSION, ready: () => ready, tls: security.tls, caCert: security.caCert,
+    storeHealth: storeHealth.check.bind(storeHealth),
+    ...creds.apiOptions,
     registry: registry.handler,
     metrics: metrics.registry,
+    secretsEncryption,
+    limits: apiLimitsFromFlags(flags), audit,
+    nodeRestriction,
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -127,7 +148,8 @@ export async function runServer(args: string[]): Promise<void> {
   const address = http.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `${security.scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
-  const config = clientConfig(url, adminToken, security.tls ? security.caCert : undefined);
+  creds.admin.serving(url, security.tls ? security.caCert : undefined);
+  const config = creds.admin.config();
   await writeFileAtomic(path.join(dataDir, 'admin.yaml'), config, 0o600);
   if (!flags['data-dir']) await writeFileAtomic(userConfigPath(), config, 0o600);
 
@@ -156,11 +178,13 @@ export async function runServer(args: string[]): Promise<void> {
   let mirror: RegistryMirror | undefined;
   if (!flags['no-agent']) {
     const nodeName = String(flags['node-name'] ?? os.hostname()).toLowerCase();
-    const components = await buildNodeComponents({ dataDir: path.join(dataDir, 'agent'), bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined });
+    // The built-in registry by the server's own address: its scheme, the cluster CA, an in-memory node token.
+    const registries = serverNodeRegistries({ url, listenHost: host, ca: security.tls ? security.caCert : undefined, nodeName, auth, insecure, tlsSans: String(flags['tls-san'] ?? '').split(',') });
+    const components = await buildNodeComponents({ dataDir: path.join(dataDir, 'agent'), bridge: flags.bridge as string | undefined, podSubnet: flags['pod-subnet'] as string | undefined, registries });
     const backoffMs = Number(flags['restart-backoff'] ?? 10_000);
     agent = new Agent({
       api, ...components, nodeName, dataDir: path.join(dataDir, 'agent'), labels: parseLabels(flags.labels as string | undefined), version: VERSION,
-      heartbeatSeconds: heartbeatMs / 1000,
+      heartbeatSeconds: heartbeatMs / 1000, registries,
       backoff: { initialMs: backoffMs, maxMs: Math.max(backoffMs, 300_000), resetAfterMs: 600_000 },
     });
     nodes.register(nodeName, agent.services);

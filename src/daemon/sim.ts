@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ApiError } from '../api/errors.js';
 import { parseDuration } from '../api/duration.js';
@@ -8,8 +9,10 @@ import { SimulatedNodes } from '../sim/simulated-nodes.js';
 import { parseJoinToken } from './pki/join-token.js';
 import { FlagError, parseFlags, parseLabels } from './flags.js';
 import { VERSION } from './version.js';
+import { tokenFrom } from './token-source.js';
+import { requestJoin } from './join.js';
 
-export const simUsage = `Usage: lanternd sim --server URL --token TOKEN --nodes N [flags]
+export const simUsage = `Usage: lanternd sim --server URL (--token-file FILE | --token TOKEN) --nodes N [flags]
 
 Hosts N simulated nodes in this process, for scale tests and benchmarks: each registers a Node and
 heartbeats through the API; a fake runtime reports their pods Running (nothing runs). The nodes carry
@@ -17,9 +20,13 @@ the label lantern.dev/simulated=true.
 
 Flags:
   --server URL                the server's API address
-  --token TOKEN               the node join token (DATA_DIR/node-token: each node joins and gets its
-                              own credential, and watches only its pods) or the admin token (one
-                              pod watch for all nodes: use it for thousands of nodes)
+  --token-file FILE           read the token from FILE: the node join token (DATA_DIR/node-token:
+                              each node joins with a node secret of its own, kept in memory, gets
+                              its own credential, and watches only its pods; joins are limited per
+                              minute by the server) or the admin token (one pod watch for all
+                              nodes: use it for thousands of nodes)
+  --token TOKEN               the same token on the command line (visible in ps: prefer --token-file
+                              or the environment variable LANTERN_TOKEN)
   --ca-file FILE              CA bundle to trust when the server is https (DATA_DIR/pki/ca.crt
                               on the server)
   --nodes N                   how many nodes
@@ -33,21 +40,25 @@ Flags:
   --run-for DURATION          report pods Succeeded this long after they start (30s, 5m, 1h); default never
   --heartbeat-interval DUR    how often each node renews its heartbeat (default 10s)
   --concurrency N             API writes in flight at once (default 32)
-`;
 
-const joinPath = '/apis/lantern.dev/v1/nodes/join';
+Environment:
+  LANTERN_TOKEN               the token, when neither --token-file nor --token is given
+
+Simulated nodes keep their node secrets in memory: a sim started again with the join token cannot
+join names an earlier sim joined until an admin deletes those nodes (lcctl delete node NAME).
+`;
 
 /** `lanternd sim`: run simulated nodes against a server until signalled. */
 export async function runSim(args: string[]): Promise<void> {
   const flags = parseFlags(args, {
-    server: 'string', token: 'string', 'ca-file': 'string', nodes: 'string', cpu: 'string', memory: 'string', pods: 'string',
+    server: 'string', token: 'string', 'token-file': 'string', 'ca-file': 'string', nodes: 'string', cpu: 'string', memory: 'string', pods: 'string',
     labels: 'string', zones: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
   });
   if (flags.help) { process.stdout.write(simUsage); return; }
   const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
   const server = str('server')?.replace(/\/+$/, '');
-  const token = str('token')?.trim();
-  if (!server || !token || !str('nodes')) throw new FlagError(`--server, --token and --nodes are required\n\n${simUsage}`);
+  const token = await tokenFrom(flags);
+  if (!server || !token || !str('nodes')) throw new FlagError(`--server, a token (--token-file FILE, LANTERN_TOKEN or --token) and --nodes are required\n\n${simUsage}`);
   const count = positiveInt('nodes', str('nodes')!);
   const pods = positiveInt('pods', str('pods') ?? '110');
   const concurrency = positiveInt('concurrency', str('concurrency') ?? '32');
@@ -87,11 +98,10 @@ export async function runSim(args: string[]): Promise<void> {
   setInterval(() => {}, 1 << 30);
 }
 
-/** Join one node with the join token and return a client that uses the node's own credential. */
+/** Join one node with the join token (and a fresh node secret) and return a client that uses the node's own credential. */
 async function joinNode(joiner: HttpClient, config: (t: string) => ClientConfig, name: string): Promise<ApiClient> {
-  const answer = await joiner.json<{ token?: unknown }>('POST', joinPath, { nodeName: name });
-  if (typeof answer.token !== 'string') throw new ApiError('Internal', `the server answered the join of ${name} without a credential`);
-  return new HttpClient(config(answer.token));
+  const credential = await requestJoin(joiner, { nodeName: name, nodeSecret: randomBytes(32).toString('hex') }, (m) => console.error(`lanternd sim: ${m}`));
+  return new HttpClient(config(credential));
 }
 
 function positiveInt(flag: string, text: string): number {

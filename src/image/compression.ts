@@ -39,6 +39,9 @@ export function decompressedStream(file: string, c: Compression): Readable {
     const input = createReadStream(file, { highWaterMark: READ_CHUNK });
     // pipe() does not forward a read error; the reader of the gunzip stream must still see it.
     input.on('error', (e) => gunzip.destroy(e));
+    // Nor does it close the file when the reader stops early (a client that hung up on image save):
+    // without this the blob's fd stayed open for good.
+    gunzip.once('close', () => input.destroy());
     return input.pipe(gunzip);
   }
   // Node 20's zlib has no zstd; the zstd tool is installed beside GNU tar.
@@ -48,6 +51,8 @@ export function decompressedStream(file: string, c: Compression): Readable {
   child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
   child.stdout.pipe(out, { end: false });
   child.on('error', (e) => out.destroy(new Error(`zstd: ${e.message} (install zstd to import zstd-compressed layers)`)));
+  // A reader that stops early stops zstd too, instead of leaving it blocked on a full pipe.
+  out.once('close', () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   child.on('close', (code) => {
     if (code === 0) out.end();
     else out.destroy(new Error(`zstd -d failed: ${stderr.trim() || `exit code ${code}`}`));

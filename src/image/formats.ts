@@ -2,6 +2,7 @@ import type { ImageRunConfig } from './types.js';
 import { isDigest } from './digest.js';
 import { archiveError } from './errors.js';
 import type { Platform } from './platform.js';
+import { parseJsonBounded } from '../api/bounded-parse.js';
 
 /** Media types the store reads and writes. */
 export const MediaType = {
@@ -68,7 +69,7 @@ export function asArray(v: unknown, what: string): unknown[] {
 /** Parses bytes as JSON, naming the file when they are not. */
 export function parseJson(bytes: Buffer, what: string): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    return parseJsonBounded(bytes.toString('utf8'), what);
   } catch (e) {
     throw archiveError(`${what} is not valid JSON (${(e as Error).message})`);
   }

@@ -10,6 +10,7 @@ import { hashStream, sha256 } from './digest.js';
 import { archiveError } from './errors.js';
 import type { LayerBlob } from './formats.js';
 import type { StoreLayout } from './layout.js';
+import { parseJsonBounded } from '../api/bounded-parse.js';
 
 /** What the archive's metadata promises about a blob; unknown parts are simply not checked. */
 export interface Expect {
@@ -36,7 +37,7 @@ export class Ingester {
     await this.putBytes(bytes);
     let value: unknown;
     try {
-      value = JSON.parse(bytes.toString('utf8'));
+      value = parseJsonBounded(bytes.toString('utf8'), what);
     } catch (e) {
       throw archiveError(`${what} is not valid JSON (${(e as Error).message})`);
     }

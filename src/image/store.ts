@@ -19,7 +19,8 @@ import { adoptBytes, adoptFile, blobExists, type BlobExpect, type PulledImage } 
 import { readArchive } from './read-archive.js';
 import { planSave, saveMembers, tarStream } from './save.js';
 import { normalizeTag } from './reference.js';
-import type { ImageRecord, ImageStore } from './types.js';
+import type { ImageRecord, ImageStore, RemovedImage } from './types.js';
+import { removalReport } from './remove-report.js';
 
 /** Options for an image store. */
 export interface ImageStoreOptions {
@@ -144,9 +145,10 @@ export class OciImageStore implements ImageStore {
 
   /**
    * Untags a name; when no name is left (or the ref is an ID or repo@digest) deletes the image and the
-   * blobs and snapshots no other image uses. Returns the image with the names it still has ([] = deleted).
+   * blobs and snapshots no other image uses. Returns the image with the names it still has ([] = deleted)
+   * and what docker rmi prints about it (remove-report.ts).
    */
-  async remove(ref: string, opts: RemoveOptions = {}): Promise<ImageRecord> {
+  async remove(ref: string, opts: RemoveOptions = {}): Promise<RemovedImage> {
     await this.init();
     return this.lock.run(async () => {
       const m = findImage(this.images, ref);
@@ -155,7 +157,7 @@ export class OciImageStore implements ImageStore {
       if (m.by === 'name' && image.names.length > 1) {
         const kept = { ...image, names: image.names.filter((n) => n !== m.name) };
         await this.save(this.images.map((i) => (i === image ? kept : i)));
-        return toRecord(kept);
+        return { ...toRecord(kept), ...removalReport(image, [m.name], false, []) };
       }
       if (m.by !== 'name' && image.names.length > 1 && !opts.force) {
         throw new ApiError('Conflict', `image ${ref} has several names (${image.names.join(', ')}); remove them one by one, or force`);
@@ -170,8 +172,8 @@ export class OciImageStore implements ImageStore {
         }
       }
       await this.save(others);
-      await this.collect({ blobs: blobsOf(image), diffIds: image.diffIds });
-      return { ...toRecord(image), names: [] };
+      const collected = await this.collect({ blobs: blobsOf(image), diffIds: image.diffIds });
+      return { ...toRecord(image), names: [], ...removalReport(image, image.names, true, collected.snapshots) };
     });
   }
 

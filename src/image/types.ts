@@ -37,5 +37,13 @@ export interface ImageStore {
   /** Unpacked layer directories for overlay lowerdir, top-most first. */
   layerDirs(image: ImageRecord): Promise<string[]>;
   /** Untag ref; delete the image and unused blobs/snapshots when no name is left. */
-  remove(ref: string): Promise<ImageRecord>;
+  remove(ref: string): Promise<RemovedImage>;
+}
+
+/** The image after remove(), with what docker rmi would print about it. */
+export interface RemovedImage extends ImageRecord {
+  /** "Untagged:" lines in Docker's familiar form ("busybox:latest", then "busybox@sha256:..." when the image went). */
+  untagged: string[];
+  /** "Deleted:" lines: the image ID, then the layers (diff IDs) deleted with it; [] while the image keeps a name. */
+  deleted: string[];
 }

@@ -33,6 +33,8 @@ export class RegistryError extends Error {
 
 /** Send any thrown value as a spec error body; anything not a RegistryError is a 500 (and logged). */
 export function sendRegistryError(res: ServerResponse, err: unknown, method = 'GET'): void {
+  // The client hung up (a blob download or upload cut short): no one to answer, and no server fault.
+  if (res.destroyed || !res.socket || res.socket.destroyed) { res.destroy(); return; }
   const e = err instanceof RegistryError ? err : undefined;
   if (!e) console.error('lanternd: registry: internal error:', err);
   if (res.headersSent) { res.destroy(); return; }

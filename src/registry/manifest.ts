@@ -1,5 +1,6 @@
 import { RegistryError } from './errors.js';
 import { parseDigest, type Digest } from './names.js';
+import { BoundedParseError, parseJsonBounded } from '../api/bounded-parse.js';
 
 /** Manifest media types this registry understands. */
 export const MediaTypes = {
@@ -33,7 +34,7 @@ function digestOf(d: Record<string, unknown>, where: string): Digest {
  */
 export function parseManifest(bytes: Buffer, contentType: string | undefined): ManifestRefs {
   let doc: unknown;
-  try { doc = JSON.parse(bytes.toString('utf8')); } catch (e) { throw invalid(`not JSON: ${(e as Error).message}`); }
+  try { doc = parseJsonBounded(bytes.toString('utf8'), 'the manifest'); } catch (e) { throw invalid(e instanceof BoundedParseError ? e.message : `not JSON: ${(e as Error).message}`); }
   if (!isObject(doc)) throw invalid('not a JSON object');
   if (doc.schemaVersion !== 2) throw invalid(`schemaVersion ${JSON.stringify(doc.schemaVersion)} is not supported: push a schema 2 (OCI or Docker v2) manifest`);
   const header = contentType?.split(';')[0]?.trim();

@@ -23,6 +23,12 @@ export interface ResourceLimits {
   pidsLimit?: number;
 }
 
+/** Kubernetes' choice of a seccomp or AppArmor profile; localhostProfile only with Localhost. */
+export interface SecurityProfileChoice {
+  type: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
+  localhostProfile?: string;
+}
+
 /** Everything the runtime needs to create one container. Built by the agent from a Pod. */
 export interface ContainerConfig {
   /** Unique runtime id (64 hex chars, as Docker's). */
@@ -51,8 +57,17 @@ export interface ContainerConfig {
   stopSignal?: string;
   /** Labels stored beside the container so the agent can re-adopt it after a restart. */
   labels: Record<string, string>;
-  /** Seccomp profile: Docker-like default (when absent) or none (docker --security-opt seccomp=unconfined). */
-  seccomp?: 'default' | 'unconfined';
+  /**
+   * Seccomp filter (Kubernetes' seccompProfile). Absent or RuntimeDefault: Docker's default profile;
+   * Unconfined: none; Localhost: `content` (a Docker-format profile, sent inline by lcctl run), else the
+   * node's file `<seccomp dir>/<localhostProfile>`. Privileged containers never get one (as Docker).
+   */
+  seccompProfile?: SecurityProfileChoice & { content?: string };
+  /**
+   * AppArmor profile (Kubernetes' appArmorProfile). Absent or RuntimeDefault: lantern-default where the
+   * host has AppArmor, nothing where it has none; Localhost: the profile of that name, already loaded.
+   */
+  appArmorProfile?: SecurityProfileChoice;
   /** Extra /etc/hosts lines, e.g. the pod IP with the hostname (the hostname maps to 127.0.1.1 otherwise). */
   extraHosts?: Array<{ ip: string; names: string[] }>;
   /** Replaces the matching parts of the host's resolv.conf (k8s dnsConfig). */

@@ -65,7 +65,7 @@ export class Scheduler {
     this.watchers.push(this.api.watch<Pod>('pods', undefined, { resourceVersion: pods.metadata.resourceVersion }, (e) => this.onPod(e)));
     this.watchers.push(this.api.watch<PodGroup>('podgroups', undefined, { resourceVersion: groups.metadata.resourceVersion }, (e) => this.onPodGroup(e)));
     for (const w of this.watchers) w.done.catch((e: unknown) => { if (this.running) console.error('scheduler: watch ended:', e); });
-    void this.loop();
+    void this.loop().catch((e: unknown) => console.error('scheduler: the scheduling loop stopped:', e));
   }
 
   stop(): void {
@@ -157,8 +157,14 @@ export class Scheduler {
       const current = this.cache.getPod(keyOf(pod));
       if (!current || !needsScheduling(current) || current.metadata.uid !== pod.metadata.uid) continue;
       const gang = gangKey(current);
-      if (gang) await this.scheduleGang(gang, current);
-      else await this.scheduleOne(current);
+      try {
+        if (gang) await this.scheduleGang(gang, current);
+        else await this.scheduleOne(current);
+      } catch (e) {
+        // One pod's failure (a store write that failed, say) must not stop scheduling for every other pod.
+        console.error(`scheduler: scheduling ${keyOf(current)} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
+        this.queue.markError(current);
+      }
     }
   }
 

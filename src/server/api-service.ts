@@ -4,21 +4,32 @@ import { ApiError, alreadyExists, conflict, invalid, notFound } from '../api/err
 import { kinds, type KindInfo } from '../api/kinds/index.js';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../client/types.js';
-import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore } from '../store/types.js';
+import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore, type StoreEvent } from '../store/types.js';
 import type { Pod } from '../api/pod.js';
 import { admit, admitDelete } from './priority-admission.js';
+import type { ValueTransformer } from './encryption/value-transformer.js';
 
 const now = (): string => new Date().toISOString();
 
 /** Objects decoded once per stored change for the read-only watchers of it (they go with the change). */
 const sharedDecodes = new WeakMap<KeyValue, ApiObject>();
 
+/** How ApiService stores values. */
+export interface ApiServiceOptions {
+  /** resource -> what its values go through at the storage boundary (secrets encryption at rest). */
+  transformers?: ReadonlyMap<string, ValueTransformer>;
+}
+
 /**
  * The API's local implementation: validation, defaults and optimistic concurrency over the store.
  * The HTTP layer is a thin adapter over it, and in-process components use it as their ApiClient.
  */
 export class ApiService implements ApiClient {
-  constructor(private readonly store: StateStore) {}
+  private readonly transformers: ReadonlyMap<string, ValueTransformer>;
+
+  constructor(private readonly store: StateStore, opts: ApiServiceOptions = {}) {
+    this.transformers = opts.transformers ?? new Map();
+  }
 
   private kind(resource: string): KindInfo {
     const k = kinds.get(resource);
@@ -34,8 +45,16 @@ export class ApiService implements ApiClient {
     return k.namespaced && namespace !== undefined ? `/registry/${k.resource}/${namespace}/` : `/registry/${k.resource}/`;
   }
 
+  /** The transformer for a store key's resource (/registry/RESOURCE/...), if one is configured. */
+  private transformerOf(storeKey: string): ValueTransformer | undefined {
+    if (this.transformers.size === 0) return undefined;
+    return this.transformers.get(storeKey.slice('/registry/'.length, storeKey.indexOf('/', '/registry/'.length)));
+  }
+
+  /** Every read of a stored value comes here (get, list, watch, a write's or delete's answer). */
   private decode<T extends ApiObject>(kv: KeyValue): T {
-    const obj = JSON.parse(kv.value) as T;
+    const t = this.transformerOf(kv.key);
+    const obj = JSON.parse(t ? t.fromStorage(kv.value, kv.key) : kv.value) as T;
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
@@ -47,9 +66,11 @@ export class ApiService implements ApiClient {
     return obj as T;
   }
 
-  private encode(obj: ApiObject): string {
+  private encode(obj: ApiObject, storeKey: string): string {
     const { resourceVersion: _rv, ...meta } = obj.metadata;
-    return JSON.stringify({ ...obj, metadata: meta });
+    const json = JSON.stringify({ ...obj, metadata: meta });
+    const t = this.transformerOf(storeKey);
+    return t ? t.toStorage(json, storeKey) : json;
   }
 
   private check(k: KindInfo, obj: unknown): ApiObject {
@@ -83,7 +104,8 @@ export class ApiService implements ApiClient {
     if (k.kind === 'Pod') (obj as Pod).status = { phase: 'Pending', ...(obj as Pod).status };
     if (opts.dryRun) return obj as T;
     try {
-      const kv = await this.store.create(this.key(k, meta.name, meta.namespace), this.encode(obj));
+      const key = this.key(k, meta.name, meta.namespace);
+      const kv = await this.store.create(key, this.encode(obj, key));
       return this.decode<T>(kv);
     } catch (e) {
       if (e instanceof StoreConflictError) throw alreadyExists(k.kind, meta.name);
@@ -130,7 +152,7 @@ export class ApiService implements ApiClient {
     const next = change(this.decode(kv));
     if (dryRun) return next as T;
     try {
-      return this.decode<T>(await this.store.update(key, this.encode(next), kv.modRevision));
+      return this.decode<T>(await this.store.update(key, this.encode(next, key), kv.modRevision));
     } catch (e) {
       if (e instanceof StoreConflictError) throw e.reason === 'missing' ? notFound(k.kind, name) : conflict(k.kind, name);
       throw e;
@@ -211,7 +233,7 @@ export class ApiService implements ApiClient {
         // A repeated delete may shorten the deadline, never push it back.
         if (deadline < current) obj.metadata.deletionTimestamp = new Date(deadline).toISOString();
         obj.metadata.deletionGracePeriodSeconds = grace;
-        return this.decode<T>(await this.store.update(key, this.encode(obj), kv.modRevision));
+        return this.decode<T>(await this.store.update(key, this.encode(obj, key), kv.modRevision));
       } catch (e) {
         if (e instanceof StoreConflictError) continue; // changed under us: decide again on the new state
         throw e;
@@ -246,6 +268,7 @@ export class ApiService implements ApiClient {
     let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
     const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
     const emit = (e: WatchEvent<T>): void => { if (!stopped) onEvent(e); };
+    const fail = (e: unknown): void => { if (!stopped) { stopped = true; cancel(); settle?.reject(e); } };
     const start = async (): Promise<void> => {
       let from = Number(opts.resourceVersion ?? '0');
       if (!Number.isInteger(from) || from < 0) throw new ApiError('BadRequest', `invalid resourceVersion ${JSON.stringify(opts.resourceVersion)}: expected a non-negative integer`);
@@ -261,22 +284,28 @@ export class ApiService implements ApiClient {
       try {
         const everything = !opts.labelSelector && !opts.fieldSelector;
         const current = opts.readOnly ? (kv: KeyValue) => this.decodeShared<T>(kv) : (kv: KeyValue) => this.decode<T>(kv);
-        const w = this.store.watch(this.prefix(k, namespace), from, (ev) => {
+        const toEvent = (ev: StoreEvent): WatchEvent<T> | undefined => {
           if (everything && ev.type !== 'delete') {
             // No selector: no need to decode the previous value to know whether it matched.
-            emit({ type: ev.prev ? 'MODIFIED' : 'ADDED', object: current(ev.kv) });
-            return;
+            return { type: ev.prev ? 'MODIFIED' : 'ADDED', object: current(ev.kv) };
           }
           const prev = ev.prev ? this.decode<T>(ev.prev) : undefined;
           if (ev.type === 'delete') {
-            if (prev && matches(prev)) { prev.metadata.resourceVersion = String(ev.revision); emit({ type: 'DELETED', object: prev }); }
-            return;
+            if (prev && matches(prev)) { prev.metadata.resourceVersion = String(ev.revision); return { type: 'DELETED', object: prev }; }
+            return undefined;
           }
           const obj = current(ev.kv);
           const now = matches(obj);
           const before = prev !== undefined && matches(prev);
-          if (now) emit({ type: before ? 'MODIFIED' : 'ADDED', object: obj });
-          else if (before) emit({ type: 'DELETED', object: obj });
+          if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: obj };
+          return before ? { type: 'DELETED', object: obj } : undefined;
+        };
+        const w = this.store.watch(this.prefix(k, namespace), from, (ev) => {
+          let e: WatchEvent<T> | undefined;
+          // A value that cannot be decoded (an encrypted one whose key is gone) ends this watch with
+          // the error, rather than being skipped in silence by the store.
+          try { e = toEvent(ev); } catch (err) { fail(err); return; }
+          if (e) emit(e);
         });
         cancel = () => w.cancel();
       } catch (e) {
@@ -284,7 +313,7 @@ export class ApiService implements ApiClient {
         throw e;
       }
     };
-    start().catch((e: unknown) => { stopped = true; settle?.reject(e); });
+    start().catch(fail);
     return {
       stop: () => { if (!stopped) { stopped = true; cancel(); settle?.resolve(); } },
       done,

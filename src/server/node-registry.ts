@@ -1,20 +1,58 @@
 import type { NodeServices } from '../api/node-services.js';
 import { ApiError } from '../api/errors.js';
 
+/** A node's tunnel as the registry keeps it: how to check it still answers, and how to drop it. */
+export interface LiveTunnel {
+  /** Where it came from (the agent's address) and since when, for messages. */
+  from: string;
+  since: Date;
+  /** Resolves true when the agent answers within timeoutMs. */
+  ping(timeoutMs: number): Promise<boolean>;
+  close(reason: string): void;
+}
+
+interface Entry { services: NodeServices; tunnel?: LiveTunnel }
+
 /** The agents the server can reach for logs, exec, stats and images, by node name. */
 export class NodeRegistry {
-  private readonly nodes = new Map<string, NodeServices>();
+  private readonly nodes = new Map<string, Entry>();
+  private readonly reserved = new Set<string>();
+  private readonly offers = new Set<string>();
 
-  register(node: string, services: NodeServices): () => void {
-    this.nodes.set(node, services);
-    return () => { if (this.nodes.get(node) === services) this.nodes.delete(node); };
+  /** Register a node's services: in-process (no tunnel) or through an agent's tunnel. */
+  register(node: string, services: NodeServices, tunnel?: LiveTunnel): () => void {
+    const entry: Entry = tunnel === undefined ? { services } : { services, tunnel };
+    this.nodes.set(node, entry);
+    return () => { if (this.nodes.get(node) === entry) this.nodes.delete(node); };
+  }
+
+  /** Keep `node` for the server's in-process agent: no tunnel may ever register it. */
+  reserve(node: string): void { this.reserved.add(node); }
+
+  /** Whether `node` is the server's own (reserved, or registered without a tunnel). */
+  isLocal(node: string): boolean {
+    const e = this.nodes.get(node);
+    return this.reserved.has(node) || (e !== undefined && e.tunnel === undefined);
+  }
+
+  /** The live tunnel of `node`, if it has one. */
+  tunnel(node: string): LiveTunnel | undefined { return this.nodes.get(node)?.tunnel; }
+
+  /**
+   * Claim the right to offer a new tunnel for `node` (one offer at a time is checked against the
+   * live one); the release function, or undefined while another offer holds it.
+   */
+  claimOffer(node: string): (() => void) | undefined {
+    if (this.offers.has(node)) return undefined;
+    this.offers.add(node);
+    return () => { this.offers.delete(node); };
   }
 
   names(): string[] { return [...this.nodes.keys()].sort(); }
 
   /** The services of a node; a clear 503 when its agent is not connected. */
   get(node: string): NodeServices {
-    const s = this.nodes.get(node);
+    const s = this.nodes.get(node)?.services;
     if (!s) throw new ApiError('Unavailable', `node "${node}" is not connected to this server (its agent is down or unreachable)`);
     return s;
   }

@@ -1,5 +1,6 @@
 import { ApiError } from '../api/errors.js';
 import type { Node } from '../api/node.js';
+import { mergeReportedLabels } from '../api/node-labels.js';
 import type { ApiClient } from '../client/types.js';
 import type { Clock } from './clock.js';
 import { DueQueue } from './due-queue.js';
@@ -29,7 +30,7 @@ export class Heartbeats {
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
       const existing = await api.get<Node>('nodes', node.name);
-      await api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: { ...existing.metadata.labels, ...desired.metadata.labels } } });
+      await api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: mergeReportedLabels(existing, desired.metadata.labels ?? {}) } });
     }
     node.readySince = new Date(this.clock.now()).toISOString();
     await this.beat(node);

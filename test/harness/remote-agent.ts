@@ -20,7 +20,8 @@ export class RemoteAgent {
   private proc: ChildProcess | undefined;
   private output = '';
 
-  constructor(private readonly server: TestServer, readonly name: string) {
+  /** extraArgs: more `lanternd agent` flags, e.g. ['--labels', 'zone=a']. */
+  constructor(private readonly server: TestServer, readonly name: string, private readonly extraArgs: string[] = []) {
     const n = (process.pid * 17 + 11) % 12800;
     this.subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
   }
@@ -32,7 +33,7 @@ export class RemoteAgent {
     if (this.proc === undefined) await (await openImageStore(path.join(this.dataDir, 'images'))).importArchive(busyboxArchive());
     const token = readFileSync(path.join(this.server.dataDir, 'node-token'), 'utf8').trim();
     const proc = spawn(lanterndBin, ['agent', '--server', this.server.url, '--token', token, '--data-dir', this.dataDir,
-      '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', this.name], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', this.name, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
     proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
     this.proc = proc;

@@ -3,6 +3,7 @@ import type { Node } from '../node.js';
 import { NodeSchema } from '../schema/node.js';
 import { SchemaValidator } from '../validate.js';
 import { checkMeta } from './meta-rules.js';
+import { checkNodeStatus } from './node-status-rules.js';
 
 const validator = new SchemaValidator(NodeSchema);
 
@@ -16,7 +17,10 @@ export const nodeKind: KindInfo<Node> = {
   hasStatus: true,
   validate(obj) {
     const causes = validator.causes(obj);
-    return causes.length > 0 ? causes : checkMeta((obj as Node).metadata, false);
+    if (causes.length > 0) return causes;
+    const out = checkMeta((obj as Node).metadata, false);
+    checkNodeStatus((obj as Node).status, out);
+    return out;
   },
   applyDefaults(node) {
     node.spec ??= {};

@@ -9,6 +9,8 @@ import { checkLabel, checkLabelKey, checkLabelValue } from '../names.js';
 import { checkMeta } from './meta-rules.js';
 import { checkConfigRefs } from './pod-config-refs.js';
 import { checkProbes, defaultProbes } from './pod-probes.js';
+import { checkPodSecurity, checkPodSecurityUpdate } from './pod-security.js';
+import { checkPodStatus } from './pod-status-rules.js';
 
 const validator = new SchemaValidator(PodSchema);
 
@@ -146,6 +148,13 @@ function semantic(pod: Pod): FieldCause[] {
     if (nonRoot && uid === 0) out.push({ field: `${p}.securityContext.runAsUser`, message: 'runAsNonRoot is set, so runAsUser must not be 0' });
   });
   checkScheduling(pod, out);
+  checkPodSecurity(pod, out);
+  for (const f of ['hostname', 'subdomain'] as const) {
+    const v = pod.spec[f];
+    const bad = v === undefined ? undefined : checkLabel(v);
+    if (bad) out.push({ field: `spec.${f}`, message: bad });
+  }
+  checkPodStatus(pod.status, out);
   return out;
 }
 
@@ -180,6 +189,7 @@ export const podKind: KindInfo<Pod> = {
     if (oldPod.spec.nodeName && newPod.spec.nodeName !== oldPod.spec.nodeName) out.push({ field: 'spec.nodeName', message: 'field is immutable once the pod is bound to a node' });
     const strip = (p: Pod): string => JSON.stringify(p.spec.containers.map((c) => ({ ...c, image: '' })));
     if (strip(oldPod) !== strip(newPod)) out.push({ field: 'spec.containers', message: 'pod updates may only change containers[*].image (other fields are immutable, as in Kubernetes)' });
+    checkPodSecurityUpdate(oldPod, newPod, out);
     return out;
   },
   selectableFields(pod) {

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ObjectMetaSchema, StringMap } from './meta.js';
+import { ObjectMetaSchema } from './meta.js';
+import { StatusLimits } from '../status-limits.js';
+import { ConditionType, LongMessage, Reason, ShortText, Time } from './status-shapes.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -16,27 +18,40 @@ export const NodeSpecSchema = Type.Object({
   podCIDR: Type.Optional(Type.String()),
 }, strict);
 
+const Quantities = Type.Record(Type.String(), Type.String({ maxLength: 64 }), { maxProperties: 64 });
+
+// Written by the node itself, which the API does not trust: bounded strings and lists (status-shapes.ts).
 export const NodeStatusSchema = Type.Object({
-  capacity: Type.Optional(StringMap),
-  allocatable: Type.Optional(StringMap),
+  capacity: Type.Optional(Quantities),
+  allocatable: Type.Optional(Quantities),
   conditions: Type.Optional(Type.Array(Type.Object({
-    type: Type.String(),
+    type: ConditionType,
     status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
-    reason: Type.Optional(Type.String()),
-    message: Type.Optional(Type.String()),
-    lastHeartbeatTime: Type.Optional(Type.String()),
-    lastTransitionTime: Type.Optional(Type.String()),
-  }))),
-  addresses: Type.Optional(Type.Array(Type.Object({ type: Type.String(), address: Type.String() }))),
+    reason: Type.Optional(Reason),
+    message: Type.Optional(LongMessage),
+    lastHeartbeatTime: Type.Optional(Time),
+    lastTransitionTime: Type.Optional(Time),
+  }, strict), { maxItems: StatusLimits.conditions })),
+  addresses: Type.Optional(Type.Array(Type.Object({
+    type: Type.String({ minLength: 1, maxLength: 32 }),
+    address: Type.String({ minLength: 1, maxLength: 253 }),
+  }, strict), { maxItems: 16 })),
   nodeInfo: Type.Optional(Type.Object({
-    architecture: Type.String(),
-    operatingSystem: Type.String(),
-    kernelVersion: Type.String(),
-    osImage: Type.Optional(Type.String()),
-    containerRuntimeVersion: Type.String(),
-    kubeletVersion: Type.String(),
-  })),
-  images: Type.Optional(Type.Array(Type.Object({ names: Type.Array(Type.String()), sizeBytes: Type.Number() }))),
+    architecture: ShortText,
+    operatingSystem: ShortText,
+    kernelVersion: ShortText,
+    osImage: Type.Optional(ShortText),
+    containerRuntimeVersion: ShortText,
+    kubeletVersion: ShortText,
+    machineID: Type.Optional(ShortText),
+    systemUUID: Type.Optional(ShortText),
+    bootID: Type.Optional(ShortText),
+    kubeProxyVersion: Type.Optional(ShortText),
+  }, strict)),
+  images: Type.Optional(Type.Array(Type.Object({
+    names: Type.Array(ShortText, { maxItems: 64 }),
+    sizeBytes: Type.Number({ minimum: 0 }),
+  }, strict), { maxItems: 1024 })),
 });
 
 /** A machine that runs pods. */

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ObjectMetaSchema, StringMap } from './meta.js';
 import { ConfigMapVolumeSchema, EnvFromSourceSchema, EnvVarSourceSchema, SecretVolumeSchema } from './config-refs.js';
+import { StatusLimits } from '../status-limits.js';
+import { Address, ConditionType, LongMessage, Message, Reason, ShortText, Time } from './status-shapes.js';
 
 const strict = { additionalProperties: false } as const;
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
@@ -37,6 +39,12 @@ export const CapabilitiesSchema = Type.Object({
   drop: Type.Optional(Type.Array(Type.String())),
 }, strict);
 
+/** Kubernetes' seccompProfile and appArmorProfile: which profile, and its name for Localhost. */
+export const SecurityProfileSchema = Type.Object({
+  type: Type.Union([Type.Literal('RuntimeDefault'), Type.Literal('Unconfined'), Type.Literal('Localhost')]),
+  localhostProfile: Type.Optional(Type.String()),
+}, strict);
+
 export const SecurityContextSchema = Type.Object({
   runAsUser: Type.Optional(Type.Integer({ minimum: 0 })),
   runAsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -45,6 +53,8 @@ export const SecurityContextSchema = Type.Object({
   privileged: Type.Optional(Type.Boolean()),
   allowPrivilegeEscalation: Type.Optional(Type.Boolean()),
   capabilities: Type.Optional(CapabilitiesSchema),
+  seccompProfile: Type.Optional(SecurityProfileSchema),
+  appArmorProfile: Type.Optional(SecurityProfileSchema),
 }, strict);
 
 const ProbePort = Type.Union([Port, Type.String({ minLength: 1 })], { description: 'a port number (1-65535) or the name of a container port' });
@@ -104,6 +114,8 @@ export const PodSecurityContextSchema = Type.Object({
   runAsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
   runAsNonRoot: Type.Optional(Type.Boolean()),
   fsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
+  seccompProfile: Type.Optional(SecurityProfileSchema),
+  appArmorProfile: Type.Optional(SecurityProfileSchema),
 }, strict);
 
 const Weight = Type.Integer({ minimum: 1, maximum: 100 });
@@ -201,51 +213,57 @@ export const PodSpecSchema = Type.Object({
   topologySpreadConstraints: Type.Optional(Type.Array(TopologySpreadConstraintSchema)),
 }, strict);
 
+// Status is written by nodes, which the API does not trust: every string and list has a bound and a
+// shape (status-shapes.ts; kinds/pod-status-rules.ts adds what a schema cannot state, such as IPs).
+const Int32 = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
+
 const ContainerStateSchema = Type.Object({
-  waiting: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()), message: Type.Optional(Type.String()) })),
-  running: Type.Optional(Type.Object({ startedAt: Type.Optional(Type.String()) })),
+  waiting: Type.Optional(Type.Object({ reason: Type.Optional(Reason), message: Type.Optional(Message) }, strict)),
+  running: Type.Optional(Type.Object({ startedAt: Type.Optional(Time) }, strict)),
   terminated: Type.Optional(Type.Object({
-    exitCode: Type.Integer(),
-    signal: Type.Optional(Type.Integer()),
-    reason: Type.Optional(Type.String()),
-    message: Type.Optional(Type.String()),
-    startedAt: Type.Optional(Type.String()),
-    finishedAt: Type.Optional(Type.String()),
-    containerID: Type.Optional(Type.String()),
-  })),
-});
+    exitCode: Int32,
+    signal: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+    reason: Type.Optional(Reason),
+    message: Type.Optional(Message),
+    startedAt: Type.Optional(Time),
+    finishedAt: Type.Optional(Time),
+    containerID: Type.Optional(ShortText),
+  }, strict)),
+}, strict);
 
 export const ContainerStatusSchema = Type.Object({
-  name: Type.String(),
+  name: Type.String({ maxLength: 63 }),
   state: ContainerStateSchema,
   lastState: Type.Optional(ContainerStateSchema),
   ready: Type.Boolean(),
-  restartCount: Type.Integer(),
-  image: Type.String(),
-  imageID: Type.Optional(Type.String()),
-  containerID: Type.Optional(Type.String()),
+  restartCount: Type.Integer({ minimum: 0, maximum: 2147483647 }),
+  image: ShortText,
+  imageID: Type.Optional(ShortText),
+  containerID: Type.Optional(ShortText),
   started: Type.Optional(Type.Boolean()),
-});
+}, strict);
 
 export const PodStatusSchema = Type.Object({
   phase: Type.Optional(Type.Union(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'].map((p) => Type.Literal(p)))),
   conditions: Type.Optional(Type.Array(Type.Object({
-    type: Type.String(),
+    type: ConditionType,
     status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
-    reason: Type.Optional(Type.String()),
-    message: Type.Optional(Type.String()),
-    lastTransitionTime: Type.Optional(Type.String()),
-    lastProbeTime: Type.Optional(Type.String()),
-  }))),
-  message: Type.Optional(Type.String()),
-  reason: Type.Optional(Type.String()),
-  hostIP: Type.Optional(Type.String()),
-  podIP: Type.Optional(Type.String()),
-  podIPs: Type.Optional(Type.Array(Type.Object({ ip: Type.String() }))),
-  startTime: Type.Optional(Type.String()),
-  containerStatuses: Type.Optional(Type.Array(ContainerStatusSchema)),
-  nominatedNodeName: Type.Optional(Type.String()),
-});
+    reason: Type.Optional(Reason),
+    message: Type.Optional(LongMessage),
+    lastTransitionTime: Type.Optional(Time),
+    lastProbeTime: Type.Optional(Time),
+  }, strict), { maxItems: StatusLimits.conditions })),
+  message: Type.Optional(LongMessage),
+  reason: Type.Optional(Reason),
+  hostIP: Type.Optional(Address),
+  hostIPs: Type.Optional(Type.Array(Type.Object({ ip: Address }, strict), { maxItems: 2 })),
+  podIP: Type.Optional(Address),
+  podIPs: Type.Optional(Type.Array(Type.Object({ ip: Address }, strict), { maxItems: 2 })),
+  startTime: Type.Optional(Time),
+  containerStatuses: Type.Optional(Type.Array(ContainerStatusSchema, { maxItems: StatusLimits.containers })),
+  nominatedNodeName: Type.Optional(Type.String({ maxLength: 253 })),
+  qosClass: Type.Optional(Type.Union([Type.Literal('Guaranteed'), Type.Literal('Burstable'), Type.Literal('BestEffort')])),
+}, strict);
 
 /** A group of containers that share a network namespace and run on one node. */
 export const PodSchema = Type.Object({
@@ -268,6 +286,7 @@ export type VolumeMount = Static<typeof VolumeMountSchema>;
 export type EnvVar = Static<typeof EnvVarSchema>;
 export type ContainerPort = Static<typeof ContainerPortSchema>;
 export type SecurityContext = Static<typeof SecurityContextSchema>;
+export type SecurityProfile = Static<typeof SecurityProfileSchema>;
 export type PodPhase = NonNullable<PodStatus['phase']>;
 export type PodCondition = NonNullable<PodStatus['conditions']>[number];
 export type Affinity = Static<typeof AffinitySchema>;

@@ -8,6 +8,7 @@ import { humanSize, prepareContext } from '../build-context/context.js';
 import { connect } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { imagesPath } from './images.js';
+import { imageTagProblem, invalidTagMessage } from '../../api/image-tag.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -31,11 +32,16 @@ export const spec: CommandSpec = {
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (p.args.length !== 1) throw new UsageError(`"lcctl build" requires exactly 1 argument (the context directory)`);
+  // Every -t is checked first, as docker build's flag parsing does: a bad name fails before any step runs.
+  const tags = p.list('tag');
+  for (const t of tags) {
+    const problem = imageTagProblem(t);
+    if (problem) throw new UsageError(invalidTagMessage(t, problem));
+  }
   const dir = p.args[0] as string;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`unable to prepare context: path "${dir}" not found or not a directory`);
   const dockerfile = p.str('file') ?? path.join(dir, 'Dockerfile');
   if (!existsSync(dockerfile)) throw new CliError(`Cannot locate specified Dockerfile: ${p.str('file') ?? 'Dockerfile'}`);
-  const tags = p.list('tag');
   if (tags.length > 1) throw new UsageError('only one --tag is supported; tag more names with lcctl image tag');
   const ctx = await prepareContext(dir, dockerfile);
   const quiet = p.bool('quiet');

@@ -2,7 +2,8 @@
 import type { CommandSpec, Parsed } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
 import { loadCredential, registryKey, saveCredential } from '../distribution/credentials.js';
-import { checkLogin } from '../distribution/login-check.js';
+import { checkLogin, insecureFromEnv } from '../distribution/login-check.js';
+import { connect } from '../connect.js';
 import { promptLine, readStdinSecret } from '../distribution/prompt.js';
 
 /** The verb's flags and help text. */
@@ -39,7 +40,10 @@ export async function run(p: Parsed): Promise<number> {
   if (!username) throw new CliError('Error: Non-null Username Required');
   password ??= await promptLine('Password: ', true);
   if (!password) throw new CliError('Error: Password Required');
-  await checkLogin(server, { username, password });
+  // lcctl's own server's registry is checked against the cluster CA of its config (caData).
+  let own: { server: string; ca?: string } | undefined;
+  try { own = connect(p).config; } catch { own = undefined; }
+  await checkLogin(server, { username, password }, { insecure: insecureFromEnv(process.env), ...(own ? { server: own } : {}) });
   saveCredential(server, { username, password });
   process.stdout.write('Login Succeeded\n');
   return 0;

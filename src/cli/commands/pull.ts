@@ -31,7 +31,8 @@ export async function run(p: Parsed): Promise<number> {
   if (node) q.set('node', node);
   const quiet = p.bool('quiet');
   const view = new ProgressView(process.stdout, process.stdout.isTTY === true);
-  const done = await transfer(connect(p), 'pull', q, authHeaders(ref), (m) => { if (!quiet) view.update(m); });
+  const client = connect(p);
+  const done = await transfer(client, 'pull', q, authHeaders(ref, client.config), (m) => { if (!quiet) view.update(m); });
   const image = done.image as ImageSummary;
   const name = image.names[0] ?? `${ref}@${image.digest}`;
   if (!quiet) {

@@ -28,7 +28,8 @@ export async function run(p: Parsed): Promise<number> {
   if (node) q.set('node', node);
   const quiet = p.bool('quiet');
   const view = new ProgressView(process.stdout, process.stdout.isTTY === true);
-  const done = await transfer(connect(p), 'push', q, authHeaders(ref), (m) => { if (!quiet) view.update(m); });
+  const client = connect(p);
+  const done = await transfer(client, 'push', q, authHeaders(ref, client.config), (m) => { if (!quiet) view.update(m); });
   const r = done.push as ImagePushResult;
   if (quiet) process.stdout.write(`${r.name}\n`);
   return 0;

@@ -32,9 +32,9 @@ export function describeDeployment(d: Deployment, rss: ReplicaSet[], events: Eve
     doc.kv(1, ` ${c.name}`);
     doc.kv(2, 'Image', c.image);
     doc.kv(2, 'Port', c.ports?.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>');
-    if (c.command) doc.kv(2, 'Command', c.command.join('\n'));
-    if (c.args) doc.kv(2, 'Args', c.args.join('\n'));
-    doc.kv(2, 'Environment', c.env?.map((e) => `${e.name}:  ${e.value ?? ''}`).join('\n') || '<none>');
+    if (c.command) doc.kv(2, 'Command', c.command);
+    if (c.args) doc.kv(2, 'Args', c.args);
+    doc.kv(2, 'Environment', c.env?.length ? c.env.map((e) => `${e.name}:  ${e.value ?? ''}`) : '<none>');
   }
   doc.kv(1, 'Volumes', d.spec.template.spec.volumes?.map((v) => v.name).join(', ') || '<none>');
   const conds = s?.conditions ?? [];

@@ -12,6 +12,24 @@ test('multi-line values continue under the value column', () => {
   assert.equal(new Doc().map(0, 'Labels', { b: '2', a: '1' }).render(), 'Labels:  a=1\n         b=2\n');
 });
 
+test('a value with a line break or an escape sequence stays on its line, escaped; a list is one item a line', () => {
+  const text = new Doc().kv(0, 'IP', '10.0.0.9\nNode:  evil').kv(0, 'Command', ['sh', '-c']).row(1, 'Ready', '\u001b[2J').text(0, 'Events:\r<none>').render();
+  assert.equal(text, 'IP:       10.0.0.9\\nNode:  evil\nCommand:  sh\n          -c\n  Ready   \\x1b[2J\nEvents:\\r<none>\n');
+});
+
+test('describe pod escapes what a node wrote into the status (message, reason, IP)', () => {
+  const text = describePod({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' },
+    spec: { nodeName: 'n1', containers: [{ name: 'web', image: 'busybox' }] },
+    status: { phase: 'Running', podIP: '10.0.0.9\nIP: 6.6.6.6', message: 'ok\u001b]0;title\u0007', containerStatuses: [{ name: 'web', ready: true, restartCount: 0, image: 'busybox', state: { waiting: { reason: 'X', message: 'line1\nline2' } } }] },
+  });
+  assert.match(text, /^IP: +10\.0\.0\.9\\nIP: 6\.6\.6\.6$/m);
+  assert.doesNotMatch(text, /^IP: +6\.6\.6\.6/m);
+  assert.match(text, /^Message: +ok\\x1b\]0;title\\x07$/m);
+  assert.match(text, /Message: +line1\\nline2$/m);
+  assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f]/);
+});
+
 test('describe pod shows the sections users look for', () => {
   const text = describePod({
     apiVersion: 'v1', kind: 'Pod',

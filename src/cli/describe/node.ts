@@ -17,7 +17,7 @@ export function describeNode(node: Node, pods: Pod[], now: number): string {
   doc.kv(0, 'Name', m.name).kv(0, 'Roles', nodeRoles(node)).map(0, 'Labels', m.labels).map(0, 'Annotations', m.annotations, ': ');
   doc.kv(0, 'CreationTimestamp', describeTime(m.creationTimestamp));
   const taints = node.spec?.taints ?? [];
-  doc.kv(0, 'Taints', taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join('\n'));
+  doc.kv(0, 'Taints', taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`));
   doc.kv(0, 'Unschedulable', String(node.spec?.unschedulable ?? false));
   const conds = node.status?.conditions ?? [];
   doc.kv(0, 'Conditions');

@@ -1,18 +1,23 @@
 /** Calls POST .../images/{pull,push} and reads its newline-delimited JSON progress. */
 import { ApiError, type ErrorCode } from '../../api/errors.js';
 import type { ImageProgress } from '../../api/image-transfer.js';
-import { encodeRegistryAuth, registryAuthHeader, type RegistryAuth } from '../../api/registry-auth.js';
+import { encodeRegistryAuth, registryAuthHeader, sameRegistryHost, type RegistryAuth } from '../../api/registry-auth.js';
 import { parseAnswer, readAll, type HttpClient } from '../../client/http-client.js';
 import { imagesPath } from '../commands/images.js';
 import { loadCredential, registryOfRef } from './credentials.js';
 
-/** The saved credentials for the registry of REF, as the X-Registry-Auth header (none when not logged in). */
-export function authHeaders(ref: string): Record<string, string> {
+/**
+ * The credentials for the registry of REF, as the X-Registry-Auth header: the saved login; else, for
+ * the server's own built-in registry (REF's host is the host of lcctl's server URL, or its loopback
+ * twin), lcctl's own token, which the registry takes; else none.
+ */
+export function authHeaders(ref: string, server?: { server: string; token?: string }): Record<string, string> {
   const host = registryOfRef(ref);
   const cred = loadCredential(host);
-  if (!cred) return {};
-  const auth: RegistryAuth = { username: cred.username, password: cred.password, serveraddress: host };
-  return { [registryAuthHeader]: encodeRegistryAuth(auth) };
+  let auth: RegistryAuth | undefined;
+  if (cred) auth = { username: cred.username, password: cred.password, serveraddress: host };
+  else if (server?.token && sameRegistryHost(host, new URL(server.server).host)) auth = { registrytoken: server.token, serveraddress: host };
+  return auth ? { [registryAuthHeader]: encodeRegistryAuth(auth) } : {};
 }
 
 /** Posts the action and hands each progress line on; resolves with the final "done" line. */

@@ -69,8 +69,8 @@ export function describeJob(j: Job, pods: Pod[], events: Event[], now: number): 
   for (const c of spec.template.spec.containers) {
     doc.kv(2, ` ${c.name}`);
     doc.kv(3, 'Image', c.image);
-    if (c.command) doc.kv(3, 'Command', c.command.join('\n'));
-    if (c.args) doc.kv(3, 'Args', c.args.join('\n'));
+    if (c.command) doc.kv(3, 'Command', c.command);
+    if (c.args) doc.kv(3, 'Args', c.args);
   }
   conditionsSection(doc, s.conditions ?? []);
   eventsSection(doc, events, now);

@@ -34,6 +34,12 @@ describe('kubectl tables', () => {
       '',
     ].join('\n'));
   });
+  test('pods -o wide: a podIP with a line break stays one row, escaped', () => {
+    const forged: Pod = { ...pod, status: { ...pod.status, podIP: '10.0.0.5\nprod        admin  1/1     Running   0          5m    10.0.0.6   n1' } };
+    const text = renderTable(podTable([forged], { wide: true, namespaces: true, labels: false }, now).header, podTable([forged], { wide: true, namespaces: true, labels: false }, now).rows, kubeStyle);
+    assert.equal(text.split('\n').length, 3, 'header, one row, the final newline');
+    assert.match(text, /10\.0\.0\.5\\nprod/);
+  });
   test('nodes, -o wide, roles and SchedulingDisabled', () => {
     const t = nodeTable([node], { wide: true, namespaces: false, labels: false }, now);
     assert.deepEqual(t.header, ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);

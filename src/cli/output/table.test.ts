@@ -13,6 +13,17 @@ describe('renderTable', () => {
     ].join('\n'));
   });
 
+  test('a cell with a line break or an escape sequence cannot forge a row or drive the terminal: it is escaped, and widths count the escape', () => {
+    const text = renderTable(['NAME', 'IP'], [['web', '10.0.0.5\nevil   6.6.6.6'], ['\u001b[31mred', '10.0.0.6']], kubeStyle);
+    assert.equal(text, [
+      'NAME          IP',
+      'web           10.0.0.5\\nevil   6.6.6.6',
+      '\\x1b[31mred   10.0.0.6',
+      '',
+    ].join('\n'));
+    assert.equal(text.split('\n').length, 4, 'one line per row');
+  });
+
   test('docker layout: minimum width 10', () => {
     const text = renderTable(['ID', 'IMAGE'], [['a', 'busybox']], dockerStyle);
     assert.equal(text, 'ID        IMAGE\na         busybox\n');

@@ -4,6 +4,8 @@
  * padding, and at least minWidth.
  */
 
+import { escapeControl } from './escape.js';
+
 /** Table layout parameters. */
 export interface TableStyle { minWidth: number; padding: number }
 
@@ -17,7 +19,8 @@ export type Decorate = (text: string, row: number, col: number) => string;
 
 /** Render a header row and body rows; every line ends with "\n". */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], style: TableStyle, decorate?: Decorate): string {
-  const all = [header, ...rows];
+  // Every cell passes here: control characters from objects (a node's status) become visible escapes.
+  const all = [header, ...rows].map((r) => r.map(escapeControl));
   const cols = Math.max(...all.map((r) => r.length));
   const widths: number[] = [];
   for (let c = 0; c < cols - 1; c++) {

@@ -29,6 +29,7 @@ export const runSpec: CommandSpec = {
     { name: 'cap-add', type: 'list', help: 'Add Linux capabilities' },
     { name: 'cap-drop', type: 'list', help: 'Drop Linux capabilities' },
     { name: 'privileged', type: 'bool', help: 'Give extended privileges to this container' },
+    { name: 'security-opt', type: 'list', help: 'Security options: seccomp=unconfined|PROFILE.json, apparmor=unconfined|PROFILE, no-new-privileges' },
     { name: 'network', type: 'string', help: 'Network mode: bridge, host or none', default: 'bridge' },
     { name: 'net', type: 'string', help: 'Alias of --network' },
     { name: 'hostname', short: 'h', type: 'string', help: 'Container host name' },

@@ -26,7 +26,7 @@ describe('run flags -> Pod', () => {
     assert.deepEqual(pod.metadata.annotations, { 'lantern.dev/docker-run': 'true' });
     assert.equal(pod.spec.restartPolicy, 'Never');
     assert.equal(pod.spec.terminationGracePeriodSeconds, 10);
-    assert.deepEqual(pod.spec.containers, [{ name: 'eager-turing', image: 'busybox', imagePullPolicy: 'IfNotPresent' }]);
+    assert.deepEqual(pod.spec.containers, [{ name: 'eager-turing', image: 'busybox', imagePullPolicy: 'IfNotPresent', securityContext: { allowPrivilegeEscalation: true } }]);
   });
 
   const cases: { argv: string[]; check: (pod: Pod) => void; what: string }[] = [
@@ -47,8 +47,8 @@ describe('run flags -> Pod', () => {
       { name: 'FILE_A', value: '1' }, { name: 'FILE_B', value: 'two words' }, { name: 'A', value: '1' }, { name: 'HOME_VAR', value: 'from-home' }, { name: 'EQ', value: 'a=b' },
     ]) },
     { what: '-w', argv: ['-w', '/srv', 'x'], check: (p) => assert.equal(c0(p).workingDir, '/srv') },
-    { what: '-u uid', argv: ['-u', '1000', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { runAsUser: 1000 }) },
-    { what: '-u uid:gid', argv: ['-u', '1000:2000', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { runAsUser: 1000, runAsGroup: 2000 }) },
+    { what: '-u uid', argv: ['-u', '1000', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { runAsUser: 1000, allowPrivilegeEscalation: true }) },
+    { what: '-u uid:gid', argv: ['-u', '1000:2000', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { runAsUser: 1000, runAsGroup: 2000, allowPrivilegeEscalation: true }) },
     { what: '-l labels', argv: ['-l', 'app=web', '--label', 'tier=front', 'x'], check: (p) => assert.deepEqual(p.metadata.labels, { app: 'web', tier: 'front' }) },
     { what: '--cpus 0.5', argv: ['--cpus', '0.5', 'x'], check: (p) => assert.deepEqual(c0(p).resources, { limits: { cpu: '500m' } }) },
     { what: '--cpus 2', argv: ['--cpus', '2', 'x'], check: (p) => assert.equal(c0(p).resources?.limits?.cpu, '2') },
@@ -77,9 +77,9 @@ describe('run flags -> Pod', () => {
     } },
     { what: '--tmpfs', argv: ['--tmpfs', '/run', 'x'], check: (p) => assert.deepEqual(p.spec.volumes, [{ name: 'tmpfs-0', emptyDir: { medium: 'Memory' } }]) },
     { what: '-i and -t', argv: ['-it', 'x'], check: (p) => { assert.equal(c0(p).stdin, true); assert.equal(c0(p).tty, true); } },
-    { what: '--read-only', argv: ['--read-only', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { readOnlyRootFilesystem: true }) },
-    { what: '--cap-add/--cap-drop', argv: ['--cap-add', 'NET_ADMIN', '--cap-drop', 'ALL', '--cap-add=SYS_TIME', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] } }) },
-    { what: '--privileged', argv: ['--privileged', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { privileged: true }) },
+    { what: '--read-only', argv: ['--read-only', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { readOnlyRootFilesystem: true, allowPrivilegeEscalation: true }) },
+    { what: '--cap-add/--cap-drop', argv: ['--cap-add', 'NET_ADMIN', '--cap-drop', 'ALL', '--cap-add=SYS_TIME', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] }, allowPrivilegeEscalation: true }) },
+    { what: '--privileged', argv: ['--privileged', 'x'], check: (p) => assert.deepEqual(c0(p).securityContext, { privileged: true, allowPrivilegeEscalation: true }) },
     { what: '--network host sets hostNetwork too', argv: ['--network', 'host', 'x'], check: (p) => { assert.equal(p.spec.networkMode, 'host'); assert.equal(p.spec.hostNetwork, true); } },
     { what: '--network none', argv: ['--network=none', 'x'], check: (p) => { assert.equal(p.spec.networkMode, 'none'); assert.equal(p.spec.hostNetwork, undefined); } },
     { what: '--network bridge', argv: ['--net', 'bridge', 'x'], check: (p) => assert.equal(p.spec.networkMode, 'bridge') },

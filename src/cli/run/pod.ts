@@ -6,6 +6,8 @@ import { UsageError } from '../errors.js';
 import { containerNameFor, generateName } from './names.js';
 import { constraintsAffinity } from './constraints.js';
 import { dockerCpus, dockerMemory, dockerPublish, dockerRestart, dockerUser, dockerVolume, envFileLines, envPair } from './units.js';
+import { dockerSecurityOpts } from './security-opts.js';
+import { SECCOMP_PROFILE_ANNOTATION_PREFIX } from '../../api/seccomp-profile.js';
 
 /** What the mapping needs from the outside world (injected for tests). */
 export interface RunEnv {
@@ -122,11 +124,18 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
     if (add.length > 0) sc.capabilities.add = add;
     if (drop.length > 0) sc.capabilities.drop = drop;
   }
-  if (Object.keys(sc).length > 0) c.securityContext = sc;
+  const sec = dockerSecurityOpts(p.list('security-opt'), e.readFile);
+  if (sec.seccomp) sc.seccompProfile = sec.seccomp;
+  if (sec.appArmor) sc.appArmorProfile = sec.appArmor;
+  // Docker's default: setuid programs may gain privileges unless no-new-privileges is asked for
+  // (a Pod that says nothing gets no_new_privs on Lantern, so run says it either way).
+  sc.allowPrivilegeEscalation = sec.noNewPrivileges !== true;
+  c.securityContext = sc;
   if (p.bool('interactive')) c.stdin = true;
   if (p.bool('tty')) c.tty = true;
 
   const annotations: Record<string, string> = { [Annotations.dockerRun]: 'true' };
+  if (sec.seccompContent !== undefined) annotations[`${SECCOMP_PROFILE_ANNOTATION_PREFIX}${c.name}`] = sec.seccompContent;
   // Detached, the node removes the pod when it ends. In the foreground lcctl removes it itself once it
   // has read all the output: a node-side removal could delete the log before lcctl has read it.
   if (p.bool('rm') && p.bool('detach')) annotations[Annotations.autoRemove] = 'true';

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { FrameType, TunnelFrameDecoder, encodeTunnelFrame, type TunnelResult } from './frames.js';
+import { parseJsonBounded } from '../../api/bounded-parse.js';
 
 /** The body of an OPEN frame. */
 export interface TunnelOpen { method: string; args: unknown[] }
@@ -10,6 +11,11 @@ export class TunnelStream {
   onFrame: (type: number, payload: Buffer) => void = () => undefined;
   /** Called once when the stream is reset by the peer or the connection drops. */
   onGone: (reason: string) => void = () => undefined;
+  /**
+   * Why the stream is gone, once it is: a handler that was still awaiting its work when the reset
+   * came (its onGone not yet set) checks this afterwards and drops what it started.
+   */
+  goneReason: string | undefined;
   constructor(readonly id: number, readonly mux: TunnelMux) {}
 
   /** Send a frame; false when the connection's buffer is full (wait for mux.drained()). */
@@ -37,7 +43,10 @@ export class TunnelMux {
     socket.on('data', (chunk: Buffer) => {
       let frames;
       try { frames = this.decoder.push(chunk); } catch (e) { this.close(`bad frame: ${(e as Error).message}`); return; }
-      for (const f of frames) this.dispatch(f.stream, f.type, f.payload);
+      for (const f of frames) {
+        // A handler that throws fails its own stream, not the connection or the process.
+        try { this.dispatch(f.stream, f.type, f.payload); } catch (e) { this.fail(f.stream, e); }
+      }
     });
     socket.on('close', () => this.close('the connection closed'));
     socket.on('end', () => this.close('the peer ended the connection'));
@@ -86,8 +95,14 @@ export class TunnelMux {
     for (const cb of this.closeListeners) cb(reason);
   }
 
+  private fail(id: number, e: unknown): void {
+    const s = this.streams.get(id);
+    if (s) { s.reset(); this.gone(s, `a frame could not be handled: ${e instanceof Error ? e.message : String(e)}`); }
+  }
+
   private gone(s: TunnelStream, reason: string): void {
     this.streams.delete(s.id);
+    s.goneReason ??= reason;
     try { s.onGone(reason); } catch { /* a listener's failure must not stop the others */ }
   }
 
@@ -95,7 +110,7 @@ export class TunnelMux {
     if (type === FrameType.open) {
       if (!this.onOpen || this.streams.has(id)) { this.send(id, FrameType.reset); return; }
       let open: TunnelOpen;
-      try { open = JSON.parse(payload.toString('utf8')) as TunnelOpen; } catch { this.send(id, FrameType.reset); return; }
+      try { open = parseJsonBounded(payload.toString('utf8'), 'OPEN frame') as TunnelOpen; } catch { this.send(id, FrameType.reset); return; }
       const s = new TunnelStream(id, this);
       this.streams.set(id, s);
       this.onOpen(s, { method: String(open.method), args: Array.isArray(open.args) ? open.args : [] });

@@ -6,6 +6,7 @@ import { FrameType } from './frames.js';
 import type { TunnelMux, TunnelOpen, TunnelStream } from './mux.js';
 import { TunnelDuplex } from './duplex.js';
 import { abortStream, splice } from '../port-forward.js';
+import { parseJsonBounded } from '../../api/bounded-parse.js';
 
 /** Sub-channels of an exec or attach stream (first byte of DATA, the only byte of END). */
 export const ExecChannel = { stdin: 0, stdout: 1, stderr: 2 } as const;
@@ -59,6 +60,8 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
     case 'podExec':
     case 'podAttach': {
       const session = method === 'podExec' ? await services.podExec(a[0], a[1], a[2]) : await services.podAttach(a[0], a[1], a[2]);
+      // The server dropped the stream (its client hung up) while the process was starting: end it now.
+      if (s.goneReason !== undefined) { dropSession(session); return; }
       relayExec(mux, s, session);
       return;
     }
@@ -74,6 +77,8 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
     }
     case 'importImage': {
       const archive = new PassThrough();
+      // A reset can come while the node still prepares the import, before anyone reads the archive.
+      archive.on('error', () => undefined);
       s.onFrame = (type, payload) => {
         if (type === FrameType.data) archive.write(payload);
         else if (type === FrameType.end) archive.end();
@@ -100,6 +105,7 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
     case 'exportImages': {
       if (!services.exportImages) throw Object.assign(new Error('this node cannot save images'), { code: 'BadRequest' });
       const archive = await services.exportImages(args[0] as string[]);
+      if (s.goneReason !== undefined) { archive.destroy(); return; }
       s.onGone = () => archive.destroy();
       s.result({ value: null });
       try {
@@ -132,12 +138,23 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
   s.forget();
 }
 
+/** Kill a session no one listens to any more, reading its outputs to their end so its pipes close. */
+function dropSession(session: PodExecSession): void {
+  for (const x of [session.stdin, session.stdout, session.stderr]) x?.on('error', () => undefined);
+  session.exit.catch(() => undefined);
+  session.kill();
+  session.stdout.resume();
+  session.stderr?.resume();
+}
+
 function relayExec(mux: TunnelMux, s: TunnelStream, session: PodExecSession): void {
   s.onFrame = (type, payload) => {
-    if (type === FrameType.data && payload[0] === ExecChannel.stdin) session.stdin?.write(payload.subarray(1));
-    else if (type === FrameType.end) session.stdin?.end();
+    const stdin = session.stdin;
+    // Input after the end of input (a confused or hostile peer) is dropped, not written to an ended stream.
+    if (type === FrameType.data && payload[0] === ExecChannel.stdin) { if (stdin && !stdin.writableEnded) stdin.write(payload.subarray(1)); }
+    else if (type === FrameType.end) { if (stdin && !stdin.writableEnded) stdin.end(); }
     else if (type === FrameType.resize) {
-      try { session.resize(JSON.parse(payload.toString('utf8')) as { cols: number; rows: number }); } catch { /* ignore a bad resize */ }
+      try { session.resize(parseJsonBounded(payload.toString('utf8'), 'resize frame') as { cols: number; rows: number }); } catch { /* ignore a bad resize */ }
     }
   };
   s.onGone = () => session.kill();

@@ -14,6 +14,11 @@ describe('join token', () => {
     assert.deepEqual(parseJoinToken(` ${text}\n`), { caHash: hash, secret: 'abc123' });
   });
 
+  test('a token from "lcctl token create" (K10<hash>::<id>.<secret>) parses, with its id', () => {
+    assert.deepEqual(parseJoinToken(`K10${hash}::abc123.0123456789abcdef`), { caHash: hash, id: 'abc123', secret: '0123456789abcdef' });
+    assert.throws(() => parseJoinToken(`K10${hash}::ABC123.0123456789abcdef`), /K10<64 hex digits>::<id>\.<secret>/);
+  });
+
   test('a malformed token is refused with what a valid one looks like', () => {
     for (const bad of ['', 'lt-node-abc', `K10${hash.slice(1)}::node:x`, `K10${hash}::server:x`, `K10${hash}::node:`]) {
       assert.throws(() => parseJoinToken(bad), /K10<64 hex digits>::node:<secret>/, bad);

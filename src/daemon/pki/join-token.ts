@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * The node join token, in k3s' format: `K10<sha256 hex of the CA certificate PEM>::node:<secret>`.
- * The hash is over the PEM bytes exactly as the server serves them at GET /cacerts (as k3s does), so
- * an agent can check what it fetched before trusting it.
+ * A join token, in k3s' formats: the server's own `K10<sha256 hex of the CA certificate PEM>::node:<secret>`
+ * (DATA_DIR/node-token), or a token made with `lcctl token create`, `K10<ca hash>::<id>.<secret>`
+ * (kubeadm's bootstrap token after the hash; `id` is set for those). The hash is over the PEM bytes
+ * exactly as the server serves them at GET /cacerts (as k3s does), so an agent can check what it
+ * fetched before trusting it.
  */
-export interface JoinToken { caHash: string; secret: string }
+export interface JoinToken { caHash: string; secret: string; id?: string }
 
 /** sha256 hex of the CA bundle, as pinned in join tokens. */
 export const caHash = (caPem: string | Buffer): string => createHash('sha256').update(caPem).digest('hex');
@@ -18,8 +20,11 @@ export const newJoinSecret = (): string => randomBytes(24).toString('hex');
 
 /** Parse a token; throws an error that says what a valid token looks like. */
 export function parseJoinToken(text: string): JoinToken {
-  const m = /^K10([0-9a-f]{64})::node:([A-Za-z0-9._-]+)$/.exec(text.trim());
-  if (!m) throw new Error('the join token is malformed: expected K10<64 hex digits>::node:<secret>, as written to DATA_DIR/node-token on the server');
+  const t = text.trim();
+  const made = /^K10([0-9a-f]{64})::([a-z0-9]{6})\.([a-z0-9]{16})$/.exec(t);
+  if (made) return { caHash: made[1]!, id: made[2]!, secret: made[3]! };
+  const m = /^K10([0-9a-f]{64})::node:([A-Za-z0-9._-]+)$/.exec(t);
+  if (!m) throw new Error('the join token is malformed: expected K10<64 hex digits>::node:<secret>, as written to DATA_DIR/node-token on the server, or K10<64 hex digits>::<id>.<secret> from "lcctl token create"');
   return { caHash: m[1]!, secret: m[2]! };
 }
 

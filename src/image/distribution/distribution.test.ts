@@ -46,13 +46,14 @@ describe('WWW-Authenticate and platforms', () => {
     assert.deepEqual(d, { scheme: 'basic', params: { realm: 'x' } });
   });
 
-  test('plain HTTP only for loopback registries and those marked insecure; docker.io goes to registry-1', () => {
-    assert.equal(new RegistryClient('localhost:5000').base, 'http://localhost:5000');
-    assert.equal(new RegistryClient('127.0.0.1:5000').base, 'http://127.0.0.1:5000');
-    assert.equal(new RegistryClient('[::1]:5000').base, 'http://[::1]:5000');
+  test('every registry is tried over HTTPS first, loopback and insecure ones included; docker.io goes to registry-1', () => {
+    assert.equal(new RegistryClient('localhost:5000').base, 'https://localhost:5000');
+    assert.equal(new RegistryClient('127.0.0.1:5000').base, 'https://127.0.0.1:5000');
+    assert.equal(new RegistryClient('[::1]:5000').base, 'https://[::1]:5000');
     assert.equal(new RegistryClient('reg.example:5000').base, 'https://reg.example:5000');
-    assert.equal(new RegistryClient('reg.example:5000', { insecureRegistries: ['reg.example:5000'] }).base, 'http://reg.example:5000');
+    assert.equal(new RegistryClient('reg.example:5000', { insecureRegistries: ['reg.example:5000'] }).base, 'https://reg.example:5000');
     assert.equal(new RegistryClient('docker.io').base, 'https://registry-1.docker.io');
+    assert.equal(new RegistryClient('127.0.0.1:5000', { scheme: 'http' }).base, 'http://127.0.0.1:5000');
   });
 
   test('X-Registry-Auth round-trips credentials and rejects garbage', () => {

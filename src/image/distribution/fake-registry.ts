@@ -1,6 +1,7 @@
 // Test-only: a tiny in-memory distribution registry with switches for auth, cut connections and corruption.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the registry saw it. */
@@ -12,6 +13,8 @@ export interface FakeRegistryOptions {
   auth?: 'basic' | 'bearer';
   user?: string;
   pass?: string;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -54,7 +57,8 @@ export class FakeRegistry {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => { void this.handle(req, res).catch(() => res.destroy()); });
+    const handler = (req: IncomingMessage, res: ServerResponse): void => { void this.handle(req, res).catch(() => res.destroy()); };
+    this.server = this.opts.tls ? createTlsServer(this.opts.tls, handler) : createServer(handler);
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.host = `localhost:${(this.server.address() as AddressInfo).port}`;
   }

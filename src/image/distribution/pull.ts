@@ -11,6 +11,7 @@ import { fetchManifest, imageManifest, isIndex, parsePlatform, pullPlatform, sel
 import { downloadAndPrepare } from './pipeline.js';
 import { RegistryClient, repoScope } from './registry.js';
 import type { TransferOptions } from './types.js';
+import { parseJsonBounded } from '../../api/bounded-parse.js';
 
 /** Options of a pull. */
 export interface PullOptions extends TransferOptions {
@@ -36,7 +37,7 @@ export async function pullImage(store: OciImageStore, ref: string, opts: PullOpt
   const want: Platform = opts.platform ? parsePlatform(opts.platform) : pullPlatform();
   const client = new RegistryClient(src.domain, opts.source
     ? { auth: opts.source.auth, ca: opts.source.ca, scheme: opts.source.scheme, signal: opts.signal }
-    : { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
+    : { auth: opts.auth, insecureRegistries: opts.insecureRegistries, ca: opts.ca, scheme: opts.scheme, signal: opts.signal });
   const progress = opts.onProgress ?? ((): void => undefined);
   const pinned: string[] = [];
   const pin = (d: string): void => { pinned.push(d); store.pin(d); };
@@ -82,7 +83,7 @@ async function fetchConfig(store: OciImageStore, client: RegistryClient, repo: s
 /** With an explicit --platform, a single-platform image for another one is an error, not a surprise. */
 async function checkPlatform(store: OciImageStore, configDigest: string, want: Platform, name: string): Promise<void> {
   let cfg: { os?: unknown; architecture?: unknown; variant?: unknown };
-  try { cfg = JSON.parse((await store.readBlob(configDigest)).toString('utf8')) as typeof cfg; } catch { return; }
+  try { cfg = parseJsonBounded((await store.readBlob(configDigest)).toString('utf8'), 'image config') as typeof cfg; } catch { return; }
   const got: Platform = { os: String(cfg.os ?? ''), architecture: String(cfg.architecture ?? '') };
   if (typeof cfg.variant === 'string') got.variant = cfg.variant;
   if (got.os && got.architecture && !platformMatches(got, want)) {

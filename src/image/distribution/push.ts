@@ -30,7 +30,7 @@ export async function pushImage(store: OciImageStore, ref: string, opts: Transfe
   // Another name of this image on the same registry: its blobs can be mounted instead of uploaded.
   const from = image.names.map((n) => parseReference(n)).find((o) => o.domain === r.domain && o.path !== repo)?.path;
   const scopes = [repoScope(repo, 'pull,push'), ...(from ? [repoScope(from, 'pull')] : [])];
-  const client = new RegistryClient(r.domain, { auth: opts.auth, insecureRegistries: opts.insecureRegistries, signal: opts.signal });
+  const client = new RegistryClient(r.domain, { auth: opts.auth, insecureRegistries: opts.insecureRegistries, ca: opts.ca, scheme: opts.scheme, signal: opts.signal });
   const progress = opts.onProgress ?? ((): void => undefined);
   progress({ status: `The push refers to repository [${r.domain}/${repo}]` });
   // Establish authentication before any upload: a streamed body cannot be sent twice.

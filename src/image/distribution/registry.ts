@@ -1,6 +1,7 @@
 import { ApiError, type ErrorCode } from '../../api/errors.js';
-import { fetchTrusting, type FetchLike } from './ca-fetch.js';
+import { fetchWithTls, type FetchLike } from './ca-fetch.js';
 import { parseChallenges, plainHttpAllowed, registryHost, type AuthChallenge, type RegistryAuth } from '../../api/registry-auth.js';
+import { parseJsonBounded } from '../../api/bounded-parse.js';
 
 /** How one request is made; `scopes` are the token scopes it needs ("repository:a/b:pull"). */
 export interface RegistryRequest {
@@ -17,7 +18,10 @@ export interface RegistryClientOptions {
   signal?: AbortSignal;
   /** PEM CA to trust for HTTPS (the cluster CA for the server's registry) instead of Node's bundled list. */
   ca?: string;
-  /** Force a scheme (the server's registry is HTTPS even on loopback); default: https, http for loopback/insecure. */
+  /**
+   * Force a scheme (the server's registry, whose scheme the node knows). Default: HTTPS, and for
+   * loopback and insecure registries plain HTTP when HTTPS cannot connect, as Docker does.
+   */
   scheme?: 'http' | 'https';
 }
 
@@ -27,29 +31,38 @@ export function repoScope(path: string, actions: string): string {
 }
 
 /**
- * Talks to one registry over HTTPS (plain HTTP for loopback and insecure registries). On a 401 it
+ * Talks to one registry over HTTPS. A registry that may be plain HTTP (loopback, --insecure-registry)
+ * is tried over HTTPS first, its certificate unchecked unless a CA is given (Docker's rule for
+ * insecure registries), and over plain HTTP when that first HTTPS request cannot connect; the scheme
+ * that answered is kept for the client's life. On a 401 it
  * answers the challenge once: Basic with the caller's credentials, or Bearer by fetching a token from
  * the realm (with Basic credentials when it has them) for the scopes the request needs.
  */
 export class RegistryClient {
-  /** "https://registry-1.docker.io". */
-  readonly base: string;
   readonly host: string;
+  private scheme: 'http' | 'https';
+  /** Whether plain HTTP may still be tried: until the first request over HTTPS connects. */
+  private mayFallBack: boolean;
   private basic = false;
   private readonly tokens = new Map<string, string>();
   private readonly fetchFn: FetchLike;
 
   constructor(domain: string, private readonly opts: RegistryClientOptions = {}) {
     this.host = registryHost(domain);
-    this.base = `${opts.scheme ?? (plainHttpAllowed(this.host, opts.insecureRegistries) ? 'http' : 'https')}://${this.host}`;
-    this.fetchFn = opts.ca ? fetchTrusting(opts.ca) : fetch;
+    this.scheme = opts.scheme ?? 'https';
+    this.mayFallBack = opts.scheme === undefined && plainHttpAllowed(this.host, opts.insecureRegistries);
+    this.fetchFn = opts.ca ? fetchWithTls({ ca: opts.ca }) : this.mayFallBack ? fetchWithTls({ verify: false }) : fetch;
   }
+
+  /** "https://registry-1.docker.io"; "http://..." once a loopback or insecure registry fell back to plain HTTP. */
+  get base(): string { return `${this.scheme}://${this.host}`; }
 
   /** A request whose failure statuses are the caller's to handle (HEAD, Range, uploads). */
   async fetch(path: string, req: RegistryRequest): Promise<Response> {
-    const url = /^https?:\/\//.test(path) ? path : `${this.base}${path}`;
+    // Read base at each send: the first one may have fallen back to plain HTTP.
+    const url = (): string => (/^https?:\/\//.test(path) ? path : `${this.base}${path}`);
     const key = req.scopes.join(' ');
-    let res = await this.send(url, req, this.authHeader(key));
+    let res = await this.send(url(), req, this.authHeader(key));
     if (res.status !== 401) return res;
     const header = res.headers.get('www-authenticate') ?? '';
     await res.body?.cancel();
@@ -63,7 +76,7 @@ export class RegistryClient {
       if (!this.opts.auth?.username) throw this.needLogin();
       this.basic = true;
     } else throw new ApiError('Unauthorized', `registry ${this.host} answered 401 without a challenge this client understands (${header || 'no WWW-Authenticate header'})`);
-    res = await this.send(url, req, this.authHeader(key));
+    res = await this.send(url(), req, this.authHeader(key));
     if (res.status === 401) {
       await res.body?.cancel();
       throw this.opts.auth?.username
@@ -85,7 +98,7 @@ export class RegistryClient {
     const text = await res.text().catch(() => '');
     let detail = text.trim().slice(0, 300);
     try {
-      const doc = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
+      const doc = parseJsonBounded(text, 'error answer') as { errors?: { code?: string; message?: string }[] };
       if (Array.isArray(doc.errors) && doc.errors.length > 0) detail = doc.errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
     } catch { /* not JSON: keep the text */ }
     const code: ErrorCode = res.status === 401 ? 'Unauthorized' : res.status === 403 ? 'Forbidden' : res.status === 404 ? 'NotFound'
@@ -111,10 +124,24 @@ export class RegistryClient {
     const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers, redirect: 'follow' };
     if (this.opts.signal) init.signal = this.opts.signal;
     if (req.body !== undefined) { init.body = req.body as BodyInit; init.duplex = 'half'; }
+    const overHttps = url.startsWith(`https://${this.host}/`);
     try {
-      return await this.fetchFn(url, init);
+      const res = await this.fetchFn(url, init);
+      if (overHttps) this.mayFallBack = false;
+      return res;
     } catch (e) {
-      throw unreachable(this.host, url, e);
+      const replayable = req.body === undefined || Buffer.isBuffer(req.body);
+      if (!this.mayFallBack || !overHttps || !replayable || (e as Error).name === 'AbortError') throw unreachable(this.host, url, e);
+      const plain = `http${url.slice('https'.length)}`;
+      try {
+        const res = await this.fetchFn(plain, init);
+        this.scheme = 'http';
+        this.mayFallBack = false;
+        return res;
+      } catch (e2) {
+        if ((e2 as Error).name === 'AbortError') throw unreachable(this.host, plain, e2);
+        throw new ApiError('Unavailable', `cannot reach registry ${this.host} over HTTPS (${url.replace(/\?.*$/, '')}: ${causeOf(e)}) nor over plain HTTP (${causeOf(e2)})`);
+      }
     }
   }
 
@@ -141,17 +168,23 @@ export class RegistryClient {
         : new ApiError('Unauthorized', `registry ${this.host} refused anonymous access (${scopes.join(' ')}): the repository may not exist or may need lcctl login ${this.host}`);
     }
     if (!res.ok) throw await this.errorOf(res, `getting a token from ${url.origin}${url.pathname}`);
-    const doc = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };
+    const doc = (await res.text().then((t) => parseJsonBounded(t, 'token answer')).catch(() => ({}))) as { token?: unknown; access_token?: unknown };
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
     if (!token) throw new ApiError('Unauthorized', `the token service of registry ${this.host} answered without a token`);
     return token;
   }
 }
 
+/** The network error's code or message ("ECONNREFUSED", "UND_ERR_SOCKET"). */
+function causeOf(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e as Error).message;
+}
+
 function unreachable(host: string, url: string, e: unknown): ApiError {
   if ((e as Error).name === 'AbortError') return new ApiError('Unavailable', `request to registry ${host} was cancelled`);
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  const why = cause?.code ?? cause?.message ?? (e as Error).message;
+  const why = causeOf(e);
   const hint = url.startsWith('https:') && /SSL|TLS|EPROTO|wrong version/i.test(String(cause?.message ?? why))
     ? ' (a plain-HTTP registry must be listed as insecure)' : '';
   return new ApiError('Unavailable', `cannot reach registry ${host} (${url.replace(/\?.*$/, '')}): ${why}${hint}`);

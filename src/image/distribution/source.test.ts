@@ -35,7 +35,7 @@ test('a pull from another source (the server registry) names the image as the po
   assert.ok(reg.seen.some((r) => r.path === '/v2/ghcr.io/org/app/manifests/v1'));
 });
 
-test('an explicit scheme wins over the plain-HTTP rule for loopback hosts', () => {
+test('an explicit scheme is kept for loopback hosts', () => {
   assert.equal(new RegistryClient('127.0.0.1:6443', { scheme: 'https', ca: 'PEM' }).base, 'https://127.0.0.1:6443');
-  assert.equal(new RegistryClient('127.0.0.1:6443').base, 'http://127.0.0.1:6443');
+  assert.equal(new RegistryClient('127.0.0.1:6443', { scheme: 'http' }).base, 'http://127.0.0.1:6443');
 });

@@ -17,6 +17,10 @@ export interface TransferOptions {
   onProgress?: (p: TransferProgress) => void;
   /** Registries (host or host:port) that may be reached over plain HTTP. */
   insecureRegistries?: readonly string[];
+  /** PEM CA to trust for REF's registry (the cluster CA for the server's built-in registry). */
+  ca?: string;
+  /** REF's registry speaks this scheme (the server's registry, whose scheme the node knows): no fallback. */
+  scheme?: 'http' | 'https';
   /** Parallel blob transfers (default 3). */
   concurrency?: number;
   signal?: AbortSignal;

@@ -48,6 +48,8 @@ export async function attachTo(t: AttachTarget): Promise<AttachSession> {
     else stdout.write(data);
   });
   child.stdout.on('data', (b: Buffer) => decoder.push(b));
+  // Input written after the helper exited (the container ended, or we detached) fails with EPIPE.
+  child.stdin.on('error', () => undefined);
   let helperErr = '';
   child.stderr.on('data', (b: Buffer) => { helperErr += b.toString('utf8'); });
   const closed = new Promise<void>((resolve, reject) => {

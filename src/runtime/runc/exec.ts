@@ -37,16 +37,20 @@ export async function startExec(runc: RuncCli, id: string, opts: ExecOptions, sc
   const session = opts.tty ? await ptyExec(runc.path, args, opts) : pipeExec(runc.path, args, opts);
   let exited = false;
   const exit = session.exit.finally(() => { exited = true; rmSync(pidFile, { force: true }); });
-  const kill = (signal = 'SIGKILL', waitedMs = 0): void => {
+  const kill = (signal: string, waitedMs: number): void => {
     if (exited) return;
     // Signal the process itself: runc relays catchable signals, but SIGKILL would only kill runc.
     const pid = readPid(pidFile);
-    if (pid !== undefined && pidAlive(pid)) process.kill(pid, signalNumber(signal));
+    if (pid !== undefined && pidAlive(pid)) signalPid(pid, signal);
     // runc writes the pid file once the process runs; until then wait rather than orphan it.
     else if (waitedMs < 5000) setTimeout(() => kill(signal, waitedMs + 50), 50);
     else session.killRunc(signal);
   };
-  return { ...session.streams, resize: session.resize, exit, kill: (signal?: string) => kill(signal) };
+  return {
+    ...session.streams, resize: session.resize, exit,
+    // An unknown signal name throws here, to the caller, never later from the retry timer.
+    kill: (signal = 'SIGKILL') => { signalNumber(signal); kill(signal, 0); },
+  };
 }
 
 interface RawSession {
@@ -82,9 +86,13 @@ function pipeExec(runcPath: string, args: string[], opts: ExecOptions): RawSessi
       void stderrDone.then(() => { clearTimeout(wait); resolve(execExitCode(raw, tail)); });
     });
   });
+  // Input that arrives after the process exited fails with EPIPE: there is no one left to tell.
+  child.stdin?.on('error', () => undefined);
+  stdout.on('error', () => undefined);
+  runcErr.on('error', () => undefined);
   const streams: RawSession['streams'] = { stdout, stderr };
   if (child.stdin) streams.stdin = child.stdin;
-  return { streams, resize: () => undefined, exit, killRunc: (s) => child.kill(s as NodeJS.Signals) };
+  return { streams, resize: () => undefined, exit, killRunc: (s) => { child.kill(s as NodeJS.Signals); } };
 }
 
 async function ptyExec(runcPath: string, args: string[], opts: ExecOptions): Promise<RawSession> {
@@ -117,7 +125,11 @@ async function ptyExec(runcPath: string, args: string[], opts: ExecOptions): Pro
   const streams: RawSession['streams'] = { stdout };
   if (opts.stdin) {
     streams.stdin = new Writable({
-      write(chunk: Buffer, _enc, cb) { term.write(chunk); cb(); },
+      write(chunk: Buffer, _enc, cb) {
+        // The terminal is closed once the process exited: late input is dropped, as with a pipe.
+        try { term.write(chunk); } catch { /* closed */ }
+        cb();
+      },
     });
   }
   return {
@@ -130,8 +142,21 @@ async function ptyExec(runcPath: string, args: string[], opts: ExecOptions): Pro
       }
     },
     exit,
-    killRunc: (s) => term.kill(s),
+    killRunc: (s) => { try { term.kill(s); } catch { /* already exited */ } },
   };
+}
+
+/**
+ * Signal the exec'd process. It may exit (and runc reap it) between the liveness check and the kill:
+ * that ESRCH means the work is done, and must not escape (a client closing its exec connection
+ * as the command ends did this, from a timer, and it ended lanternd server).
+ */
+export function signalPid(pid: number, signal: string): void {
+  try {
+    process.kill(pid, signalNumber(signal));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
 }
 
 function readPid(file: string): number | undefined {

@@ -4,7 +4,7 @@ import type { ContainerConfig } from '../types.js';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, capabilityMask, hostCapabilities, resolveCapabilities } from './capabilities.js';
 import { containerResolvConf } from './etc-files.js';
 import { buildOciSpec, type SpecContext } from './oci-spec.js';
-import { defaultSeccompProfile, deniedSyscalls } from './seccomp.js';
+import { allowedSyscalls } from './seccomp.js';
 
 const config = (o: Partial<ContainerConfig> = {}): ContainerConfig => ({
   id: 'a'.repeat(64), name: 'web', rootfsLayers: ['/layers/1'], args: ['sh'], env: ['A=1'], cwd: '/',
@@ -41,30 +41,6 @@ describe('capabilities', () => {
   });
 });
 
-describe('seccomp profile', () => {
-  test('refuses the dangerous syscalls with EPERM and allows everything else', () => {
-    const p = defaultSeccompProfile(DEFAULT_CAPABILITIES, 'x64');
-    assert.equal(p.defaultAction, 'SCMP_ACT_ALLOW');
-    assert.deepEqual(p.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
-    const denied = deniedSyscalls(p);
-    for (const s of ['mount', 'unshare', 'setns', 'ptrace', 'keyctl', 'bpf', 'reboot', 'kexec_load', 'init_module']) {
-      assert.ok(denied.includes(s), s);
-    }
-    assert.ok(!denied.includes('read') && !denied.includes('clone') && !denied.includes('chroot'));
-    assert.ok(p.syscalls?.every((r) => r.action !== 'SCMP_ACT_ERRNO' || r.errnoRet !== undefined));
-  });
-  test('an added capability re-allows its syscalls', () => {
-    const withAdmin = deniedSyscalls(defaultSeccompProfile([...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN']));
-    assert.ok(!withAdmin.includes('mount') && !withAdmin.includes('unshare') && !withAdmin.includes('setns'));
-    assert.ok(withAdmin.includes('ptrace'));
-    const withPtrace = deniedSyscalls(defaultSeccompProfile([...DEFAULT_CAPABILITIES, 'CAP_SYS_PTRACE']));
-    assert.ok(!withPtrace.includes('ptrace') && withPtrace.includes('mount'));
-  });
-  test('arm64 hosts filter their own ABIs', () => {
-    assert.deepEqual(defaultSeccompProfile(DEFAULT_CAPABILITIES, 'arm64').architectures, ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
-  });
-});
-
 describe('OCI spec', () => {
   test('limits: memory is a hard cap (swap = limit), cpu and pids', () => {
     const s = buildOciSpec(config({ resources: { memoryBytes: 1 << 24, cpuQuota: 50000, cpuShares: 512, pidsLimit: 20 } }), ctx);
@@ -89,8 +65,25 @@ describe('OCI spec', () => {
     assert.ok(s.process.env.includes('A=1') && s.process.env.some((e) => e.startsWith('PATH=')));
     assert.ok(s.linux.seccomp);
   });
+  test('seccomp: the default profile on the final capabilities; Unconfined none; Localhost its own profile', () => {
+    const dflt = buildOciSpec(config({ capabilities: { add: ['SYS_PTRACE'] } }), ctx).linux.seccomp;
+    assert.equal(dflt?.defaultAction, 'SCMP_ACT_ERRNO');
+    assert.ok(dflt && allowedSyscalls(dflt).includes('kcmp'));
+    const none = buildOciSpec(config({ capabilities: { drop: ['ALL'] } }), ctx).linux.seccomp;
+    assert.ok(none && !allowedSyscalls(none).includes('chroot'), 'dropping CAP_SYS_CHROOT drops chroot');
+    assert.equal(buildOciSpec(config({ seccompProfile: { type: 'Unconfined' } }), ctx).linux.seccomp, undefined);
+    const local = buildOciSpec(config({ seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } }), {
+      ...ctx, seccompProfile: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdirat'], action: 'SCMP_ACT_ERRNO', includes: { caps: ['CAP_CHOWN'] } }] },
+    }).linux.seccomp;
+    assert.deepEqual(local, { defaultAction: 'SCMP_ACT_ALLOW', architectures: [], syscalls: [{ names: ['mkdirat'], action: 'SCMP_ACT_ERRNO' }] });
+    assert.throws(() => buildOciSpec(config({ seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } }), ctx), /was not loaded/);
+  });
+  test('AppArmor: the profile the runtime chose goes to process.apparmorProfile; none without one', () => {
+    assert.equal(buildOciSpec(config(), { ...ctx, appArmorProfile: 'lantern-default' }).process.apparmorProfile, 'lantern-default');
+    assert.equal('apparmorProfile' in buildOciSpec(config(), ctx).process, false);
+  });
   test('privileged: every capability, no seccomp, nothing masked', () => {
-    const s = buildOciSpec(config({ privileged: true }), ctx);
+    const s = buildOciSpec(config({ privileged: true, seccompProfile: { type: 'RuntimeDefault' } }), ctx);
     assert.equal(s.process.capabilities.effective.length, ALL_CAPABILITIES.length);
     assert.equal(s.linux.seccomp, undefined);
     assert.equal(s.linux.maskedPaths, undefined);

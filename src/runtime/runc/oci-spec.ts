@@ -1,8 +1,10 @@
+import { ApiError } from '../../api/errors.js';
+import type { SeccompProfile } from '../../api/seccomp-profile.js';
 import type { ContainerConfig, MountSpec } from '../types.js';
 import { resolveCapabilities } from './capabilities.js';
 import type { EtcFiles } from './etc-files.js';
-import type { OciMount, OciResources, OciSpec } from './oci-types.js';
-import { defaultSeccompProfile } from './seccomp.js';
+import type { OciMount, OciResources, OciSeccomp, OciSpec } from './oci-types.js';
+import { defaultSeccompProfile, resolveSeccompProfile } from './seccomp.js';
 
 /** Host facts and paths the spec needs besides the ContainerConfig. */
 export interface SpecContext {
@@ -17,6 +19,12 @@ export interface SpecContext {
   hostArch?: string;
   /** Capabilities the host can grant (its bounding set); default all. */
   hostCapabilities?: readonly string[];
+  /** os.release() of the host, for the profile rules with a minimum kernel; default this host's. */
+  kernelRelease?: string;
+  /** The decoded profile of a Localhost seccompProfile (seccomp-localhost.ts reads it). */
+  seccompProfile?: SeccompProfile;
+  /** The AppArmor profile to apply (apparmor.ts decides); absent on hosts without AppArmor. */
+  appArmorProfile?: string;
 }
 
 /** Docker's masked paths: hidden behind /dev/null or an empty read-only tmpfs. */
@@ -41,7 +49,7 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
   if (config.netns !== 'host') namespaces.push({ type: 'network', path: config.netns });
   // A private cgroup namespace on v1 would hide nothing useful and breaks some tools; Docker uses it only on v2.
   if (ctx.cgroupV2) namespaces.push({ type: 'cgroup' });
-  const seccompOff = privileged || config.seccomp === 'unconfined';
+  const seccomp = seccompFor(config, ctx, caps, privileged);
   return {
     ociVersion: '1.0.2',
     process: {
@@ -53,6 +61,7 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard, soft: Math.min(NOFILE_SOFT, hard) }],
       noNewPrivileges: config.noNewPrivileges ?? !privileged,
+      ...(ctx.appArmorProfile ? { apparmorProfile: ctx.appArmorProfile } : {}),
     },
     root: { path: ctx.rootfsPath, readonly: config.readOnlyRootfs === true },
     hostname: ctx.hostname,
@@ -62,10 +71,25 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
       cgroupsPath: ctx.cgroupsPath,
       resources: buildResources(config, privileged),
       ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
-      ...(seccompOff ? {} : { seccomp: defaultSeccompProfile(caps, ctx.hostArch) }),
+      ...(seccomp ? { seccomp } : {}),
     },
     annotations: { 'io.lantern.name': config.name },
   };
+}
+
+/**
+ * The container's filter, decided on its final capability set: none when privileged or Unconfined (as
+ * Docker), the Localhost profile resolved, else Docker's default profile.
+ */
+function seccompFor(config: ContainerConfig, ctx: SpecContext, caps: readonly string[], privileged: boolean): OciSeccomp | undefined {
+  const type = config.seccompProfile?.type ?? 'RuntimeDefault';
+  if (privileged || type === 'Unconfined') return undefined;
+  const target = { caps, ...(ctx.hostArch ? { hostArch: ctx.hostArch } : {}), ...(ctx.kernelRelease ? { kernel: ctx.kernelRelease } : {}) };
+  if (type === 'Localhost') {
+    if (!ctx.seccompProfile) throw new ApiError('Invalid', `seccomp profile ${config.seccompProfile?.localhostProfile ?? ''} was not loaded: Localhost needs the profile's content`);
+    return resolveSeccompProfile(ctx.seccompProfile, target);
+  }
+  return defaultSeccompProfile(caps, ctx.hostArch, ctx.kernelRelease);
 }
 
 function buildResources(config: ContainerConfig, privileged: boolean): OciResources {

@@ -21,6 +21,8 @@ export interface OciProcess {
   };
   rlimits: Array<{ type: string; hard: number; soft: number }>;
   noNewPrivileges: boolean;
+  /** AppArmor profile runc applies on exec (only where the host has AppArmor). */
+  apparmorProfile?: string;
 }
 
 /** One mount, in the order runc performs them. */
@@ -52,6 +54,8 @@ export interface OciResources {
 /** A libseccomp filter as runc reads it. */
 export interface OciSeccomp {
   defaultAction: string;
+  /** errno of an SCMP_ACT_ERRNO default action (runc's default: EPERM). */
+  defaultErrnoRet?: number;
   architectures: string[];
   syscalls?: OciSyscallRule[];
 }

@@ -1,10 +1,11 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { arch } from 'node:os';
-import { join, resolve } from 'node:path';
+import { arch, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../api/errors.js';
 import type {
   AttachSession, ContainerConfig, ContainerInfo, ContainerRuntime, ContainerStats, ExecOptions, ExecSession,
 } from '../types.js';
+import { AppArmorSupport, type AppArmorPaths } from './apparmor.js';
 import { attachPaths, attachTo } from './attach.js';
 import { ensureAttachHelper } from './attach-helper.js';
 import { containerCgroupPath, isCgroupV2, readCgroupStats, removeCgroupTree } from './cgroups.js';
@@ -17,6 +18,7 @@ import { buildOciSpec } from './oci-spec.js';
 import { runCommand, signalNumber, sleep } from './proc.js';
 import { isMountPoint, mountOverlay, unmountRootfs } from './rootfs.js';
 import { RuncCli } from './runc-cli.js';
+import { localhostSeccompProfile } from './seccomp-localhost.js';
 import { conmonPid, processRunning, readContainerInfo } from './status.js';
 import { isValidId, toApiError, validateConfig } from './validate.js';
 
@@ -32,6 +34,12 @@ export interface RuncRuntimeOptions {
   runcRoot?: string;
   /** cgroup under which each container gets "<parent>/<id>". Default "lantern". */
   cgroupParent?: string;
+  /** Where Localhost seccomp profiles are read from. Default <parent of stateDir>/seccomp (the node's data dir). */
+  seccompProfileDir?: string;
+  /** The node's log (default stderr, "lanternd: runtime: ..."). */
+  log?: (msg: string) => void;
+  /** Where AppArmor is probed (tests); default the host's paths. */
+  appArmorPaths?: AppArmorPaths;
 }
 
 /** How long stop() waits for the container to die after SIGKILL before giving up. */
@@ -45,6 +53,8 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly runc: RuncCli;
   private readonly conmonPath: string;
   private readonly socketDir: string;
+  private readonly seccompDir: string;
+  private readonly appArmor: AppArmorSupport;
 
   constructor(opts: RuncRuntimeOptions) {
     this.stateDir = resolve(opts.stateDir);
@@ -52,6 +62,9 @@ export class RuncRuntime implements ContainerRuntime {
     this.runc = new RuncCli(opts.runcPath ?? '/usr/sbin/runc', resolve(opts.runcRoot ?? join(this.stateDir, 'runc')));
     this.conmonPath = opts.conmonPath ?? '/usr/bin/conmon';
     this.socketDir = join(this.stateDir, 'sockets');
+    this.seccompDir = resolve(opts.seccompProfileDir ?? join(dirname(this.stateDir), 'seccomp'));
+    const log = opts.log ?? ((m: string) => console.error(`lanternd: runtime: ${m}`));
+    this.appArmor = new AppArmorSupport(log, opts.appArmorPaths);
   }
 
   /** "runc version 1.1.5 / conmon version 2.1.6". */
@@ -79,14 +92,18 @@ export class RuncRuntime implements ContainerRuntime {
       for (const d of [dir.rootfs, dir.upper, dir.work, dir.exitDir, dir.persistDir, this.socketDir]) {
         await mkdir(d, { recursive: true });
       }
+      // Profiles first: a bad one is the user's error, found before anything is mounted.
+      const seccompProfile = await localhostSeccompProfile(config, this.seccompDir);
+      const appArmorProfile = await this.appArmor.profileFor(config.appArmorProfile, config.privileged === true);
       await mountOverlay(config.rootfsLayers, dir.upper, dir.work, dir.rootfs);
       const hostNetwork = config.netns === 'host';
       const hostname = config.hostname ?? defaultHostname(config.id, hostNetwork);
       const etcFiles = await writeEtcFiles(dir.dir, { hostname, hostNetwork, extraHosts: config.extraHosts, dns: config.dns });
       const spec = buildOciSpec(config, {
         rootfsPath: dir.rootfs, etcFiles, hostname, cgroupsPath: meta.cgroupPath, cgroupV2: isCgroupV2(),
-        hostNofileHard: hostNofileHard(), hostArch: arch(),
+        hostNofileHard: hostNofileHard(), hostArch: arch(), kernelRelease: release(),
         hostCapabilities: hostCapabilitySet(),
+        ...(seccompProfile ? { seccompProfile } : {}), ...(appArmorProfile ? { appArmorProfile } : {}),
       });
       await writeJsonAtomic(dir.configJson, spec);
       await writeJsonAtomic(dir.labelsJson, config.labels);

@@ -1,66 +1,84 @@
-import { arch } from 'node:os';
+import { arch, release } from 'node:os';
+import type { SeccompCondition, SeccompProfile } from '../../api/seccomp-profile.js';
 import type { OciSeccomp, OciSyscallRule } from './oci-types.js';
+import { DEFAULT_SECCOMP_PROFILE } from './seccomp-default.js';
+
+/** Node's process.arch → the native names Docker's profiles use in includes/excludes.arches. */
+const NATIVE_ARCH: Record<string, string> = {
+  x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: 'x86', ppc64: 'ppc64le', s390x: 's390x', s390: 's390',
+  riscv64: 'riscv64', loong64: 'loongarch64', mips: 'mips', mipsel: 'mipsel', mips64: 'mips64', mips64el: 'mipsel64',
+};
+/** Native name → libseccomp's name, to pick the archMap entry. */
+const SCMP_ARCH: Record<string, string> = {
+  amd64: 'SCMP_ARCH_X86_64', arm64: 'SCMP_ARCH_AARCH64', arm: 'SCMP_ARCH_ARM', x86: 'SCMP_ARCH_X86',
+  ppc64le: 'SCMP_ARCH_PPC64LE', s390x: 'SCMP_ARCH_S390X', s390: 'SCMP_ARCH_S390', riscv64: 'SCMP_ARCH_RISCV64',
+  loongarch64: 'SCMP_ARCH_LOONGARCH64', mips: 'SCMP_ARCH_MIPS', mipsel: 'SCMP_ARCH_MIPSEL', mips64: 'SCMP_ARCH_MIPS64',
+  mipsel64: 'SCMP_ARCH_MIPSEL64',
+};
+
+/** The facts a profile's conditions are decided on. */
+export interface SeccompTarget {
+  /** The container's capabilities (its bounding set, as Docker checks). */
+  caps: readonly string[];
+  /** process.arch of the node (x64, arm64, ...). */
+  hostArch?: string;
+  /** os.release() of the node, e.g. "6.1.0-18-amd64". */
+  kernel?: string;
+}
 
 /**
- * Syscalls Docker's default profile refuses, each with the capability that re-allows it (none: always
- * refused). Docker's profile is an allowlist; this is the same intent written as a denylist so that
- * new, harmless syscalls keep working.
+ * Resolves a Docker-format profile into the plain OCI linux.seccomp that runc 1.1 reads, as Docker's
+ * setupSeccomp does: archMap → the node's architecture and its compat ABIs; a rule is kept only when
+ * its `includes` hold (all caps held, the node's arch listed, kernel ≥ minKernel) and its `excludes`
+ * do not (any cap held, arch listed, kernel ≥ minKernel). runc ignores fields it does not know, so a
+ * rule with `includes` left in would apply unconditionally: nothing but OCI fields leaves here.
  */
-const GATED_SYSCALLS: ReadonlyArray<{ cap?: string; names: readonly string[] }> = [
-  { names: ['add_key', 'keyctl', 'request_key', 'create_module', 'get_kernel_syms', 'query_module',
-    'nfsservctl', 'sysfs', '_sysctl', 'uselib', 'userfaultfd', 'ustat', 'vm86', 'vm86old', 'afs_syscall',
-    'io_uring_setup', 'io_uring_enter', 'io_uring_register'] },
-  { cap: 'CAP_SYS_ADMIN', names: ['mount', 'mount_setattr', 'umount', 'umount2', 'unshare', 'setns',
-    'pivot_root', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'fanotify_init',
-    'lookup_dcookie', 'name_to_handle_at', 'quotactl', 'quotactl_fd', 'swapon', 'swapoff',
-    'sethostname', 'setdomainname'] },
-  { cap: 'CAP_DAC_READ_SEARCH', names: ['open_by_handle_at'] },
-  { cap: 'CAP_SYS_BOOT', names: ['reboot', 'kexec_load', 'kexec_file_load'] },
-  { cap: 'CAP_SYS_MODULE', names: ['init_module', 'finit_module', 'delete_module'] },
-  { cap: 'CAP_SYS_PACCT', names: ['acct'] },
-  { cap: 'CAP_SYS_PTRACE', names: ['ptrace', 'kcmp', 'process_vm_readv', 'process_vm_writev', 'pidfd_getfd',
-    'process_madvise'] },
-  { cap: 'CAP_SYS_RAWIO', names: ['iopl', 'ioperm'] },
-  { cap: 'CAP_SYS_TIME', names: ['settimeofday', 'stime', 'clock_settime', 'clock_settime64', 'clock_adjtime',
-    'clock_adjtime64'] },
-  { cap: 'CAP_SYS_TTY_CONFIG', names: ['vhangup'] },
-  { cap: 'CAP_SYS_NICE', names: ['move_pages', 'mbind', 'set_mempolicy', 'get_mempolicy'] },
-  { cap: 'CAP_SYSLOG', names: ['syslog'] },
-  { cap: 'CAP_BPF', names: ['bpf'] },
-  { cap: 'CAP_PERFMON', names: ['perf_event_open'] },
-];
-
-const EPERM = 1;
-const ENOSYS = 38;
-const CLONE_NEWUSER = 0x10000000;
-
-/** The seccomp architectures for this host: the native one plus its compat ABIs. */
-export function seccompArchitectures(hostArch: string = arch()): string[] {
-  if (hostArch === 'arm64') return ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM'];
-  return ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'];
+export function resolveSeccompProfile(profile: SeccompProfile, target: SeccompTarget): OciSeccomp {
+  const native = NATIVE_ARCH[target.hostArch ?? arch()] ?? target.hostArch ?? arch();
+  const kernel = target.kernel ?? release();
+  const architectures = [...(profile.architectures ?? [])];
+  const entry = (profile.archMap ?? []).find((m) => m.architecture === SCMP_ARCH[native]);
+  if (entry) architectures.push(entry.architecture, ...(entry.subArchitectures ?? []));
+  const holds = (c: SeccompCondition | undefined, all: boolean): boolean => {
+    const checks: boolean[] = [];
+    if (c?.caps && c.caps.length > 0) checks.push(all ? c.caps.every((x) => target.caps.includes(x)) : c.caps.some((x) => target.caps.includes(x)));
+    if (c?.arches && c.arches.length > 0) checks.push(c.arches.includes(native));
+    if (c?.minKernel) checks.push(kernelAtLeast(kernel, c.minKernel));
+    return all ? checks.every(Boolean) : checks.some(Boolean);
+  };
+  const syscalls: OciSyscallRule[] = [];
+  for (const rule of profile.syscalls ?? []) {
+    if (holds(rule.excludes, false)) continue;
+    if (!holds(rule.includes, true)) continue;
+    const out: OciSyscallRule = { names: rule.names ?? (rule.name !== undefined ? [rule.name] : []), action: rule.action };
+    if (rule.errnoRet !== undefined) out.errnoRet = rule.errnoRet;
+    if (rule.args && rule.args.length > 0) out.args = rule.args.map((a) => ({ index: a.index, value: a.value, ...(a.valueTwo !== undefined ? { valueTwo: a.valueTwo } : {}), op: a.op }));
+    syscalls.push(out);
+  }
+  const oci: OciSeccomp = { defaultAction: profile.defaultAction, architectures, syscalls };
+  if (profile.defaultErrnoRet !== undefined) oci.defaultErrnoRet = profile.defaultErrnoRet;
+  return oci;
 }
 
-/** Docker-like default profile for a container whose effective capabilities are `caps`. */
-export function defaultSeccompProfile(caps: readonly string[], hostArch?: string): OciSeccomp {
-  const denied: string[] = [];
-  for (const gate of GATED_SYSCALLS) {
-    if (gate.cap && caps.includes(gate.cap)) continue;
-    denied.push(...gate.names);
-  }
-  const rules: OciSyscallRule[] = [{ names: denied, action: 'SCMP_ACT_ERRNO', errnoRet: EPERM }];
-  if (!caps.includes('CAP_SYS_ADMIN')) {
-    // clone3 passes its flags in a struct seccomp cannot read; ENOSYS makes libc fall back to clone.
-    rules.push({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS });
-    // A new user namespace needs no capability, so the kernel would allow it; Docker refuses it.
-    rules.push({
-      names: ['clone'], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM,
-      args: [{ index: 0, value: CLONE_NEWUSER, valueTwo: CLONE_NEWUSER, op: 'SCMP_CMP_MASKED_EQ' }],
-    });
-  }
-  return { defaultAction: 'SCMP_ACT_ALLOW', architectures: seccompArchitectures(hostArch), syscalls: rules };
+/** Docker's default profile for a container holding `caps`, on this node (or the one named). */
+export function defaultSeccompProfile(caps: readonly string[], hostArch?: string, kernel?: string): OciSeccomp {
+  return resolveSeccompProfile(DEFAULT_SECCOMP_PROFILE, { caps, ...(hostArch ? { hostArch } : {}), ...(kernel ? { kernel } : {}) });
 }
 
-/** Names of the syscalls the profile refuses (for docs and tests). */
-export function deniedSyscalls(profile: OciSeccomp): string[] {
-  return (profile.syscalls ?? []).filter((r) => r.action === 'SCMP_ACT_ERRNO' && !r.args).flatMap((r) => r.names);
+/** True when release (e.g. "6.1.0-18-amd64") is at least min (e.g. "4.8"). */
+export function kernelAtLeast(release: string, min: string): boolean {
+  const parse = (v: string): number[] => (/^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0));
+  const have = parse(release);
+  const want = parse(min);
+  for (let i = 0; i < 3; i++) {
+    const h = have[i] ?? 0;
+    const w = want[i] ?? 0;
+    if (h !== w) return h > w;
+  }
+  return true;
+}
+
+/** Names a resolved profile allows without argument conditions (for docs and tests). */
+export function allowedSyscalls(profile: OciSeccomp): string[] {
+  return (profile.syscalls ?? []).filter((r) => r.action === 'SCMP_ACT_ALLOW' && !r.args).flatMap((r) => r.names);
 }

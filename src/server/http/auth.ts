@@ -8,8 +8,11 @@ import { ApiError } from '../../api/errors.js';
  */
 export interface Identity { name: string; role: 'admin' | 'node' | 'join' }
 
-/** Resolves tokens the authenticator does not hold itself (per-node credentials in the store). */
-export type TokenLookup = (token: string) => Promise<Identity | undefined>;
+/**
+ * Resolves tokens the authenticator does not hold itself (per-node credentials and join tokens in
+ * the store); it is given the request's connection, so a revoked node's connections can be cut.
+ */
+export type TokenLookup = (token: string, connection?: IncomingMessage['socket']) => Promise<Identity | undefined>;
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -20,6 +23,12 @@ export class TokenAuthenticator {
   constructor(private readonly lookup?: TokenLookup) {}
 
   add(token: string, identity: Identity): void { this.tokens.push({ hash: digest(token), identity }); }
+
+  /** Stop accepting a token given to add() (admin token rotation): from the next request on. */
+  remove(token: string): void {
+    const hash = digest(token);
+    for (let i = this.tokens.length - 1; i >= 0; i--) if (timingSafeEqual(this.tokens[i]!.hash, hash)) this.tokens.splice(i, 1);
+  }
 
   /**
    * The caller of a registry request (docker and skopeo send Basic credentials): the token as a
@@ -32,7 +41,7 @@ export class TokenAuthenticator {
     const token = decoded !== undefined ? decoded.slice(decoded.indexOf(':') + 1) : /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) return undefined;
     const hash = digest(token);
-    return this.tokens.find((t) => timingSafeEqual(t.hash, hash))?.identity ?? await this.lookup?.(token);
+    return this.tokens.find((t) => timingSafeEqual(t.hash, hash))?.identity ?? await this.lookup?.(token, req.socket);
   }
 
   async authenticate(req: IncomingMessage): Promise<Identity> {
@@ -42,7 +51,7 @@ export class TokenAuthenticator {
     const hash = digest(m[1]!);
     const found = this.tokens.find((t) => timingSafeEqual(t.hash, hash));
     if (found) return found.identity;
-    const looked = await this.lookup?.(m[1]!);
+    const looked = await this.lookup?.(m[1]!, req.socket);
     if (looked) return looked;
     throw new ApiError('Unauthorized', 'the token is not valid for this server');
   }

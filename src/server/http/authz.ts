@@ -3,10 +3,11 @@ import type { ApiObject, ObjectList, WatchEvent } from '../../api/meta.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../../client/types.js';
 import type { Identity } from './auth.js';
 import { referencedByNode } from './config-ref-authz.js';
+import { nodeRestricted, type NodeRestriction } from '../node-restriction/index.js';
 
 /** What a request does, in the words the rules use. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'updateStatus' | 'delete' | 'bind'
-  | 'log' | 'stats' | 'exec' | 'attach' | 'portforward' | 'images' | 'join' | 'tunnel';
+  | 'log' | 'stats' | 'exec' | 'attach' | 'portforward' | 'images' | 'join' | 'tunnel' | 'rotate';
 
 /** One request to decide on. podNodeName is the stored pod's spec.nodeName, resolved by the caller. */
 export interface Action {
@@ -43,6 +44,8 @@ export const rules: readonly Rule[] = [
   // reads the stored event and bumps its count.
   { role: 'node', verbs: ['create', 'get', 'update'], resources: ['events'] },
   { role: 'join', verbs: ['join'], resources: ['nodes'] },
+  // Join tokens (`jointokens`), node credentials (`nodecredentials`) and the admin token (`admintoken`,
+  // verb rotate) are the admin's alone: deliberately, no rule for a node or the join token names them.
 ];
 
 /** The node name of a `system:node:NAME` identity ('' for others). */
@@ -71,8 +74,10 @@ export function authorize(id: Identity, a: Action): void {
 }
 
 /** The API client as an identity may use it: every call is checked against the rules first. */
-export function authorizedClient(api: ApiClient, id: Identity): ApiClient {
-  if (id.role === 'admin') return api;
+export function authorizedClient(base: ApiClient, id: Identity, restriction?: NodeRestriction): ApiClient {
+  if (id.role === 'admin') return base;
+  // A node's writes, once the rules allow them, pass its admission (../node-restriction/).
+  const api = id.role === 'node' ? nodeRestricted(base, nodeNameOf(id), restriction) : base;
   const podNode = async (resource: string, name: string, namespace?: string): Promise<string | undefined> => {
     if (resource !== 'pods') return undefined;
     const pod = await api.get<ApiObject & { spec?: { nodeName?: string } }>('pods', name, namespace);

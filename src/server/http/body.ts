@@ -1,10 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../api/errors.js';
+import { BoundedParseError, parseJsonBounded } from '../../api/bounded-parse.js';
+import { parseYamlBounded } from '../../api/bounded-yaml.js';
 
 const limit = 3 * 1024 * 1024;
 
-/** Read and parse a JSON (or, with a YAML content type, YAML) request body. */
-export async function readObject(req: IncomingMessage): Promise<unknown> {
+/** What a parsed body that is not an object is, in words. */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+/**
+ * Read and parse a JSON (or, with a YAML content type, YAML) request body that must be an object.
+ * Nesting, aliases and the YAML parser's work are bounded before parsing (api/bounded-parse.ts,
+ * api/bounded-yaml.ts), whoever the caller is: one body must never take the server down.
+ */
+export async function readObject(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -15,13 +28,16 @@ export async function readObject(req: IncomingMessage): Promise<unknown> {
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new ApiError('BadRequest', 'request body is empty: expected an object');
   const type = req.headers['content-type'] ?? 'application/json';
-  if (/yaml/.test(type)) {
-    const { parse } = await import('yaml');
-    try { return parse(text) as unknown; } catch (e) {
-      throw new ApiError('BadRequest', `request body is not valid YAML: ${(e as Error).message}`);
-    }
+  const yaml = /yaml/.test(type);
+  let value: unknown;
+  try {
+    value = yaml ? await parseYamlBounded(text, 'request body') : parseJsonBounded(text, 'request body');
+  } catch (e) {
+    if (e instanceof BoundedParseError) throw new ApiError('BadRequest', e.message);
+    throw new ApiError('BadRequest', `request body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }
-  try { return JSON.parse(text) as unknown; } catch (e) {
-    throw new ApiError('BadRequest', `request body is not valid JSON: ${(e as Error).message}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError('BadRequest', `request body must be a JSON or YAML object ({...}), got ${describe(value)}`);
   }
+  return value as Record<string, unknown>;
 }

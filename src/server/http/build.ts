@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../api/errors.js';
+import { imageTagProblem, invalidTagMessage } from '../../api/image-tag.js';
 import type { ImageBuildOptions } from '../../api/node-services.js';
 import type { NodeRegistry } from '../node-registry.js';
 
@@ -17,16 +18,21 @@ export function buildOptions(query: URLSearchParams): ImageBuildOptions {
     buildArgs[a.slice(0, i)] = a.slice(i + 1);
   }
   const opt = (k: string): string | undefined => query.get(k) || undefined;
+  // A bad name must fail before the context is read and any step runs, not when the image is stored.
+  for (const t of query.getAll('tag')) {
+    const problem = imageTagProblem(t);
+    if (problem) throw new ApiError('BadRequest', invalidTagMessage(t, problem));
+  }
   return { tag: opt('tag'), dockerfile: opt('dockerfile'), target: opt('target'), buildArgs, noCache: ['1', 'true'].includes(query.get('nocache') ?? ''), platform: opt('platform') };
 }
 
 /** Runs the build on the one node addressed (?node=, or the only one connected). */
 export async function serveBuild(nodes: NodeRegistry, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  const opts = buildOptions(query);
   const names = query.get('node') ? [query.get('node') as string] : nodes.names();
   if (names.length === 0) throw new ApiError('Unavailable', 'no node is connected to build on (start lanternd server without --no-agent, or join an agent)');
   if (names.length !== 1) throw new ApiError('BadRequest', `build on one node at a time: add ?node= (connected: ${names.join(', ')})`);
   const node = nodes.get(names[0] as string);
-  const opts = buildOptions(query);
   if (!node.buildImage) throw new ApiError('BadRequest', `node "${names[0]}" cannot build images (building through the node tunnel is not supported yet): build on the server's own node`);
   res.writeHead(200, { 'content-type': 'application/json' });
   const line = (v: unknown): void => { if (!res.destroyed) res.write(`${JSON.stringify(v)}\n`); };

@@ -7,6 +7,8 @@ import { Channel, FrameDecoder, encodeFrame } from '../../api/stream-frames.js';
 import type { NodeRegistry } from '../node-registry.js';
 import type { NodeServices, PodExecSession } from '../../api/node-services.js';
 import { sendJson } from './respond.js';
+import { clientGone } from './upgraded.js';
+import { parseJsonBounded } from '../../api/bounded-parse.js';
 
 /** The node services of the node a pod is bound to. */
 export async function podNode(api: ApiClient, nodes: NodeRegistry, ns: string, name: string): Promise<{ pod: Pod; node: NodeServices }> {
@@ -26,7 +28,9 @@ function optInt(query: URLSearchParams, key: string): number | undefined {
 /** GET .../pods/NAME/log: stream the container's log from its node. */
 export async function servePodLog(api: ApiClient, nodes: NodeRegistry, req: IncomingMessage, res: ServerResponse, ns: string, name: string, query: URLSearchParams): Promise<void> {
   const { node } = await podNode(api, nodes, ns, name);
+  // Listen before asking the node: a client gone while a follow waits for its container stops the wait.
   const abort = new AbortController();
+  res.on('close', () => abort.abort());
   const stream = await node.podLogs(ns, name, {
     container: query.get('container') ?? undefined,
     follow: query.get('follow') === 'true' || query.get('follow') === '1',
@@ -36,10 +40,12 @@ export async function servePodLog(api: ApiClient, nodes: NodeRegistry, req: Inco
     previous: query.get('previous') === 'true',
     stream: parseStream(query.get('stream')),
   }, abort.signal);
+  stream.on('error', () => res.end());
+  // Gone already: 'close' has fired and will not again, so the stream (a follow polls for ever) goes now.
+  if (res.destroyed) { stream.destroy(); return; }
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'transfer-encoding': 'chunked' });
   res.flushHeaders();
-  res.on('close', () => { abort.abort(); stream.destroy(); });
-  stream.on('error', () => res.end());
+  res.on('close', () => stream.destroy());
   stream.pipe(res);
 }
 
@@ -71,31 +77,61 @@ export async function servePodExec(api: ApiClient, nodes: NodeRegistry, req: Inc
       workingDir: query.get('workingDir') ?? undefined,
     });
   }
+  serveSession(socket, session);
+}
+
+/**
+ * Relay a started exec or attach session over the upgraded connection. A client that hung up while
+ * the session was being started gets it killed at once: its 'close' has already fired.
+ */
+function serveSession(socket: Duplex, session: PodExecSession): void {
+  // Nothing may go unheard: output or input that fails after a hang-up just ends the session.
+  for (const s of [session.stdin, session.stdout, session.stderr]) s?.on('error', () => undefined);
+  // How it ended, as the last frame: the exit status, or why the session failed.
+  const ending = session.exit.then((exitCode) => encodeFrame(Channel.exit, JSON.stringify({ exitCode })), (e: unknown) => encodeFrame(Channel.error, JSON.stringify({ message: e instanceof Error ? e.message : String(e) })));
+  if (clientGone(socket)) {
+    socket.destroy();
+    session.kill();
+    // Read the outputs to their end, so their pipes close as the process goes.
+    session.stdout.resume();
+    session.stderr?.resume();
+    return;
+  }
   socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lantern-stream\r\nConnection: Upgrade\r\n\r\n');
   const decoder = new FrameDecoder();
+  const stdin = session.stdin;
   socket.on('data', (chunk: Buffer) => {
     for (const f of decoder.push(chunk)) {
-      if (f.channel === Channel.stdin) session.stdin?.write(f.payload);
-      else if (f.channel === Channel.stdinEnd) session.stdin?.end();
+      if (f.channel === Channel.stdin) { if (stdin && !stdin.writableEnded) stdin.write(f.payload); }
+      else if (f.channel === Channel.stdinEnd) { if (stdin && !stdin.writableEnded) stdin.end(); }
       else if (f.channel === Channel.resize) {
-        try { session.resize(JSON.parse(f.payload.toString()) as { cols: number; rows: number }); } catch { /* ignore a bad resize */ }
+        try { session.resize(parseJsonBounded(f.payload.toString(), 'resize frame') as { cols: number; rows: number }); } catch { /* ignore a bad resize */ }
       }
     }
   });
-  socket.on('close', () => session.kill());
-  socket.on('error', () => session.kill());
+  socket.on('close', () => { session.kill(); session.stdout.resume(); session.stderr?.resume(); });
+  // End of input is a stdinEnd frame; a FIN means the client is gone (lcctl never half-closes). A
+  // closed peer that we never write to again would otherwise leave the process running for ever.
+  socket.on('end', () => socket.destroy());
   const pump = (stream: NodeJS.ReadableStream | undefined, channel: number): Promise<void> => new Promise((resolve) => {
     if (!stream) { resolve(); return; }
-    stream.on('data', (d: Buffer) => socket.write(encodeFrame(channel, d)));
+    stream.on('data', (d: Buffer) => {
+      if (clientGone(socket)) return;
+      // A client that reads slowly slows the process down rather than filling the server's memory.
+      if (!socket.write(encodeFrame(channel, d))) { stream.pause(); socket.once('drain', () => stream.resume()); }
+    });
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', () => resolve());
   });
   const outputs = Promise.all([pump(session.stdout, Channel.stdout), pump(session.stderr, Channel.stderr)]);
-  const exitCode = await session.exit;
-  // Give the output pipes a moment to drain after the process ended.
-  await Promise.race([outputs, new Promise((r) => setTimeout(r, 2000))]);
-  socket.end(encodeFrame(Channel.exit, JSON.stringify({ exitCode })));
+  void ending.then(async (last) => {
+    // Give the output pipes a moment to drain after the process ended.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([outputs, new Promise((r) => { timer = setTimeout(r, 2000); })]);
+    clearTimeout(timer);
+    if (!clientGone(socket)) socket.end(last);
+  });
 }
 
 function parseStream(v: string | null): 'All' | 'Stdout' | 'Stderr' | undefined {

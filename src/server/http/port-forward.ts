@@ -5,6 +5,7 @@ import { ApiError } from '../../api/errors.js';
 import { FramedDuplex, splice } from '../../client/port-forward.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { podNode } from './pod-io.js';
+import { clientGone } from './upgraded.js';
 
 /** The port query parameter: a TCP port number. */
 export function forwardPort(query: URLSearchParams): number {
@@ -24,7 +25,10 @@ export async function servePodPortForward(api: ApiClient, nodes: NodeRegistry, s
   const port = forwardPort(query);
   const { node } = await podNode(api, nodes, ns, name);
   const conn = await node.podPortForward(ns, name, port);
-  if (socket.destroyed) { conn.destroy(); return; }
+  // Until splice listens, a pod connection that fails must not raise an unheard 'error'.
+  conn.on('error', () => undefined);
+  // The client hung up while we connected: its 'close' has fired already, so drop the pod's side here.
+  if (clientGone(socket)) { conn.destroy(); socket.destroy(); return; }
   socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lantern-stream\r\nConnection: Upgrade\r\n\r\n');
   (socket as Partial<Socket>).setNoDelay?.(true);
   splice(new FramedDuplex(socket), conn);

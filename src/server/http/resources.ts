@@ -43,15 +43,20 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
   // As kube-apiserver: an unknown value must not fall through to a real write.
   for (const v of query.getAll('dryRun')) if (v !== 'All') throw new ApiError('BadRequest', `invalid dryRun value ${JSON.stringify(v)}: the only supported value is "All"`);
   const bodyObject = async (): Promise<ApiObject> => {
-    const obj = (await readObject(req)) as ApiObject;
-    if (kind.namespaced && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
-      obj.metadata ??= { name: '' };
-      if (typeof obj.metadata === 'object' && obj.metadata !== null) {
-        if (obj.metadata.namespace !== undefined && route.namespace !== undefined && obj.metadata.namespace !== route.namespace) {
-          throw new ApiError('BadRequest', `metadata.namespace ${JSON.stringify(obj.metadata.namespace)} does not match the namespace in the URL (${route.namespace})`);
-        }
-        obj.metadata.namespace ??= route.namespace ?? 'default';
+    const obj = (await readObject(req)) as unknown as ApiObject;
+    // readObject answers 400 for a body that is not an object; metadata must be one too, as every
+    // handler below reads or sets its fields.
+    const meta: unknown = obj.metadata;
+    if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta))) {
+      throw new ApiError('Invalid', `metadata: must be an object, got ${meta === null ? 'null' : Array.isArray(meta) ? 'an array' : typeof meta}`, { causes: [{ field: 'metadata', message: 'must be an object' }] });
+    }
+    // Missing: the handlers and validation below then name what is missing (metadata.name).
+    obj.metadata ??= { name: '' };
+    if (kind.namespaced) {
+      if (obj.metadata.namespace !== undefined && route.namespace !== undefined && obj.metadata.namespace !== route.namespace) {
+        throw new ApiError('BadRequest', `metadata.namespace ${JSON.stringify(obj.metadata.namespace)} does not match the namespace in the URL (${route.namespace})`);
       }
+      obj.metadata.namespace ??= route.namespace ?? 'default';
     }
     return obj;
   };
@@ -74,14 +79,15 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
     if (method === 'GET') { sendJson(res, 200, await api.get(route.resource, name, ns)); return; }
     if (method === 'PUT') {
       const obj = await bodyObject();
-      if (obj.metadata?.name !== undefined && obj.metadata.name !== name) throw new ApiError('BadRequest', `metadata.name ${JSON.stringify(obj.metadata.name)} does not match the name in the URL (${name})`);
+      if (obj.metadata.name === undefined || obj.metadata.name === '') obj.metadata.name = name;
+      else if (obj.metadata.name !== name) throw new ApiError('BadRequest', `metadata.name ${JSON.stringify(obj.metadata.name)} does not match the name in the URL (${name})`);
       sendJson(res, 200, await api.update(route.resource, obj, { dryRun }));
       return;
     }
     if (method === 'DELETE') {
       let grace = intParam(query, 'gracePeriodSeconds');
       if (grace === undefined && (req.headers['content-length'] ?? '0') !== '0') {
-        const opts = (await readObject(req)) as { gracePeriodSeconds?: unknown };
+        const opts: { gracePeriodSeconds?: unknown } = await readObject(req);
         if (typeof opts.gracePeriodSeconds === 'number') grace = opts.gracePeriodSeconds;
       }
       sendJson(res, 200, await api.delete(route.resource, name, ns, { gracePeriodSeconds: grace }));
@@ -101,7 +107,7 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
   if (route.sub === 'scale' && (route.resource === 'deployments' || route.resource === 'replicasets')) {
     if (method === 'GET') { sendJson(res, 200, scaleOf(await api.get<Scalable>(route.resource, name, ns))); return; }
     if (method === 'PUT') {
-      const body = (await readObject(req)) as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: unknown } };
+      const body = (await readObject(req)) as { spec?: { replicas?: unknown } | null; metadata?: { resourceVersion?: unknown } | null };
       const replicas = body.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError('Invalid', 'spec.replicas: must be a non-negative integer', { causes: [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }] });
       const current = await api.get<Scalable>(route.resource, name, ns);
@@ -112,7 +118,7 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
     }
   }
   if (route.sub === 'binding' && route.resource === 'pods' && method === 'POST') {
-    const body = (await readObject(req)) as { target?: { name?: unknown } };
+    const body = (await readObject(req)) as { target?: { name?: unknown } | null };
     const target = body.target?.name;
     if (typeof target !== 'string' || target === '') throw new ApiError('Invalid', 'target.name: required (the node to bind to)', { causes: [{ field: 'target.name', message: 'required' }] });
     await api.bind(ns ?? 'default', name, target);

@@ -6,7 +6,7 @@ import { parseRoute, type Route } from './route.js';
 describe('parseRoute', () => {
   const cases: [string, Route][] = [
     ['/healthz', { type: 'health', what: 'healthz' }],
-    ['/livez', { type: 'health', what: 'healthz' }],
+    ['/livez', { type: 'health', what: 'livez' }],
     ['/readyz', { type: 'health', what: 'readyz' }],
     ['/version', { type: 'health', what: 'version' }],
     ['/api/v1/pods', { type: 'resource', resource: 'pods', name: undefined, sub: undefined }],

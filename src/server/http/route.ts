@@ -1,20 +1,24 @@
 import { ApiError } from '../../api/errors.js';
+import { kinds } from '../../api/kinds/index.js';
 
-/** API groups served under /apis/GROUP/VERSION besides the core /api/v1. */
-const servedGroups = new Set(['batch/v1', 'apps/v1', 'autoscaling/v2']);
+/** Where the objects of API version GV ("v1", "apps/v1") are served: /api/v1, /apis/apps/v1. */
+export function groupVersionPath(gv: string): string {
+  return gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
+}
 
-/** Object kinds of the lantern.dev/v1 group (served like the core group's). */
-const lanternResources = new Set(['queues', 'podgroups', 'workflows']);
+/** The group versions served: each kind's own (the core group's is "v1"). */
+const servedGroupVersions = new Set([...kinds.values()].map((k) => k.apiVersion));
 
 /** A parsed API path. */
 export type Route =
   | { type: 'resource'; resource: string; namespace?: string; name?: string; sub?: string }
   | { type: 'images'; ref?: string }
-  | { type: 'health'; what: 'healthz' | 'readyz' | 'version' };
+  | { type: 'health'; what: 'livez' | 'healthz' | 'readyz' | 'version' };
 
 /** Parse the path part of a request URL into a route; NotFound for anything else. */
 export function parseRoute(pathname: string): Route {
-  if (pathname === '/healthz' || pathname === '/livez') return { type: 'health', what: 'healthz' };
+  if (pathname === '/healthz') return { type: 'health', what: 'healthz' };
+  if (pathname === '/livez') return { type: 'health', what: 'livez' };
   if (pathname === '/readyz') return { type: 'health', what: 'readyz' };
   if (pathname === '/version') return { type: 'health', what: 'version' };
   let parts: string[];
@@ -27,18 +31,27 @@ export function parseRoute(pathname: string): Route {
     return parts[4] === undefined ? { type: 'images' } : { type: 'images', ref: parts[4] };
   }
   // Named groups (/apis/apps/v1/...) share the core group's layout; the resource name says the kind.
-  // lantern.dev/v1 also has non-object routes (images, nodes/join), so only its kinds' paths count.
-  const lanternKind = parts[0] === 'apis' && parts[1] === 'lantern.dev' && parts[2] === 'v1'
-    && lanternResources.has((parts[3] === 'namespaces' ? parts[5] : parts[3]) ?? '');
-  const grouped = lanternKind || (parts[0] === 'apis' && parts[1] !== undefined && servedGroups.has(`${parts[1]}/${parts[2] ?? ''}`));
-  if ((parts[0] === 'api' && parts[1] === 'v1') || grouped) {
-    const rest = parts.slice(grouped ? 3 : 2);
+  // lantern.dev/v1's other routes (images, nodes/join, the tunnel) are matched before this.
+  const gv = parts[0] === 'api' && parts[1] === 'v1' ? 'v1'
+    : parts[0] === 'apis' && parts[1] !== undefined && parts[1] !== '' && servedGroupVersions.has(`${parts[1]}/${parts[2] ?? ''}`) ? `${parts[1]}/${parts[2]!}` : undefined;
+  if (gv !== undefined) {
+    const rest = parts.slice(gv === 'v1' ? 2 : 3);
+    let route: Route | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
       const [, namespace, resource, name, sub] = rest;
-      if (rest.length <= 5) return { type: 'resource', resource: resource!, namespace, name, sub };
+      if (rest.length <= 5) route = { type: 'resource', resource: resource!, namespace, name, sub };
     } else if (rest.length >= 1 && rest.length <= 3) {
       const [resource, name, sub] = rest;
-      return { type: 'resource', resource: resource!, name, sub };
+      route = { type: 'resource', resource: resource!, name, sub };
+    }
+    if (route?.type === 'resource') {
+      // Each kind only under its own group and version, as kube-apiserver: no secrets under batch/v1.
+      const kind = kinds.get(route.resource);
+      if (kind !== undefined && kind.apiVersion !== gv) {
+        throw new ApiError('NotFound', `the server could not find the requested resource: ${route.resource} are served under ${groupVersionPath(kind.apiVersion)}, not ${groupVersionPath(gv)}`);
+      }
+      // lantern.dev/v1's other paths (images/a/b) are no object route either.
+      if (kind !== undefined || gv !== 'lantern.dev/v1') return route;
     }
   }
   throw new ApiError('NotFound', `no API route for path ${pathname}`);

@@ -69,7 +69,7 @@ describe('API HTTP server', () => {
     try {
       const res = await fetch(`${base}/readyz`);
       assert.equal(res.status, 503);
-      assert.equal(await res.text(), 'not ready');
+      assert.equal(await res.text(), '[+]ping ok\n[+]store ok\n[-]started failed: the server is starting or shutting down\nreadyz check failed\n');
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
     } finally { ready = true; }
   });

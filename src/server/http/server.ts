@@ -5,19 +5,23 @@ import type { ApiClient } from '../../client/types.js';
 import { ApiError } from '../../api/errors.js';
 import type { NodeRegistry } from '../node-registry.js';
 import type { Identity, TokenAuthenticator } from './auth.js';
-import { parseRoute } from './route.js';
-import { sendError, sendJson } from './respond.js';
-import { serveResource } from './resources.js';
-import { servePodExec, servePodLog, servePodStats } from './pod-io.js';
-import { servePodPortForward } from './port-forward.js';
-import { serveImages } from './images.js';
-import { authorize, authorizedClient, nodeNameOf } from './authz.js';
-import { joinPath, serveJoin } from './join.js';
-import { serveTunnel, tunnelNode } from '../tunnel/serve-tunnel.js';
+import { sendError } from './respond.js';
 import type { Registry } from '../../metrics/registry.js';
 import { RequestMetrics } from './request-metrics.js';
-import { isMetricsPath, serveMetricsRoute } from './node-metrics.js';
 import { MetricsApi } from './metrics-api.js';
+import { requestInfo, type RequestInfo } from './chain/request-info.js';
+import { ConnectionLimits, type ServerLimits } from './chain/limits.js';
+import { authenticateRequest } from './chain/authenticate.js';
+import { InflightLimiter } from './chain/inflight.js';
+import { authorizeRequest, authorizeUpgrade } from './chain/authorize.js';
+import { dispatch, dispatchUpgrade } from './chain/dispatch.js';
+import { AuditRecorder } from './chain/audit.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { guardUpgradedSocket } from './upgraded.js';
+import type { JoinService } from './join.js';
+import type { CredentialsApiDeps } from './credentials-api.js';
+import type { SecretsEncryptionAdmin } from './secrets-encryption.js';
+import type { NodeRestriction } from '../node-restriction/index.js';
 
 export interface ApiServerOptions {
   api: ApiClient;
@@ -28,10 +32,16 @@ export interface ApiServerOptions {
   tls?: { key: string; cert: string };
   /** Reports readiness for /readyz. */
   ready?: () => boolean;
+  /** Whether the store can write, for /healthz and /readyz (store-health.ts): undefined when it can, else why not. */
+  storeHealth?: () => Promise<string | undefined>;
   /** The CA bundle served without authentication at GET /cacerts (pinned by join tokens). */
   caCert?: string;
-  /** Issue a node's credential; enables the join endpoint. */
-  issueNodeCredential?: (nodeName: string) => Promise<string>;
+  /** Node joins (credentials, node secrets, joins per minute); enables the join endpoint. */
+  joins?: JoinService;
+  /** Join tokens, node credentials and admin-token rotation (admin only); enables their routes. */
+  credentials?: CredentialsApiDeps;
+  /** Secrets encryption at rest: status, rotate-keys, reencrypt (admin only); enables their routes. */
+  secretsEncryption?: SecretsEncryptionAdmin;
   /**
    * Serves every path under /v2/ (the daemon plugs the image registry in here) with the caller's
    * identity, or undefined when no valid token came: the handler answers auth errors itself.
@@ -39,93 +49,65 @@ export interface ApiServerOptions {
   registry?: (req: http.IncomingMessage, res: http.ServerResponse, caller: Identity | undefined) => Promise<void>;
   /** Where request metrics go and what GET /metrics exposes; absent: no request metrics, /metrics is 404. */
   metrics?: Registry;
+  /** In-flight and per-address caps, header/body/idle times; unset fields take chain/limits.ts's defaults. */
+  limits?: Partial<ServerLimits>;
+  /** What a node identity may write (labels, taints, claims, pod status, events per second); absent: the defaults. */
+  nodeRestriction?: NodeRestriction;
+  /** The audit log (--audit-log-path): one audit.k8s.io/v1 Event per request, upgrades included. */
+  audit?: AuditLog;
 }
 
-/** The HTTP adapter over the API service: routing, authentication, streaming and errors. */
+/** What the steps of the handler chain share. */
+interface Chain { opts: ApiServerOptions; metricsApi: MetricsApi; limits: ConnectionLimits; inflight: InflightLimiter }
+
+/**
+ * The HTTP adapter over the API service. Each request passes the steps of a handler chain, as in
+ * kube-apiserver, each in its own file under chain/: audit (wraps the whole request) -> limits
+ * (per-address cap, body deadline) -> authentication -> in-flight cap -> authorization -> dispatch
+ * (the route table).
+ */
 export function createApiServer(opts: ApiServerOptions): http.Server {
   const requests = opts.metrics ? new RequestMetrics(opts.metrics) : undefined;
-  const metricsApi = new MetricsApi(opts.nodes);
+  const limits = new ConnectionLimits(opts.limits);
+  const chain: Chain = { opts, metricsApi: new MetricsApi(opts.nodes), limits, inflight: new InflightLimiter(limits.limits, opts.metrics) };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     requests?.track(req, res);
-    handle(opts, req, res, metricsApi).catch((e: unknown) => sendError(res, e));
+    const info = requestInfo(req);
+    const audit = opts.audit ? AuditRecorder.forRequest(opts.audit, info, req, res) : undefined;
+    handle(chain, req, res, info, audit).catch((e: unknown) => { audit?.failed(e); sendError(res, e); });
   };
-  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
-  server.keepAliveTimeout = 65_000;
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ...limits.serverOptions() }, handler) : http.createServer(limits.serverOptions(), handler);
+  limits.attach(server);
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
-    upgrade(opts, req, socket).catch((e: unknown) => {
+    guardUpgradedSocket(socket);
+    const info = requestInfo(req);
+    const audit = opts.audit ? AuditRecorder.forUpgrade(opts.audit, info, req, socket) : undefined;
+    upgrade(chain, req, socket, info, audit).catch((e: unknown) => {
+      audit?.failed(e);
       const err = e instanceof ApiError ? e : new ApiError('Internal', String(e));
       const body = JSON.stringify(err.toBody());
-      socket.end(`HTTP/1.1 ${err.status} ${err.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      const retry = err.status === 429 ? 'retry-after: 1\r\n' : '';
+      socket.end(`HTTP/1.1 ${err.status} ${err.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retry}connection: close\r\n\r\n${req.method === 'HEAD' ? '' : body}`); // no body for HEAD
     });
   });
   return server;
 }
 
-async function handle(opts: ApiServerOptions, req: http.IncomingMessage, res: http.ServerResponse, metricsApi: MetricsApi): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://lantern');
-  if (url.pathname === '/cacerts' && opts.caCert !== undefined) {
-    res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(opts.caCert) });
-    res.end(opts.caCert);
-    return;
-  }
-  if (url.pathname === joinPath && opts.issueNodeCredential !== undefined) {
-    authorize(await opts.auth.authenticate(req), { verb: 'join', resource: 'nodes' });
-    await serveJoin(req, res, opts.issueNodeCredential);
-    return;
-  }
-  if (opts.registry && (url.pathname === '/v2' || url.pathname.startsWith('/v2/'))) {
-    await opts.registry(req, res, await opts.auth.identify(req));
-    return;
-  }
-  if (isMetricsPath(url.pathname)) {
-    await serveMetricsRoute({ nodes: opts.nodes, metrics: opts.metrics, metricsApi }, await opts.auth.authenticate(req), req, res, url);
-    return;
-  }
-  const route = parseRoute(url.pathname);
-  if (route.type === 'health') {
-    if (route.what === 'version') { sendJson(res, 200, { version: opts.version, platform: `${process.platform}/${process.arch}` }); return; }
-    const ok = route.what === 'healthz' || (opts.ready?.() ?? true);
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
-    res.end(ok ? 'ok' : 'not ready');
-    return;
-  }
-  const id = await opts.auth.authenticate(req);
-  if (route.type === 'images') { authorize(id, { verb: 'images', resource: 'images' }); await serveImages(opts.nodes, req, res, route.ref, url.searchParams); return; }
-  if (route.resource === 'pods' && route.name !== undefined && (route.sub === 'log' || route.sub === 'stats')) {
-    const ns = route.namespace ?? 'default';
-    authorize(id, { verb: route.sub, resource: 'pods', namespace: ns, name: route.name });
-    if (route.sub === 'log') await servePodLog(opts.api, opts.nodes, req, res, ns, route.name, url.searchParams);
-    else await servePodStats(opts.api, opts.nodes, res, ns, route.name);
-    return;
-  }
-  if (route.name === undefined && req.method === 'GET' && ['1', 'true'].includes(url.searchParams.get('watch') ?? '')) {
-    // serveWatch sends its headers before it starts the watch, so check here to answer a plain 403.
-    authorize(id, { verb: 'watch', resource: route.resource, namespace: route.namespace, fieldSelector: url.searchParams.get('fieldSelector') ?? undefined });
-  }
-  await serveResource(authorizedClient(opts.api, id), req, res, route, url.searchParams);
+/** One request through the chain; a step that refuses throws an ApiError, which becomes the answer. */
+async function handle(chain: Chain, req: http.IncomingMessage, res: http.ServerResponse, info: RequestInfo, audit: AuditRecorder | undefined): Promise<void> {
+  chain.limits.admit(req, res, info);
+  const id = await authenticateRequest(chain.opts.auth, req, info, chain.opts.registry !== undefined);
+  audit?.identify(id);
+  chain.inflight.admit(info, id, res);
+  if (id !== undefined) authorizeRequest(id, info);
+  await dispatch(chain.opts, chain.metricsApi, req, res, id, audit ? (api) => audit.client(api) : undefined);
 }
 
-async function upgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket: Duplex): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://lantern');
-  const tunnelFor = tunnelNode(url.pathname);
-  if (tunnelFor !== undefined) {
-    const who = await opts.auth.authenticate(req);
-    authorize(who, { verb: 'tunnel', resource: 'nodes', name: tunnelFor });
-    // Even an admin may not pose as a node: only system:node:NAME carries NAME's pod traffic.
-    if (nodeNameOf(who) !== tunnelFor) throw new ApiError('Forbidden', `${who.name} may not open the tunnel of node "${tunnelFor}": only that node's own credential may`);
-    serveTunnel(opts.nodes, req, socket, tunnelFor);
-    return;
-  }
-  const route = parseRoute(url.pathname);
-  const id = await opts.auth.authenticate(req);
-  if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach' && route.sub !== 'portforward') || route.name === undefined) {
-    throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
-  }
-  if (route.sub === 'portforward') {
-    authorize(id, { verb: 'portforward', resource: 'pods', namespace: route.namespace ?? 'default', name: route.name });
-    await servePodPortForward(opts.api, opts.nodes, socket, route.namespace ?? 'default', route.name, url.searchParams);
-    return;
-  }
-  authorize(id, { verb: route.sub, resource: 'pods', namespace: route.namespace ?? 'default', name: route.name });
-  await servePodExec(opts.api, opts.nodes, req, socket, route.namespace ?? 'default', route.name, url.searchParams, route.sub);
+/** An upgrade (tunnel, exec, attach, port-forward) through the chain: no in-flight slot, no body deadline. */
+async function upgrade(chain: Chain, req: http.IncomingMessage, socket: Duplex, info: RequestInfo, audit: AuditRecorder | undefined): Promise<void> {
+  chain.limits.admitUpgrade(req);
+  const id = await chain.opts.auth.authenticate(req);
+  audit?.identify(id);
+  authorizeUpgrade(id, info);
+  await dispatchUpgrade(chain.opts, req, socket);
 }

@@ -26,8 +26,12 @@ export const slowWatcherLimit = 32 * 1024 * 1024;
  * not buffer the rest of history for it.
  */
 export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, query: URLSearchParams, limit = slowWatcherLimit): void {
-  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
-  res.flushHeaders();
+  // A bad resourceVersion or selector is a plain 400, not a 200 whose stream is cut: check the
+  // version here and start the watch (it parses the selectors, and throws) before the head goes out.
+  const resourceVersion = query.get('resourceVersion') ?? undefined;
+  if (resourceVersion !== undefined && resourceVersion !== '' && !/^[0-9]{1,15}$/.test(resourceVersion)) {
+    throw new ApiError('BadRequest', `invalid resourceVersion ${JSON.stringify(resourceVersion.slice(0, 64))}: expected a non-negative integer (the metadata.resourceVersion of a list or an object), or leave it out`);
+  }
   let pending: string[] = [];
   const flush = (): void => {
     const out = pending;
@@ -37,13 +41,16 @@ export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResp
     if (res.writableLength > limit) { watcher.stop(); res.end(); }
   };
   const watcher = api.watch(resource, namespace, {
-    resourceVersion: query.get('resourceVersion') ?? undefined,
+    resourceVersion,
     labelSelector: query.get('labelSelector') ?? undefined,
     fieldSelector: query.get('fieldSelector') ?? undefined,
     readOnly: true,
   }, (event) => {
     if (pending.push(lineOf(event)) === 1) setImmediate(flush);
   });
+  // Events wait for flush (setImmediate), so none is written before this head.
+  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
+  res.flushHeaders();
   const close = (): void => watcher.stop();
   req.on('close', close);
   res.on('close', close);

@@ -1,19 +1,29 @@
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { ApiError, type ErrorBody } from '../../api/errors.js';
-import type { ContainerUsage, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
+import type { ContainerUsage, ImageRemoval, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
 import { FrameType, type TunnelResult } from '../../client/tunnel/frames.js';
 import type { TunnelMux, TunnelStream } from '../../client/tunnel/mux.js';
 import { ExecChannel, pump } from '../../client/tunnel/serve.js';
 import { TunnelDuplex } from '../../client/tunnel/duplex.js';
 import type { ImageInspect, ImagePruneReport } from '../../api/image-inspect.js';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult, ImageProgress } from '../../api/image-transfer.js';
+import { parseJsonBounded } from '../../api/bounded-parse.js';
 
 function parseResult(payload: Buffer): TunnelResult {
-  try { return JSON.parse(payload.toString('utf8')) as TunnelResult; } catch { return { error: { code: 'Internal', message: 'the agent sent a malformed RESULT frame' } }; }
+  try { return parseJsonBounded(payload.toString('utf8'), 'RESULT frame') as TunnelResult; } catch { return { error: { code: 'Internal', message: 'the agent sent a malformed RESULT frame' } }; }
 }
 
 function toError(r: { error: { code: string; message: string } }): ApiError {
   return ApiError.fromBody({ code: r.error.code, status: 0, message: r.error.message } as ErrorBody);
+}
+
+/**
+ * A stream the tunnel may fail (destroy with an error) before its reader listens: the reader still
+ * hears the error, but one with no listener yet must not be an uncaught exception.
+ */
+function quiet<T extends PassThrough>(s: T): T {
+  s.on('error', () => undefined);
+  return s;
 }
 
 /** The NodeServices of a remote agent, reached through the tunnel it dialled to this server. */
@@ -46,9 +56,12 @@ export class RemoteNodeServices implements NodeServices {
   }
 
   async podLogs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<Readable> {
-    const out = new PassThrough();
+    // A RESET in the same chunk as the RESULT destroys it before the caller can listen.
+    const out = quiet(new PassThrough());
     const { stream } = await this.start('podLogs', [namespace, pod, opts], (s) => {
       s.onFrame = (type, payload) => {
+        // A node that sends on after END (or after the reader went) is ignored, not written to an ended stream.
+        if (out.writableEnded || out.destroyed) return;
         if (type === FrameType.data) out.write(payload);
         else if (type === FrameType.end) { s.forget(); out.end(); }
       };
@@ -64,13 +77,14 @@ export class RemoteNodeServices implements NodeServices {
   podAttach(namespace: string, pod: string, opts: PodAttachOptions): Promise<PodExecSession> { return this.session('podAttach', [namespace, pod, opts], opts.stdin); }
 
   private async session(method: string, args: unknown[], withStdin: boolean): Promise<PodExecSession> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
+    const stdout = quiet(new PassThrough());
+    const stderr = quiet(new PassThrough());
     let settle: (code: number) => void = () => undefined;
     const exit = new Promise<number>((r) => { settle = r; });
     const { stream } = await this.start(method, args, (s) => {
       s.onFrame = (type, payload) => {
         const target = payload[0] === ExecChannel.stderr ? stderr : stdout;
+        if ((type === FrameType.data || type === FrameType.end) && (target.writableEnded || target.destroyed)) return;
         if (type === FrameType.data) target.write(payload.subarray(1));
         else if (type === FrameType.end) target.end();
         else if (type === FrameType.result) {
@@ -96,7 +110,13 @@ export class RemoteNodeServices implements NodeServices {
     return {
       stdin, stdout, stderr, exit,
       resize: (size) => { stream.send(FrameType.resize, JSON.stringify(size)); },
-      kill: () => stream.reset(),
+      // The agent kills the process when its stream is reset, and sends nothing more: end here too.
+      kill: () => {
+        stream.reset();
+        if (!stdout.writableEnded) stdout.end();
+        if (!stderr.writableEnded) stderr.end();
+        settle(137);
+      },
     };
   }
 
@@ -115,9 +135,10 @@ export class RemoteNodeServices implements NodeServices {
 
   /** The archive as DATA frames; a RESET (the node's export failed) destroys it, so it never looks complete. */
   async exportImages(refs: string[]): Promise<Readable> {
-    const out = new PassThrough();
+    const out = quiet(new PassThrough());
     const { stream } = await this.start('exportImages', [refs], (s) => {
       s.onFrame = (type, payload) => {
+        if (out.writableEnded || out.destroyed) return;
         if (type === FrameType.data) out.write(payload);
         else if (type === FrameType.end) { s.forget(); out.end(); }
       };
@@ -126,7 +147,7 @@ export class RemoteNodeServices implements NodeServices {
     out.on('close', () => { if (!out.writableFinished) stream.reset(); });
     return out;
   }
-  removeImage(ref: string): Promise<ImageSummary> { return this.call('removeImage', [ref]); }
+  removeImage(ref: string): Promise<ImageRemoval> { return this.call('removeImage', [ref]); }
   tagImage(source: string, target: string): Promise<ImageSummary> { return this.call('tagImage', [source, target]); }
   pullImage(ref: string, opts: ImagePullOptions): Promise<ImageSummary> {
     return this.transfer('pullImage', [ref, { platform: opts.platform, auth: opts.auth }], opts);
@@ -145,7 +166,7 @@ export class RemoteNodeServices implements NodeServices {
         if (type === FrameType.data) {
           const lines = (rest + payload.toString('utf8')).split('\n');
           rest = lines.pop() ?? '';
-          for (const line of lines) { try { opts.onProgress?.(JSON.parse(line) as ImageProgress); } catch { /* skip a bad line */ } }
+          for (const line of lines) { try { opts.onProgress?.(parseJsonBounded(line, 'progress line') as ImageProgress); } catch { /* skip a bad line */ } }
         } else if (type === FrameType.result) {
           s.forget();
           const r = parseResult(payload);
@@ -160,6 +181,8 @@ export class RemoteNodeServices implements NodeServices {
     return new Promise((resolve, reject) => {
       const s = this.mux.open('importImage', [ref ?? null]);
       s.onGone = (reason) => { archive.destroy(); reject(this.lost(reason)); };
+      // An upload cut short (the client hung up) must not reach the node as a whole archive.
+      archive.once('error', (e) => { s.reset(); reject(new ApiError('BadRequest', `the image archive upload failed: ${e.message}`)); });
       s.onFrame = (type, payload) => {
         if (type !== FrameType.result) return;
         s.forget();

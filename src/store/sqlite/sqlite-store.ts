@@ -11,6 +11,7 @@ import {
 import { applyWrite, type WriteOp } from './apply.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
 import { openDatabase, type Db } from './schema.js';
+import { makeSidecarsPrivate, makeStoreFilePrivate } from './file-mode.js';
 import { Statements } from './statements.js';
 import { WatchHub } from './watch-hub.js';
 
@@ -19,7 +20,12 @@ export interface CommitStats { batches: number; writes: number }
 
 /** Opens (creating if needed) the store file at path; only one process may hold it open. */
 export function openSqliteStore(path: string): Promise<SqliteStore> {
-  return settled(() => new SqliteStore(openDatabase(path), path));
+  return settled(() => {
+    makeStoreFilePrivate(path);
+    const store = new SqliteStore(openDatabase(path), path);
+    makeSidecarsPrivate(path); // the WAL opening made, should it predate this release
+    return store;
+  });
 }
 
 /** Runs fn now and reports its result or throw as a promise (the store's work is synchronous). */

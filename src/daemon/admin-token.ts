@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { TokenAuthenticator } from '../server/http/auth.js';
+import type { RotatedAdminToken } from '../server/http/credentials-api.js';
+import { clientConfig, userConfigPath, writeFileAtomic } from './credentials.js';
+
+/**
+ * The admin token and the files that carry it (DATA_DIR/admin-token, DATA_DIR/admin.yaml and, when
+ * the server wrote it at start, ~/.lantern/config.yaml). rotate() makes a new one: the files are
+ * written first (a full disk fails the rotation, not the server), then the old token stops working.
+ */
+export class AdminToken {
+  private url = '';
+  private ca: string | undefined;
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(private current: string, private readonly o: { dataDir: string; auth: TokenAuthenticator; writeUserConfig: boolean }) {
+    o.auth.add(current, { name: 'admin', role: 'admin' });
+  }
+
+  get token(): string { return this.current; }
+
+  /** The address and CA admin.yaml names, once the server listens. */
+  serving(url: string, ca: string | undefined): void { this.url = url; this.ca = ca; }
+
+  /** The client config for the current token. */
+  config(): string { return clientConfig(this.url, this.current, this.ca); }
+
+  /** Replace the admin token; rotations run one at a time. */
+  rotate(): Promise<RotatedAdminToken> {
+    const next = this.last.then(() => this.rotateNow(), () => this.rotateNow());
+    this.last = next;
+    return next;
+  }
+
+  private async rotateNow(): Promise<RotatedAdminToken> {
+    const token = `lt-admin-${randomBytes(24).toString('hex')}`;
+    const config = clientConfig(this.url, token, this.ca);
+    await writeFileAtomic(path.join(this.o.dataDir, 'admin-token'), token + '\n', 0o600);
+    await writeFileAtomic(path.join(this.o.dataDir, 'admin.yaml'), config, 0o600);
+    if (this.o.writeUserConfig) await writeFileAtomic(userConfigPath(), config, 0o600);
+    this.o.auth.add(token, { name: 'admin', role: 'admin' });
+    this.o.auth.remove(this.current);
+    this.current = token;
+    return { token, config };
+  }
+}

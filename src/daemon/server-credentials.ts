@@ -1,0 +1,81 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiClient } from '../client/types.js';
+import type { StateStore } from '../store/types.js';
+import { TokenAuthenticator } from '../server/http/auth.js';
+import type { ApiServerOptions } from '../server/http/server.js';
+import { NodeCredentials } from '../server/node-credentials.js';
+import type { NodeRegistry } from '../server/node-registry.js';
+import { JoinTokens } from '../server/join-tokens.js';
+import { JoinRateLimiter } from '../server/join-rate-limit.js';
+import { revokeOnNodeDelete } from '../server/node-revocation.js';
+import { caHash } from './pki/join-token.js';
+import type { ServerSecurity } from './security.js';
+import { AdminToken } from './admin-token.js';
+import { loadOrCreateToken } from './credentials.js';
+import { FlagError } from './flags.js';
+
+/** `lanternd server`'s flags for credentials, as usage lines. */
+export const credentialFlagsUsage = `  --join-rate-limit N   node joins per minute the server accepts, from all clients together
+                        (a token bucket: N at once, then N a minute; 0 turns it off; default 30)
+  --join-rate-limit-per-client N  node joins per minute from one client address (default 10; 0: off)
+`;
+
+/** The flag spec entries of credentialFlagsUsage. */
+export const credentialFlags = { 'join-rate-limit': 'string', 'join-rate-limit-per-client': 'string' } as const;
+
+/** Who may call the server and how its credentials are managed, wired for lanternd server. */
+export interface ServerCredentials {
+  auth: TokenAuthenticator;
+  admin: AdminToken;
+  nodeCredentials: NodeCredentials;
+  /** What createApiServer takes for joins and the credential routes. */
+  apiOptions: Pick<ApiServerOptions, 'joins' | 'credentials'>;
+  /** The API as the HTTP server offers it: deleting a Node revokes its credential. */
+  guard(api: ApiClient): ApiClient;
+}
+
+function perMinute(flags: Record<string, string | boolean>, name: string, dflt: number): number {
+  const v = flags[name];
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 0) throw new FlagError(`--${name}: ${JSON.stringify(v)} is not a whole number of joins per minute (0 turns the limit off)`);
+  return n;
+}
+
+/**
+ * Tokens and credentials: the admin token (DATA_DIR/admin-token), the node join token
+ * (DATA_DIR/node-token) and the tokens made with `lcctl token create`, per-node credentials with
+ * their node secrets, and the joins-per-minute limit. The server's own node (its --node-name unless
+ * --no-agent) is reserved: never joined, never tunnelled, any credential stored for it revoked.
+ */
+export async function serverCredentials(o: {
+  store: StateStore; dataDir: string; security: ServerSecurity; nodes: NodeRegistry; flags: Record<string, string | boolean>;
+}): Promise<ServerCredentials> {
+  const limiter = new JoinRateLimiter({
+    perMinute: perMinute(o.flags, 'join-rate-limit', 30),
+    perClientPerMinute: perMinute(o.flags, 'join-rate-limit-per-client', 10),
+  });
+  const nodeCredentials = new NodeCredentials(o.store);
+  // A revoked node's tunnel goes before the revocation answers (its socket closing would lag a tick).
+  nodeCredentials.onRevoked((name) => o.nodes.tunnel(name)?.close('its credential was revoked'));
+  const joinTokens = new JoinTokens(o.store, caHash(o.security.caCert));
+  const auth = new TokenAuthenticator(async (token, connection) => await nodeCredentials.identify(token, connection) ?? await joinTokens.identify(token));
+  auth.add(o.security.joinToken, { name: 'node-join-token', role: 'join' });
+  const admin = new AdminToken(await loadOrCreateToken(path.join(o.dataDir, 'admin-token'), 'lt-admin-'), {
+    dataDir: o.dataDir, auth, writeUserConfig: o.flags['data-dir'] === undefined,
+  });
+  if (!o.flags['no-agent']) {
+    const own = String(o.flags['node-name'] ?? os.hostname()).toLowerCase();
+    o.nodes.reserve(own);
+    await nodeCredentials.reserve(own);
+  }
+  return {
+    auth, admin, nodeCredentials,
+    apiOptions: {
+      joins: { credentials: nodeCredentials, limiter },
+      credentials: { joinTokens, nodeCredentials, rotateAdminToken: () => admin.rotate() },
+    },
+    guard: (api) => revokeOnNodeDelete(api, nodeCredentials),
+  };
+}

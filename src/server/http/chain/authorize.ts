@@ -1,0 +1,43 @@
+/**
+ * The authorization step: the checks a route needs before its handler starts (a stream cannot turn
+ * into a 403 once it has begun). Object reads and writes are checked again, per call and with the
+ * stored object at hand, by authorizedClient (authz.ts) in the dispatch step; the rule table in
+ * authz.ts stays the whole policy.
+ */
+import { ApiError } from '../../../api/errors.js';
+import type { Identity } from '../auth.js';
+import { authorize, nodeNameOf } from '../authz.js';
+import { tunnelNode } from '../../tunnel/serve-tunnel.js';
+import type { RequestInfo } from './request-info.js';
+
+const ns = (info: RequestInfo): string => info.namespace === '' ? 'default' : info.namespace;
+
+/** Throw Forbidden unless ID may make the (non-upgrade) request INFO describes. */
+export function authorizeRequest(id: Identity, info: RequestInfo): void {
+  // The join (join.ts) and the credential routes (credentials-api.ts) authorize themselves: the
+  // join needs the node name in its body.
+  if (!info.isResourceRequest) return;
+  if (info.resource === 'images' && info.apiGroup === 'lantern.dev') { authorize(id, { verb: 'images', resource: 'images' }); return; }
+  if (info.resource === 'pods' && info.name !== '' && (info.subresource === 'log' || info.subresource === 'stats')) {
+    authorize(id, { verb: info.subresource, resource: 'pods', namespace: ns(info), name: info.name });
+    return;
+  }
+  if (info.verb === 'watch' && info.name === '') {
+    // The watch answers 200 before it starts: check here so a refusal is a plain 403.
+    authorize(id, { verb: 'watch', resource: info.resource, namespace: info.namespace === '' ? undefined : info.namespace, fieldSelector: info.query.get('fieldSelector') ?? undefined });
+  }
+}
+
+/** Throw Forbidden unless ID may open the upgraded connection INFO describes (NotFound for no such route). */
+export function authorizeUpgrade(id: Identity, info: RequestInfo): void {
+  const tunnelFor = tunnelNode(info.path);
+  if (tunnelFor !== undefined) {
+    authorize(id, { verb: 'tunnel', resource: 'nodes', name: tunnelFor });
+    // Even an admin may not pose as a node: only system:node:NAME carries NAME's pod traffic.
+    if (nodeNameOf(id) !== tunnelFor) throw new ApiError('Forbidden', `${id.name} may not open the tunnel of node "${tunnelFor}": only that node's own credential may`);
+    return;
+  }
+  const sub = info.subresource;
+  if (info.resource !== 'pods' || info.name === '' || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) return;
+  authorize(id, { verb: sub, resource: 'pods', namespace: ns(info), name: info.name });
+}

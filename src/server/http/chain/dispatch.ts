@@ -1,0 +1,99 @@
+/**
+ * The dispatch step: the route table. By the time a request gets here it has passed the limits,
+ * was authenticated, audited and authorized (route-level; object access is checked per call by
+ * authorizedClient). New routes go here; a route whose checks need more than authz.ts's rules adds
+ * them to authorize.ts.
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError } from '../../../api/errors.js';
+import type { Identity } from '../auth.js';
+import type { ApiClient } from '../../../client/types.js';
+import { authorizedClient } from '../authz.js';
+import { joinPath, serveJoin } from '../join.js';
+import { isCredentialsPath, serveCredentialsApi } from '../credentials-api.js';
+import { isSecretsEncryptionPath, serveSecretsEncryption } from '../secrets-encryption.js';
+import { isMetricsPath, serveMetricsRoute } from '../node-metrics.js';
+import type { MetricsApi } from '../metrics-api.js';
+import { servePodExec, servePodLog, servePodStats } from '../pod-io.js';
+import { servePodPortForward } from '../port-forward.js';
+import { serveImages } from '../images.js';
+import { serveResource } from '../resources.js';
+import { sendJson } from '../respond.js';
+import { serveHealth } from '../health.js';
+import { requestUrl } from '../request-url.js';
+import { parseRoute } from '../route.js';
+import { serveTunnel, tunnelNode } from '../../tunnel/serve-tunnel.js';
+import type { ApiServerOptions } from '../server.js';
+import { isRegistryPath } from './authenticate.js';
+
+/** The caller, for routes that never run anonymously (authentication already refused a missing token). */
+function caller(id: Identity | undefined): Identity {
+  if (id === undefined) throw new ApiError('Unauthorized', 'a bearer token is required: pass --token, set LANTERN_TOKEN, or use the admin config the server wrote');
+  return id;
+}
+
+/** Route a plain (non-upgrade) request to its handler. */
+export async function dispatch(opts: ApiServerOptions, metricsApi: MetricsApi, req: http.IncomingMessage, res: http.ServerResponse, id: Identity | undefined, audited: (api: ApiClient) => ApiClient = (api) => api): Promise<void> {
+  const url = requestUrl(req);
+  if (url.pathname === '/cacerts' && opts.caCert !== undefined) {
+    res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(opts.caCert) });
+    res.end(opts.caCert);
+    return;
+  }
+  if (url.pathname === joinPath && opts.joins !== undefined) {
+    await serveJoin(req, res, caller(id), opts.joins);
+    return;
+  }
+  if (opts.credentials !== undefined && isCredentialsPath(url.pathname)) {
+    await serveCredentialsApi(opts.credentials, caller(id), req, res, url.pathname);
+    return;
+  }
+  if (opts.secretsEncryption !== undefined && isSecretsEncryptionPath(url.pathname)) {
+    await serveSecretsEncryption(opts.secretsEncryption, caller(id), req, res, url);
+    return;
+  }
+  if (opts.registry && isRegistryPath(url.pathname)) {
+    await opts.registry(req, res, id);
+    return;
+  }
+  if (isMetricsPath(url.pathname)) {
+    await serveMetricsRoute({ nodes: opts.nodes, metrics: opts.metrics, metricsApi }, caller(id), req, res, url);
+    return;
+  }
+  const route = parseRoute(url.pathname);
+  if (route.type === 'health') {
+    if (route.what === 'version') { sendJson(res, 200, { version: opts.version, platform: `${process.platform}/${process.arch}` }); return; }
+    await serveHealth(res, route.what, url.searchParams, { ready: opts.ready, store: opts.storeHealth });
+    return;
+  }
+  const who = caller(id);
+  if (route.type === 'images') { await serveImages(opts.nodes, req, res, route.ref, url.searchParams); return; }
+  if (route.resource === 'pods' && route.name !== undefined && (route.sub === 'log' || route.sub === 'stats')) {
+    const ns = route.namespace ?? 'default';
+    if (route.sub === 'log') await servePodLog(opts.api, opts.nodes, req, res, ns, route.name, url.searchParams);
+    else await servePodStats(opts.api, opts.nodes, res, ns, route.name);
+    return;
+  }
+  await serveResource(audited(authorizedClient(opts.api, who, opts.nodeRestriction)), req, res, route, url.searchParams);
+}
+
+/** Route an upgrade (the node tunnel, exec, attach, port-forward) to its handler. */
+export async function dispatchUpgrade(opts: ApiServerOptions, req: http.IncomingMessage, socket: Duplex): Promise<void> {
+  const url = requestUrl(req);
+  const tunnelFor = tunnelNode(url.pathname);
+  if (tunnelFor !== undefined) {
+    await serveTunnel(opts.nodes, req, socket, tunnelFor);
+    return;
+  }
+  const route = parseRoute(url.pathname);
+  if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach' && route.sub !== 'portforward') || route.name === undefined) {
+    throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
+  }
+  const ns = route.namespace ?? 'default';
+  if (route.sub === 'portforward') {
+    await servePodPortForward(opts.api, opts.nodes, socket, ns, route.name, url.searchParams);
+    return;
+  }
+  await servePodExec(opts.api, opts.nodes, req, socket, ns, route.name, url.searchParams, route.sub);
+}
