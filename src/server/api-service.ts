@@ -54,8 +54,13 @@ export class ApiService implements ApiClient {
   /** Every read of a stored value comes here (get, list, watch, a write's or delete's answer). */
   private decode<T extends ApiObject>(kv: KeyValue): T {
     const t = this.transformerOf(kv.key);
-    const obj = JSON.parse(t ? t.fromStorage(kv.value, kv.key) : kv.value) as T;
-    obj.metadata.resourceVersion = String(kv.modRevision);
+    return this.parseAt<T>(t ? t.fromStorage(kv.value, kv.key) : kv.value, kv.modRevision);
+  }
+
+  /** An object from its JSON text, at a revision. */
+  private parseAt<T extends ApiObject>(json: string, revision: number): T {
+    const obj = JSON.parse(json) as T;
+    obj.metadata.resourceVersion = String(revision);
     return obj;
   }
 
@@ -66,11 +71,21 @@ export class ApiService implements ApiClient {
     return obj as T;
   }
 
-  private encode(obj: ApiObject, storeKey: string): string {
+  /**
+   * The object's JSON, and what is stored for it (the JSON through the key's transformer). A write
+   * answers with the object parsed from `json`, so an encrypted value is not decrypted again.
+   */
+  private encode(obj: ApiObject, storeKey: string): { json: string; stored: string } {
     const { resourceVersion: _rv, ...meta } = obj.metadata;
     const json = JSON.stringify({ ...obj, metadata: meta });
     const t = this.transformerOf(storeKey);
-    return t ? t.toStorage(json, storeKey) : json;
+    return { json, stored: t ? t.toStorage(json, storeKey) : json };
+  }
+
+  /** Store an encoded object with write (a create or an update) and answer it at its new revision. */
+  private async write<T extends ApiObject>(encoded: { json: string; stored: string }, write: (stored: string) => Promise<KeyValue>): Promise<T> {
+    const kv = await write(encoded.stored);
+    return this.parseAt<T>(encoded.json, kv.modRevision);
   }
 
   private check(k: KindInfo, obj: unknown): ApiObject {
@@ -105,8 +120,7 @@ export class ApiService implements ApiClient {
     if (opts.dryRun) return obj as T;
     try {
       const key = this.key(k, meta.name, meta.namespace);
-      const kv = await this.store.create(key, this.encode(obj, key));
-      return this.decode<T>(kv);
+      return await this.write<T>(this.encode(obj, key), (stored) => this.store.create(key, stored));
     } catch (e) {
       if (e instanceof StoreConflictError) throw alreadyExists(k.kind, meta.name);
       throw e;
@@ -152,7 +166,7 @@ export class ApiService implements ApiClient {
     const next = change(this.decode(kv));
     if (dryRun) return next as T;
     try {
-      return this.decode<T>(await this.store.update(key, this.encode(next, key), kv.modRevision));
+      return await this.write<T>(this.encode(next, key), (stored) => this.store.update(key, stored, kv.modRevision));
     } catch (e) {
       if (e instanceof StoreConflictError) throw e.reason === 'missing' ? notFound(k.kind, name) : conflict(k.kind, name);
       throw e;
@@ -233,7 +247,7 @@ export class ApiService implements ApiClient {
         // A repeated delete may shorten the deadline, never push it back.
         if (deadline < current) obj.metadata.deletionTimestamp = new Date(deadline).toISOString();
         obj.metadata.deletionGracePeriodSeconds = grace;
-        return this.decode<T>(await this.store.update(key, this.encode(obj, key), kv.modRevision));
+        return await this.write<T>(this.encode(obj, key), (stored) => this.store.update(key, stored, kv.modRevision));
       } catch (e) {
         if (e instanceof StoreConflictError) continue; // changed under us: decide again on the new state
         throw e;

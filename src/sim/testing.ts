@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { ApiService } from '../server/api-service.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../api/manual-clock.js';
 import { SimulatedNodes, type SimulatedNodesOptions } from './simulated-nodes.js';
 
 /** Runs fn with SimulatedNodes over the in-process ApiService on a fresh SQLite store (tests only). */

@@ -1,9 +1,9 @@
-import type { Clock } from './clock.js';
+import type { TimerClock } from './clock.js';
 
 interface Pending { at: number; seq: number; fn: () => void }
 
-/** A clock that moves only when a test calls advance(); for the simulator's unit tests. */
-export class ManualClock implements Clock {
+/** A clock that moves only when a test calls advance(); for tests and the simulator. */
+export class ManualClock implements TimerClock {
   private pending: Pending[] = [];
   private seq = 0;
   constructor(private time = Date.parse('2026-01-01T00:00:00Z')) {}
