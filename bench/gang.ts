@@ -7,15 +7,11 @@
  *
  * Env: NODES (1000), GANG (256), TRIALS (1000).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Node } from '../src/api/node.js';
 import type { Pod } from '../src/api/pod.js';
 import type { PodGroup } from '../src/api/schema/pod-group.js';
 import { GangAnnotations } from '../src/api/annotations.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { ApiService } from '../src/server/api-service.js';
+import { openTestApi } from '../src/testing/api.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { ApiClient } from '../src/client/types.js';
 import { TestServer } from '../test/harness/lanternd.js';
@@ -70,11 +66,9 @@ async function bigGang(): Promise<{ placeMs: number; spreadNodes: number }> {
 
 /** Part 2: two gangs that cannot both fit, again and again, through the real scheduler in process. */
 async function competingGangs(): Promise<{ trials: number; wholeOne: number; deadlocks: number; partial: number; durations: number[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-bench-gang-'));
-  onCleanup('remove the gang trial store', () => rm(dir, { recursive: true, force: true }));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  onCleanup('close the gang trial store', () => store.close());
-  const api: ApiClient = new ApiService(store);
+  const t = await openTestApi({ prefix: 'lantern-bench-gang-' });
+  onCleanup('close and remove the gang trial store', () => t.close());
+  const api: ApiClient = t.api;
   // 8 nodes of 4 cpu = 32 cpu; each gang wants 6 pods x 3 cpu = 18 cpu: one fits, both never.
   for (let i = 0; i < 8; i++) {
     const n = await api.create<Node>('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: `n${i}`, labels: { 'kubernetes.io/hostname': `n${i}` } } });

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { HttpClient } from '../src/client/http-client.js';
 import { TestServer, lanterndBin } from '../test/harness/lanternd.js';
 import { checkStop, onCleanup, runBenchmark } from './lib/cleanup.js';
+import { drive } from './lib/drive.js';
 import { startLantern } from './lib/lantern.js';
 import { load, machineReport } from './lib/machine.js';
 import { median, ms, percentile, table } from './lib/stats.js';
@@ -58,20 +59,10 @@ function cpuNs(pid: number): number {
   return total;
 }
 
-/** `total` requests shared by the clients, each one at a time on its own keep-alive connection. */
-async function drive(clients: HttpClient[], total: number, one: (c: HttpClient, i: number) => Promise<unknown>): Promise<{ perSec: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(clients.map(async (c) => {
-    for (let i = next++; i < total; i = next++) {
-      checkStop();
-      const s = performance.now();
-      await one(c, i);
-      latencies.push(performance.now() - s);
-    }
-  }));
-  return { perSec: (total / (performance.now() - t0)) * 1000, latencies };
+/** `total` requests shared by the clients (bench/lib/drive.ts), as requests per second. */
+async function driveRate(clients: HttpClient[], total: number, one: (c: HttpClient, i: number) => Promise<unknown>): Promise<{ perSec: number; latencies: number[] }> {
+  const { wallMs, latencies } = await drive(clients, total, one);
+  return { perSec: (total / wallMs) * 1000, latencies };
 }
 
 interface Phase { mode: Mode; dir: string; lantern: Awaited<ReturnType<typeof startLantern>>; clients: HttpClient[] }
@@ -82,14 +73,14 @@ async function startPhase(mode: Mode): Promise<Phase> {
   onCleanup('remove the audit dir', () => rmSync(dir, { recursive: true, force: true }));
   const lantern = await startLantern({ importImage: false, args: ['--no-agent', ...mode.args(dir)] });
   const clients = Array.from({ length: CLIENTS }, () => new HttpClient({ server: lantern.server.url, token: lantern.server.token }));
-  await drive(clients, WARMUP, (c, i) => c.create('secrets', secret(`warm-${i}`) as never));
+  await driveRate(clients, WARMUP, (c, i) => c.create('secrets', secret(`warm-${i}`) as never));
   return { mode, dir, lantern, clients };
 }
 
 /** CREATES creates against one phase's server, with the CPU time its lanternd spent on them. */
 async function measurePhase(p: Phase, round: number): Promise<{ perSec: number; p99: number; cpuUs: number }> {
   const cpu0 = cpuNs(p.lantern.pid);
-  const r = await drive(p.clients, CREATES, (c, i) => c.create('secrets', secret(`s${round}-${i}`) as never));
+  const r = await driveRate(p.clients, CREATES, (c, i) => c.create('secrets', secret(`s${round}-${i}`) as never));
   return { perSec: r.perSec, p99: percentile(r.latencies, 99), cpuUs: (cpuNs(p.lantern.pid) - cpu0) / CREATES / 1000 };
 }
 

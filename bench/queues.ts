@@ -5,11 +5,8 @@
  * the bench moves one simulated second per pass (the bench plays the kubelet: a Job ends when its
  * simulated run time is up). BENCH_SECONDS (600), BENCH_NODES (15 × 4 cpu) make it shorter/smaller.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { ApiService } from '../src/server/api-service.js';
+import { openTestApi } from '../src/testing/api.js';
+import { ManualClock } from '../src/testing/clock.js';
 import { QueueController } from '../src/controllers/queue/index.js';
 import type { Node } from '../src/api/node.js';
 import type { Job } from '../src/api/schema/job.js';
@@ -23,10 +20,9 @@ let seed = 42;
 const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'lantern-bench-queues-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  const api = new ApiService(store);
-  const clock = { ms: Date.now(), now(): number { return this.ms; } };
+  const t = await openTestApi({ prefix: 'lantern-bench-queues-' });
+  const api = t.api;
+  const clock = new ManualClock(Date.now());
   try {
     for (let i = 0; i < nodeCount; i++) {
       const n = await api.create<Node>('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: `sim-${i}` } });
@@ -65,7 +61,7 @@ async function main(): Promise<void> {
         pending[s.queue]!--;
       }
       if (t >= warmup) for (const r of running.values()) cpuSeconds[r.queue]! += r.cpu;
-      clock.ms += 1000;
+      clock.advance(1000);
     }
     const total = Object.values(cpuSeconds).reduce((a, b) => a + b, 0);
     const capacity = nodeCount * 4 * (seconds - warmup);
@@ -78,8 +74,7 @@ async function main(): Promise<void> {
       console.log(`${q.padEnd(6)} ${String(w).padEnd(7)} ${(100 * target).toFixed(1).padStart(5)}%  ${(100 * got).toFixed(1).padStart(7)}%  ${(100 * (got - target) / target).toFixed(1).padStart(8)}%`);
     }
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t.close();
   }
 }
 

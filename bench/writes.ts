@@ -5,7 +5,8 @@
  */
 import type { Pod } from '../src/api/pod.js';
 import type { HttpClient } from '../src/client/http-client.js';
-import { checkStop, runBenchmark } from './lib/cleanup.js';
+import { runBenchmark } from './lib/cleanup.js';
+import { drive } from './lib/drive.js';
 import { busyboxPod, listPods, newClient, startLantern } from './lib/lantern.js';
 import { load, machineReport } from './lib/machine.js';
 import { sleep } from './lib/proc.js';
@@ -18,21 +19,9 @@ const say = (s = ''): void => { process.stdout.write(`${s}\n`); };
 
 const unschedulablePod = (name: string): Pod => busyboxPod(name, ['sleep', '3600'], { nodeSelector: { 'bench.lantern.dev/no-such-node': 'true' } });
 
-/** `total` creates shared by `clients` workers, each with its own keep-alive connection, one request at a time. */
-async function createMany(clients: HttpClient[], prefix: string, total: number): Promise<{ wallMs: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(clients.map(async (client) => {
-    for (let i = next++; i < total; i = next++) {
-      checkStop();
-      const s = performance.now();
-      await client.create('pods', unschedulablePod(`${prefix}-${String(i).padStart(5, '0')}`));
-      latencies.push(performance.now() - s);
-    }
-  }));
-  return { wallMs: performance.now() - t0, latencies };
-}
+/** `total` creates shared by `clients` workers (bench/lib/drive.ts). */
+const createMany = (clients: HttpClient[], prefix: string, total: number): Promise<{ wallMs: number; latencies: number[] }> =>
+  drive(clients, total, (client, i) => client.create('pods', unschedulablePod(`${prefix}-${String(i).padStart(5, '0')}`)));
 
 interface Row { clients: number; perSec: number; p50: number; p99: number; max: number; unschedulable: number; total: number }
 

@@ -5,9 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { TestServer, lanterndBin } from './harness/lanternd.js';
 
 /** A raw connection to the server that records what it is sent. */
@@ -26,7 +24,7 @@ describe('lanternd server --max-mutating-requests-inflight, --max-connections-pe
   let joinToken = '';
   before(async () => {
     await server.start();
-    joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    joinToken = server.joinToken;
   });
   after(async () => { await server.stop(); });
 

@@ -144,7 +144,7 @@ describe('audit log (lanternd server --audit-log-path, --audit-policy-file)', ()
   });
 
   test('a join is logged at Metadata only: the credential it answers and the node secret it carries are not in the log', async () => {
-    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    const joinToken = server.joinToken;
     const nodeSecret = `node-secret-${'s'.repeat(40)}`;
     secretsSeen.push(nodeSecret);
     const res = await call('POST', '/apis/lantern.dev/v1/nodes/join', joinToken, { nodeName: 'edge-audit', nodeSecret });

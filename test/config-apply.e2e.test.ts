@@ -179,7 +179,7 @@ spec:
   });
 
   test('a node credential reads a Secret only while a pod bound to that node references it', async () => {
-    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    const joinToken = server.joinToken;
     const joined = await server.api<{ token: string }>('POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'edge-9' }, joinToken);
     assert.equal(joined.status, 201, JSON.stringify(joined.body));
     const cred = joined.body.token;

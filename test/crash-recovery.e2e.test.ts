@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../src/testing/eventually.js';
 import { TestServer, busyboxArchive } from './harness/lanternd.js';
 import { busyboxPod, getPod, importBusybox, waitContainer, type PodView } from './harness/pods.js';
 
@@ -25,12 +26,8 @@ describe('nothing is lost when lanternd is killed with SIGKILL', () => {
     const runcRoot = `${server.dataDir}/agent/containers/runc`;
     const touched = spawnSync('runc', ['--root', runcRoot, 'exec', id, 'touch', '/tmp/go']);
     assert.equal(touched.status, 0, touched.stderr?.toString());
-    const deadline = Date.now() + 10_000;
     let state = '';
-    while (Date.now() < deadline && !/"status": "stopped"/.test(state)) {
-      state = spawnSync('runc', ['--root', runcRoot, 'state', id], { encoding: 'utf8' }).stdout;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually('the container to stop', () => /"status": "stopped"/.test(state = spawnSync('runc', ['--root', runcRoot, 'state', id], { encoding: 'utf8' }).stdout), { timeoutMs: 10_000 }).catch(() => undefined);
     assert.match(state, /"status": "stopped"/, 'the container exited while the daemon was down');
 
     const beforeRestart = await (async () => {

@@ -4,39 +4,26 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Pod } from '../src/api/pod.js';
-import { lanterndBin, TestServer } from './harness/lanternd.js';
+import { TestServer, type LanterndProcess } from './harness/lanternd.js';
+import { startSim as startSimProcess } from './harness/sim.js';
 
 const server = new TestServer(['--no-agent', '--insecure-http', '--node-monitor-grace', '3s', '--pod-eviction-timeout', '1s']);
-const sims: ChildProcess[] = [];
-let token = '';
+const sims: LanterndProcess[] = [];
 
 interface List<T> { items: T[] }
 const appPods = async (): Promise<Pod[]> => (await server.api<List<Pod>>('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items;
 const live = (p: Pod): boolean => !p.metadata.deletionTimestamp && p.status?.phase === 'Running';
 
-function startSim(prefix: string): ChildProcess {
-  const p = spawn(lanterndBin, ['sim', '--server', server.url, '--token', token, '--nodes', '2', '--name-prefix', prefix, '--heartbeat-interval', '1s'], { stdio: 'ignore' });
+function startSim(prefix: string): LanterndProcess {
+  const p = startSimProcess(server.url, server.joinToken, ['--nodes', '2', '--name-prefix', prefix, '--heartbeat-interval', '1s']);
   sims.push(p);
   return p;
 }
 
-async function kill(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGKILL');
-  await exited;
-}
-
-before(async () => {
-  await server.start();
-  token = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-});
+before(async () => { await server.start(); });
 after(async () => {
-  for (const p of sims) await kill(p);
+  for (const p of sims) await p.kill9();
   await server.stop();
 });
 
@@ -52,7 +39,7 @@ test('pods evicted from lost nodes (NodeLost) are replaced by the ReplicaSet on 
 
   startSim('healthy-');
   await server.until('4 nodes', async () => (await server.api<List<unknown>>('GET', '/api/v1/nodes')).body.items.length === 4, 60_000);
-  await kill(doomed);
+  await doomed.kill9();
   const replaced = await server.until('3 pods running on healthy nodes', async () => {
     const ps = (await appPods()).filter(live);
     return ps.length === 3 && ps.every((p) => p.spec.nodeName?.startsWith('healthy-')) && ps;

@@ -4,16 +4,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Pod } from '../src/api/pod.js';
 import type { Deployment, ReplicaSet, Scale } from '../src/api/schema/apps.js';
-import { lanterndBin, TestServer } from './harness/lanternd.js';
+import { TestServer, type LanterndProcess } from './harness/lanternd.js';
+import { startSim } from './harness/sim.js';
 
 const server = new TestServer(['--no-agent', '--insecure-http']);
-let sim: ChildProcess | undefined;
-let simLog = '';
+let sim: LanterndProcess | undefined;
 
 interface List<T> { items: T[] }
 const appPods = async (app: string): Promise<Pod[]> => (await server.api<List<Pod>>('GET', `/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`)).body.items;
@@ -26,19 +23,12 @@ const ok = (r: { code: number; stdout: string; stderr: string }): string => {
 
 before(async () => {
   await server.start();
-  const token = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-  sim = spawn(lanterndBin, ['sim', '--server', server.url, '--token', token, '--nodes', '10', '--cpu', '4', '--memory', '8Gi', '--heartbeat-interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  sim.stdout!.on('data', (d: Buffer) => { simLog += d.toString(); });
-  sim.stderr!.on('data', (d: Buffer) => { simLog += d.toString(); });
-  await server.until(`10 simulated nodes (sim log: ${simLog})`, async () => (await server.api<List<unknown>>('GET', '/api/v1/nodes')).body.items.length === 10, 60_000);
+  sim = startSim(server.url, server.joinToken, ['--nodes', '10', '--cpu', '4', '--memory', '8Gi', '--heartbeat-interval', '1s']);
+  await server.until(`10 simulated nodes (sim log: ${sim.log})`, async () => (await server.api<List<unknown>>('GET', '/api/v1/nodes')).body.items.length === 10, 60_000);
 });
 
 after(async () => {
-  if (sim && sim.exitCode === null && sim.signalCode === null) {
-    const exited = new Promise((r) => sim!.once('exit', r));
-    sim.kill('SIGKILL');
-    await exited;
-  }
+  await sim?.kill9();
   await server.stop();
 });
 

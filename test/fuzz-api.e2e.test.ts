@@ -13,7 +13,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { kinds } from '../src/api/kinds/index.js';
 import { TestServer } from './harness/lanternd.js';
 import { Prng, seedFrom } from './harness/prng.js';
@@ -51,7 +50,7 @@ test(`${total} malformed and mutated requests: no 5xx, no crash, no cut answer, 
   console.log(`fuzz seed ${seed} (replay: LANTERN_FUZZ_SEED=${seed})`);
   const rng = new Prng(seed);
   const port = Number(new URL(server.url).port);
-  const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+  const joinToken = server.joinToken;
   const joined = await server.api<{ token?: string }>('POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'fuzz-node', nodeSecret: 'fuzz-node-secret-'.padEnd(40, 'x') }, joinToken);
   assert.equal(joined.status, 201, JSON.stringify(joined.body));
   const tokens: Record<Who, string | undefined> = { admin: server.token, node: joined.body.token, join: joinToken, none: undefined, garbage: 'lt-node:fuzz-node:not-the-secret' };

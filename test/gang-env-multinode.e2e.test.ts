@@ -5,27 +5,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openImageStore } from '../src/image/index.js';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { readFileSync } from 'node:fs';
+import { TestServer } from './harness/lanternd.js';
 import { freeHostPort } from './harness/cli.js';
-import { NetnsHosts, type NetnsHost } from './harness/netns-hosts.js';
+import { NetnsHosts } from './harness/netns-hosts.js';
+import { RemoteAgent } from './harness/remote-agent.js';
 import type { Pod } from '../src/api/pod.js';
-
-interface Agent { host: NetnsHost; name: string; root: string; dir: string; podBridge: string; podSubnet: string; proc?: ChildProcess; log: string }
 
 const script = 'echo "gang rank=$RANK world=$WORLD_SIZE master=$MASTER_ADDR"; ping -c1 -W1 "$MASTER_ADDR" 2>&1 | head -1; cat /etc/hosts';
 
 describe('a gang across two agents: each member resolves the other through the API', { timeout: 180_000 }, () => {
   const net = new NetnsHosts(2);
-  const agents: Agent[] = net.hosts.map((host, i) => {
-    const root = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-gang-'));
-    return { host, name: `host-${i + 1}`, root, dir: path.join(root, 'agent'), podBridge: `lg${net.id}${i + 1}`, podSubnet: `10.241.${net.octet}.${i * 64}/26`, log: '' };
-  });
+  const agents: RemoteAgent[] = [];
   let server: TestServer | undefined;
   const srv = (): TestServer => { if (!server) throw new Error('server not started'); return server; };
   const logs = (): string => agents.map((a) => `\n--- ${a.name} agent log ---\n${a.log.slice(-2000)}`).join('');
@@ -39,33 +30,18 @@ describe('a gang across two agents: each member resolves the other through the A
     const port = await freeHostPort();
     server = new TestServer(['--no-agent', '--listen', `${net.gateway}:${port}`, '--tls-san', net.gateway], { https: true });
     await server.start();
-    const token = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-    for (const a of agents) {
-      const images = await openImageStore(path.join(a.dir, 'images'));
-      await images.importArchive(busyboxArchive());
-      const [cmd, ...pre] = net.enter(a.host);
-      const child = spawn(cmd!, [...pre, lanterndBin, 'agent', '--server', server.url, '--token', token, '--data-dir', a.dir,
-        '--node-name', a.name, '--bridge', a.podBridge, '--pod-subnet', a.podSubnet, '--heartbeat-interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (d: Buffer) => { a.log += d.toString(); });
-      child.stderr!.on('data', (d: Buffer) => { a.log += d.toString(); });
-      a.proc = child;
+    for (const host of net.hosts) {
+      const a = new RemoteAgent(server, `host-${host.index}`, {
+        prefix: net.enter(host), bridge: `lg${net.id}${host.index}`, subnet: `10.241.${net.octet}.${(host.index - 1) * 64}/26`,
+        waitReady: false, args: ['--heartbeat-interval', '1s'],
+      });
+      agents.push(a);
+      await a.start();
     }
   });
 
   after(async () => {
-    await Promise.all(agents.map(async (a) => {
-      const p = a.proc;
-      if (!p || p.exitCode !== null || p.signalCode !== null) return;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (p.exitCode === null && p.signalCode === null) { p.kill('SIGKILL'); await exited; }
-    }));
-    for (const a of agents) {
-      sweepHost(a.root, a.podBridge);
-      removeCgroupParent(a.dir);
-      rmSync(a.root, { recursive: true, force: true });
-    }
+    await Promise.all(agents.map((a) => a.remove()));
     net.destroy();
     await server?.stop();
     const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => agents.some((a) => l.includes(a.root)));
@@ -109,15 +85,3 @@ describe('a gang across two agents: each member resolves the other through the A
     }
   });
 });
-
-/** runc leaves the per-data-dir cgroup parent (daemon/node-components.ts: lantern-TAG) behind. */
-function removeCgroupParent(agentDir: string): void {
-  const name = `lantern-${createHash('sha256').update(path.resolve(agentDir)).digest('hex').slice(0, 6)}`;
-  for (const base of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
-    let controllers: string[] = [];
-    try { controllers = readdirSync(base); } catch { continue; }
-    for (const c of [...controllers.map((d) => path.join(base, d)), base]) {
-      try { rmdirSync(path.join(c, name)); } catch { /* absent or not a cgroup hierarchy */ }
-    }
-  }
-}

@@ -89,7 +89,7 @@ for (const transport of ['https', 'http'] as const) {
         // The ticker's own `sleep 0.2` comes and goes: only the echo and idle containers are counted.
         ids.set(pod, (view.status?.containerStatuses ?? []).filter((c) => c.name !== 'ticker').map((c) => (c.containerID ?? '').replace(/^[a-z]+:\/\//, '')));
       }
-      const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+      const joinToken = server.joinToken;
       const joined = await server.api<{ token?: string }>('POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'hang-node', nodeSecret: randomBytes(32).toString('base64url') }, joinToken);
       assert.equal(joined.status, 201, JSON.stringify(joined.body));
       const manifest = await request(server, 'GET', '/v2/library/busybox/manifests/latest', { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' });

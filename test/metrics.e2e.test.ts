@@ -2,22 +2,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestServer } from './harness/lanternd.js';
 import { busyboxPod, waitContainer } from './harness/pods.js';
-import { Cli } from './harness/cli.js';
+import { Cli, freeHostPort as freePort } from './harness/cli.js';
 import { parseExposition, type Sample } from '../src/metrics/parse.js';
-
-const freePort = (): Promise<number> => new Promise((resolve, reject) => {
-  const s = net.createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const a = s.address();
-    s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-  });
-});
 
 /** Pipes TEXT to `promtool check metrics`; resolves with its exit code and output. */
 const promtool = (text: string): Promise<{ code: number; out: string }> => new Promise((resolve, reject) => {

@@ -6,42 +6,34 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openImageStore } from '../src/image/index.js';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { TestServer } from './harness/lanternd.js';
 import { freeHostPort } from './harness/cli.js';
 import { NetnsHosts, type NetnsHost } from './harness/netns-hosts.js';
 import type { PodView } from './harness/pods.js';
+import { RemoteAgent } from './harness/remote-agent.js';
 
 interface Cond { type: string; status: string; reason?: string }
 type Pod = PodView & { status?: { reason?: string } };
 interface NodeView { metadata: { labels?: Record<string, string> }; spec?: { taints?: { key: string; effect: string }[] }; status?: { conditions?: Cond[] } }
 
-/** One agent: its namespace, data dir (ROOT/agent, the layout sweepHost expects), pod network and process. */
-interface Agent { host: NetnsHost; name: string; zone: string; root: string; dir: string; podBridge: string; podSubnet: string; proc?: ChildProcess; log: string }
+/** One machine: its namespace, zone, and the agent running in it (made once the server is up). */
+interface Agent { host: NetnsHost; name: string; zone: string; agent?: RemoteAgent }
 
 const UNREACHABLE = 'node.lantern.dev/unreachable';
 
 describe('three agents in their own network namespaces: placement, lost links and killed agents', { timeout: 180_000 }, () => {
   const net = new NetnsHosts(3);
   const x = net.octet;
-  const agents: Agent[] = net.hosts.map((host, i) => {
-    const root = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-mn-'));
-    return {
-      host, name: `host-${i + 1}`, zone: i < 2 ? 'east' : 'west', root, dir: path.join(root, 'agent'),
-      podBridge: `lp${net.id}${i + 1}`, podSubnet: `10.241.${x}.${i * 64}/26`, log: '',
-    };
-  });
+  const agents: Agent[] = net.hosts.map((host, i) => ({ host, name: `host-${i + 1}`, zone: i < 2 ? 'east' : 'west' }));
+  const podSubnet = (a: Agent): string => `10.241.${x}.${(a.host.index - 1) * 64}/26`;
   const [a1, a2, a3] = agents as [Agent, Agent, Agent];
   let server: TestServer | undefined;
-  let token = '';
 
   const srv = (): TestServer => { if (!server) throw new Error('server not started'); return server; };
-  const logs = (a: Agent): string => `\n--- ${a.name} agent log ---\n${a.log.slice(-3000)}`;
+  const logs = (a: Agent): string => `\n--- ${a.name} agent log ---\n${(a.agent?.log ?? '').slice(-3000)}`;
   const node = async (name: string): Promise<NodeView> => (await srv().api<NodeView>('GET', `/api/v1/nodes/${name}`)).body;
   const ready = async (name: string): Promise<string | undefined> => (await node(name)).status?.conditions?.find((c) => c.type === 'Ready')?.status;
   const pod = async (name: string): Promise<Pod | undefined> => {
@@ -49,31 +41,12 @@ describe('three agents in their own network namespaces: placement, lost links an
     return r.status === 200 ? r.body : undefined;
   };
   const containerId = (p: PodView | undefined): string => (p?.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^lantern:\/\//, '');
-  const runcRoot = (a: Agent): string => path.join(a.dir, 'containers/runc');
+  const runcRoot = (a: Agent): string => path.join(a.agent!.dataDir, 'containers/runc');
   /** runc's view of a container on that machine, asked inside its namespace. */
   const runcState = (a: Agent, id: string): string => {
     const r = spawnSync('ip', ['netns', 'exec', a.host.netns, 'runc', '--root', runcRoot(a), 'state', id], { encoding: 'utf8' });
     return r.status === 0 ? (JSON.parse(r.stdout) as { status: string }).status : 'gone';
   };
-
-  function startAgent(a: Agent): void {
-    const [cmd, ...pre] = net.enter(a.host);
-    const child = spawn(cmd!, [...pre, lanterndBin, 'agent', '--server', srv().url, '--token', token, '--data-dir', a.dir,
-      '--node-name', a.name, '--labels', `zone=${a.zone}`, '--bridge', a.podBridge, '--pod-subnet', a.podSubnet,
-      '--heartbeat-interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => { a.log += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { a.log += d.toString(); });
-    a.proc = child;
-  }
-
-  async function stopAgent(a: Agent, signal: NodeJS.Signals): Promise<void> {
-    const p = a.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill(signal);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (p.exitCode === null && p.signalCode === null) { p.kill('SIGKILL'); await exited; }
-  }
 
   async function createPod(name: string, nodeSelector: Record<string, string>): Promise<void> {
     const r = await srv().api('POST', '/api/v1/namespaces/default/pods', {
@@ -107,27 +80,22 @@ describe('three agents in their own network namespaces: placement, lost links an
     server = new TestServer(['--no-agent', '--listen', `${net.gateway}:${port}`, '--tls-san', net.gateway,
       '--node-monitor-grace', '4s', '--pod-eviction-timeout', '3s'], { https: true });
     await server.start();
-    token = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
     for (const a of agents) {
-      // Images reach only the server's own agent today, so each node gets busybox in its store directly.
-      const images = await openImageStore(path.join(a.dir, 'images'));
-      await images.importArchive(busyboxArchive());
-      startAgent(a);
+      a.agent = new RemoteAgent(server, a.name, {
+        prefix: net.enter(a.host), bridge: `lp${net.id}${a.host.index}`, subnet: podSubnet(a), waitReady: false,
+        args: ['--labels', `zone=${a.zone}`, '--heartbeat-interval', '1s'],
+      });
+      await a.agent.start();
     }
   });
 
   after(async () => {
-    await Promise.all(agents.map((a) => stopAgent(a, 'SIGTERM')));
-    for (const a of agents) {
-      // Containers, mounts and pod namespaces are named in the host's mount namespace (the agents share
-      // it); the pod bridge and its iptables rules live in the agent's namespace and go with it.
-      sweepHost(a.root, a.podBridge);
-      removeCgroupParent(a.dir);
-      rmSync(a.root, { recursive: true, force: true });
-    }
+    // Containers, mounts and pod namespaces are named in the host's mount namespace (the agents share
+    // it); the pod bridge and its iptables rules live in the agent's namespace and go with it.
+    await Promise.all(agents.map((a) => a.agent?.remove()));
     net.destroy();
     await server?.stop();
-    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => agents.some((a) => l.includes(a.root)));
+    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => agents.some((a) => a.agent && l.includes(a.agent.root)));
     assert.deepEqual([...net.leftovers(), ...mounts], [], 'the test left network namespaces, links or mounts behind');
   });
 
@@ -148,7 +116,7 @@ describe('three agents in their own network namespaces: placement, lost links an
     assert.equal(p.spec.nodeName, 'host-3');
     const ip = p.status?.podIP ?? '';
     const m = new RegExp(`^10\\.241\\.${x}\\.(\\d+)$`).exec(ip);
-    assert.ok(m && Number(m[1]) >= 128 && Number(m[1]) < 192, `pod IP ${ip} is not in host-3's ${a3.podSubnet}`);
+    assert.ok(m && Number(m[1]) >= 128 && Number(m[1]) < 192, `pod IP ${ip} is not in host-3's ${podSubnet(a3)}`);
     assert.equal(p.metadata.uid.replace(/-/g, '').slice(0, 12), short, 'lcctl prints the pod uid as the container ID');
     const id = containerId(p);
     const list = net.exec(a3.host, 'runc', ['--root', runcRoot(a3), 'list']);
@@ -181,20 +149,8 @@ describe('three agents in their own network namespaces: placement, lost links an
   test("SIGKILL of host-1's agent makes it NotReady and evicts its pod", async () => {
     await createPod('on-1', { 'kubernetes.io/hostname': 'host-1' });
     await running('on-1', a1);
-    await stopAgent(a1, 'SIGKILL');
+    await a1.agent!.kill9();
     await expectLost(a1, 'on-1');
     await srv().until('host-3 still Ready', async () => (await ready('host-3')) === 'True', 30_000);
   });
 });
-
-/** runc leaves the per-data-dir cgroup parent (daemon/node-components.ts: lantern-TAG) behind. */
-function removeCgroupParent(agentDir: string): void {
-  const name = `lantern-${createHash('sha256').update(path.resolve(agentDir)).digest('hex').slice(0, 6)}`;
-  for (const base of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
-    let controllers: string[] = [];
-    try { controllers = readdirSync(base); } catch { continue; }
-    for (const c of [...controllers.map((d) => path.join(base, d)), base]) {
-      try { rmdirSync(path.join(c, name)); } catch { /* absent or not a cgroup hierarchy */ }
-    }
-  }
-}

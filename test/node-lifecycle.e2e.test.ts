@@ -6,13 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { openImageStore } from '../src/image/index.js';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
+import { TestServer } from './harness/lanternd.js';
+import { RemoteAgent } from './harness/remote-agent.js';
 
 interface Cond { type: string; status: string; reason?: string; message?: string }
 interface Node { spec?: { unschedulable?: boolean; taints?: { key: string; value?: string; effect: string }[] }; metadata: { labels?: Record<string, string> }; status?: { conditions?: Cond[] } }
@@ -24,33 +21,8 @@ interface Pod {
 
 describe('node lifecycle: lost node, eviction, return, cordon and drain', { timeout: 240_000 }, () => {
   const server = new TestServer(['--no-agent', '--node-monitor-grace', '3s', '--pod-eviction-timeout', '2s'], { https: true });
-  // sweepHost cleans DATA_DIR/agent, so the agent's data dir is one level down in its own temp dir.
-  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-nlc-'));
-  const agentDir = path.join(agentRoot, 'agent');
-  const runcRoot = path.join(agentDir, 'containers/runc');
-  const bridge = `lt${randomBytes(3).toString('hex')}`;
-  const n = (process.pid * 13 + 101) % 12800;
-  const subnet = `10.${200 + Math.floor(n / 256)}.${n % 256}.0/24`;
-  let agent: ChildProcess | undefined;
-  let agentLog = '';
-  let joinToken = '';
-
-  function startAgent(): void {
-    const child = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', agentDir,
-      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-1', '--heartbeat-interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    agent = child;
-  }
-
-  async function killAgent(signal: NodeJS.Signals): Promise<void> {
-    const a = agent;
-    if (!a || a.exitCode !== null || a.signalCode !== null) return;
-    const exited = new Promise((r) => a.once('exit', r));
-    a.kill(signal);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (a.exitCode === null && a.signalCode === null) { a.kill('SIGKILL'); await exited; }
-  }
+  const agent = new RemoteAgent(server, 'edge-1', { args: ['--heartbeat-interval', '1s'] });
+  const runcRoot = path.join(agent.dataDir, 'containers/runc');
 
   const node = async (): Promise<Node> => (await server.api<Node>('GET', '/api/v1/nodes/edge-1')).body;
   const ready = async (): Promise<Cond | undefined> => (await node()).status?.conditions?.find((c) => c.type === 'Ready');
@@ -62,7 +34,7 @@ describe('node lifecycle: lost node, eviction, return, cordon and drain', { time
     const r = spawnSync('runc', ['--root', runcRoot, 'state', id], { encoding: 'utf8' });
     return r.status === 0 ? (JSON.parse(r.stdout) as { status: string }).status : 'gone';
   };
-  const log = (): string => `\n--- agent log ---\n${agentLog.slice(-3000)}`;
+  const log = (): string => `\n--- agent log ---\n${agent.log.slice(-3000)}`;
 
   async function createPod(name: string, extra: Record<string, unknown> = {}): Promise<void> {
     const r = await server.api('POST', '/api/v1/namespaces/default/pods', {
@@ -74,23 +46,12 @@ describe('node lifecycle: lost node, eviction, return, cordon and drain', { time
 
   before(async () => {
     await server.start();
-    joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-    // Images reach only the server's own agent today, so the remote node gets busybox in its store directly.
-    const images = await openImageStore(path.join(agentDir, 'images'));
-    await images.importArchive(busyboxArchive());
-    startAgent();
-    await server.until(`node edge-1 Ready${log()}`, async () => (await ready())?.status === 'True', 60_000);
+    await agent.start();
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      const pods = await server.api<{ items: { metadata: { name: string } }[] }>('GET', '/api/v1/namespaces/default/pods').catch(() => undefined);
-      for (const p of pods?.body.items ?? []) await server.api('DELETE', `/api/v1/namespaces/default/pods/${p.metadata.name}?gracePeriodSeconds=0`).catch(() => undefined);
-      await server.until('pods removed', async () => (await server.api<{ items: unknown[] }>('GET', '/api/v1/namespaces/default/pods')).body.items.length === 0, 20_000).catch(() => undefined);
-    }
-    await killAgent('SIGTERM');
-    sweepHost(agentRoot, bridge);
-    rmSync(agentRoot, { recursive: true, force: true });
+    const pods = await server.api<{ items: { metadata: { name: string } }[] }>('GET', '/api/v1/namespaces/default/pods').catch(() => undefined);
+    await agent.remove(...(pods?.body.items ?? []).map((p) => p.metadata.name));
     await server.stop();
   });
 
@@ -105,7 +66,7 @@ describe('node lifecycle: lost node, eviction, return, cordon and drain', { time
     lostContainer = (running.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^lantern:\/\//, '');
     assert.equal(runcStatus(lostContainer), 'running');
 
-    await killAgent('SIGKILL');
+    await agent.kill9();
     const cond = await server.until('node edge-1 Ready=Unknown', async () => {
       const c = await ready();
       return c?.status === 'Unknown' ? c : undefined;
@@ -128,14 +89,14 @@ describe('node lifecycle: lost node, eviction, return, cordon and drain', { time
   });
 
   test('when the agent comes back the taint goes, and the evicted pod is stopped and stays stopped', async () => {
-    startAgent();
+    await agent.start();
     await server.until(`node edge-1 Ready again${log()}`, async () => (await ready())?.status === 'True', 60_000);
     await server.until('taint removed', async () => !(await node()).spec?.taints?.some((t) => t.key.startsWith('node.lantern.dev/')), 30_000);
     await server.until(`evicted container stopped${log()}`, async () => runcStatus(lostContainer) === 'stopped', 30_000);
     const p = await pod('lost');
     assert.equal(p?.status?.phase, 'Failed', 'the agent must not report the evicted pod as running again');
     assert.equal(p?.status?.reason, 'NodeLost');
-    assert.match(agentLog, /evicted while this node was unreachable/);
+    assert.match(agent.log, /evicted while this node was unreachable/);
     // Gone for good once deleted: finished pods are removed at once.
     assert.equal((await server.api('DELETE', '/api/v1/namespaces/default/pods/lost')).status, 200);
     await server.until('lost pod container removed', async () => runcStatus(lostContainer) === 'gone', 30_000);

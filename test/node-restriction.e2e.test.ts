@@ -16,7 +16,7 @@ interface ErrorView { code?: string; message?: string; details?: { causes?: { fi
  */
 describe('node restriction: a joined node\'s own credential over HTTP', { timeout: 240_000 }, () => {
   const server = new TestServer(['--no-agent', '--node-event-qps', '0.01', '--node-event-burst', '2', '--node-protected-label-prefixes', 'example.com/']);
-  const agent = new RemoteAgent(server, 'edge-nr', ['--labels', 'zone=a,rack=r1']);
+  const agent = new RemoteAgent(server, 'edge-nr', { args: ['--labels', 'zone=a,rack=r1'] });
   let credential = '';
 
   /** A request with the node's credential; fetch, for the headers (the server speaks plain HTTP here). */

@@ -5,82 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import https from 'node:https';
-import { TestServer, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { stopRemoteAgent, waitNodeReady } from './harness/remote-nodes.js';
+import { LanterndProcess, TestServer, runLanternd } from './harness/lanternd.js';
+import { RemoteAgent } from './harness/remote-agent.js';
+import { dialTunnel } from './harness/remote-nodes.js';
 
 const joinPath = '/apis/lantern.dev/v1/nodes/join';
 const secret = (): string => randomBytes(32).toString('hex');
 const mode = (file: string): string => (statSync(file).mode & 0o777).toString(8);
 interface Msg { message?: string; token?: string }
-
-/** A `lanternd agent` this file starts, kills and restarts over one data dir. */
-class Edge {
-  readonly root = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-takeover-'));
-  readonly dataDir = path.join(this.root, 'agent');
-  readonly bridge = `lt${randomBytes(3).toString('hex')}`;
-  readonly subnet: string;
-  proc: ChildProcess | undefined;
-  log = '';
-  constructor(private readonly server: TestServer, readonly name: string, private readonly tokenArgs: string[]) {
-    const n = (process.pid * 19 + 3) % 12800;
-    this.subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
-  }
-  async start(): Promise<void> {
-    const proc = spawn(lanterndBin, ['agent', '--server', this.server.url, ...this.tokenArgs, '--data-dir', this.dataDir,
-      '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', this.name], { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.on('data', (d: Buffer) => { this.log += d.toString(); });
-    proc.stderr!.on('data', (d: Buffer) => { this.log += d.toString(); });
-    this.proc = proc;
-    await waitNodeReady(this.server, this.name, () => this.log);
-  }
-  async kill9(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGKILL');
-    await exited;
-  }
-  credential(): string { return readFileSync(path.join(this.dataDir, 'node-credential'), 'utf8').trim(); }
-  async remove(): Promise<void> {
-    await stopRemoteAgent(this.server, this.proc);
-    sweepHost(this.root, this.bridge);
-    rmSync(this.root, { recursive: true, force: true });
-  }
-}
-
-/** Ask for a node's tunnel upgrade; 101 when granted (the socket is closed again), else the error. */
-function dialTunnel(server: TestServer, node: string, token: string): Promise<{ status: number; message: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(`/apis/lantern.dev/v1/nodes/${node}/tunnel`, server.url), {
-      ca: server.ca, agent: false, headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'lantern-tunnel' },
-    });
-    req.on('upgrade', (_res, socket) => { socket.destroy(); resolve({ status: 101, message: '' }); });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, message: (JSON.parse(body) as Msg).message ?? body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Run a lanternd command to its end and collect what it printed. */
-function runToExit(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(lanterndBin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 /** The TCP connections a process holds to a local port: its local ports. */
 function localPortsOf(pid: number, serverPort: string): string[] {
@@ -91,10 +28,10 @@ function localPortsOf(pid: number, serverPort: string): string[] {
 describe('node takeover, credentials and tokens (real lanternd server and agent)', { timeout: 300_000 }, () => {
   // Limits high enough for this file's joins; the default limits have their own test below.
   const server = new TestServer(['--join-rate-limit', '100', '--join-rate-limit-per-client', '100'], { https: true });
-  let edge: Edge;
+  let edge: RemoteAgent;
   let joinToken = '';
   let tokenFile = '';
-  const sims: ChildProcess[] = [];
+  const sims: LanterndProcess[] = [];
   /** iptables rules a test inserted and has not removed yet (after() removes them if it could not). */
   const blackholes: string[][] = [];
   const scratch = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-takeover-files-'));
@@ -106,19 +43,19 @@ describe('node takeover, credentials and tokens (real lanternd server and agent)
     // The server runs with a permissive umask, as a careless unit file would start it.
     const umask = process.umask(0o000);
     try { await server.start(); } finally { process.umask(umask); }
-    joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    joinToken = server.joinToken;
     const made = await server.lcctl(['token', 'create', '--ttl', '1h', '--description', 'edge rack']);
     assert.equal(made.code, 0, made.stderr);
     tokenFile = path.join(scratch, 'edge-token');
     writeFileSync(tokenFile, made.stdout, { mode: 0o600 });
-    edge = new Edge(server, 'edge-1', ['--token-file', tokenFile]);
+    edge = new RemoteAgent(server, 'edge-1', { busybox: false, tokenArgs: () => ['--token-file', tokenFile] });
     await edge.start();
     await server.until(`edge-1's tunnel is up (agent log: ${edge.log})`, async () => await tunnelServes('edge-1') === 200, 30_000);
   });
 
   after(async () => {
     for (const r of blackholes.splice(0)) execFileSync('iptables', ['-w', '-D', ...r]);
-    for (const s of sims) if (s.exitCode === null && s.signalCode === null) s.kill('SIGKILL');
+    for (const s of sims) await s.kill9();
     await edge?.remove();
     rmSync(scratch, { recursive: true, force: true });
     await server.stop();
@@ -184,7 +121,7 @@ describe('node takeover, credentials and tokens (real lanternd server and agent)
 
   test('an agent whose connection died without a FIN gets its tunnel back: the silent old one is pinged and dropped', async () => {
     const port = new URL(server.url).port;
-    const ports = localPortsOf(edge.proc!.pid!, port);
+    const ports = localPortsOf(edge.process!.pid, port);
     assert.ok(ports.length > 0, 'the agent holds connections to the server');
     // Black-hole every connection of this agent, then kill it: its FINs never reach the server.
     const rules = ports.flatMap((p) => [['--sport', p, '--dport', port], ['--sport', port, '--dport', p]])
@@ -214,10 +151,10 @@ describe('node takeover, credentials and tokens (real lanternd server and agent)
 
     const caFile = path.join(server.dataDir, 'pki/ca.crt');
     const env = { ...process.env, LANTERN_TOKEN: token };
-    const sim = spawn(lanterndBin, ['sim', '--server', server.url, '--ca-file', caFile, '--nodes', '1', '--name-prefix', 'envtok-'], { env, stdio: 'ignore' });
+    const sim = new LanterndProcess(['sim', '--server', server.url, '--ca-file', caFile, '--nodes', '1', '--name-prefix', 'envtok-'], { env });
     sims.push(sim);
     await server.until('the simulated node joined with LANTERN_TOKEN', async () => (await server.api('GET', '/api/v1/nodes/envtok-0')).status === 200, 30_000);
-    assert.ok(!readFileSync(`/proc/${sim.pid!}/cmdline`, 'utf8').includes(token.split('.')[1]!), 'the token is not on the command line');
+    assert.ok(!readFileSync(`/proc/${sim.pid}/cmdline`, 'utf8').includes(token.split('.')[1]!), 'the token is not on the command line');
     const creds = await server.lcctl(['node', 'credentials']);
     assert.match(creds.stdout, new RegExp(`^envtok-0\\s.*system:bootstrap:${id}$`, 'm'));
 
@@ -235,7 +172,7 @@ describe('node takeover, credentials and tokens (real lanternd server and agent)
     const shortFile = path.join(scratch, 'short-token');
     writeFileSync(shortFile, short + '\n');
     const agentDir = path.join(scratch, 'expired-agent');
-    const refused = await runToExit(['agent', '--server', server.url, '--token-file', shortFile, '--data-dir', agentDir, '--node-name', 'too-late', '--bridge', `lt${randomBytes(3).toString('hex')}`]);
+    const refused = await runLanternd(['agent', '--server', server.url, '--token-file', shortFile, '--data-dir', agentDir, '--node-name', 'too-late', '--bridge', `lt${randomBytes(3).toString('hex')}`]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.output, /joining https:\/\/127\.0\.0\.1:\d+ failed: join token "[a-z0-9]{6}" expired at/);
   });
@@ -284,7 +221,7 @@ describe('joins per minute (lanternd server --join-rate-limit)', { timeout: 60_0
   after(() => server.stop());
 
   test('beyond the limit a join answers 429 with Retry-After, and the message names the flag', async () => {
-    const token = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
+    const token = server.joinToken;
     const post = (name: string): Promise<Response> => fetch(server.url + joinPath, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ nodeName: name, nodeSecret: secret() }),
     });

@@ -1,14 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { openImageStore } from '../src/image/index.js';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
+import { TestServer } from './harness/lanternd.js';
+import { RemoteAgent } from './harness/remote-agent.js';
 import { Cli, spawnLcctl, type Streaming } from './harness/cli.js';
 
 interface PodView { spec: { nodeName?: string }; status?: { phase?: string } }
@@ -40,14 +34,8 @@ function attempt(port: number): Promise<{ reply: string; error?: string }> {
 describe('lcctl port-forward reaches pods on the server\'s node and on a remote agent through its tunnel', { timeout: 300_000 }, () => {
   const server = new TestServer([], { https: true });
   const cli = new Cli(server);
-  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-pf-'));
-  const agentDir = path.join(agentRoot, 'agent');
-  const bridge = `lt${randomBytes(3).toString('hex')}`;
-  const n = (process.pid * 17 + 9) % 12800;
-  const subnet = `10.${100 + Math.floor(n / 256)}.${n % 256}.0/24`;
+  const agent = new RemoteAgent(server, 'edge-pf');
   const forwards: Streaming[] = [];
-  let agent: ChildProcess | undefined;
-  let agentLog = '';
 
   /** An echo server pod (busybox nc -e cat) pinned to a node; waits until it runs. */
   const echoPod = async (name: string, node: string): Promise<void> => {
@@ -81,23 +69,14 @@ describe('lcctl port-forward reaches pods on the server\'s node and on a remote 
   before(async () => {
     await server.start();
     await cli.importBusybox();
-    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-    const images = await openImageStore(path.join(agentDir, 'images'));
-    await images.importArchive(busyboxArchive());
-    agent = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', agentDir,
-      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-pf'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    agent.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    await waitNodeReady(server, 'edge-pf', () => agentLog);
+    await agent.start();
     await Promise.all([echoPod('pf-local', 'node-1'), echoPod('pf-remote', 'edge-pf')]);
   });
 
   after(async () => {
     for (const pf of forwards) pf.kill();
     // Let the agent remove its pod (CNI DEL drops its NAT rules) before stopping it.
-    await stopRemoteAgent(server, agent, 'pf-remote');
-    sweepHost(agentRoot, bridge);
-    rmSync(agentRoot, { recursive: true, force: true });
+    await agent.remove('pf-remote');
     await server.stop();
   });
 

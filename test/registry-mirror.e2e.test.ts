@@ -1,25 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { runPodOn, waitNodeReady } from './harness/remote-nodes.js';
+import { TestServer, busyboxArchive } from './harness/lanternd.js';
+import { RemoteAgent } from './harness/remote-agent.js';
+import { runPodOn } from './harness/remote-nodes.js';
 
 interface Images { items: { node: string; names: string[]; id: string; digest: string }[] }
 interface PodView { status?: { containerStatuses?: { state?: { waiting?: { reason?: string; message?: string } } }[] } }
 
 describe("a remote agent pulls the server node's images from the server's built-in registry", { timeout: 240_000 }, () => {
   const server = new TestServer([], { https: true });
-  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-mirror-'));
-  const agentDir = path.join(agentRoot, 'agent');
-  const bridge = `lt${randomBytes(3).toString('hex')}`;
-  const n = (process.pid * 17 + 3) % 12800;
-  const subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
-  let agent: ChildProcess | undefined;
-  let agentLog = '';
+  // It starts without images: the test is that it pulls them from the server.
+  const agent = new RemoteAgent(server, 'edge-m', { busybox: false });
   let serverImage: Images['items'][number] | undefined;
 
   before(async () => {
@@ -32,16 +26,7 @@ describe("a remote agent pulls the server node's images from the server's built-
   });
 
   after(async () => {
-    for (const pod of ['pulled', 'absent']) await server.api('DELETE', `/api/v1/namespaces/default/pods/${pod}?gracePeriodSeconds=0`).catch(() => undefined);
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      await server.until('pods removed', async () => (await server.api('GET', '/api/v1/namespaces/default/pods/pulled')).status === 404, 20_000).catch(() => undefined);
-      const exited = new Promise((r) => agent!.once('exit', r));
-      agent.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (agent.exitCode === null) agent.kill('SIGKILL');
-    }
-    sweepHost(agentRoot, bridge);
-    rmSync(agentRoot, { recursive: true, force: true });
+    await agent.remove('pulled', 'absent');
     await server.stop();
   });
 
@@ -62,12 +47,7 @@ describe("a remote agent pulls the server node's images from the server's built-
   });
 
   test('a pod on a remote agent without the image runs: the agent pulled it from the server', async () => {
-    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-    agent = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', agentDir,
-      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-m'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    agent.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    await waitNodeReady(server, 'edge-m', () => agentLog);
+    await agent.start();
     // The node's images are listed through its tunnel, which comes up just after the node.
     const before = await server.until('the agent lists its images', async () => {
       const r = await server.api<Images>('GET', '/apis/lantern.dev/v1/images?node=edge-m');
@@ -82,7 +62,7 @@ describe("a remote agent pulls the server node's images from the server's built-
     const got = after.body.items.find((i) => i.names.includes('docker.io/library/busybox:latest'));
     assert.ok(got, JSON.stringify(after.body));
     assert.equal(got.digest, serverImage!.digest, 'the same manifest as the server node holds');
-    assert.match(agentLog, /pulled image "busybox" from the server's registry \(127\.0\.0\.1:\d+\/library\/busybox:latest\)/);
+    assert.match(agent.log, /pulled image "busybox" from the server's registry \(127\.0\.0\.1:\d+\/library\/busybox:latest\)/);
   });
 
   test("an image the server lacks still fails with ErrImagePull from the image's own registry", async () => {
@@ -91,14 +71,14 @@ describe("a remote agent pulls the server node's images from the server's built-
       spec: { nodeSelector: { 'kubernetes.io/hostname': 'edge-m' }, containers: [{ name: 'c', image: 'localhost:1/team/absent:v1' }] },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const waiting = await server.until(`pod absent ErrImagePull (agent log: ${agentLog.slice(-2000)})`, async () => {
+    const waiting = await server.until(`pod absent ErrImagePull (agent log: ${agent.log.slice(-2000)})`, async () => {
       const r = await server.api<PodView>('GET', '/api/v1/namespaces/default/pods/absent');
       const w = r.body.status?.containerStatuses?.[0]?.state?.waiting;
       return w && /ErrImagePull|ImagePullBackOff/.test(w.reason ?? '') ? w : undefined;
     }, 60_000);
     assert.match(waiting.message ?? '', /localhost:1\b/);
     assert.doesNotMatch(waiting.message ?? '', /127\.0\.0\.1/);
-    assert.match(agentLog, /image "localhost:1\/team\/absent:v1" is not in the server's registry \(127\.0\.0\.1:\d+\/localhost-1\/team\/absent:v1\); pulling from localhost:1/);
+    assert.match(agent.log, /image "localhost:1\/team\/absent:v1" is not in the server's registry \(127\.0\.0\.1:\d+\/localhost-1\/team\/absent:v1\); pulling from localhost:1/);
   });
 });
 

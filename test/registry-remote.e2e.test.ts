@@ -1,12 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
+import { TestServer, busyboxArchive } from './harness/lanternd.js';
+import { RemoteAgent } from './harness/remote-agent.js';
 import { TestRegistry } from './harness/registry.js';
 
 interface Images { items: { node: string; names: string[]; digest: string }[] }
@@ -14,30 +9,19 @@ interface Images { items: { node: string; names: string[]; digest: string }[] }
 describe('pull, tag and push on a remote agent go through its tunnel, credentials included', { timeout: 240_000 }, () => {
   const server = new TestServer(['--no-agent'], { https: true });
   const registry = new TestRegistry('rita', 'tunnel-pass');
-  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-regremote-'));
-  const bridge = `lt${randomBytes(3).toString('hex')}`;
-  const n = (process.pid * 17 + 3) % 12800;
-  const subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
-  let agent: ChildProcess | undefined;
-  let agentLog = '';
+  // No busybox of its own: the test pulls it.
+  const agent = new RemoteAgent(server, 'edge-r', { busybox: false });
   let digest = '';
 
   before(async () => {
     await registry.start();
     digest = await registry.putArchive(busyboxArchive(), 'lt/remote', '1');
     await server.start();
-    const joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-    agent = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', path.join(agentRoot, 'agent'),
-      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-r'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    agent.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    await waitNodeReady(server, 'edge-r', () => agentLog);
+    await agent.start();
   });
 
   after(async () => {
-    await stopRemoteAgent(server, agent);
-    sweepHost(agentRoot, bridge);
-    rmSync(agentRoot, { recursive: true, force: true });
+    await agent.remove();
     await server.stop();
     await registry.stop();
   });
@@ -47,7 +31,7 @@ describe('pull, tag and push on a remote agent go through its tunnel, credential
     assert.equal(login.code, 0, login.stderr);
     const ref = `${registry.host}/lt/remote:1`;
     const pull = await server.lcctl(['pull', '--node', 'edge-r', ref]);
-    assert.equal(pull.code, 0, `${pull.stderr}\n${agentLog}`);
+    assert.equal(pull.code, 0, `${pull.stderr}\n${agent.log}`);
     assert.match(pull.stdout, /: Download complete$/m, 'per-layer progress came back through the tunnel');
     assert.match(pull.stdout, new RegExp(`^${ref}$`, 'm'));
     const list = await server.api<Images>('GET', '/apis/lantern.dev/v1/images?node=edge-r');

@@ -2,43 +2,27 @@
 // nominatedNodeName, and the Events it records. No agent runs, so bound pods stay as created.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Node } from '../src/api/node.js';
 import type { Pod } from '../src/api/pod.js';
 import type { Event } from '../src/api/schema/event.js';
 import type { PriorityClass } from '../src/api/schema/priority-class.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { ApiService } from '../src/server/api-service.js';
+import type { ApiService } from '../src/server/api-service.js';
+import { withTestApi } from '../src/testing/api.js';
+import { eventually } from '../src/testing/eventually.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { PodGroup } from '../src/api/schema/pod-group.js';
 import { GangAnnotations } from '../src/api/annotations.js';
 
 async function withScheduler(fn: (api: ApiService) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-sched-wiring-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  const api = new ApiService(store);
-  const scheduler = new Scheduler(api);
-  try {
-    await scheduler.start();
-    await fn(api);
-  } finally {
-    scheduler.stop();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Polls until check returns a value (not undefined), or fails with what it last saw. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await withTestApi(async ({ api }) => {
+    const scheduler = new Scheduler(api);
+    try {
+      await scheduler.start();
+      await fn(api);
+    } finally {
+      scheduler.stop();
+    }
+  }, { prefix: 'lantern-sched-wiring-' });
 }
 
 async function addNode(api: ApiService, name: string, memory: string): Promise<Node> {
@@ -64,13 +48,13 @@ describe('scheduler wiring', () => {
     await api.create('priorityclasses', pc('low', 10));
     await api.create('priorityclasses', pc('high', 1000));
     for (const n of ['low-1', 'low-2']) await api.create('pods', pod(n, '400Mi', { priorityClassName: 'low', terminationGracePeriodSeconds: 7 }));
-    for (const n of ['low-1', 'low-2']) await waitFor(`${n} bound`, bound(api, n));
+    for (const n of ['low-1', 'low-2']) await eventually(`${n} bound`, bound(api, n));
     const scheduled = await eventsFor(api, 'low-1', 'Scheduled');
     assert.equal(scheduled[0]?.message, 'Successfully assigned default/low-1 to n1');
     assert.equal(scheduled[0]?.type, 'Normal');
 
     await api.create('pods', pod('high', '500Mi', { priorityClassName: 'high' }));
-    const high = await waitFor('nominatedNodeName', async () => {
+    const high = await eventually('nominatedNodeName', async () => {
       const p = await api.get<Pod>('pods', 'high', 'default');
       return p.status?.nominatedNodeName ? p : undefined;
     });
@@ -81,7 +65,7 @@ describe('scheduler wiring', () => {
     assert.equal(victims.length, 1, 'one low pod is enough to make room');
     const victim = victims[0]!;
     assert.equal(victim.metadata.deletionGracePeriodSeconds, 7, "the victim's own grace period");
-    const preempted = await waitFor('Preempted event', async () => (await eventsFor(api, victim.metadata.name, 'Preempted'))[0]);
+    const preempted = await eventually('Preempted event', async () => (await eventsFor(api, victim.metadata.name, 'Preempted'))[0]);
     assert.equal(preempted.message, 'Preempted by default/high on node n1');
     assert.equal(preempted.involvedObject.uid, victim.metadata.uid);
     const failed = await eventsFor(api, 'high', 'FailedScheduling');
@@ -89,9 +73,9 @@ describe('scheduler wiring', () => {
 
     // The node's agent finishes the victim; that deletion is the event that retries the preemptor.
     await api.delete('pods', victim.metadata.name, 'default', { gracePeriodSeconds: 0 });
-    const placed = await waitFor('high bound', bound(api, 'high'));
+    const placed = await eventually('high bound', bound(api, 'high'));
     assert.equal(placed.spec.nodeName, 'n1');
-    const ok = await waitFor('Scheduled event', async () => (await eventsFor(api, 'high', 'Scheduled'))[0]);
+    const ok = await eventually('Scheduled event', async () => (await eventsFor(api, 'high', 'Scheduled'))[0]);
     assert.equal(ok.message, 'Successfully assigned default/high to n1');
     const survivor = lows.find((p) => p !== victim)!;
     assert.equal((await api.get<Pod>('pods', survivor.metadata.name, 'default')).metadata.deletionTimestamp, undefined);
@@ -100,9 +84,9 @@ describe('scheduler wiring', () => {
   test('no preemption for an equal priority: the pod stays pending and nothing is deleted', () => withScheduler(async (api) => {
     await addNode(api, 'n1', '1000Mi');
     await api.create('pods', pod('a', '800Mi'));
-    await waitFor('a bound', bound(api, 'a'));
+    await eventually('a bound', bound(api, 'a'));
     await api.create('pods', pod('b', '800Mi'));
-    await waitFor('FailedScheduling for b', async () => (await eventsFor(api, 'b', 'FailedScheduling'))[0]);
+    await eventually('FailedScheduling for b', async () => (await eventsFor(api, 'b', 'FailedScheduling'))[0]);
     const a = await api.get<Pod>('pods', 'a', 'default');
     assert.equal(a.metadata.deletionTimestamp, undefined);
     assert.equal((await api.get<Pod>('pods', 'b', 'default')).status?.nominatedNodeName, undefined);
@@ -112,9 +96,9 @@ describe('scheduler wiring', () => {
     await addNode(api, 'n1', '1000Mi');
     await api.create('priorityclasses', { ...pc('polite', 1000), preemptionPolicy: 'Never' });
     await api.create('pods', pod('a', '800Mi'));
-    await waitFor('a bound', bound(api, 'a'));
+    await eventually('a bound', bound(api, 'a'));
     await api.create('pods', pod('b', '800Mi', { priorityClassName: 'polite' }));
-    await waitFor('FailedScheduling for b', async () => (await eventsFor(api, 'b', 'FailedScheduling'))[0]);
+    await eventually('FailedScheduling for b', async () => (await eventsFor(api, 'b', 'FailedScheduling'))[0]);
     assert.equal((await api.get<Pod>('pods', 'a', 'default')).metadata.deletionTimestamp, undefined);
     assert.deepEqual(await eventsFor(api, 'a', 'Preempted'), []);
   }));
@@ -122,14 +106,14 @@ describe('scheduler wiring', () => {
   test('FailedScheduling is a Warning with the cycle message, and a retry bumps its count', () => withScheduler(async (api) => {
     const node = await addNode(api, 'n1', '1000Mi');
     await api.create('pods', pod('stuck', '10Mi', { nodeSelector: { zone: 'nowhere' } }));
-    const first = await waitFor('FailedScheduling', async () => (await eventsFor(api, 'stuck', 'FailedScheduling'))[0]);
+    const first = await eventually('FailedScheduling', async () => (await eventsFor(api, 'stuck', 'FailedScheduling'))[0]);
     assert.equal(first.type, 'Warning');
     assert.equal(first.message, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.");
     assert.equal(first.count, 1);
     assert.equal(first.source?.component, 'default-scheduler');
     // A node change is a cluster event: the pod is tried again and fails the same way.
     await api.update<Node>('nodes', { ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, zone: 'elsewhere' } } });
-    const bumped = await waitFor('count 2', async () => {
+    const bumped = await eventually('count 2', async () => {
       const evs = await eventsFor(api, 'stuck', 'FailedScheduling');
       return evs[0] && (evs[0].count ?? 0) >= 2 ? evs : undefined;
     });
@@ -145,22 +129,22 @@ describe('scheduler wiring', () => {
       p.metadata.annotations = { [GangAnnotations.group]: 'train' };
       await api.create('pods', p);
     }
-    const waiting = await waitFor('the gang to be marked unschedulable', async () => {
+    const waiting = await eventually('the gang to be marked unschedulable', async () => {
       const pods = (await api.list<Pod>('pods', 'default')).items;
       const msgs = pods.map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message);
       return msgs.every((m) => m !== undefined) ? { pods, msgs } : undefined;
     });
     assert.ok(waiting.pods.every((p) => !p.spec.nodeName), 'no member holds a node while the gang cannot fit whole');
     assert.match(waiting.msgs[0]!, /pod group default\/train: only 2 of minMember 3 pods fit together; 0\/1 nodes are available: 1 Insufficient memory\./);
-    const pending = await waitFor('the PodGroup to say why it waits', async () => {
+    const pending = await eventually('the PodGroup to say why it waits', async () => {
       const s = (await api.get<PodGroup>('podgroups', 'train', 'default')).status;
       return s?.message ? s : undefined;
     });
     assert.deepEqual([pending.phase, pending.scheduled], ['Pending', 0]);
     assert.match(pending.message ?? '', /only 2 of minMember 3 pods fit together/);
     await addNode(api, 'big', '8Gi');
-    for (let i = 0; i < 3; i++) await waitFor(`train-${i} to be bound`, bound(api, `train-${i}`));
-    const placed = await waitFor('the PodGroup to be Scheduled', async () => {
+    for (let i = 0; i < 3; i++) await eventually(`train-${i} to be bound`, bound(api, `train-${i}`));
+    const placed = await eventually('the PodGroup to be Scheduled', async () => {
       const s = (await api.get<PodGroup>('podgroups', 'train', 'default')).status;
       return s?.phase === 'Scheduled' ? s : undefined;
     });
@@ -179,7 +163,7 @@ describe('scheduler wiring', () => {
         assert.equal((await api.get<Pod>('pods', `ring-${i}`, 'default')).spec.nodeName, undefined, 'no member is placed before the gang is complete');
       }
     }
-    for (let i = 0; i < 3; i++) await waitFor(`ring-${i} to be bound`, bound(api, `ring-${i}`));
+    for (let i = 0; i < 3; i++) await eventually(`ring-${i} to be bound`, bound(api, `ring-${i}`));
   }));
 });
 

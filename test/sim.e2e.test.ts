@@ -1,17 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Node } from '../src/api/node.js';
 import type { Pod } from '../src/api/pod.js';
-import { lanterndBin, TestServer } from './harness/lanternd.js';
+import { TestServer, type LanterndProcess } from './harness/lanternd.js';
+import { startSim } from './harness/sim.js';
 
 // A real control plane (no agent of its own) with 50 simulated nodes from a real `lanternd sim`.
 // 50 joins from one address at once: above the default joins-per-minute limits, so they are lifted.
 const server = new TestServer(['--no-agent', '--insecure-http', '--join-rate-limit', '0', '--join-rate-limit-per-client', '0']);
-let sim: ChildProcess | undefined;
-let simLog = '';
+let sim: LanterndProcess | undefined;
+const simLog = (): string => sim?.log ?? '';
 const NODES = 50;
 
 interface List<T> { items: T[] }
@@ -22,24 +20,17 @@ const ready = (n: Node): boolean => n.status?.conditions?.find((c) => c.type ===
 
 before(async () => {
   await server.start();
-  const token = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-  sim = spawn(lanterndBin, ['sim', '--server', server.url, '--token', token, '--nodes', String(NODES), '--cpu', '4', '--memory', '8Gi',
-    '--labels', 'zone=a', '--run-for', '2s', '--heartbeat-interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  sim.stdout!.on('data', (d: Buffer) => { simLog += d.toString(); });
-  sim.stderr!.on('data', (d: Buffer) => { simLog += d.toString(); });
+  sim = startSim(server.url, server.joinToken, ['--nodes', String(NODES), '--cpu', '4', '--memory', '8Gi',
+    '--labels', 'zone=a', '--run-for', '2s', '--heartbeat-interval', '1s']);
 });
 
 after(async () => {
-  if (sim && sim.exitCode === null && sim.signalCode === null) {
-    const exited = new Promise((r) => sim!.once('exit', r));
-    sim.kill('SIGKILL');
-    await exited;
-  }
+  await sim?.kill9();
   await server.stop();
 });
 
 test('lanternd sim registers every node Ready, with its capacity and labels', async () => {
-  const all = await server.until(`${NODES} simulated nodes Ready (sim log: ${simLog})`, async () => {
+  const all = await server.until(`${NODES} simulated nodes Ready (sim log: ${simLog()})`, async () => {
     const ns = await nodes();
     return ns.length === NODES && ns.every(ready) && ns;
   }, 60_000);
@@ -97,9 +88,7 @@ test('a pod whose nodeSelector matches no simulated node stays Pending with the 
 test('killing the simulator leaves its nodes\' heartbeats stale', async () => {
   const before = new Map((await nodes()).map((n) => [n.metadata.name, heartbeat(n)]));
   await server.until('heartbeats renewed', async () => (await nodes()).every((n) => heartbeat(n) !== before.get(n.metadata.name)), 15_000);
-  const exited = new Promise((r) => sim!.once('exit', r));
-  sim!.kill('SIGKILL');
-  await exited;
+  await sim!.kill9();
   const last = new Map((await nodes()).map((n) => [n.metadata.name, heartbeat(n)]));
   // Proving an absence needs a wait: three heartbeat intervals (--heartbeat-interval 1s).
   await new Promise((r) => setTimeout(r, 3_000));

@@ -1,47 +1,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import https from 'node:https';
-import { openImageStore } from '../src/image/index.js';
-import { TestServer, busyboxArchive, lanterndBin, sweepHost } from './harness/lanternd.js';
-import { runPodOn, waitNodeReady, stopRemoteAgent } from './harness/remote-nodes.js';
+import { TestServer, busyboxArchive } from './harness/lanternd.js';
+import { RemoteAgent } from './harness/remote-agent.js';
+import { dialTunnel, runPodOn, waitNodeReady } from './harness/remote-nodes.js';
 
 interface Images { items: { node: string; names: string[] }[] }
 
 describe("logs, exec and stats of a remote agent's pod go through the agent's tunnel", { timeout: 240_000 }, () => {
   const server = new TestServer(['--no-agent'], { https: true });
-  const agentRoot = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-tunnel-'));
-  const agentDir = path.join(agentRoot, 'agent');
-  const bridge = `lt${randomBytes(3).toString('hex')}`;
-  const n = (process.pid * 13 + 5) % 12800;
-  const subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
-  let agent: ChildProcess | undefined;
-  let agentLog = '';
-  let joinToken = '';
-
-  const startAgent = (): void => {
-    agent = spawn(lanterndBin, ['agent', '--server', server.url, '--token', joinToken, '--data-dir', agentDir,
-      '--bridge', bridge, '--pod-subnet', subnet, '--node-name', 'edge-t'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stdout!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-    agent.stderr!.on('data', (d: Buffer) => { agentLog += d.toString(); });
-  };
+  const agent = new RemoteAgent(server, 'edge-t', { waitReady: false });
 
   before(async () => {
     await server.start();
-    joinToken = readFileSync(path.join(server.dataDir, 'node-token'), 'utf8').trim();
-    const images = await openImageStore(path.join(agentDir, 'images'));
-    await images.importArchive(busyboxArchive());
-    startAgent();
+    await agent.start();
   });
 
   after(async () => {
-    await stopRemoteAgent(server, agent, 'remote');
-    sweepHost(agentRoot, bridge);
-    rmSync(agentRoot, { recursive: true, force: true });
+    await agent.remove('remote');
     await server.stop();
   });
 
@@ -62,13 +39,13 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
   };
 
   test('a pod on the remote agent runs', async () => {
-    await waitNodeReady(server, 'edge-t', () => agentLog);
+    await waitNodeReady(server, 'edge-t', () => agent.log);
     const pod = await runPodOn(server, 'remote', 'edge-t');
     assert.equal(pod.spec.nodeName, 'edge-t');
   });
 
   test('lcctl logs, exec (exit code), exec -i and stats work through the server', async () => {
-    await server.until(`the tunnel is up (agent log: ${agentLog})`, async () => (await server.lcctl(['logs', 'remote'])).code === 0, 30_000);
+    await server.until(`the tunnel is up (agent log: ${agent.log})`, async () => (await server.lcctl(['logs', 'remote'])).code === 0, 30_000);
     await works();
   });
 
@@ -87,9 +64,7 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
   });
 
   test('with the agent killed, the calls fail with a clear 503; restarted, they work again', async () => {
-    const exited = new Promise((r) => agent!.once('exit', r));
-    agent!.kill('SIGKILL');
-    await exited;
+    await agent.kill9();
     const failed = await server.until('logs refused', async () => {
       const r = await server.lcctl(['logs', 'remote']);
       return r.code !== 0 ? r : undefined;
@@ -101,8 +76,8 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
     const direct = await server.api<{ message: string }>('GET', '/api/v1/namespaces/default/pods/remote/stats');
     assert.equal(direct.status, 503);
 
-    startAgent();
-    await server.until(`the tunnel is back (agent log: ${agentLog})`, async () => {
+    await agent.start();
+    await server.until(`the tunnel is back (agent log: ${agent.log})`, async () => {
       const r = await server.lcctl(['exec', 'remote', 'true']);
       return r.code === 0;
     }, 90_000);
@@ -110,7 +85,7 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
   });
 
   test("only a node's own credential opens its tunnel", async () => {
-    const cred = readFileSync(path.join(agentDir, 'node-credential'), 'utf8').trim();
+    const cred = agent.credential();
     const other = await dialTunnel(server, 'other', cred);
     assert.equal(other.status, 403);
     assert.match((JSON.parse(other.body) as { message: string }).message, /system:node:edge-t may not tunnel nodes "other"/);
@@ -119,23 +94,6 @@ describe("logs, exec and stats of a remote agent's pod go through the agent's tu
     assert.match((JSON.parse(admin.body) as { message: string }).message, /only that node's own credential may/);
   });
 });
-
-/** Ask for a node's tunnel upgrade; the status (101 when it was granted) and the error body. */
-function dialTunnel(server: TestServer, node: string, token: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(`/apis/lantern.dev/v1/nodes/${node}/tunnel`, server.url), {
-      ca: server.ca, agent: false, headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'lantern-tunnel' },
-    });
-    req.on('upgrade', (_res, socket) => { socket.destroy(); resolve({ status: 101, body: '' }); });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** POST a file (an image archive) with the admin token. */
 function postArchive(server: TestServer, p: string, file: string): Promise<{ status: number; body: string }> {

@@ -31,10 +31,10 @@ function dockerdPid(): number | undefined {
  */
 export async function ensureDocker(): Promise<Docker> {
   const bin = dockerBin();
-  if (spawnSync(bin, ['--version']).status !== 0) throw new Error(`docker CLI not found (${bin}); install Docker Engine: apt-get install -y docker.io (or scripts/setup --peers)`);
+  if (spawnSync(bin, ['--version']).status !== 0) throw new Error(`docker CLI not found (${bin}); install Docker Engine: apt-get install -y docker.io (or scripts/setup-test)`);
   let startedHere = false;
   if (!dockerUp(bin)) {
-    if (spawnSync('dockerd', ['--version']).status !== 0) throw new Error('dockerd not found; install Docker Engine: apt-get install -y docker.io (or scripts/setup --peers)');
+    if (spawnSync('dockerd', ['--version']).status !== 0) throw new Error('dockerd not found; install Docker Engine: apt-get install -y docker.io (or scripts/setup-test)');
     const log = openSync(LOG, 'a');
     const child = spawn('dockerd', ['--data-root', DATA_ROOT], { stdio: ['ignore', log, log], detached: true });
     closeSync(log);

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { eventually } from '../../src/testing/eventually.js';
 
 /** Output of a finished command. */
 export interface Ran { code: number; stdout: string; stderr: string; ms: number }
@@ -44,13 +45,7 @@ export function must(cmd: string, args: readonly string[]): string {
 /** Sleep (used only for the documented settling periods, never to wait for a condition). */
 export const sleep = (msec: number): Promise<void> => new Promise((r) => setTimeout(r, msec));
 
-/** Poll fn until it returns a truthy value or the deadline passes. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+/** Poll fn until it returns a truthy value or the deadline passes (the test kit's eventually, with the benchmarks' defaults). */
+export function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 50): Promise<T> {
+  return eventually(`${what} (${timeoutMs} ms)`, fn, { timeoutMs, intervalMs: everyMs });
 }

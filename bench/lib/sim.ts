@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { lanterndBin } from '../../test/harness/lanternd.js';
+import type { ChildProcess } from 'node:child_process';
 import type { Node } from '../../src/api/node.js';
 import type { HttpClient } from '../../src/client/http-client.js';
+import { startSim as startSimProcess } from '../../test/harness/sim.js';
 import { onCleanup } from './cleanup.js';
 
 /** A running `lanternd sim` process and what it printed. */
@@ -9,25 +9,12 @@ export interface SimProcess { proc: ChildProcess; pid: number; output: () => str
 
 /** Start `lanternd sim` with the admin token (one shared client and one pod watch); stopped on cleanup. */
 export function startSim(server: string, token: string, nodes: number, heartbeat: string, extraArgs: readonly string[] = []): SimProcess {
-  const proc = spawn(lanterndBin, ['sim', '--server', server, '--token', token, '--nodes', String(nodes), '--heartbeat-interval', heartbeat, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
   let failures = 0;
-  const keep = (d: Buffer): void => {
-    const text = d.toString();
-    failures += text.match(/write failed/g)?.length ?? 0;
-    out = (out + text).slice(-20_000);
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  onCleanup('stop lanternd sim', async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  const sim = startSimProcess(server, token, ['--nodes', String(nodes), '--heartbeat-interval', heartbeat, ...extraArgs], {
+    keepOutput: 20_000, onOutput: (text) => { failures += text.match(/write failed/g)?.length ?? 0; },
   });
-  if (proc.pid === undefined) throw new Error('lanternd sim did not start');
-  return { proc, pid: proc.pid, output: () => out, failedWrites: () => failures };
+  onCleanup('stop lanternd sim', () => sim.stop());
+  return { proc: sim.proc, pid: sim.pid, output: () => sim.log, failedWrites: () => failures };
 }
 
 /** True when the node's Ready condition is True. */

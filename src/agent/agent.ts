@@ -1,19 +1,18 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { Node } from '../api/node.js';
-import { ApiError } from '../api/errors.js';
 import type { ApiClient } from '../client/types.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
 import type { NodeServices } from '../api/node-services.js';
 import type { AgentContext } from './context.js';
-import type { ImageBuilder } from '../build/builder.js';
+import type { ImageBuilder } from '../builder/builder.js';
 import { plainAccess, type RegistryAccess } from './registry-access.js';
-import { PodManager } from './pod-manager.js';
-import { LocalNodeServices } from './node-services.js';
-import { describeNode, primaryIPv4, readyCondition } from './node-object.js';
-import { mergeReportedLabels } from '../api/node-labels.js';
+import { PodManager } from './pods/pod-manager.js';
+import { LocalNodeServices } from './node/node-services.js';
+import { primaryIPv4 } from './node/node-object.js';
+import { heartbeat, registerNode } from './node/registration.js';
+import type { DevicePlugin } from './pods/hooks/devices.js';
 import { defaultBackoff, type BackoffConfig } from './restart-policy.js';
 
 export interface AgentOptions {
@@ -32,11 +31,16 @@ export interface AgentOptions {
   builder?: ImageBuilder;
   /** Insecure registries and the server's built-in registry (registry-access.ts); default neither. */
   registries?: RegistryAccess;
+  /** The node's device plugins (pods/hooks/devices.ts); none yet. */
+  devices?: readonly DevicePlugin[];
+  /** Log how long each step of a pod's start took (lanternd: $LANTERN_TRACE). */
+  trace?: boolean;
 }
 
 /**
- * The node agent: registers its Node, renews its heartbeat, runs the pods bound to it through the
- * runtime, and serves logs, exec, stats and images for them.
+ * The node agent: registers its Node, renews its heartbeat (node/registration.ts), runs the pods bound
+ * to it through the runtime (pods/: a runner per pod with its hooks), and serves logs, exec, stats and
+ * images for them (node/node-services.ts).
  */
 export class Agent {
   readonly services: NodeServices;
@@ -60,44 +64,23 @@ export class Agent {
       },
       log,
       registries: opts.registries ?? plainAccess,
+      trace: opts.trace ?? false,
     };
-    this.pods = new PodManager(this.ctx);
+    this.pods = new PodManager(this.ctx, opts.devices);
     this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir, opts.builder);
   }
 
   async start(): Promise<void> {
     await mkdir(this.opts.dataDir, { recursive: true });
-    await this.register();
+    const runtimeVersion = `${this.opts.runtime.name}://${await this.opts.runtime.version()}`;
+    await registerNode(this.ctx.api, { nodeName: this.opts.nodeName, labels: this.opts.labels ?? {}, runtimeVersion, version: this.opts.version });
     await this.pods.start();
-    this.heartbeat = setInterval(() => { void this.beat().catch((e: unknown) => this.ctx.log(`heartbeat failed: ${String(e)}`)); }, (this.opts.heartbeatSeconds ?? 10) * 1000);
+    this.heartbeat = setInterval(() => { void heartbeat(this.ctx.api, this.opts.nodeName).catch((e: unknown) => this.ctx.log(`heartbeat failed: ${String(e)}`)); }, (this.opts.heartbeatSeconds ?? 10) * 1000);
     this.heartbeat.unref();
   }
 
   stop(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.pods.stop();
-  }
-
-  /** Create the Node, or refresh its labels and status if it exists (an agent restart). */
-  private async register(): Promise<void> {
-    const desired = describeNode(this.opts.nodeName, this.opts.labels ?? {}, `${this.opts.runtime.name}://${await this.opts.runtime.version()}`, this.opts.version);
-    const at = new Date().toISOString();
-    desired.status!.conditions = [readyCondition(undefined, at)];
-    try {
-      const created = await this.ctx.api.create<Node>('nodes', desired);
-      await this.ctx.api.updateStatus('nodes', { ...created, status: desired.status });
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
-      const existing = await this.ctx.api.get<Node>('nodes', this.opts.nodeName);
-      const updated = await this.ctx.api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: mergeReportedLabels(existing, desired.metadata.labels ?? {}) } });
-      await this.ctx.api.updateStatus('nodes', { ...updated, status: { ...desired.status, conditions: [readyCondition(existing, at)] } });
-    }
-  }
-
-  private async beat(): Promise<void> {
-    const node = await this.ctx.api.get<Node>('nodes', this.opts.nodeName);
-    const at = new Date().toISOString();
-    const conditions = [...(node.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), readyCondition(node, at)];
-    await this.ctx.api.updateStatus('nodes', { ...node, status: { ...node.status, conditions } });
   }
 }

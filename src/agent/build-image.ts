@@ -7,12 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../api/errors.js';
 import { imageTagProblem, invalidTagMessage } from '../api/image-tag.js';
 import type { ImageBuildOptions } from '../api/node-services.js';
-import type { ImageBuilder } from '../build/builder.js';
+import type { ImageBuilder } from '../builder/builder.js';
 import type { ImageRecord } from '../image/types.js';
 
 /** Extracts context into a fresh dir under dataDir and builds it; the dir is always removed. */
 export async function buildFromContext(builder: ImageBuilder | undefined, dataDir: string, context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageRecord> {
-  if (!builder) throw new ApiError('BadRequest', 'this node has no image builder (it runs without the runc runtime)');
+  if (!builder) throw new ApiError('BadRequest', 'this node has no image builder (it was started without one): build on another node (--node NAME)');
   const problem = opts.tag === undefined ? undefined : imageTagProblem(opts.tag);
   if (problem) throw new ApiError('BadRequest', invalidTagMessage(opts.tag!, problem));
   await mkdir(dataDir, { recursive: true });

@@ -1,4 +1,4 @@
-import type { ContainerStateTerminated } from './pod-status.js';
+import type { ContainerStateTerminated } from './pods/pod-status.js';
 import type { ContainerInfo } from '../runtime/types.js';
 
 /** What the agent knows of one container of a pod across its restarts. */

@@ -4,8 +4,15 @@ import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
 import type { BackoffConfig } from './restart-policy.js';
-import type { VolumePaths } from './volumes.js';
 import type { RegistryAccess } from './registry-access.js';
+
+/** Where a node keeps pod-local and named volumes. */
+export interface VolumePaths {
+  /** emptyDir volumes live under podDir/volumes/NAME and go away with the pod. */
+  podDir(uid: string): string;
+  /** Named volumes (docker -v NAME:/path) outlive pods, as Docker's. */
+  namedVolume(name: string): string;
+}
 
 /** What every part of the agent shares: the API, the node's real components and its settings. */
 export interface AgentContext {
@@ -22,4 +29,6 @@ export interface AgentContext {
   registries: RegistryAccess;
   /** The clock probes run on (absent: the system clock). */
   clock?: TimerClock;
+  /** Log how long each step of a pod's start took (lanternd sets it from $LANTERN_TRACE). */
+  trace?: boolean;
 }

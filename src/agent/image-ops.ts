@@ -3,18 +3,12 @@ import { ApiError } from '../api/errors.js';
 import type { ImageInspect, ImagePruneReport } from '../api/image-inspect.js';
 import { familiarName } from '../image/save.js';
 import { inspectRecord } from '../image/inspect.js';
-import { OciImageStore } from '../image/store.js';
 import type { ImageStore } from '../image/types.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 
-function ociStore(images: ImageStore): OciImageStore {
-  if (!(images instanceof OciImageStore)) throw new ApiError('BadRequest', 'this node\'s image store cannot save, inspect or prune images');
-  return images;
-}
-
 /** docker image inspect on the node's store; NotFound reads "No such image: REF", as Docker's. */
 export async function inspectInStore(images: ImageStore, node: string, ref: string): Promise<ImageInspect> {
-  const r = await images.resolve(ref);
+  const r = await images.index.resolve(ref);
   if (!r) throw new ApiError('NotFound', `No such image: ${ref}`, { kind: 'Image', name: ref });
   return inspectRecord(r, node);
 }
@@ -22,7 +16,7 @@ export async function inspectInStore(images: ImageStore, node: string, ref: stri
 /** docker save: the archive stream of the images refs name. */
 export function exportFromStore(images: ImageStore, refs: string[]): Promise<Readable> {
   if (refs.length === 0) throw new ApiError('BadRequest', 'name at least one image to save');
-  return ociStore(images).exportImages(refs);
+  return images.exportImages(refs);
 }
 
 /**
@@ -36,10 +30,10 @@ export async function pruneStore(images: ImageStore, runtime: ContainerRuntime, 
     if (id) used.add(id);
   }
   for (const ref of podImages) {
-    const r = await images.resolve(ref).catch(() => undefined);
+    const r = await images.index.resolve(ref).catch(() => undefined);
     if (r) used.add(r.id);
   }
-  const result = await ociStore(images).prune({ all, keep: (r) => used.has(r.id) });
+  const result = await images.prune({ all, keep: (r) => used.has(r.id) });
   const deleted = result.removed.flatMap((r) => [...r.names.map((n) => ({ Untagged: familiarName(n) })), { Deleted: r.id }]);
   return { ImagesDeleted: deleted, SpaceReclaimed: result.reclaimedBytes };
 }

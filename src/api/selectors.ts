@@ -1,6 +1,7 @@
 import { ApiError } from './errors.js';
+import { requirementMatches } from './label-selector.js';
 
-/** One requirement of a label selector, as Kubernetes' labels.Requirement. */
+/** One requirement of a label selector's text form, as Kubernetes' labels.Requirement. */
 export interface Requirement {
   key: string;
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
@@ -15,7 +16,7 @@ export function parseLabelSelector(text: string): Requirement[] {
     if (t === '') continue;
     let m: RegExpExecArray | null;
     if ((m = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(t))) {
-      out.push({ key: m[1]!, operator: m[2] === 'in' ? 'In' : 'NotIn', values: m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '') });
+      out.push({ key: m[1]!, operator: m[2] === 'in' ? 'In' : 'NotIn', values: setValues(m[3]!) });
     } else if ((m = /^([^\s!=]+)\s*!=\s*([^\s!=]*)$/.exec(t))) {
       out.push({ key: m[1]!, operator: 'NotIn', values: [m[2]!] });
     } else if ((m = /^([^\s!=]+)\s*==?\s*([^\s!=]*)$/.exec(t))) {
@@ -29,6 +30,11 @@ export function parseLabelSelector(text: string): Requirement[] {
     }
   }
   return out;
+}
+
+/** The values of "(a,b)" as Kubernetes' parser reads them: trimmed, once each; an empty one ("()", "(a,)") is "". */
+function setValues(inner: string): string[] {
+  return [...new Set(inner.split(',').map((v) => v.trim()))];
 }
 
 /** Split on commas that are not inside parentheses. */
@@ -45,18 +51,10 @@ function splitTerms(text: string): string[] {
   return terms;
 }
 
-/** True when the labels satisfy every requirement. */
+/** True when the labels satisfy every requirement (label-selector.ts: requirementMatches). */
 export function matchesRequirements(reqs: Requirement[], labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};
-  return reqs.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    switch (r.operator) {
-      case 'In': return has && r.values.includes(l[r.key]!);
-      case 'NotIn': return !has || !r.values.includes(l[r.key]!);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-    }
-  });
+  return reqs.every((r) => requirementMatches(r, l));
 }
 
 /** True when the labels match the selector text (empty selects everything). */

@@ -1,19 +1,18 @@
-/** Cluster-scoped resources; everything else lives in a namespace. */
-const clusterScoped = new Set(['queues', 'nodes', 'namespaces', 'priorityclasses']);
+import { kinds } from '../api/kinds/index.js';
+import { groupVersionPath } from '../api/kinds/module.js';
+
+/** Resources that are no kind of the list but are addressed like one (cluster-scoped). */
+const otherClusterScoped = new Set(['namespaces']);
 
 /**
- * Resources of a named API group, by the prefix they are served under (the server serves each kind
- * only under its own apiVersion; paths.test.ts checks this table against api/kinds).
+ * The URL path of a resource collection, object or subresource: each kind under its own group and
+ * version (the server serves it nowhere else), a resource of no kind under /api/v1.
  */
-const groupOf: Record<string, string> = {
-  deployments: '/apis/apps/v1', replicasets: '/apis/apps/v1', jobs: '/apis/batch/v1', horizontalpodautoscalers: '/apis/autoscaling/v2',
-  priorityclasses: '/apis/scheduling.k8s.io/v1', podgroups: '/apis/lantern.dev/v1', queues: '/apis/lantern.dev/v1', workflows: '/apis/lantern.dev/v1',
-};
-
-/** The URL path of a resource collection, object or subresource. */
 export function resourcePath(resource: string, namespace?: string, name?: string, sub?: string): string {
-  const base = groupOf[resource] ?? '/api/v1';
-  let p = clusterScoped.has(resource) || namespace === undefined
+  const kind = kinds.get(resource);
+  const base = kind === undefined ? '/api/v1' : groupVersionPath(kind.apiVersion);
+  const clusterScoped = kind === undefined ? otherClusterScoped.has(resource) : !kind.namespaced;
+  let p = clusterScoped || namespace === undefined
     ? `${base}/${resource}`
     : `${base}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
   if (name !== undefined) p += `/${encodeURIComponent(name)}`;

@@ -2,8 +2,7 @@
  * `lanternd server` flags of the API's limits and audit log, named as kube-apiserver names them
  * (--max-requests-inflight, --audit-log-path, ...), and what they turn into.
  */
-import type { Registry } from '../metrics/registry.js';
-import { AuditLog } from '../server/audit/audit-log.js';
+import type { AuditOptions } from '../server/audit/audit-log.js';
 import { defaultLimits, type ServerLimits } from '../server/http/chain/limits.js';
 import { FlagError, type FlagSpec } from './flags.js';
 
@@ -48,19 +47,18 @@ export function apiLimitsFromFlags(flags: Record<string, string | boolean>): Par
   };
 }
 
-/** The audit log --audit-log-path asks for, or undefined. */
-export async function auditLogFromFlags(flags: Record<string, string | boolean>, metrics?: Registry): Promise<AuditLog | undefined> {
+/** The audit log --audit-log-path asks for (opened by the daemon's audit-log component), or undefined. */
+export function auditLogFromFlags(flags: Record<string, string | boolean>): AuditOptions | undefined {
   const file = flags['audit-log-path'];
   if (typeof file !== 'string' || file === '') {
     if (flags['audit-policy-file'] !== undefined) throw new FlagError('--audit-policy-file needs --audit-log-path (where the events go)');
     return undefined;
   }
   const policyFile = flags['audit-policy-file'];
-  return AuditLog.open({
+  return {
     path: file,
     policyFile: typeof policyFile === 'string' ? policyFile : undefined,
     maxSizeMb: count(flags, 'audit-log-maxsize', 100),
     maxBackups: count(flags, 'audit-log-maxbackup', 10),
-    metrics,
-  });
+  };
 }

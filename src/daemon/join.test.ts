@@ -1,16 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import http, { type Server } from 'node:http';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ApiService } from '../server/api-service.js';
 import { NodeRegistry } from '../server/node-registry.js';
 import { NodeCredentials } from '../server/node-credentials.js';
 import { TokenAuthenticator } from '../server/http/auth.js';
-import { createApiServer } from '../server/http/server.js';
+import { startTestHttpServer, type TestHttpServer } from '../testing/http-server.js';
 import { HttpClient } from '../client/http-client.js';
 import { maxRetries } from '../client/retry-after.js';
 import { serverSecurity } from './security.js';
@@ -18,31 +15,25 @@ import { joinServer, requestJoin } from './join.js';
 
 describe('agent join over HTTPS', () => {
   let dir: string;
-  let store: SqliteStore;
-  let server: Server;
+  let s: TestHttpServer;
   let url: string;
   let joinToken: string;
   let creds: NodeCredentials;
   const quiet = (): void => undefined;
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'lantern-agent-join-'));
-    const sec = await serverSecurity(path.join(dir, 'server'), { insecureHttp: false, tlsSans: [] });
-    joinToken = sec.joinToken;
-    store = await openSqliteStore(path.join(dir, 'state.db'));
-    creds = new NodeCredentials(store);
-    const auth = new TokenAuthenticator((t, c) => creds.identify(t, c));
-    auth.add(joinToken, { name: 'node-join-token', role: 'join' });
-    server = createApiServer({ api: new ApiService(store), nodes: new NodeRegistry(), auth, version: 't', tls: sec.tls, caCert: sec.caCert, joins: { credentials: creds } });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    s = await startTestHttpServer(async (t) => {
+      dir = t.dir;
+      const sec = await serverSecurity(path.join(dir, 'server'), { insecureHttp: false, tlsSans: [] });
+      joinToken = sec.joinToken;
+      creds = new NodeCredentials(t.store);
+      const auth = new TokenAuthenticator((tok, c) => creds.identify(tok, c));
+      auth.add(joinToken, { name: 'node-join-token', role: 'join' });
+      return { api: t.api, nodes: new NodeRegistry(), auth, version: 't', tls: sec.tls, caCert: sec.caCert, joins: { credentials: creds } };
+    }, { prefix: 'lantern-agent-join-' });
+    url = s.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => { await s.close(); });
 
   test('the token in DATA_DIR/node-token pins the CA the server serves', async () => {
     assert.equal((await readFile(path.join(dir, 'server/node-token'), 'utf8')).trim(), joinToken);

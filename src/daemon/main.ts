@@ -1,5 +1,6 @@
 import { ApiError } from '../api/errors.js';
 import { FlagError } from './flags.js';
+import { FatalError } from './fatal.js';
 import { VERSION } from './version.js';
 
 const usage = `Usage: lanternd COMMAND [flags]
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof FlagError) { process.stderr.write(`lanternd: ${e.message}\n`); process.exit(2); }
   if (e instanceof ApiError) { process.stderr.write(`lanternd: ${e.message}\n`); process.exit(1); }
+  if (e instanceof FatalError) { process.stderr.write(`${e.message}\n`); process.exit(1); }
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EADDRINUSE') { process.stderr.write(`lanternd: the listen address is already in use (${err.message}); pick another with --listen\n`); process.exit(1); }
   process.stderr.write(`lanternd: ${err.stack ?? String(e)}\n`);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RuncRuntime } from '../runtime/runc/runtime.js';
 import { openImageStore } from '../image/index.js';
-import { ImageBuilder } from '../build/builder.js';
+import { ImageBuilder } from '../builder/builder.js';
 import { pullForPod } from '../agent/server-registry.js';
 import { plainAccess, type RegistryAccess } from '../agent/registry-access.js';
 import { CniNetwork } from '../network/index.js';
@@ -17,6 +17,8 @@ export interface NodeComponentOptions {
   bridge?: string;
   podSubnet?: string;
   cgroupParent?: string;
+  /** The C compiler for the runtime's attach helper ($CC, read by the entry point); default cc. */
+  cc?: string;
   /** How a build's FROM reaches registries (the server's built-in one included); default loopback only. */
   registries?: RegistryAccess;
 }
@@ -42,6 +44,7 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
   const runtime = new RuncRuntime({
     stateDir: path.join(dataDir, 'containers'),
     cgroupParent,
+    cc: opts.cc,
   });
   const network = new CniNetwork({
     stateDir: path.join(dataDir, 'network'),
@@ -61,7 +64,9 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
       return false;
     },
   });
-  const builder = new ImageBuilder({ images, imagesRoot: images.rootDir, cacheDir: path.join(dataDir, 'build-cache'), cgroupParent,
+  // RUN steps get a runtime of their own (own state dir): the agent must not see them as orphan pod containers.
+  const buildRuntime = new RuncRuntime({ stateDir: path.join(dataDir, 'build-cache', 'runtime'), cgroupParent });
+  const builder = new ImageBuilder({ images, runtime: buildRuntime, cacheDir: path.join(dataDir, 'build-cache'),
     // FROM pulls as a pod would: the server's registry by its own address, the mirror first on remote agents.
     pull: async (ref) => { await pullForPod(images, ref, opts.registries ?? plainAccess, (m) => console.error(`lanternd: build: ${m}`)); } });
   return { runtime, images, network, builder };

@@ -1,5 +1,4 @@
 import type { LocalRegistry } from '../registry/index.js';
-import { OciImageStore } from '../image/store.js';
 import type { ImageStore } from '../image/types.js';
 import { asObject, MediaType, parseJson } from '../image/formats.js';
 import { imageManifest } from '../image/distribution/manifest.js';
@@ -20,7 +19,7 @@ export class RegistryMirror {
 
   /** Mirrors what the store holds now, then follows its changes. */
   start(): Promise<void> {
-    if (this.images instanceof OciImageStore) this.unsubscribe = this.images.onChange(() => { void this.sync(); });
+    this.unsubscribe = this.images.index.onChange(() => { void this.sync(); });
     return this.sync();
   }
 
@@ -39,19 +38,18 @@ export class RegistryMirror {
   }
 
   private async pass(): Promise<void> {
-    const store = this.images;
-    if (!(store instanceof OciImageStore)) return;
-    for (const image of await store.list()) {
+    const { content, index } = this.images;
+    for (const image of await index.list()) {
       for (const name of image.names) {
         const { repository, reference: tag } = serverRegistryName(name);
         try {
           if ((await this.registry.tagDigest(repository, tag)) === image.digest) continue;
-          const bytes = await store.readBlob(image.digest);
+          const bytes = await content.read(image.digest);
           const doc = asObject(parseJson(bytes, `manifest of ${name}`), `manifest of ${name}`);
           const { config, layers } = imageManifest(doc, `manifest of ${name}`);
           for (const blob of [config, ...layers]) {
-            store.pin(blob.digest);
-            try { await this.registry.putBlob(repository, blob.digest, store.blobPath(blob.digest)); } finally { store.unpin(blob.digest); }
+            content.pin(blob.digest);
+            try { await this.registry.putBlob(repository, blob.digest, content.reader(blob.digest)); } finally { content.unpin(blob.digest); }
           }
           await this.registry.putManifest(repository, bytes, tag, typeof doc.mediaType === 'string' ? doc.mediaType : MediaType.ociManifest);
           this.log(`${name} is served as ${repository}:${tag} (${image.digest})`);

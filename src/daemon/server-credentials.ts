@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { ApiClient } from '../client/types.js';
 import type { StateStore } from '../store/types.js';
@@ -35,6 +34,14 @@ export interface ServerCredentials {
   guard(api: ApiClient): ApiClient;
 }
 
+/** Node joins per minute the server accepts: from all clients together, and from one address. */
+export interface JoinRateLimit { perMinute: number; perClientPerMinute: number }
+
+/** --join-rate-limit and --join-rate-limit-per-client (0 turns one off). */
+export function joinRateLimitFromFlags(flags: Record<string, string | boolean>): JoinRateLimit {
+  return { perMinute: perMinute(flags, 'join-rate-limit', 30), perClientPerMinute: perMinute(flags, 'join-rate-limit-per-client', 10) };
+}
+
 function perMinute(flags: Record<string, string | boolean>, name: string, dflt: number): number {
   const v = flags[name];
   if (v === undefined) return dflt;
@@ -50,12 +57,13 @@ function perMinute(flags: Record<string, string | boolean>, name: string, dflt: 
  * --no-agent) is reserved: never joined, never tunnelled, any credential stored for it revoked.
  */
 export async function serverCredentials(o: {
-  store: StateStore; dataDir: string; security: ServerSecurity; nodes: NodeRegistry; flags: Record<string, string | boolean>;
+  store: StateStore; dataDir: string; security: ServerSecurity; nodes: NodeRegistry; joinRateLimit: JoinRateLimit;
+  /** Also write ~/.lantern/config.yaml (the default data dir). */
+  writeUserConfig: boolean;
+  /** The server's own node (absent with --no-agent). */
+  ownNode: string | undefined;
 }): Promise<ServerCredentials> {
-  const limiter = new JoinRateLimiter({
-    perMinute: perMinute(o.flags, 'join-rate-limit', 30),
-    perClientPerMinute: perMinute(o.flags, 'join-rate-limit-per-client', 10),
-  });
+  const limiter = new JoinRateLimiter(o.joinRateLimit);
   const nodeCredentials = new NodeCredentials(o.store);
   // A revoked node's tunnel goes before the revocation answers (its socket closing would lag a tick).
   nodeCredentials.onRevoked((name) => o.nodes.tunnel(name)?.close('its credential was revoked'));
@@ -63,12 +71,11 @@ export async function serverCredentials(o: {
   const auth = new TokenAuthenticator(async (token, connection) => await nodeCredentials.identify(token, connection) ?? await joinTokens.identify(token));
   auth.add(o.security.joinToken, { name: 'node-join-token', role: 'join' });
   const admin = new AdminToken(await loadOrCreateToken(path.join(o.dataDir, 'admin-token'), 'lt-admin-'), {
-    dataDir: o.dataDir, auth, writeUserConfig: o.flags['data-dir'] === undefined,
+    dataDir: o.dataDir, auth, writeUserConfig: o.writeUserConfig,
   });
-  if (!o.flags['no-agent']) {
-    const own = String(o.flags['node-name'] ?? os.hostname()).toLowerCase();
-    o.nodes.reserve(own);
-    await nodeCredentials.reserve(own);
+  if (o.ownNode !== undefined) {
+    o.nodes.reserve(o.ownNode);
+    await nodeCredentials.reserve(o.ownNode);
   }
   return {
     auth, admin, nodeCredentials,

@@ -1,117 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { ApiError } from '../api/errors.js';
-import { parseDuration } from '../api/duration.js';
-import { parseBytes, parseCpuMillis } from '../api/quantity.js';
-import { HttpClient, type ClientConfig } from '../client/http-client.js';
-import type { ApiClient } from '../client/types.js';
-import { SimulatedNodes } from '../sim/simulated-nodes.js';
-import { parseJoinToken } from './pki/join-token.js';
-import { FlagError, parseFlags, parseLabels } from './flags.js';
-import { VERSION } from './version.js';
-import { tokenFrom } from './token-source.js';
-import { requestJoin } from './join.js';
-
-export const simUsage = `Usage: lanternd sim --server URL (--token-file FILE | --token TOKEN) --nodes N [flags]
-
-Hosts N simulated nodes in this process, for scale tests and benchmarks: each registers a Node and
-heartbeats through the API; a fake runtime reports their pods Running (nothing runs). The nodes carry
-the label lantern.dev/simulated=true.
-
-Flags:
-  --server URL                the server's API address
-  --token-file FILE           read the token from FILE: the node join token (DATA_DIR/node-token:
-                              each node joins with a node secret of its own, kept in memory, gets
-                              its own credential, and watches only its pods; joins are limited per
-                              minute by the server) or the admin token (one pod watch for all
-                              nodes: use it for thousands of nodes)
-  --token TOKEN               the same token on the command line (visible in ps: prefer --token-file
-                              or the environment variable LANTERN_TOKEN)
-  --ca-file FILE              CA bundle to trust when the server is https (DATA_DIR/pki/ca.crt
-                              on the server)
-  --nodes N                   how many nodes
-  --cpu Q                     CPU capacity of each node (default 4)
-  --memory Q                  memory capacity of each node (default 8Gi)
-  --pods N                    pod capacity of each node (default 110)
-  --labels k=v,...            extra labels for every node
-  --zones N                   spread the nodes over N zones: node i gets
-                              topology.kubernetes.io/zone=zone-(i mod N)
-  --name-prefix P             node names are P0, P1, ... (default sim-node-)
-  --run-for DURATION          report pods Succeeded this long after they start (30s, 5m, 1h); default never
-  --heartbeat-interval DUR    how often each node renews its heartbeat (default 10s)
-  --concurrency N             API writes in flight at once (default 32)
-
-Environment:
-  LANTERN_TOKEN               the token, when neither --token-file nor --token is given
-
-Simulated nodes keep their node secrets in memory: a sim started again with the join token cannot
-join names an earlier sim joined until an admin deletes those nodes (lcctl delete node NAME).
-`;
+import { simConfigFromArgs, simUsage } from './sim-config.js';
+import { simBuiltins } from './components/sim-builtins.js';
+import { startSystem } from './components/system.js';
+import { stopOnSignal } from './components/signals.js';
+import { simNodesKey } from './components/sim-nodes.js';
 
 /** `lanternd sim`: run simulated nodes against a server until signalled. */
 export async function runSim(args: string[]): Promise<void> {
-  const flags = parseFlags(args, {
-    server: 'string', token: 'string', 'token-file': 'string', 'ca-file': 'string', nodes: 'string', cpu: 'string', memory: 'string', pods: 'string',
-    labels: 'string', zones: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
-  });
-  if (flags.help) { process.stdout.write(simUsage); return; }
-  const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
-  const server = str('server')?.replace(/\/+$/, '');
-  const token = await tokenFrom(flags);
-  if (!server || !token || !str('nodes')) throw new FlagError(`--server, a token (--token-file FILE, LANTERN_TOKEN or --token) and --nodes are required\n\n${simUsage}`);
-  const count = positiveInt('nodes', str('nodes')!);
-  const pods = positiveInt('pods', str('pods') ?? '110');
-  const concurrency = positiveInt('concurrency', str('concurrency') ?? '32');
-  const cpu = str('cpu') ?? '4';
-  if (parseCpuMillis(cpu) === undefined) throw new FlagError(`--cpu: ${JSON.stringify(cpu)} is not a CPU quantity (examples: 4, 500m)`);
-  const memory = str('memory') ?? '8Gi';
-  if (parseBytes(memory) === undefined) throw new FlagError(`--memory: ${JSON.stringify(memory)} is not a memory quantity (examples: 8Gi, 512Mi)`);
-  const heartbeatMs = duration('heartbeat-interval', str('heartbeat-interval') ?? '10s');
-  const runFor = str('run-for');
-  const runForMs = runFor === undefined ? undefined : duration('run-for', runFor);
-  const caFile = str('ca-file');
-  const ca = caFile ? await readFile(caFile, 'utf8') : undefined;
-  if (ca !== undefined && !server.startsWith('https:')) throw new FlagError('--ca-file applies only to an https --server');
-  const config = (t: string): ClientConfig => (ca === undefined ? { server, token: t } : { server, token: t, ca });
-
-  const api = new HttpClient(config(token));
-  const isJoinToken = (() => { try { parseJoinToken(token); return true; } catch { return false; } })();
-  const nodeApi = isJoinToken ? (name: string) => joinNode(api, config, name) : undefined;
-  const sim = new SimulatedNodes({
-    api, nodeApi, count, concurrency, heartbeatMs, runForMs,
-    namePrefix: str('name-prefix') ?? 'sim-node-',
-    shape: { cpu, memory, pods, labels: parseLabels(str('labels')), version: VERSION, zones: str('zones') === undefined ? undefined : positiveInt('zones', str('zones')!) },
-  });
-  try {
-    await sim.start();
-  } catch (e) {
-    if (server.startsWith('https:') && ca === undefined && /certificate/i.test(String(e))) {
-      throw new ApiError('Unavailable', `${String(e instanceof Error ? e.message : e)}: pass the server's CA with --ca-file (DATA_DIR/pki/ca.crt on the server)`);
-    }
-    throw e;
-  }
-  console.error(`lanternd sim: ${count} simulated nodes (${sim.names[0] ?? ''}..${sim.names[count - 1] ?? ''}) joined ${server}`);
-  const shutdown = (): void => { sim.stop(); process.exit(0); };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  const config = await simConfigFromArgs(args, process.env);
+  if (config === undefined) { process.stdout.write(simUsage); return; }
+  const system = await startSystem(simBuiltins, config);
+  const names = system.get(simNodesKey).names;
+  console.error(`lanternd sim: ${config.count} simulated nodes (${names[0] ?? ''}..${names[config.count - 1] ?? ''}) joined ${config.server}`);
+  stopOnSignal(system);
   // The timers are unref'ed (they must not keep tests alive); this one keeps the process serving.
   setInterval(() => {}, 1 << 30);
-}
-
-/** Join one node with the join token (and a fresh node secret) and return a client that uses the node's own credential. */
-async function joinNode(joiner: HttpClient, config: (t: string) => ClientConfig, name: string): Promise<ApiClient> {
-  const credential = await requestJoin(joiner, { nodeName: name, nodeSecret: randomBytes(32).toString('hex') }, (m) => console.error(`lanternd sim: ${m}`));
-  return new HttpClient(config(credential));
-}
-
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new FlagError(`--${flag}: ${JSON.stringify(text)} is not a positive whole number`);
-  return n;
-}
-
-function duration(flag: string, text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new FlagError(`--${flag}: ${JSON.stringify(text)} is not a duration (examples: 500ms, 30s, 5m, 1h)`);
-  return ms;
 }

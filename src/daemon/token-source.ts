@@ -4,9 +4,9 @@ import { FlagError } from './flags.js';
 /**
  * The token `lanternd agent` and `lanternd sim` join with: --token TEXT, --token-file FILE, or the
  * environment variable LANTERN_TOKEN (as k3s' --token, --token-file, K3S_TOKEN). The file and the
- * environment keep it out of `ps`. Undefined when none is given.
+ * environment keep it out of `ps`. Undefined when none is given. The entry point hands in its environment.
  */
-export async function tokenFrom(flags: Record<string, string | boolean>, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function tokenFrom(flags: Record<string, string | boolean>, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const text = typeof flags.token === 'string' ? flags.token : undefined;
   const file = typeof flags['token-file'] === 'string' ? flags['token-file'] : undefined;
   if (text !== undefined && file !== undefined) throw new FlagError('give the token once: --token or --token-file, not both');

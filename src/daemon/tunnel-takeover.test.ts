@@ -1,19 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { NodeServices } from '../api/node-services.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ApiService } from '../server/api-service.js';
 import { NodeRegistry } from '../server/node-registry.js';
 import { NodeCredentials } from '../server/node-credentials.js';
 import { JoinTokens } from '../server/join-tokens.js';
 import { TokenAuthenticator } from '../server/http/auth.js';
-import { createApiServer } from '../server/http/server.js';
-import { TunnelClient } from '../agent/tunnel-client.js';
+import { eventually } from '../testing/eventually.js';
+import { startTestHttpServer, type TestHttpServer } from '../testing/http-server.js';
+import { TunnelClient } from '../agent/node/tunnel-client.js';
 
 const ADMIN = 'admin-token';
 const unused = (): never => { throw new Error('not used by this test'); };
@@ -23,46 +17,34 @@ const servicesOf = (who: string): NodeServices => ({
   listImages: async () => [{ node: 'edge', id: who, names: [], digest: '', sizeBytes: 0, architecture: 'amd64', os: 'linux' }],
 });
 
-/** Poll until fn answers true (no fixed sleeps). */
-async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await Promise.resolve().then(fn).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Poll until fn answers true (the kit's eventually, 20 s, every 20 ms). */
+const until = (what: string, fn: () => boolean | Promise<boolean>): Promise<true> => eventually(what, fn, { timeoutMs: 20_000, intervalMs: 20 });
 
 describe("agents' tunnels against the real API server: one per node, redialled with back-off, cut on revocation", () => {
-  let dir: string;
-  let store: SqliteStore;
-  let server: Server;
+  let s: TestHttpServer;
   let url: string;
   const nodes = new NodeRegistry();
   let credential = '';
   const clients: TunnelClient[] = [];
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'lantern-tunnel-takeover-'));
-    store = await openSqliteStore(path.join(dir, 'state.db'));
-    const creds = new NodeCredentials(store);
-    creds.onRevoked((name) => nodes.tunnel(name)?.close('its credential was revoked'));
-    const auth = new TokenAuthenticator((t, c) => creds.identify(t, c));
-    auth.add(ADMIN, { name: 'admin', role: 'admin' });
-    server = createApiServer({
-      api: new ApiService(store), nodes, auth, version: 't',
-      joins: { credentials: creds }, credentials: { nodeCredentials: creds, joinTokens: new JoinTokens(store, '0'.repeat(64)) },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let creds!: NodeCredentials;
+    s = await startTestHttpServer((t) => {
+      creds = new NodeCredentials(t.store);
+      creds.onRevoked((name) => nodes.tunnel(name)?.close('its credential was revoked'));
+      const auth = new TokenAuthenticator((tok, c) => creds.identify(tok, c));
+      auth.add(ADMIN, { name: 'admin', role: 'admin' });
+      return {
+        api: t.api, nodes, auth, version: 't',
+        joins: { credentials: creds }, credentials: { nodeCredentials: creds, joinTokens: new JoinTokens(t.store, '0'.repeat(64)) },
+      };
+    }, { prefix: 'lantern-tunnel-takeover-' });
+    url = s.url;
     credential = await creds.join({ nodeName: 'edge', nodeSecret: 'x'.repeat(64), caller: { name: 'node-join-token', role: 'join' } });
   });
   after(async () => {
     for (const c of clients) c.stop();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await s.close();
   });
 
   const tunnelClient = (who: string, log: string[]): TunnelClient => {

@@ -4,7 +4,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanup, makeBusyboxArchive, tempDir } from './fixtures.js';
-import { parseLowerDirs } from './gc.js';
 import { OciImageStore } from './store.js';
 
 describe('garbage collection and mounted layers', () => {
@@ -14,15 +13,6 @@ describe('garbage collection and mounted layers', () => {
   after(async () => {
     spawnSync('umount', [target]);
     await cleanup(dir);
-  });
-
-  test('mountinfo lower dirs are read from overlay super options, escapes decoded', () => {
-    const info = [
-      '36 25 0:32 / /run/a rw,relatime shared:1 - overlay overlay rw,lowerdir=/s/aa/fs:/s/b\\040c/fs,upperdir=/u,workdir=/w',
-      '37 25 0:33 / /run/b rw shared:2 - overlay overlay rw,lowerdir=dd/fs:ee/fs',
-      '38 25 8:1 / / rw - ext4 /dev/vda rw',
-    ].join('\n');
-    assert.deepEqual([...parseLowerDirs(info)].sort(), ['/s/aa/fs', '/s/b c/fs', 'dd/fs', 'ee/fs']);
   });
 
   test('a snapshot a mounted overlay stacks survives gc even when no image or hook claims it', async () => {

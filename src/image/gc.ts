@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mountedLowerDirs } from '../host/mountinfo.js';
 import { hexOf, isDigest } from './digest.js';
 import type { StoredImage } from './index-file.js';
 import type { StoreLayout } from './layout.js';
@@ -25,7 +26,8 @@ export interface GcInput {
   /** Digests that in-flight imports hold on to. */
   pinned: (digest: string) => boolean;
   inUse?: InUseHook;
-  candidates?: { blobs: string[]; diffIds: string[] };
+  /** What to look at; a kind left out is scanned whole (blobs/ or snapshots/). */
+  candidates?: { blobs?: string[]; diffIds?: string[] };
   /** Unpacked sizes of snapshots, by diff ID, for reclaimedBytes. */
   snapshotSizes?: Map<string, number>;
   /** Overlay lower dirs mounted now (default: read /proc/self/mountinfo); such snapshots are never deleted. */
@@ -84,28 +86,4 @@ async function removeSnapshot(layout: StoreLayout, diffId: string): Promise<bool
 async function listDigests(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   return names.map((n) => `sha256:${n}`).filter(isDigest);
-}
-
-/** Lower dirs of the overlay mounts this process can see (read from /proc/self/mountinfo). */
-export async function mountedLowerDirs(): Promise<Set<string>> {
-  return parseLowerDirs(await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
-}
-
-/**
- * Lower dirs in mountinfo text, from the super options of overlay mounts. A long lowerdir list is
- * mounted with relative paths ("<hex>/fs"), which are kept as written.
- */
-export function parseLowerDirs(mountinfo: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of mountinfo.split('\n')) {
-    const [, after] = line.split(' - ');
-    if (!after?.startsWith('overlay ')) continue;
-    const opts = after.split(' ')[2] ?? '';
-    const lower = opts.split(',').find((o) => o.startsWith('lowerdir='));
-    if (!lower) continue;
-    for (const dir of lower.slice('lowerdir='.length).split(':')) {
-      out.add(dir.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))));
-    }
-  }
-  return out;
 }

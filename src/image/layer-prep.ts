@@ -1,6 +1,7 @@
 import type { LayerBlob } from './formats.js';
 import type { StoreLayout } from './layout.js';
-import { describeLayer, type BlobExpect } from './pulled.js';
+import { describeLayer } from './pulled.js';
+import type { BlobExpect } from './types.js';
 import { ensureSnapshot, unpackLayer } from './unpack.js';
 
 /**

@@ -16,6 +16,9 @@ export class StoreLayout {
   blob(digest: string): string { return join(this.blobsDir, hexOf(digest)); }
   /** Snapshots are keyed by layer diff ID: an overlay lower dir does not depend on its parents. */
   snapshot(diffId: string): string { return join(this.snapshotsDir, hexOf(diffId)); }
+  /** Writable snapshots (a build step's rootfs), one dir per key: upper/, work/, rootfs/. */
+  get activeDir(): string { return join(this.root, 'active'); }
+  active(key: string): string { return join(this.activeDir, key); }
   /** The unpacked tree that goes into overlay's lowerdir. */
   snapshotFs(diffId: string): string { return join(this.snapshot(diffId), 'fs'); }
 }

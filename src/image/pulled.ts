@@ -7,18 +7,7 @@ import { hashStream, sha256 } from './digest.js';
 import { archiveError } from './errors.js';
 import type { LayerBlob } from './formats.js';
 import type { StoreLayout } from './layout.js';
-
-/** A blob a registry promised: its digest and size. */
-export interface BlobExpect { digest: string; size: number }
-
-/** An image whose manifest, config and layer blobs a pull put into the store. */
-export interface PulledImage {
-  names: string[];
-  manifestDigest: string;
-  configDigest: string;
-  /** The manifest's layer descriptors, bottom-most first. */
-  layers: BlobExpect[];
-}
+import type { BlobExpect } from './types.js';
 
 const AGAIN = 'The partial download was discarded; pull again.';
 

@@ -1,32 +1,15 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciImageStore } from './store.js';
-import { cleanup, tarDir, tempDir, writeOciArchive, type WrittenImage } from './fixtures.js';
+import { usePairFixture } from './pair-fixture.js';
 
 describe('what remove() reports, as docker rmi prints it', () => {
-  let dir = '';
-  let pair = '';
-  let written: WrittenImage[] = [];
-  before(async () => {
-    dir = await tempDir('remove-report');
-    for (const name of ['base', 'extra']) {
-      await mkdir(join(dir, name, 'etc'), { recursive: true });
-      await writeFile(join(dir, name, 'etc', `${name}.txt`), name);
-      await tarDir(join(dir, name), join(dir, `${name}.tar`));
-    }
-    pair = join(dir, 'pair.tar');
-    written = await writeOciArchive(pair, [
-      { name: 'docker.io/library/a:1', layers: [join(dir, 'base.tar')], cmd: ['a'] },
-      { name: 'docker.io/library/b:1', layers: [join(dir, 'base.tar'), join(dir, 'extra.tar')], cmd: ['b'] },
-    ], dir);
-  });
-  after(async () => { await cleanup(dir); });
+  const fx = usePairFixture('remove-report');
 
   test('a name taken off an image that keeps another is only Untagged: nothing is Deleted', async () => {
-    const store = new OciImageStore(join(dir, 'store-untag'));
-    await store.importArchive(pair);
+    const store = new OciImageStore(join(fx.dir, 'store-untag'));
+    await store.importArchive(fx.pair);
     await store.tag('b:1', 'localhost:5000/team/b:2');
     const r = await store.remove('localhost:5000/team/b:2');
     assert.deepEqual(r.untagged, ['localhost:5000/team/b:2']);
@@ -35,9 +18,9 @@ describe('what remove() reports, as docker rmi prints it', () => {
   });
 
   test('the last name: Untagged name and repo digest, Deleted image ID then the layers only it used, top-most first', async () => {
-    const store = new OciImageStore(join(dir, 'store-delete'));
-    await store.importArchive(pair);
-    const [a, b] = written;
+    const store = new OciImageStore(join(fx.dir, 'store-delete'));
+    await store.importArchive(fx.pair);
+    const [a, b] = fx.written;
     assert.ok(a && b);
     const rb = await store.remove('b:1');
     assert.deepEqual(rb.untagged, ['b:1', `b@${b.manifestDigest}`]);
@@ -48,10 +31,10 @@ describe('what remove() reports, as docker rmi prints it', () => {
   });
 
   test('forced removal by ID untags every name, one repo digest per repository', async () => {
-    const store = new OciImageStore(join(dir, 'store-force'));
-    const [, b] = written;
+    const store = new OciImageStore(join(fx.dir, 'store-force'));
+    const [, b] = fx.written;
     assert.ok(b);
-    await store.importArchive(pair);
+    await store.importArchive(fx.pair);
     await store.tag('b:1', 'b:2');
     await store.tag('b:1', 'ghcr.io/org/b:3');
     const r = await store.remove(b.configDigest.slice(7, 19), { force: true });

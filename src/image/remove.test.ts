@@ -1,43 +1,24 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciImageStore, openImageStore } from './store.js';
-import { cleanup, makeBusyboxArchive, tarDir, tempDir, writeOciArchive, type WrittenImage } from './fixtures.js';
-
-const hex = (d: string): string => d.slice(7);
+import { makeBusyboxArchive } from './fixtures.js';
+import { blobsIn as blobs, hex, usePairFixture, snapshotsIn as snapshots } from './pair-fixture.js';
 
 describe('remove, garbage collection and re-import', () => {
-  let dir = '';
+  const fx = usePairFixture('remove');
   let busybox = '';
-  let pair = '';
-  let written: WrittenImage[] = [];
   before(async () => {
-    dir = await tempDir('remove');
-    busybox = join(dir, 'busybox.tar');
+    busybox = join(fx.dir, 'busybox.tar');
     await makeBusyboxArchive(busybox);
-    for (const [name, text] of [['base', 'base'], ['extra', 'extra']] as const) {
-      await mkdir(join(dir, name, 'etc'), { recursive: true });
-      await writeFile(join(dir, name, 'etc', `${name}.txt`), text);
-      await tarDir(join(dir, name), join(dir, `${name}.tar`));
-    }
-    // Two images sharing the base layer blob; b adds a layer.
-    pair = join(dir, 'pair.tar');
-    written = await writeOciArchive(pair, [
-      { name: 'docker.io/library/a:1', layers: [join(dir, 'base.tar')], cmd: ['a'] },
-      { name: 'docker.io/library/b:1', layers: [join(dir, 'base.tar'), join(dir, 'extra.tar')], cmd: ['b'] },
-    ], dir);
   });
-  after(async () => { await cleanup(dir); });
-
-  const blobs = async (root: string): Promise<string[]> => (await readdir(join(root, 'blobs/sha256'))).sort();
-  const snapshots = async (root: string): Promise<string[]> => (await readdir(join(root, 'snapshots'))).sort();
 
   test('removing an image deletes what only it used and keeps what another image shares', async () => {
-    const root = join(dir, 'store-gc');
+    const root = join(fx.dir, 'store-gc');
     const store = new OciImageStore(root);
-    await store.importArchive(pair);
-    const [a, b] = written;
+    await store.importArchive(fx.pair);
+    const [a, b] = fx.written;
     assert.ok(a && b);
     assert.equal(hex(a.layerDigests[0] ?? ''), hex(b.layerDigests[0] ?? ''), 'fixture shares the base blob');
 
@@ -60,7 +41,7 @@ describe('remove, garbage collection and re-import', () => {
   });
 
   test('untagging keeps the image while it has another name; removal by ID with several names needs force', async () => {
-    const root = join(dir, 'store-tags');
+    const root = join(fx.dir, 'store-tags');
     const store = new OciImageStore(root);
     const [image] = await store.importArchive(busybox, 'mine:1');
     assert.ok(image);
@@ -77,7 +58,7 @@ describe('remove, garbage collection and re-import', () => {
   });
 
   test('a snapshot in use by a container blocks removal, survives a forced one and is collected later', async () => {
-    const root = join(dir, 'store-inuse');
+    const root = join(fx.dir, 'store-inuse');
     const busy = new Set<string>();
     const store = new OciImageStore(root, { inUse: (d) => busy.has(d) });
     const [image] = await store.importArchive(busybox);
@@ -98,7 +79,7 @@ describe('remove, garbage collection and re-import', () => {
   });
 
   test('re-import reuses snapshots, and a reopened store sees the same images', async () => {
-    const root = join(dir, 'store-reuse');
+    const root = join(fx.dir, 'store-reuse');
     const store = new OciImageStore(root);
     const [first] = await store.importArchive(busybox);
     assert.ok(first);
@@ -120,10 +101,10 @@ describe('remove, garbage collection and re-import', () => {
   });
 
   test('a name moves to the newest import; the old image stays unnamed until removed by ID', async () => {
-    const root = join(dir, 'store-move');
+    const root = join(fx.dir, 'store-move');
     const store = new OciImageStore(root);
     const [old] = await store.importArchive(busybox);
-    const newer = (await store.importArchive(pair)).find((i) => i.names.includes('docker.io/library/b:1'));
+    const newer = (await store.importArchive(fx.pair)).find((i) => i.names.includes('docker.io/library/b:1'));
     assert.ok(old && newer);
     await store.tag('b:1', 'busybox');
     assert.equal((await store.resolve('busybox'))?.id, newer.id);
@@ -135,13 +116,13 @@ describe('remove, garbage collection and re-import', () => {
   });
 
   test('concurrent imports all land in the index', async () => {
-    const root = join(dir, 'store-concurrent');
+    const root = join(fx.dir, 'store-concurrent');
     const store = new OciImageStore(root);
     await Promise.all([
       store.importArchive(busybox),
-      store.importArchive(pair),
+      store.importArchive(fx.pair),
       store.importArchive(busybox, 'copy:1'),
-      store.importArchive(pair),
+      store.importArchive(fx.pair),
     ]);
     const names = (await store.list()).flatMap((i) => i.names).sort();
     assert.deepEqual(names, ['docker.io/library/a:1', 'docker.io/library/b:1', 'docker.io/library/busybox:latest', 'docker.io/library/copy:1']);

@@ -8,7 +8,7 @@ import { run } from './exec.js';
 import type { LayerBlob } from './formats.js';
 import { extractHashing } from './hashed-extract.js';
 import type { StoreLayout } from './layout.js';
-import type { BlobExpect } from './pulled.js';
+import type { BlobExpect } from './types.js';
 import { convertWhiteouts } from './whiteouts.js';
 
 /** GNU tar as root: keep numeric owners, modes and xattrs, but never let a layer set overlay's own xattrs. */

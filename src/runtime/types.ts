@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { ContainerUsage, PodExecSession } from '../api/node-services.js';
 
 /** A bind or tmpfs mount inside a container. */
 export interface MountSpec {
@@ -35,8 +36,13 @@ export interface ContainerConfig {
   id: string;
   /** Human name, for logs and conmon. */
   name: string;
-  /** Lower layer directories, top-most first (overlay lowerdir order). */
+  /** Lower layer directories, top-most first (overlay lowerdir order); the runtime mounts them with a private upper dir. */
   rootfsLayers: string[];
+  /**
+   * A rootfs prepared and mounted by someone else (a snapshotter's active snapshot, e.g. a build step's):
+   * used as it is and never mounted or unmounted by the runtime. rootfsLayers must then be empty.
+   */
+  rootfsPath?: string;
   readOnlyRootfs?: boolean;
   args: string[];
   env: string[];
@@ -46,8 +52,8 @@ export interface ContainerConfig {
   /** Keep stdin open (docker -i). */
   stdin?: boolean;
   hostname?: string;
-  /** Path of the pod's network namespace, or 'host' to share the host's. */
-  netns: string | 'host';
+  /** Path of the pod's network namespace, 'host' to share the host's, or 'none' for a new one with loopback only. */
+  netns: string | 'host' | 'none';
   mounts: MountSpec[];
   resources: ResourceLimits;
   capabilities?: { add?: string[]; drop?: string[] };
@@ -88,18 +94,12 @@ export interface ContainerInfo {
   startedAt?: string;
   finishedAt?: string;
   labels: Record<string, string>;
+  /** The container's output in the CRI log format: "<RFC3339Nano> stdout|stderr F|P <text>" per line. */
   logPath: string;
 }
 
-/** CPU and memory of a running container, read from its cgroup. */
-export interface ContainerStats {
-  cpuUsageNanos: number;
-  memoryUsageBytes: number;
-  memoryWorkingSetBytes: number;
-  memoryLimitBytes?: number;
-  pids: number;
-  timestamp: number;
-}
+/** CPU and memory of a running container, read from its cgroup: what the API shows, less the container's name. */
+export type ContainerStats = Omit<ContainerUsage, 'container'>;
 
 export interface ExecOptions {
   cmd: string[];
@@ -112,15 +112,11 @@ export interface ExecOptions {
   size?: { cols: number; rows: number };
 }
 
-/** A running exec; resize only matters with a tty. */
-export interface ExecSession {
-  stdin?: Writable;
-  stdout: Readable;
-  /** Absent with a tty, where stderr is merged into stdout. */
-  stderr?: Readable;
-  resize(size: { cols: number; rows: number }): void;
-  /** Resolves with the exit code (126 cannot execute, 127 not found, as Docker). */
-  exit: Promise<number>;
+/**
+ * A running exec, as the API relays it (stderr absent with a tty, where it is merged into stdout; exit
+ * 126 cannot execute, 127 not found, as Docker), plus a choice of signal; resize only matters with a tty.
+ */
+export interface ExecSession extends PodExecSession {
   kill(signal?: string): void;
 }
 
@@ -149,6 +145,8 @@ export interface ContainerRuntime {
   stop(id: string, graceSeconds: number): Promise<void>;
   /** Remove a stopped container and everything it owns on disk (rootfs upper dir, bundle, logs). */
   remove(id: string): Promise<void>;
+  /** Resolves once the container has stopped, with what inspect then says (its exit code). */
+  wait(id: string): Promise<ContainerInfo>;
   inspect(id: string): Promise<ContainerInfo | undefined>;
   list(): Promise<ContainerInfo[]>;
   exec(id: string, opts: ExecOptions): Promise<ExecSession>;

@@ -63,17 +63,6 @@ describe('SchedulerCache', () => {
     assert.equal(schedulingChanged(heartbeat(base, 't1'), heartbeat(base, 't2')), false);
   });
 
-  test('counts on how many nodes each image is, as nodes come, change and go', () => {
-    const cache = new SchedulerCache();
-    cache.setNode(MakeNode().Name('a').Image(100, 'busybox:1').Obj());
-    cache.setNode(MakeNode().Name('b').Image(100, 'docker.io/library/busybox:1').Image(5, 'nginx').Obj());
-    const counts = () => Object.fromEntries(cache.snapshot().imageNodeCounts ?? []);
-    assert.deepEqual(counts(), { 'docker.io/library/busybox:1': 2, 'docker.io/library/nginx:latest': 1 });
-    cache.setNode(MakeNode().Name('b').Image(5, 'nginx').Obj());
-    cache.deleteNode('a');
-    assert.deepEqual(counts(), { 'docker.io/library/nginx:latest': 1 });
-  });
-
   test('pods with affinity terms are listed on their node, and nodes by the labels of their pods', () => {
     const cache = new SchedulerCache();
     cache.setNode(MakeNode().Name('n').Obj());

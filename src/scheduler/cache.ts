@@ -1,9 +1,9 @@
 import type { Node } from '../api/node.js';
 import type { Pod } from '../api/pod.js';
+import type { ApiObject, WatchEvent } from '../api/meta.js';
+import { Extensions, mergeWake, type CacheExtension, type ExtensionKey, type Wake } from './framework/extension.js';
 import { NodeInfo, holdsResources } from './framework/node-info.js';
 import { nominatedNode, type Snapshot } from './framework/snapshot.js';
-import { imagesOf } from './plugins/image-locality.js';
-import { AffinityIndex } from './plugins/inter-pod-affinity-index.js';
 import { LabelNodes } from './label-nodes.js';
 
 /** namespace/name: the key of a pod in the cache and the queue. */
@@ -13,21 +13,29 @@ export const podKey = (p: Pod): string => `${p.metadata.namespace ?? 'default'}/
  * The scheduler's view of the cluster, kept up to date from the watches one event at a time, so a
  * cycle costs what the pod needs rather than a rebuild of 5,000 nodes and 100,000 pods. The snapshot
  * it hands out is the live structure: cycles are synchronous, so nothing changes while one runs.
+ * Plugins' data (indexes, counts, memberships) lives in their cache extensions, which it tells of
+ * every change; it knows no plugin.
  */
 export class SchedulerCache {
   private readonly allPods = new Map<string, Pod>();
   private readonly infos = new Map<string, NodeInfo>();
   /** Where each resource-holding pod is counted (its node may not have arrived yet). */
   private readonly placed = new Map<string, { node: string; pod: Pod }>();
-  private readonly imageCounts = new Map<string, number>();
   private sorted: NodeInfo[] | undefined;
   /** Pending pods nominated by preemption: where each is nominated, and the list per node. */
   private readonly nominatedTo = new Map<string, string>();
   private nominated: Map<string, Pod[]> | undefined;
-  /** Placed pods' affinity terms per topology domain (of the nodes they are counted on). */
-  private readonly affinityIndex = new AffinityIndex();
   /** Which nodes have pods with each label, so one-label selectors look only at those nodes. */
   private readonly labelNodes = new LabelNodes();
+  /** The plugins' data, kept from the same events. */
+  readonly extensions: Extensions;
+  private readonly tell: readonly CacheExtension[];
+
+  /** keys: the extensions the profile's plugins register (framework/plugin.ts extensionsOf). */
+  constructor(keys: Iterable<ExtensionKey<CacheExtension>> = []) {
+    this.extensions = new Extensions(keys);
+    this.tell = this.extensions.all;
+  }
 
   getPod(key: string): Pod | undefined { return this.allPods.get(key); }
   pods(): IterableIterator<Pod> { return this.allPods.values(); }
@@ -38,20 +46,16 @@ export class SchedulerCache {
     const name = node.metadata.name;
     const info = this.infos.get(name);
     if (info) {
-      const changed = schedulingChanged(info.node, node);
-      this.countImages(info.node, -1);
-      // The node's labels place its pods' terms in domains: move them if the labels changed.
-      const relabelled = changed && JSON.stringify(info.node.metadata.labels ?? {}) !== JSON.stringify(node.metadata.labels ?? {});
-      if (relabelled) for (const p of info.podsWithAffinity) this.affinityIndex.place(p, info.node, -1);
+      const before = info.node;
+      const changed = schedulingChanged(before, node);
       info.setNode(node);
-      if (relabelled) for (const p of info.podsWithAffinity) this.affinityIndex.place(p, node, 1);
-      this.countImages(node, 1);
+      if (changed) for (const e of this.tell) e.nodeChanged?.(before, node, info);
       return changed;
     }
     const fresh = new NodeInfo(node);
     for (const { node: on, pod } of this.placed.values()) if (on === name) this.addTo(fresh, pod);
     this.infos.set(name, fresh);
-    this.countImages(node, 1);
+    for (const e of this.tell) e.nodeChanged?.(undefined, node, fresh);
     this.sorted = undefined;
     return true;
   }
@@ -59,16 +63,29 @@ export class SchedulerCache {
   deleteNode(name: string): void {
     const info = this.infos.get(name);
     if (!info) return;
-    this.countImages(info.node, -1);
-    for (const p of info.podsWithAffinity) this.affinityIndex.place(p, info.node, -1);
+    for (const e of this.tell) e.nodeChanged?.(info.node, undefined, info);
     for (const p of info.pods) this.labelNodes.forget(info, p);
     this.infos.delete(name);
     this.sorted = undefined;
   }
 
-  /** Add or replace a pod; bound pods that hold resources count on their node. */
-  setPod(pod: Pod): void {
+  /** An object of a resource some extension follows (Extensions.watched) changed; which parked pods it may help. */
+  objectChanged(resource: string, event: WatchEvent<ApiObject>): Wake {
+    let wake: Wake;
+    for (const e of this.tell) if (e.watches?.includes(resource)) wake = mergeWake(wake, e.objectChanged?.(resource, event));
+    return wake;
+  }
+
+  /** Reserve: count pod on node now, before its binding is written (kube-scheduler's assume). */
+  assume(pod: Pod, node: string): void { this.setPod({ ...pod, spec: { ...pod.spec, nodeName: node } }); }
+
+  /** Undo assume: the pod as it was. */
+  forget(pod: Pod): void { this.setPod(pod); }
+
+  /** Add or replace a pod; bound pods that hold resources count on their node. Says which parked pods it may help. */
+  setPod(pod: Pod): Wake {
     const key = podKey(pod);
+    const before = this.allPods.get(key);
     this.allPods.set(key, pod);
     this.nominate(key, pod);
     const old = this.placed.get(key);
@@ -79,12 +96,21 @@ export class SchedulerCache {
       const info = this.infos.get(node);
       if (info) this.addTo(info, pod);
     }
+    return this.podChanged(before, pod);
   }
 
   deletePod(key: string): void {
+    const before = this.allPods.get(key);
     this.allPods.delete(key);
     this.unplace(key);
     this.nominate(key, undefined);
+    if (before) this.podChanged(before, undefined);
+  }
+
+  private podChanged(before: Pod | undefined, after: Pod | undefined): Wake {
+    let wake: Wake;
+    for (const e of this.tell) if (e.podChanged) wake = mergeWake(wake, e.podChanged(before, after));
+    return wake;
   }
 
   private nominate(key: string, pod: Pod | undefined): void {
@@ -94,7 +120,7 @@ export class SchedulerCache {
     if (before !== undefined || node !== undefined) this.nominated = undefined;
   }
 
-  /** The nodes in name order (sorted again only after nodes come or go) and the image counts. */
+  /** The nodes in name order (sorted again only after nodes come or go), with the extensions. */
   snapshot(): Snapshot {
     this.sorted ??= [...this.infos.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (!this.nominated) {
@@ -104,17 +130,14 @@ export class SchedulerCache {
         if (pod) this.nominated.set(node, [...(this.nominated.get(node) ?? []), pod]);
       }
     }
-    return {
-      nodes: this.sorted, imageNodeCounts: this.imageCounts, nominatedPods: this.nominated,
-      existingAffinity: this.affinityIndex, nodesWithLabel: this.labelNodes.lookup,
-    };
+    return { nodes: this.sorted, nominatedPods: this.nominated, extensions: this.extensions, nodesWithLabel: this.labelNodes.lookup };
   }
 
-  /** Count pod on the node, in the node's pods, the affinity index and the label index. */
+  /** Count pod on the node, in the node's pods, the label index and the extensions. */
   private addTo(info: NodeInfo, pod: Pod): void {
     info.addPod(pod);
-    this.affinityIndex.place(pod, info.node, 1);
     this.labelNodes.update(info, pod);
+    for (const e of this.tell) e.podPlaced?.(pod, info.node, 1);
   }
 
   private unplace(key: string): void {
@@ -122,17 +145,10 @@ export class SchedulerCache {
     if (!at) return;
     const info = this.infos.get(at.node);
     if (info?.removePod(at.pod)) {
-      this.affinityIndex.place(at.pod, info.node, -1);
       this.labelNodes.update(info, at.pod);
+      for (const e of this.tell) e.podPlaced?.(at.pod, info.node, -1);
     }
     this.placed.delete(key);
-  }
-
-  private countImages(node: Node, delta: number): void {
-    for (const image of imagesOf(node).keys()) {
-      const n = (this.imageCounts.get(image) ?? 0) + delta;
-      if (n <= 0) this.imageCounts.delete(image); else this.imageCounts.set(image, n);
-    }
   }
 }
 

@@ -1,4 +1,6 @@
 import type { FilterPlugin, PreFilterPlugin, Profile, ScorePlugin } from './framework/plugin.js';
+import type { PermitPlugin } from './framework/permit.js';
+import { coscheduling } from './plugins/coscheduling.js';
 import { imageLocality } from './plugins/image-locality.js';
 import { interPodAffinity } from './plugins/inter-pod-affinity.js';
 import { nodeAffinity } from './plugins/node-affinity.js';
@@ -12,9 +14,9 @@ import { taintToleration } from './plugins/taint-toleration.js';
 export type { ScoringStrategy } from './plugins/node-resources-fit.js';
 
 /** Every plugin by name, for profiles built from configuration. */
-export const registry: Readonly<Record<string, Partial<PreFilterPlugin & FilterPlugin & ScorePlugin> & { name: string }>> = Object.fromEntries(
+export const registry: Readonly<Record<string, Partial<PreFilterPlugin & FilterPlugin & ScorePlugin & PermitPlugin> & { name: string }>> = Object.fromEntries(
   [nodeUnschedulable, nodeName, nodeSelector, taintToleration, nodeAffinity, nodeResourcesFit, leastAllocated, mostAllocated,
-    podTopologySpread, interPodAffinity, imageLocality].map((p) => [p.name, p]),
+    podTopologySpread, interPodAffinity, imageLocality, coscheduling].map((p) => [p.name, p]),
 );
 
 /** Options of buildProfile. */
@@ -27,11 +29,12 @@ export interface ProfileOptions {
  * A profile with Kubernetes' default plugins: cheap label, name and taint checks first, resources,
  * then the filters that read counts precomputed over the whole snapshot. Score weights are
  * kube-scheduler's defaults (TaintToleration 3; NodeAffinity, PodTopologySpread, InterPodAffinity 2;
- * resources and ImageLocality 1). NodeAffinity covers spec.nodeSelector too.
+ * resources and ImageLocality 1). NodeAffinity covers spec.nodeSelector too. Coscheduling places
+ * gangs all or nothing (its PreFilter first: a gang short of members is rejected before any filter).
  */
 export function buildProfile(options: ProfileOptions = {}): Profile {
   return {
-    preFilters: [podTopologySpread, interPodAffinity],
+    preFilters: [coscheduling, podTopologySpread, interPodAffinity],
     filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit, podTopologySpread, interPodAffinity],
     scores: [
       { plugin: taintToleration, weight: 3 },
@@ -41,6 +44,7 @@ export function buildProfile(options: ProfileOptions = {}): Profile {
       { plugin: resourcesScorer(options.scoringStrategy ?? 'LeastAllocated'), weight: 1 },
       { plugin: imageLocality, weight: 1 },
     ],
+    permits: [coscheduling],
   };
 }
 

@@ -1,14 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MakePod } from './testing/builders.js';
-import { SchedulingQueue, type Clock } from './queue.js';
+import { SchedulingQueue } from './queue.js';
+import { ManualClock } from '../testing/clock.js';
 
-/** A clock that moves only when the test says so. */
-class FakeClock implements Clock {
-  constructor(public t = 1_000_000) {}
-  now(): number { return this.t; }
-  advance(ms: number): void { this.t += ms; }
-}
+/** The kit's clock, from the same start as before. */
+const clockAt = (): ManualClock => new ManualClock(1_000_000);
 
 const names = (q: SchedulingQueue): string[] => {
   const out: string[] = [];
@@ -18,7 +15,7 @@ const names = (q: SchedulingQueue): string[] => {
 
 describe('SchedulingQueue ordering', () => {
   test('higher priority first, then the older pod', () => {
-    const q = new SchedulingQueue(new FakeClock());
+    const q = new SchedulingQueue(clockAt());
     q.add(MakePod().Name('low-old').Priority(0).Created('2024-01-01T00:00:00Z').Obj());
     q.add(MakePod().Name('high-new').Priority(100).Created('2024-01-03T00:00:00Z').Obj());
     q.add(MakePod().Name('low-new').Priority(0).Created('2024-01-02T00:00:00Z').Obj());
@@ -29,7 +26,7 @@ describe('SchedulingQueue ordering', () => {
   });
 
   test('adding a pod again refreshes it instead of queueing it twice', () => {
-    const q = new SchedulingQueue(new FakeClock());
+    const q = new SchedulingQueue(clockAt());
     q.add(MakePod().Name('p').Label('v', '1').Obj());
     q.add(MakePod().Name('p').Label('v', '2').Obj());
     assert.equal(q.activeCount, 1);
@@ -38,14 +35,14 @@ describe('SchedulingQueue ordering', () => {
   });
 
   test('the same name in two namespaces is two pods', () => {
-    const q = new SchedulingQueue(new FakeClock());
+    const q = new SchedulingQueue(clockAt());
     q.add(MakePod().Name('p').Namespace('a').Obj());
     q.add(MakePod().Name('p').Namespace('b').Obj());
     assert.equal(q.pendingCount, 2);
   });
 
   test('remove drops a pod from every part of the queue', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock);
     const [a, b, c] = ['a', 'b', 'c'].map((n) => MakePod().Name(n).Obj());
     q.add(a!);
@@ -62,7 +59,7 @@ describe('SchedulingQueue ordering', () => {
 
 describe('SchedulingQueue back-off', () => {
   test('a binding error backs off exponentially up to the maximum', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock, 1000, 10_000);
     const pod = MakePod().Name('p').Obj();
     const waits: number[] = [];
@@ -79,7 +76,7 @@ describe('SchedulingQueue back-off', () => {
   });
 
   test('nextBackoffIn is the earliest expiry, and 0 once it has passed', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock, 1000, 10_000);
     assert.equal(q.nextBackoffIn(), undefined);
     const a = MakePod().Name('a').Obj();
@@ -94,7 +91,7 @@ describe('SchedulingQueue back-off', () => {
   });
 
   test('adding a pod that is backing off updates it there without skipping the back-off', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock, 1000, 10_000);
     q.markError(MakePod().Name('p').Label('v', '1').Obj());
     q.add(MakePod().Name('p').Label('v', '2').Obj());
@@ -106,7 +103,7 @@ describe('SchedulingQueue back-off', () => {
 
 describe('SchedulingQueue unschedulable pods', () => {
   test('are parked until a cluster event, then return after their back-off', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock, 1000, 10_000);
     q.markUnschedulable(MakePod().Name('p').Obj());
     assert.equal(q.pendingCount, 1);
@@ -123,7 +120,7 @@ describe('SchedulingQueue unschedulable pods', () => {
   });
 
   test('an update to a parked pod keeps it parked, with the new object', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock, 1000, 10_000);
     q.markUnschedulable(MakePod().Name('p').Label('v', '1').Obj());
     q.add(MakePod().Name('p').Label('v', '2').Obj());
@@ -134,14 +131,14 @@ describe('SchedulingQueue unschedulable pods', () => {
   });
 
   test('other pods are not held up by a parked one', () => {
-    const q = new SchedulingQueue(new FakeClock());
+    const q = new SchedulingQueue(clockAt());
     q.markUnschedulable(MakePod().Name('stuck').Priority(1000).Obj());
     q.add(MakePod().Name('free').Obj());
     assert.deepEqual(names(q), ['free']);
   });
 
   test('each failed attempt lengthens the back-off after the next cluster event', () => {
-    const clock = new FakeClock();
+    const clock = clockAt();
     const q = new SchedulingQueue(clock, 1000, 10_000);
     const pod = MakePod().Name('p').Obj();
     const waits: number[] = [];

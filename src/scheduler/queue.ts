@@ -35,6 +35,14 @@ export class SchedulingQueue {
     this.active.set(k, { pod, seq: queued?.seq ?? this.seq++ });
   }
 
+  /** Try a pod now, wherever it waits (kube-scheduler's Activate): an event made it schedulable, so no back-off. */
+  activate(pod: Pod): void {
+    const k = keyOf(pod);
+    this.backoff.delete(k);
+    this.unschedulable.delete(k);
+    this.add(pod);
+  }
+
   remove(namespace: string, name: string): void {
     const k = `${namespace}/${name}`;
     this.active.delete(k);

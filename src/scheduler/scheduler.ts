@@ -1,20 +1,19 @@
-import type { ApiClient, Watcher } from '../client/types.js';
-import type { Pod, PodCondition } from '../api/pod.js';
+import type { ApiClient } from '../client/types.js';
+import type { Pod } from '../api/pod.js';
 import type { Node } from '../api/node.js';
-import type { PriorityClass } from '../api/schema/priority-class.js';
-import type { WatchEvent } from '../api/meta.js';
+import type { ApiObject } from '../api/meta.js';
+import { systemClock, type TimerClock } from '../api/clock.js';
 import { ApiError } from '../api/errors.js';
-import { decide, numFeasibleNodesToFind } from './framework/cycle.js';
-import type { Profile } from './framework/plugin.js';
+import { InformerFactory } from '../client/kit/factory.js';
+import { numFeasibleNodesToFind } from './framework/cycle.js';
+import type { Wake } from './framework/extension.js';
+import { needsScheduling } from './framework/node-info.js';
+import { runPass, type PassHost, type PassResult } from './framework/pass.js';
+import { extensionsOf, type Profile } from './framework/plugin.js';
 import { defaultProfile } from './profile.js';
 import { SchedulingQueue } from './queue.js';
-import { findPreemption, type Preemption } from './framework/preemption.js';
-import type { Snapshot } from './framework/snapshot.js';
-import { EventRecorder } from '../client/events.js';
 import { SchedulerCache, podKey as keyOf } from './cache.js';
-import type { PodGroup } from '../api/schema/pod-group.js';
-import { holdsResources } from './framework/node-info.js';
-import { annotatedMinMember, gangKey, missingMembers, placeGang } from './gang.js';
+import { StatusWriter } from './status-writer.js';
 
 /** Bindings in flight at once: the store commits them together, so the scheduler need not wait for each. */
 const maxBindsInFlight = 256;
@@ -27,109 +26,126 @@ export interface SchedulerHooks {
   attempt?(result: 'scheduled' | 'unschedulable' | 'error', seconds: number): void;
 }
 
-const needsScheduling = (p: Pod): boolean => !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+/** What a scheduler may be given besides the API, its profile and its hooks. */
+export interface SchedulerOptions {
+  /** Time for the queue's back-off, the informers' restarts and event stamps (default: the machine's). */
+  clock?: TimerClock;
+  /** Informers shared with other components of the process (default: its own, over the API and clock). */
+  informers?: InformerFactory;
+}
 
 /**
- * The scheduler process: watches pods and nodes through the API, keeps an incremental cache, runs one
- * pure cycle per pod over it and binds through the API without waiting for each binding (as
- * kube-scheduler's binding cycle). Pods it cannot place get PodScheduled=False with the reason.
+ * The scheduler process: follows pods, nodes and what its plugins ask for through informers (list,
+ * watch, re-list after a break), keeps an incremental cache, runs one pure pass per popped pod
+ * (framework/pass.ts: the pod's cycle, and those of the pods a plugin decides with it) and binds
+ * through the API without waiting for each binding (as kube-scheduler's binding cycle). Its only
+ * inputs are an ApiClient and a clock (informers are built from them unless shared), so it can run
+ * wherever an ApiClient reaches.
  */
 export class Scheduler {
-  private readonly cache = new SchedulerCache();
-  private readonly queue = new SchedulingQueue();
+  private readonly cache: SchedulerCache;
+  private readonly queue: SchedulingQueue;
+  private readonly writer: StatusWriter;
+  private readonly clock: TimerClock;
+  private readonly informers: InformerFactory;
+  private readonly ownInformers: boolean;
+  private readonly unfollow: (() => void)[] = [];
   private nextStartNodeIndex = 0;
   private bindsInFlight = 0;
   private bindSlot: (() => void) | undefined;
-  private watchers: Watcher[] = [];
   private running = false;
   private wake: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly events: EventRecorder;
-  /** Gang members by namespace/group, and the PodGroup objects that say how many must go together. */
-  private readonly gangs = new Map<string, Set<string>>();
-  private readonly podGroups = new Map<string, PodGroup>();
-  /** Gangs parked until more of their members are created (no back-off: a new member wakes them). */
-  private readonly gangsAwaitingMembers = new Set<string>();
+  private cancelTimer: (() => void) | undefined;
 
-  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile, private readonly hooks: SchedulerHooks = {}) {
-    this.events = new EventRecorder(api, 'default-scheduler');
+  constructor(private readonly api: ApiClient, private readonly profile: Profile = defaultProfile, private readonly hooks: SchedulerHooks = {}, options: SchedulerOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    const clock = this.clock;
+    this.ownInformers = options.informers === undefined;
+    this.informers = options.informers ?? new InformerFactory({ api, clock, log: (m) => { if (this.running) console.error(`scheduler: ${m}`); } });
+    this.cache = new SchedulerCache(extensionsOf(profile));
+    this.queue = new SchedulingQueue(clock);
+    this.writer = new StatusWriter(api, clock, (pg) => this.cache.objectChanged('podgroups', { type: 'MODIFIED', object: pg }));
   }
 
+  /** List and watch; resolves once every list is in and the loop runs. */
   async start(): Promise<void> {
     this.running = true;
-    const [nodes, pods, groups] = await Promise.all([this.api.list<Node>('nodes'), this.api.list<Pod>('pods'), this.api.list<PodGroup>('podgroups')]);
-    for (const g of groups.items) this.podGroups.set(`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g);
-    for (const n of nodes.items) this.cache.setNode(n);
-    for (const p of pods.items) this.onPod({ type: 'ADDED', object: p });
-    this.watchers.push(this.api.watch<Node>('nodes', undefined, { resourceVersion: nodes.metadata.resourceVersion }, (e) => this.onNode(e)));
-    this.watchers.push(this.api.watch<Pod>('pods', undefined, { resourceVersion: pods.metadata.resourceVersion }, (e) => this.onPod(e)));
-    this.watchers.push(this.api.watch<PodGroup>('podgroups', undefined, { resourceVersion: groups.metadata.resourceVersion }, (e) => this.onPodGroup(e)));
-    for (const w of this.watchers) w.done.catch((e: unknown) => { if (this.running) console.error('scheduler: watch ended:', e); });
+    const nodes = this.informers.informer<Node>('nodes');
+    this.unfollow.push(nodes.addHandler({ onAdd: (n) => this.onNode(n), onUpdate: (_, n) => this.onNode(n), onDelete: (n) => this.cache.deleteNode(n.metadata.name) }));
+    const pods = this.informers.informer<Pod>('pods');
+    this.unfollow.push(pods.addHandler({ onAdd: (p) => this.onPod(p), onUpdate: (_, p) => this.onPod(p), onDelete: (p) => this.onPodDeleted(p) }));
+    const followed: { start(): Promise<void> }[] = [nodes, pods];
+    // What the plugins' cache extensions follow besides pods and nodes (PodGroups for Coscheduling).
+    for (const resource of this.cache.extensions.watched()) {
+      const inf = this.informers.informer<ApiObject>(resource);
+      const tell = (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: ApiObject): void => this.activate(this.cache.objectChanged(resource, { type, object }));
+      this.unfollow.push(inf.addHandler({ onAdd: (o) => tell('ADDED', o), onUpdate: (_, o) => tell('MODIFIED', o), onDelete: (o) => tell('DELETED', o) }));
+      followed.push(inf);
+    }
+    await Promise.all(followed.map((i) => i.start()));
+    if (!this.running) return;
     void this.loop().catch((e: unknown) => console.error('scheduler: the scheduling loop stopped:', e));
   }
 
   stop(): void {
     this.running = false;
     this.bindSlot?.();
-    for (const w of this.watchers) w.stop();
-    if (this.timer) clearTimeout(this.timer);
+    for (const remove of this.unfollow.splice(0)) remove();
+    if (this.ownInformers) this.informers.stop();
+    this.cancelTimer?.();
     this.wake?.();
   }
-
-  private onNode(e: WatchEvent<Node>): void {
-    if (e.type === 'DELETED') { this.cache.deleteNode(e.object.metadata.name); return; }
-    // Only a change the filters can see may help a parked pod; a heartbeat does not.
-    if (!this.cache.setNode(e.object)) return;
-    this.queue.moveAllToActiveOrBackoff();
-    this.kick();
-  }
-
-  private onPodGroup(e: WatchEvent<PodGroup>): void {
-    const key = `${e.object.metadata.namespace ?? 'default'}/${e.object.metadata.name}`;
-    if (e.type === 'DELETED') { this.podGroups.delete(key); return; }
-    const before = this.podGroups.get(key)?.spec.minMember;
-    this.podGroups.set(key, e.object);
-    if (before !== e.object.spec.minMember) { this.queue.moveAllToActiveOrBackoff(); this.kick(); }
-  }
-
-  /** Keep the gang membership index in step with the pods. */
-  private trackGang(k: string, old: Pod | undefined, pod: Pod | undefined): void {
-    const was = old && gangKey(old);
-    const now = pod && gangKey(pod);
-    if (was === now) return;
-    if (was) { const set = this.gangs.get(was); set?.delete(k); if (set?.size === 0) this.gangs.delete(was); }
-    if (now) { let set = this.gangs.get(now); if (!set) { set = new Set(); this.gangs.set(now, set); } set.add(k); }
-  }
-
-  private onPod(e: WatchEvent<Pod>): void {
-    const pod = e.object;
-    const k = keyOf(pod);
-    const old = this.cache.getPod(k);
-    this.trackGang(k, old, e.type === 'DELETED' ? undefined : pod);
-    if (e.type === 'DELETED') {
-      this.cache.deletePod(k);
-      this.queue.remove(pod.metadata.namespace ?? 'default', pod.metadata.name);
-      if (old?.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
-    } else {
-      // Keep an assumed binding until the watch confirms it.
-      if (old?.spec.nodeName && !pod.spec.nodeName && old.metadata.uid === pod.metadata.uid) pod.spec.nodeName = old.spec.nodeName;
-      this.cache.setPod(pod);
-      if (needsScheduling(pod)) this.queue.add(pod);
-      const gang = gangKey(pod);
-      if (gang && !old && this.gangsAwaitingMembers.delete(gang)) this.wakeGang(gang);
-      const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-      const wasFinished = old?.status?.phase === 'Succeeded' || old?.status?.phase === 'Failed';
-      if (finished && !wasFinished && pod.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
-    }
-    this.kick();
-  }
-
-  private kick(): void { this.wake?.(); }
 
   /** Pods waiting, per sub-queue (kube-scheduler's scheduler_pending_pods). */
   pendingPods(): { active: number; backoff: number; unschedulable: number } {
     return { active: this.queue.activeCount, backoff: this.queue.backoffCount, unschedulable: this.queue.unschedulableCount };
   }
+
+  /** Pods waiting in the queue (for metrics and tests). */
+  get pending(): number { return this.queue.pendingCount; }
+
+  private onNode(node: Node): void {
+    // Only a change the filters can see may help a parked pod; a heartbeat does not.
+    if (!this.cache.setNode(node)) return;
+    this.queue.moveAllToActiveOrBackoff();
+    this.kick();
+  }
+
+  private onPod(received: Pod): void {
+    const k = keyOf(received);
+    const old = this.cache.getPod(k);
+    // Keep an assumed binding until the watch confirms it (informer objects are shared: copy, never change).
+    const pod = old?.spec.nodeName && !received.spec.nodeName && old.metadata.uid === received.metadata.uid
+      ? { ...received, spec: { ...received.spec, nodeName: old.spec.nodeName } } : received;
+    const wake = this.cache.setPod(pod);
+    if (needsScheduling(pod)) this.queue.add(pod);
+    this.activate(wake);
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const wasFinished = old?.status?.phase === 'Succeeded' || old?.status?.phase === 'Failed';
+    if (finished && !wasFinished && pod.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
+    this.kick();
+  }
+
+  private onPodDeleted(pod: Pod): void {
+    const k = keyOf(pod);
+    const old = this.cache.getPod(k);
+    this.cache.deletePod(k);
+    this.queue.remove(pod.metadata.namespace ?? 'default', pod.metadata.name);
+    if (old?.spec.nodeName) this.queue.moveAllToActiveOrBackoff();
+    this.kick();
+  }
+
+  /** Pods a cache extension says an event may unblock go to the active queue now. */
+  private activate(wake: Wake): void {
+    if (!wake || wake.length === 0) return;
+    for (const p of wake) {
+      const current = this.cache.getPod(keyOf(p));
+      if (current && needsScheduling(current)) this.queue.activate(current);
+    }
+    this.kick();
+  }
+
+  private kick(): void { this.wake?.(); }
 
   private async loop(): Promise<void> {
     let slice = Date.now();
@@ -147,19 +163,18 @@ export class Scheduler {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           const wait = this.queue.nextBackoffIn();
-          if (wait !== undefined) this.timer = setTimeout(resolve, wait);
+          if (wait !== undefined) this.cancelTimer = this.clock.after(wait, resolve);
         });
         this.wake = undefined;
-        if (this.timer) clearTimeout(this.timer);
+        this.cancelTimer?.();
+        this.cancelTimer = undefined;
         slice = Date.now();
         continue;
       }
       const current = this.cache.getPod(keyOf(pod));
       if (!current || !needsScheduling(current) || current.metadata.uid !== pod.metadata.uid) continue;
-      const gang = gangKey(current);
       try {
-        if (gang) await this.scheduleGang(gang, current);
-        else await this.scheduleOne(current);
+        await this.schedule(current);
       } catch (e) {
         // One pod's failure (a store write that failed, say) must not stop scheduling for every other pod.
         console.error(`scheduler: scheduling ${keyOf(current)} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
@@ -168,28 +183,47 @@ export class Scheduler {
     }
   }
 
-  /** One scheduling cycle; a found node is assumed at once and bound in the background. */
-  private async scheduleOne(pod: Pod): Promise<void> {
+  /** The pass's view of the cache and the queue. */
+  private readonly host: PassHost = {
+    snapshot: () => this.cache.snapshot(),
+    assume: (pod, node) => this.cache.assume(pod, node),
+    forget: (pod) => this.cache.forget(pod),
+    take: (pod) => {
+      const current = this.cache.getPod(keyOf(pod));
+      if (!current || !needsScheduling(current) || current.metadata.uid !== pod.metadata.uid) return undefined;
+      this.queue.remove(current.metadata.namespace ?? 'default', current.metadata.name);
+      return current;
+    },
+    sampling: (all) => ({ limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex }),
+    sampled: (processed, all) => { if (all > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all; },
+  };
+
+  /** One pass (synchronous: the decision), then its API writes; found nodes are bound in the background. */
+  private async schedule(pod: Pod): Promise<void> {
     const t0 = performance.now();
-    const snapshot = this.cache.snapshot();
-    const all = snapshot.nodes.length;
-    const { decision, processed } = decide(pod, snapshot, this.profile, undefined, { limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex });
-    if (all > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all;
-    if (decision.node === undefined) {
-      this.hooks.attempt?.('unschedulable', (performance.now() - t0) / 1000);
-      this.queue.markUnschedulable(pod);
-      const preemption = await this.preempt(pod, snapshot);
-      await this.setScheduledCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message }, preemption?.node);
-      await this.events.record(pod, 'Warning', 'FailedScheduling', decision.message);
-      return;
+    const result = runPass(pod, this.profile, this.host);
+    this.observe(result, (performance.now() - t0) / 1000);
+    for (const o of result.outcomes) {
+      if (o.kind === 'bind') this.bindInBackground(o.pod, o.node);
+      else if (o.kind === 'parked') this.queue.remove(o.pod.metadata.namespace ?? 'default', o.pod.metadata.name);
+      else this.queue.markUnschedulable(o.pod);
     }
-    this.hooks.attempt?.('scheduled', (performance.now() - t0) / 1000);
-    this.assumeAndBind(pod, decision.node);
+    // The group's status first: once its members say why they wait, their PodGroup says it too.
+    for (const r of result.groups) await this.writer.group(r);
+    for (const o of result.outcomes) {
+      if (o.kind === 'unschedulable') await this.writer.unschedulable(o.pod, o.decision, this.cache.snapshot(), this.profile);
+      else if (o.kind === 'rejected') await this.writer.rejected(o.pod, o.message);
+    }
   }
 
-  /** Assume the binding in the cache so the next cycle sees the node's allocation at once, then bind in the background. */
-  private assumeAndBind(pod: Pod, node: string): void {
-    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: node } });
+  /** One attempt per pass: scheduled when something binds, unschedulable when something waits (a parked gang is neither). */
+  private observe(result: PassResult, seconds: number): void {
+    if (result.outcomes.some((o) => o.kind === 'bind')) this.hooks.attempt?.('scheduled', seconds);
+    else if (result.outcomes.some((o) => o.kind !== 'parked')) this.hooks.attempt?.('unschedulable', seconds);
+  }
+
+  /** The binding cycle (the pod is assumed in the cache already): write the binding, or forget the assumption and retry later. */
+  private bindInBackground(pod: Pod, node: string): void {
     this.bindsInFlight++;
     void this.bind(pod, node).finally(() => {
       this.bindsInFlight--;
@@ -199,79 +233,15 @@ export class Scheduler {
     });
   }
 
-  /** Put every pending member of the gang back in the active queue. */
-  private wakeGang(gang: string): void {
-    for (const k of this.gangs.get(gang) ?? []) {
-      const p = this.cache.getPod(k);
-      if (p && needsScheduling(p)) this.queue.add(p);
-    }
-    this.kick();
-  }
-
-  /** How many members of the gang must be placed together: its PodGroup's minMember, else the pods' annotation. */
-  private minMember(gang: string, pod: Pod): number | undefined {
-    return this.podGroups.get(gang)?.spec.minMember ?? annotatedMinMember(pod);
-  }
-
-  /**
-   * Gang scheduling: when one member comes up, decide for every pending member of its group at once
-   * (gang.ts placeGang): at least minMember get nodes in this one decision, or none is placed and all
-   * wait with the reason. Once the gang stands (minMember running), further members go one by one.
-   */
-  private async scheduleGang(gang: string, popped: Pod): Promise<void> {
-    const min = this.minMember(gang, popped);
-    const members = [...(this.gangs.get(gang) ?? [])].map((k) => this.cache.getPod(k)).filter((p): p is Pod => p !== undefined);
-    const running = members.filter((p) => p.spec.nodeName && holdsResources(p)).length;
-    if (min === undefined || running >= min) { await this.scheduleOne(popped); return; }
-    const t0 = performance.now();
-    const pending = members.filter(needsScheduling).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
-    for (const p of pending) if (p !== popped) this.queue.remove(p.metadata.namespace ?? 'default', p.metadata.name);
-    if (running + pending.length < min) {
-      // Not all members exist yet: park them without back-off; the next member created wakes the gang.
-      this.gangsAwaitingMembers.add(gang);
-      this.queue.remove(popped.metadata.namespace ?? 'default', popped.metadata.name);
-      await this.reportGang(gang, { phase: 'Pending', scheduled: running, message: missingMembers(gang, running + pending.length, min) });
-      return;
-    }
-    const decision = placeGang(gang, pending, running, min, this.cache.snapshot(), this.profile, (all) => ({ limit: numFeasibleNodesToFind(all), start: this.nextStartNodeIndex }));
-    if ('message' in decision) {
-      this.hooks.attempt?.('unschedulable', (performance.now() - t0) / 1000);
-      for (const p of pending) this.queue.markUnschedulable(p);
-      for (const p of pending) await this.setScheduledCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message });
-      await this.events.record(this.podGroups.get(gang) ?? popped, 'Warning', 'FailedScheduling', decision.message);
-      await this.reportGang(gang, { phase: 'Pending', scheduled: running, message: decision.message });
-      return;
-    }
-    this.hooks.attempt?.('scheduled', (performance.now() - t0) / 1000);
-    const placed = new Set(decision.placements.map((x) => x.pod));
-    for (const { pod, node } of decision.placements) this.assumeAndBind(pod, node);
-    // Members beyond minMember that found no node now wait on their own.
-    for (const p of pending) if (!placed.has(p)) this.queue.markUnschedulable(p);
-    await this.reportGang(gang, { phase: 'Scheduled', scheduled: running + decision.placements.length });
-  }
-
-  /** Write what the scheduler decided for a gang into its PodGroup's status (when it has one and it changed). */
-  private async reportGang(gang: string, status: NonNullable<PodGroup['status']>): Promise<void> {
-    const pg = this.podGroups.get(gang);
-    if (!pg || JSON.stringify(pg.status ?? {}) === JSON.stringify(status)) return;
-    try {
-      this.podGroups.set(gang, await this.api.updateStatus<PodGroup>('podgroups', { ...pg, status }));
-    } catch (e) {
-      // Changed or deleted meanwhile: the watch brings the new object, and the next decision writes again.
-      if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) console.error(`scheduler: writing the status of pod group ${gang} failed:`, e instanceof Error ? e.message : e);
-    }
-  }
-
-  /** The binding cycle: write the binding, or forget the assumption and retry the pod later. */
   private async bind(pod: Pod, node: string): Promise<void> {
     const ns = pod.metadata.namespace ?? 'default';
     try {
       await this.api.bind(ns, pod.metadata.name, node);
-      void this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
+      this.writer.scheduled(pod, node);
     } catch (e) {
       const current = this.cache.getPod(keyOf(pod));
       // Undo the assumption unless the watch has brought a newer state of the pod meanwhile.
-      if (current && current.metadata.uid === pod.metadata.uid && current.metadata.resourceVersion === pod.metadata.resourceVersion) this.cache.setPod(pod);
+      if (current && current.metadata.uid === pod.metadata.uid && current.metadata.resourceVersion === pod.metadata.resourceVersion) this.cache.forget(pod);
       if (e instanceof ApiError && e.code === 'NotFound') return;
       if (e instanceof ApiError && e.code === 'Conflict') return; // bound by someone else; the watch will tell
       this.queue.markError(pod);
@@ -280,58 +250,4 @@ export class Scheduler {
       console.error(`scheduler: binding ${ns}/${pod.metadata.name} to ${node} failed:`, e instanceof Error ? e.message : e);
     }
   }
-
-  /**
-   * Kubernetes' DefaultPreemption PostFilter: evict lower-priority pods (gracefully, through the API)
-   * so this one fits on a node later. The pod is tried again once the victims are gone (their deletion
-   * is a cluster event); until then findPreemption waits on the nominated node.
-   */
-  private async preempt(pod: Pod, snapshot: Snapshot): Promise<Preemption | undefined> {
-    const found = findPreemption(pod, snapshot, this.profile);
-    if (!found || found.victims.length === 0) return found;
-    if (await this.neverPreempts(pod)) return undefined;
-    const ns = pod.metadata.namespace ?? 'default';
-    for (const v of found.victims) {
-      try {
-        await this.api.delete('pods', v.metadata.name, v.metadata.namespace ?? 'default', { gracePeriodSeconds: v.spec.terminationGracePeriodSeconds ?? 30 });
-      } catch (e) {
-        // NotFound: already gone. Anything else: the next cycle decides again.
-        if (!(e instanceof ApiError && e.code === 'NotFound')) console.error(`scheduler: preempting ${v.metadata.name} failed:`, e instanceof Error ? e.message : e);
-        continue;
-      }
-      await this.events.record(v, 'Normal', 'Preempted', `Preempted by ${ns}/${pod.metadata.name} on node ${found.node}`);
-    }
-    return found;
-  }
-
-  /** preemptionPolicy: Never on the pod's PriorityClass (the pod waits in the queue instead). */
-  private async neverPreempts(pod: Pod): Promise<boolean> {
-    const name = pod.spec.priorityClassName;
-    if (!name) return false;
-    try {
-      return (await this.api.get<PriorityClass>('priorityclasses', name)).preemptionPolicy === 'Never';
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'NotFound') return false; // a built-in class, or deleted since
-      console.error(`scheduler: reading PriorityClass ${name} failed; not preempting this cycle:`, e instanceof Error ? e.message : e);
-      return true;
-    }
-  }
-
-  private async setScheduledCondition(pod: Pod, condition: PodCondition, nominatedNodeName?: string): Promise<void> {
-    const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    const nominated = nominatedNodeName ?? pod.status?.nominatedNodeName;
-    if (existing && existing.status === condition.status && existing.message === condition.message && nominated === pod.status?.nominatedNodeName) return;
-    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conditions.push({ ...condition, lastTransitionTime: new Date().toISOString() });
-    const status = { ...pod.status, phase: 'Pending' as const, conditions };
-    if (nominated !== undefined) status.nominatedNodeName = nominated;
-    try {
-      await this.api.updateStatus('pods', { ...pod, status });
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e; // a stale or deleted pod: the watch brings the new state
-    }
-  }
-
-  /** Pods waiting in the queue (for metrics and tests). */
-  get pending(): number { return this.queue.pendingCount; }
 }

@@ -1,30 +1,25 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiError } from '../api/errors.js';
 import type { WatchEvent } from '../api/meta.js';
 import type { Pod } from '../api/pod.js';
 import type { WatchOptions, Watcher } from '../client/types.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ApiService } from './api-service.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { withTestApi } from '../testing/api.js';
+import type { ApiService } from './api-service.js';
 
 const limit = { timeout: 10_000 }; // a missing event fails the test instead of hanging it
 
 /** Runs fn against an ApiService over a fresh SQLite store; stops the watches it opened. */
 async function withApi(fn: (api: ApiService, watch: (ns: string | undefined, opts: WatchOptions) => Recorder, store: SqliteStore) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-api-watch-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  const api = new ApiService(store);
-  const recorders: Recorder[] = [];
-  try {
-    await fn(api, (ns, opts) => { const r = new Recorder(api, ns, opts); recorders.push(r); return r; }, store);
-  } finally {
-    for (const r of recorders) r.watcher.stop();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withTestApi(async ({ api, store }) => {
+    const recorders: Recorder[] = [];
+    try {
+      await fn(api, (ns, opts) => { const r = new Recorder(api, ns, opts); recorders.push(r); return r; }, store);
+    } finally {
+      for (const r of recorders) r.watcher.stop();
+    }
+  }, { prefix: 'lantern-api-watch-' });
 }
 
 /** Records a pod watch's events as "TYPE name" and lets a test wait for a count. */

@@ -1,23 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiError, type ErrorCode } from '../api/errors.js';
 import type { Node } from '../api/node.js';
 import type { Pod } from '../api/pod.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ApiService } from './api-service.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { withTestApi } from '../testing/api.js';
+import type { ApiService } from './api-service.js';
 
-/** Runs fn against an ApiService over a fresh SQLite store in its own temp dir, removed afterwards. */
-async function withApi(fn: (api: ApiService, store: SqliteStore) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-api-service-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  try { await fn(new ApiService(store), store); } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+/** Runs fn against the kit's ApiService over a fresh SQLite store in its own temp dir, removed afterwards. */
+const withApi = (fn: (api: ApiService, store: SqliteStore) => Promise<void>): Promise<void> =>
+  withTestApi(({ api, store }) => fn(api, store), { prefix: 'lantern-api-service-' });
 function pod(name: string, extra: { labels?: Record<string, string>; nodeName?: string; namespace?: string } = {}): Pod {
   const p: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: extra.labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
   if (extra.namespace) p.metadata.namespace = extra.namespace;

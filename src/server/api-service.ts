@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiObject, ObjectList, WatchEvent } from '../api/meta.js';
 import { ApiError, alreadyExists, conflict, invalid, notFound } from '../api/errors.js';
-import { kinds, type KindInfo } from '../api/kinds/index.js';
+import { kindRules, type KindInfo } from '../api/kinds/rules.js';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../client/types.js';
 import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore, type StoreEvent } from '../store/types.js';
@@ -32,7 +32,7 @@ export class ApiService implements ApiClient {
   }
 
   private kind(resource: string): KindInfo {
-    const k = kinds.get(resource);
+    const k = kindRules.get(resource);
     if (!k) throw new ApiError('NotFound', `the server doesn't have a resource type "${resource}"`);
     return k;
   }
@@ -198,7 +198,7 @@ export class ApiService implements ApiClient {
       if (meta.namespace === undefined) delete meta.namespace;
       for (const f of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) if (meta[f] === undefined) delete meta[f];
       const next: ApiObject & { status?: unknown } = { ...obj, metadata: meta };
-      if (k.hasStatus) next.status = (stored as { status?: unknown }).status;
+      if (k.subresources.status) next.status = (stored as { status?: unknown }).status;
       return next;
     }, opts.dryRun);
   }

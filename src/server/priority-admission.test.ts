@@ -1,24 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiError } from '../api/errors.js';
 import type { Pod } from '../api/pod.js';
 import type { PriorityClass } from '../api/schema/priority-class.js';
 import type { Event } from '../api/schema/event.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { ApiService } from './api-service.js';
+import { withTestApi } from '../testing/api.js';
+import type { ApiService } from './api-service.js';
 import { ensureSystemPriorityClasses } from './system-priority-classes.js';
 
-async function withApi(fn: (api: ApiService) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-priority-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  try { await fn(new ApiService(store)); } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withApi = (fn: (api: ApiService) => Promise<void>): Promise<void> => withTestApi(({ api }) => fn(api), { prefix: 'lantern-priority-' });
 const pc = (name: string, value: number, extra: Partial<PriorityClass> = {}): PriorityClass =>
   ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...extra });
 const pod = (name: string, spec: Partial<Pod['spec']> = {}): Pod =>

@@ -1,6 +1,9 @@
+import type { Node } from '../api/node.js';
+import type { Pod } from '../api/pod.js';
 import type { ApiClient } from '../client/types.js';
 import { systemClock, type Clock } from './clock.js';
-import { FakePodRunner, type RunnerNode } from './fake-pod-runner.js';
+import type { FakeBehavior } from './fake-behavior.js';
+import { FakePodRunner, type PodIPs, type RunnerNode } from './fake-pod-runner.js';
 import { Heartbeats } from './heartbeats.js';
 import { PodWatch, type WatchScope } from './pod-watch.js';
 import { FakePodIPs, simulatedNode, type SimNodeShape } from './sim-node.js';
@@ -18,7 +21,16 @@ export interface SimulatedNodesOptions {
   namePrefix: string;
   shape: SimNodeShape;
   heartbeatMs: number;
+  /** Pods that name no run time of their own (fake-behavior.ts) exit this long after they started. */
   runForMs?: number;
+  /** How a pod behaves when not by its fake-* annotations and env (a test's own conventions). */
+  behaviorOf?: (pod: Pod, node: string) => FakeBehavior | undefined;
+  /** Node i's name (default namePrefix + i). */
+  nameOf?: (index: number) => string;
+  /** The Node object node i registers (default simulatedNode: shape, labels, nodeInfo). */
+  nodeObject?: (name: string, index: number) => Node;
+  /** Node i's pod addresses (default FakePodIPs: 10.(128+i/256).(i%256).2-254). */
+  podIPs?: (index: number) => PodIPs;
   /** API writes in flight at once (default 32). */
   concurrency?: number;
   clock?: Clock;
@@ -41,7 +53,7 @@ export class SimulatedNodes {
     this.log = opts.log ?? ((m) => console.error(`sim: ${m}`));
     this.pool = new WorkPool(opts.concurrency ?? 32, (e) => this.log(`write failed: ${String(e)}`));
     this.heartbeats = new Heartbeats(this.clock, this.pool, opts.heartbeatMs);
-    this.runner = new FakePodRunner({ clock: this.clock, pool: this.pool, nodeOf: (n) => this.byName.get(n), runForMs: opts.runForMs });
+    this.runner = new FakePodRunner({ clock: this.clock, pool: this.pool, nodeOf: (n) => this.byName.get(n), runForMs: opts.runForMs, behaviorOf: opts.behaviorOf });
   }
 
   /** Node names, in order. */
@@ -52,9 +64,10 @@ export class SimulatedNodes {
     const { opts } = this;
     const indexes = Array.from({ length: opts.count }, (_, i) => i);
     await mapLimit(indexes, opts.concurrency ?? 32, async (i) => {
-      const name = `${opts.namePrefix}${i}`;
+      const name = opts.nameOf?.(i) ?? `${opts.namePrefix}${i}`;
       const api = opts.nodeApi ? await opts.nodeApi(name) : opts.api;
-      const node: RunnerNode = { name, index: i, api, desired: simulatedNode(name, i, opts.shape), ips: new FakePodIPs(i) };
+      const desired = opts.nodeObject?.(name, i) ?? simulatedNode(name, i, opts.shape);
+      const node: RunnerNode = { name, index: i, api, desired, ips: opts.podIPs?.(i) ?? new FakePodIPs(i) };
       await this.heartbeats.register(node);
       this.nodes[i] = node;
       this.byName.set(name, node);

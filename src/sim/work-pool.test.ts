@@ -32,3 +32,25 @@ test('mapLimit keeps order and runs every item', async () => {
   assert.deepEqual(await mapLimit([1, 2, 3, 4, 5], 2, async (n) => n * 10), [10, 20, 30, 40, 50]);
   assert.deepEqual(await mapLimit([], 4, async (n: number) => n), []);
 });
+
+test('one key has one write in flight at a time, so its writes land in the order they were made', async () => {
+  const log: string[] = [];
+  const gates = new Map<string, () => void>();
+  const pool = new WorkPool(4, (e) => { throw e; });
+  const write = (what: string) => async (): Promise<void> => {
+    log.push(`start ${what}`);
+    await new Promise<void>((r) => gates.set(what, r));
+    log.push(`end ${what}`);
+  };
+  pool.submit(write('running'), 'pod/a');
+  await new Promise((r) => setImmediate(r));
+  pool.submit(write('exited'), 'pod/a'); // the pool has room, but pod/a's first write is still out
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(log, ['start running']);
+  gates.get('running')!();
+  const idle = pool.idle();
+  while (!gates.has('exited')) await new Promise((r) => setImmediate(r));
+  gates.get('exited')!();
+  await idle;
+  assert.deepEqual(log, ['start running', 'end running', 'start exited', 'end exited']);
+});

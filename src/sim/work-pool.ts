@@ -1,11 +1,17 @@
+interface Entry { key: string | undefined; task: () => Promise<void> }
+
 /**
  * A bounded pool for API writes: at most `limit` requests in flight, the rest wait in a FIFO. Tasks
  * with a key replace a still-waiting task of the same key, so a burst of changes to one pod or node
- * costs one write with the latest state.
+ * costs one write with the latest state; and a key has one task in flight at a time, so a pod's
+ * writes land in the order they were made (Running never overwrites the exit that followed it).
  */
 export class WorkPool {
-  private readonly queue: { key: string | undefined; task: () => Promise<void> }[] = [];
-  private readonly waiting = new Map<string, { task: () => Promise<void> }>();
+  private readonly queue: Entry[] = [];
+  private readonly waiting = new Map<string, Entry>();
+  /** Keys with a task in flight, and the next task of such a key, held until that one ends. */
+  private readonly inFlight = new Set<string>();
+  private readonly held = new Map<string, Entry>();
   private active = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -31,10 +37,21 @@ export class WorkPool {
   private pump(): void {
     while (this.active < this.limit && this.queue.length > 0) {
       const entry = this.queue.shift()!;
-      if (entry.key !== undefined) this.waiting.delete(entry.key);
+      const key = entry.key;
+      if (key !== undefined) {
+        // Still waiting (a newer submit replaces its task), until the key's running task ends.
+        if (this.inFlight.has(key)) { this.held.set(key, entry); continue; }
+        this.waiting.delete(key);
+        this.inFlight.add(key);
+      }
       this.active++;
       void entry.task().catch(this.onError).finally(() => {
         this.active--;
+        if (key !== undefined) {
+          this.inFlight.delete(key);
+          const next = this.held.get(key);
+          if (next) { this.held.delete(key); this.queue.unshift(next); }
+        }
         this.pump();
         if (this.active === 0 && this.queue.length === 0) for (const r of this.idleWaiters.splice(0)) r();
       });

@@ -10,6 +10,8 @@ export interface TestApi {
   api: ApiService;
   store: SqliteStore;
   dir: string;
+  /** Another ApiService over the same store, with other options (e.g. a second set of transformers). */
+  apiWith(opts: ApiServiceOptions): ApiService;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export async function openTestApi(opts: ApiServiceOptions & { prefix?: string } 
   const api = new ApiService(store, opts);
   return {
     api, store, dir,
+    apiWith: (o) => new ApiService(store, o),
     async close() {
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
+import { eventually } from '../../src/testing/eventually.js';
 import type { TestServer } from './lanternd.js';
 
 /** The parts of a Pod the hang-up test reads. */
@@ -61,9 +62,5 @@ export function request(server: TestServer, method: string, p: string, headers: 
 
 /** Poll until ok() holds (or the time is up: the assertions that follow then say what is wrong). */
 export async function settle(ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await eventually('the daemons to settle', ok, { timeoutMs, intervalMs: 250 }).catch(() => undefined);
 }

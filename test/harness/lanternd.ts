@@ -1,14 +1,21 @@
+/**
+ * The lanternd process harness: TestServer (a real `lanternd server` of its own) over LanterndProcess,
+ * which every lanternd a test or benchmark starts goes through (agents: remote-agent.ts; simulators:
+ * sim.ts). What they leave on the host is removed by host-sweep.ts.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import https from 'node:https';
+import { eventually } from '../../src/testing/eventually.js';
+import { sweepHost } from './host-sweep.js';
+import { LanterndProcess, repoRoot } from './lanternd-process.js';
 
-/** The repository root (dist/test/harness -> ../../..). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const lanterndBin = path.join(repoRoot, 'bin/lanternd');
+export { removeCgroupParent, sweepCniNatRules, sweepHost } from './host-sweep.js';
+export { LanterndProcess, lanterndBin, repoRoot, runLanternd, type LanterndOptions } from './lanternd-process.js';
+
 export const lcctlBin = path.join(repoRoot, 'bin/lcctl');
 /** The sample image archive built by scripts/setup (made on demand here when missing). */
 export function busyboxArchive(): string {
@@ -32,12 +39,11 @@ export class TestServer {
   readonly dataDir: string;
   readonly bridge: string;
   readonly subnet: string;
-  proc: ChildProcess | undefined;
+  process: LanterndProcess | undefined;
   url = '';
   token = '';
   /** The CA (PEM) from admin.yaml's caData when the server speaks HTTPS. */
   ca: string | undefined;
-  private output = '';
 
   /** options.https: serve HTTPS as lanternd does by default; otherwise the harness passes --insecure-http. */
   constructor(readonly extraArgs: string[] = [], readonly options: { https?: boolean } = {}) {
@@ -50,38 +56,31 @@ export class TestServer {
   }
 
   get configFile(): string { return path.join(this.dataDir, 'admin.yaml'); }
-  get logs(): string { return this.output; }
+  get logs(): string { return this.process?.log ?? ''; }
+  /** The server's child process (undefined before start()). */
+  get proc(): ChildProcess | undefined { return this.process?.proc; }
+  /** The join token lanternd wrote to DATA_DIR/node-token (agents and sims join with it). */
+  get joinToken(): string { return readFileSync(path.join(this.dataDir, 'node-token'), 'utf8').trim(); }
 
   async start(): Promise<void> {
     rmSync(this.configFile, { force: true });
-    this.output = '';
     // LANTERND_CPU_PROF=DIR (benchmarks): the server writes a V8 CPU profile into DIR when it stops.
-    const profile = [...(process.env.LANTERND_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...(process.env.LANTERND_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LANTERND_CPU_PROF}`] : []), lanterndBin];
-    this.proc = spawn(process.execPath, [...profile, 'server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...(this.options.https ? [] : ['--insecure-http']), ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    this.proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (/serving the API/.test(this.output) && existsSync(this.configFile)) break;
-      if (this.proc.exitCode !== null) throw new Error(`lanternd exited early:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const nodeFlags = [...(process.env.LANTERND_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...(process.env.LANTERND_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LANTERND_CPU_PROF}`] : [])];
+    const p = new LanterndProcess(['server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...(this.options.https ? [] : ['--insecure-http']), ...this.extraArgs], { nodeFlags });
+    this.process = p;
+    await eventually('lanternd to serve the API', () => /serving the API/.test(p.log) && existsSync(this.configFile),
+      { timeoutMs: 30_000, intervalMs: 25, abort: () => (p.running ? undefined : 'lanternd exited early') })
+      .catch((e: Error) => { throw new Error(`${e.message}:\n${p.log}`); });
     const cfg = readFileSync(this.configFile, 'utf8');
     this.url = /server: (\S+)/.exec(cfg)?.[1] ?? '';
     this.token = /token: (\S+)/.exec(cfg)?.[1] ?? '';
     const caData = /caData: (\S+)/.exec(cfg)?.[1];
     this.ca = caData === undefined ? undefined : Buffer.from(caData, 'base64').toString('utf8');
-    if (!this.url) throw new Error(`lanternd did not come up:\n${this.output}`);
+    if (!this.url) throw new Error(`lanternd did not come up:\n${p.log}`);
   }
 
   /** SIGKILL the daemon, as a crash would. */
-  async kill9(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGKILL');
-    await exited;
-  }
+  async kill9(): Promise<void> { await this.process?.kill9(); }
 
   /** Run lcctl against this server. */
   lcctl(args: string[], input?: string, env: Record<string, string> = {}): Promise<LcctlResult> {
@@ -123,100 +122,15 @@ export class TestServer {
     return { status: res.status, body: parsed as T };
   }
 
-  /** Poll fn until it returns a truthy value (no fixed sleeps in tests). */
-  async until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n--- lanternd log ---\n${this.output.slice(-4000)}`);
+  /** The kit's eventually, with the end of the server's log in the error (no fixed sleeps in tests). */
+  until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+    return eventually(() => `${what}\n--- lanternd log ---\n${this.logs.slice(-4000)}\n---`, fn, { timeoutMs });
   }
 
   /** Stop the daemon and remove everything it created on the host. */
   async stop(): Promise<void> {
-    if (this.proc && this.proc.exitCode === null) {
-      const exited = new Promise((r) => this.proc!.once('exit', r));
-      this.proc.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
-    }
+    await this.process?.stop();
     sweepHost(this.dataDir, this.bridge);
     rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
-
-/** Kill and delete every container, mount and network namespace under a data dir. */
-export function sweepHost(dataDir: string, bridge: string): void {
-  const runcRoot = path.join(dataDir, 'agent/containers/runc');
-  if (existsSync(runcRoot)) {
-    for (const id of readdirSync(runcRoot)) {
-      spawnSync('runc', ['--root', runcRoot, 'kill', id, 'KILL']);
-      for (let i = 0; i < 20; i++) {
-        const r = spawnSync('runc', ['--root', runcRoot, 'delete', '--force', id]);
-        if (r.status === 0) break;
-        spawnSync('sleep', ['0.05']);
-      }
-    }
-  }
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dataDir)).reverse();
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  const tag = spawnSync('sh', ['-c', `ip netns list | awk '{print $1}'`], { encoding: 'utf8' }).stdout.split('\n');
-  const prefix = netnsPrefixFor(dataDir);
-  for (const ns of tag) if (ns.startsWith(prefix)) spawnSync('ip', ['netns', 'delete', ns]);
-  spawnSync('ip', ['link', 'delete', bridge]);
-  sweepCniNatRules(`lantern-${tagFor(dataDir)}`);
-  removeCgroupParent(`lantern-${tagFor(dataDir)}`);
-  // The bridge's FORWARD and masquerade rules (network/iptables.ts: ensureBridgeForwarding).
-  for (const [table, chain] of [['filter', 'FORWARD'], ['nat', 'POSTROUTING']]) {
-    const rules = spawnSync('iptables', ['-w', '-t', table!, '-S', chain!], { encoding: 'utf8' }).stdout ?? '';
-    for (const line of rules.split('\n')) {
-      if (!line.startsWith(`-A ${chain} `) || !line.includes(`"lantern ${bridge}"`)) continue;
-      const args = line.slice(`-A ${chain} `.length).match(/"[^"]*"|\S+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
-      spawnSync('iptables', ['-w', '-t', table!, '-D', chain!, ...args]);
-    }
-  }
-}
-
-/** Mirrors daemon/node-components.ts: host-wide names derive from the agent's data dir, DATA_DIR/agent. */
-function tagFor(dataDir: string): string {
-  return createHash('sha256').update(path.join(path.resolve(dataDir), 'agent')).digest('hex').slice(0, 6);
-}
-
-function netnsPrefixFor(dataDir: string): string {
-  return `lt${tagFor(dataDir)}-`;
-}
-
-/** The (empty once runc deleted its containers) cgroup parent under every hierarchy. */
-export function removeCgroupParent(name: string): void {
-  for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
-    let dirs: string[] = [];
-    try { dirs = readdirSync(root); } catch { continue; }
-    for (const d of [...dirs, '.']) {
-      const dir = path.join(root, d, name);
-      if (existsSync(dir)) spawnSync('rmdir', [dir]);
-    }
-  }
-}
-
-/**
- * The CNI plugins' per-pod nat rules of one network (portmap's DNAT chains and their jumps), for a
- * daemon that was killed before its agent could run DEL. They carry `name: "NETWORK"` comments.
- */
-export function sweepCniNatRules(network: string): void {
-  const rules = spawnSync('iptables', ['-w', '-t', 'nat', '-S'], { encoding: 'utf8' }).stdout ?? '';
-  const chains = new Set<string>();
-  for (const line of rules.split('\n')) {
-    if (!line.startsWith('-A ') || !line.includes(`name: \\"${network}\\"`)) continue;
-    const args = line.slice(3).match(/"(?:[^"\\]|\\.)*"|\S+/g)?.map((a) => a.startsWith('"') ? a.slice(1, -1).replace(/\\"/g, '"') : a) ?? [];
-    const target = /-j (CNI-\S+)/.exec(line)?.[1];
-    if (target) chains.add(target);
-    spawnSync('iptables', ['-w', '-t', 'nat', '-D', ...args]);
-  }
-  for (const chain of chains) {
-    if (chain === 'CNI-HOSTPORT-DNAT' || chain === 'CNI-HOSTPORT-MASQ' || chain === 'CNI-HOSTPORT-SETMARK') continue;
-    spawnSync('iptables', ['-w', '-t', 'nat', '-F', chain]);
-    spawnSync('iptables', ['-w', '-t', 'nat', '-X', chain]);
   }
 }

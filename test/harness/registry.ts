@@ -7,6 +7,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { eventually } from '../../src/testing/eventually.js';
 import { freeHostPort } from './cli.js';
 
 /** A running docker-registry; `host` is "localhost:PORT". */
@@ -35,13 +36,9 @@ export class TestRegistry {
     this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
     this.proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
     this.host = `localhost:${port}`;
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const status = await fetch(`http://${this.host}/v2/`).then((r) => r.status, () => 0);
-      if (status === 401) return;
-      if (this.proc.exitCode !== null || Date.now() > deadline) throw new Error(`docker-registry did not start:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const proc = this.proc;
+    await eventually(() => `docker-registry to start:\n${this.output}`, async () => (await fetch(`http://${this.host}/v2/`).then((r) => r.status, () => 0)) === 401,
+      { timeoutMs: 20_000, abort: () => (proc.exitCode === null ? undefined : `docker-registry exited with ${proc.exitCode}`) });
   }
 
   /** Uploads a blob (POST + monolithic PUT); returns its descriptor. */

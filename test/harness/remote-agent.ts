@@ -1,57 +1,91 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * The remote-agent harness: a real `lanternd agent` joined to a TestServer, with its own data dir,
+ * pod bridge and pod subnet, on this host or (prefix) inside a network namespace of NetnsHosts.
+ */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openImageStore } from '../../src/image/index.js';
-import { busyboxArchive, lanterndBin, sweepHost, type TestServer } from './lanternd.js';
-import { stopRemoteAgent, waitNodeReady } from './remote-nodes.js';
+import { busyboxArchive, sweepHost, type TestServer } from './lanternd.js';
+import { LanterndProcess } from './lanternd-process.js';
+import { waitNodeReady } from './remote-nodes.js';
+
+/** How the agent is started; every field has a default that suits an agent on this host. */
+export interface RemoteAgentOptions {
+  /** More `lanternd agent` flags, e.g. ['--labels', 'zone=a', '--heartbeat-interval', '1s']. */
+  args?: string[];
+  /** Import busybox into its image store before the first start (default true); false: it starts with no images. */
+  busybox?: boolean;
+  /** How it authenticates (default: --token with the server's join token, read at each start). */
+  tokenArgs?: () => string[];
+  /** argv that runs it elsewhere, e.g. NetnsHosts.enter(host) for its own network namespace. */
+  prefix?: string[];
+  /** Its pod bridge and pod subnet (default: a fresh bridge and a /24 in 10.150.0.0-10.199.255.0). */
+  bridge?: string;
+  subnet?: string;
+  /** start() waits until its node is Ready (default true). */
+  waitReady?: boolean;
+}
+
+let agentCounter = 0;
 
 /**
- * A `lanternd agent` process joined to a TestServer with the server's join token, in this network
- * namespace, with its own data dir (busybox imported), bridge and pod subnet. It can be killed with
- * SIGKILL and started again over the same data dir, as a crashed node would come back.
+ * A `lanternd agent` process joined to a TestServer, with its own data dir (busybox imported unless
+ * told not to), bridge and pod subnet. It can be killed with SIGKILL and started again over the same
+ * data dir, as a crashed node would come back; remove() leaves nothing behind on the host.
  */
 export class RemoteAgent {
+  /** The agent's data dir is ROOT/agent, the layout sweepHost expects. */
   readonly root = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-agent-'));
   readonly dataDir = path.join(this.root, 'agent');
-  readonly bridge = `lt${randomBytes(3).toString('hex')}`;
-  private readonly subnet: string;
-  private proc: ChildProcess | undefined;
+  readonly bridge: string;
+  readonly subnet: string;
+  /** The current (or last) agent process; undefined before the first start. */
+  process: LanterndProcess | undefined;
   private output = '';
 
-  /** extraArgs: more `lanternd agent` flags, e.g. ['--labels', 'zone=a']. */
-  constructor(private readonly server: TestServer, readonly name: string, private readonly extraArgs: string[] = []) {
-    const n = (process.pid * 17 + 11) % 12800;
-    this.subnet = `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
+  constructor(private readonly server: TestServer, readonly name: string, private readonly opts: RemoteAgentOptions = {}) {
+    this.bridge = opts.bridge ?? `lt${randomBytes(3).toString('hex')}`;
+    const n = (process.pid * 17 + 11 + 37 * agentCounter++) % 12800;
+    this.subnet = opts.subnet ?? `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
   }
 
-  get log(): string { return this.output; }
+  /** Everything every start of it printed. */
+  get log(): string { return this.output + (this.process?.log ?? ''); }
+  get running(): boolean { return this.process?.running ?? false; }
 
-  /** Start the agent (importing busybox the first time) and wait until its node is Ready. */
+  /** Start the agent (importing busybox the first time) and, unless told not to, wait until its node is Ready. */
   async start(): Promise<void> {
-    if (this.proc === undefined) await (await openImageStore(path.join(this.dataDir, 'images'))).importArchive(busyboxArchive());
-    const token = readFileSync(path.join(this.server.dataDir, 'node-token'), 'utf8').trim();
-    const proc = spawn(lanterndBin, ['agent', '--server', this.server.url, '--token', token, '--data-dir', this.dataDir,
-      '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', this.name, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    proc.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    this.proc = proc;
-    await waitNodeReady(this.server, this.name, () => this.output);
+    if (this.process === undefined && this.opts.busybox !== false) await (await openImageStore(path.join(this.dataDir, 'images'))).importArchive(busyboxArchive());
+    this.output += this.process?.log ?? '';
+    const token = this.opts.tokenArgs?.() ?? ['--token', this.server.joinToken];
+    this.process = new LanterndProcess(['agent', '--server', this.server.url, ...token, '--data-dir', this.dataDir,
+      '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', this.name, ...(this.opts.args ?? [])], { prefix: this.opts.prefix });
+    if (this.opts.waitReady !== false) await waitNodeReady(this.server, this.name, () => this.log);
   }
 
   /** SIGKILL the agent process only: its containers (under conmon) go on running. */
-  async kill9(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
-    await exited;
-  }
+  async kill9(): Promise<void> { await this.process?.kill9(); }
 
-  /** Delete the named pods, stop the agent, and remove everything it made on this host. */
+  /** SIGTERM the agent (SIGKILL after 5 s); its containers go on running. */
+  async stop(): Promise<void> { await this.process?.stop(); }
+
+  /** The node credential it was issued at join (DATA_DIR/node-credential). */
+  credential(): string { return readFileSync(path.join(this.dataDir, 'node-credential'), 'utf8').trim(); }
+
+  /**
+   * Delete the named pods (grace 0) and wait until they are gone, so the agent removes their
+   * containers and CNI rules; stop the agent; and remove everything it made on this host.
+   */
   async remove(...pods: string[]): Promise<void> {
-    await stopRemoteAgent(this.server, this.proc, ...pods);
+    if (this.running) {
+      for (const pod of pods) {
+        await this.server.api('DELETE', `/api/v1/namespaces/default/pods/${pod}?gracePeriodSeconds=0`).catch(() => undefined);
+        await this.server.until(`pod ${pod} removed`, async () => (await this.server.api('GET', `/api/v1/namespaces/default/pods/${pod}`)).status === 404, 20_000).catch(() => undefined);
+      }
+    }
+    await this.stop();
     sweepHost(this.root, this.bridge);
     rmSync(this.root, { recursive: true, force: true });
   }

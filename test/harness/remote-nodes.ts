@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import type { TestServer } from './lanternd.js';
 
 interface NodeView { status?: { conditions?: { type: string; status: string }[] } }
@@ -26,17 +26,25 @@ export async function runPodOn(server: TestServer, pod: string, node: string): P
 }
 
 /**
- * Tear down a remote agent a test started: delete its pods (grace 0) and wait until they are gone, so
- * the agent removes the containers, then SIGTERM the agent (SIGKILL after 5 s).
+ * Ask for a node's tunnel upgrade with TOKEN (as `lanternd agent` does): status 101 when granted (the
+ * socket is closed again at once), else the error's status, body and message.
  */
-export async function stopRemoteAgent(server: TestServer, agent: ChildProcess | undefined, ...pods: string[]): Promise<void> {
-  if (!agent || agent.exitCode !== null || agent.signalCode !== null) return;
-  for (const pod of pods) {
-    await server.api('DELETE', `/api/v1/namespaces/default/pods/${pod}?gracePeriodSeconds=0`).catch(() => undefined);
-    await server.until(`pod ${pod} removed`, async () => (await server.api('GET', `/api/v1/namespaces/default/pods/${pod}`)).status === 404, 20_000).catch(() => undefined);
-  }
-  const exited = new Promise((r) => agent.once('exit', r));
-  agent.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (agent.exitCode === null) agent.kill('SIGKILL');
+export function dialTunnel(server: TestServer, node: string, token: string): Promise<{ status: number; body: string; message: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(`/apis/lantern.dev/v1/nodes/${node}/tunnel`, server.url), {
+      ca: server.ca, agent: false, headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'lantern-tunnel' },
+    });
+    req.on('upgrade', (_res, socket) => { socket.destroy(); resolve({ status: 101, body: '', message: '' }); });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => { body += d.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, message: messageOf(body) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function messageOf(body: string): string {
+  try { return (JSON.parse(body) as { message?: string }).message ?? body; } catch { return body; }
 }

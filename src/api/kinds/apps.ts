@@ -1,43 +1,26 @@
 /** The apps/v1 kinds: ReplicaSet and Deployment. */
 import type { KindInfo } from './kind.js';
+import { replicaSetModule, deploymentModule } from './modules/apps.js';
 import type { FieldCause } from '../errors.js';
 import { DeploymentSchema, ReplicaSetSchema, type Deployment, type ReplicaSet } from '../schema/apps.js';
-import { SchemaValidator } from '../validate.js';
 import { checkIntOrPercent, percentOf } from '../intstr.js';
-import { checkMeta } from './meta-rules.js';
+import { withRules } from './with-rules.js';
 import { checkSelectorAndTemplate, defaultTemplate } from './pod-template.js';
-
-const rsValidator = new SchemaValidator(ReplicaSetSchema);
-const deployValidator = new SchemaValidator(DeploymentSchema);
 
 const selectorImmutable = (a: { spec: { selector: unknown } }, b: { spec: { selector: unknown } }): FieldCause[] =>
   JSON.stringify(a.spec.selector) === JSON.stringify(b.spec.selector) ? []
     : [{ field: 'spec.selector', message: 'field is immutable: delete and re-create the object to select other pods' }];
 
-const fields = (o: { metadata: { name: string; namespace?: string } }): Record<string, string> =>
-  ({ 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' });
-
 /** The ReplicaSet kind (apps/v1). */
-export const replicaSetKind: KindInfo<ReplicaSet> = {
-  kind: 'ReplicaSet',
-  apiVersion: 'apps/v1',
-  resource: 'replicasets',
-  namespaced: true,
-  shortNames: ['rs', 'replicaset'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = rsValidator.causes(obj);
-    if (causes.length > 0) return causes;
-    const rs = obj as ReplicaSet;
-    return [...checkMeta(rs.metadata, true), ...checkSelectorAndTemplate(rs.spec.selector, rs.spec.template, rs.metadata.namespace)];
-  },
+export const replicaSetKind: KindInfo<ReplicaSet> = withRules(replicaSetModule, {
+  schema: ReplicaSetSchema,
+  check: (rs) => checkSelectorAndTemplate(rs.spec.selector, rs.spec.template, rs.metadata.namespace),
   applyDefaults(rs) {
     rs.spec.replicas ??= 1;
     defaultTemplate(rs.spec.template);
   },
   validateUpdate: selectorImmutable,
-  selectableFields: fields,
-};
+});
 
 function checkStrategy(d: Deployment): FieldCause[] {
   const out: FieldCause[] = [];
@@ -59,18 +42,10 @@ function checkStrategy(d: Deployment): FieldCause[] {
 }
 
 /** The Deployment kind (apps/v1). */
-export const deploymentKind: KindInfo<Deployment> = {
-  kind: 'Deployment',
-  apiVersion: 'apps/v1',
-  resource: 'deployments',
-  namespaced: true,
-  shortNames: ['deploy', 'deployment'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = deployValidator.causes(obj);
-    if (causes.length > 0) return causes;
-    const d = obj as Deployment;
-    const out = [...checkMeta(d.metadata, true), ...checkSelectorAndTemplate(d.spec.selector, d.spec.template, d.metadata.namespace), ...checkStrategy(d)];
+export const deploymentKind: KindInfo<Deployment> = withRules(deploymentModule, {
+  schema: DeploymentSchema,
+  check(d) {
+    const out = [...checkSelectorAndTemplate(d.spec.selector, d.spec.template, d.metadata.namespace), ...checkStrategy(d)];
     const deadline = d.spec.progressDeadlineSeconds;
     if (deadline !== undefined && deadline <= (d.spec.minReadySeconds ?? 0)) out.push({ field: 'spec.progressDeadlineSeconds', message: 'must be greater than minReadySeconds' });
     return out;
@@ -90,5 +65,4 @@ export const deploymentKind: KindInfo<Deployment> = {
     defaultTemplate(spec.template);
   },
   validateUpdate: selectorImmutable,
-  selectableFields: fields,
-};
+});

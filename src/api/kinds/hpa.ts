@@ -1,14 +1,14 @@
 /** The autoscaling/v2 HorizontalPodAutoscaler kind: schema, Kubernetes' defaults and rules. */
 import type { KindInfo } from './kind.js';
+import { hpaModule } from './modules/autoscaling.js';
 import type { FieldCause } from '../errors.js';
 import { HorizontalPodAutoscalerSchema, type HorizontalPodAutoscaler, type HPAScalingRules } from '../schema/hpa.js';
-import { SchemaValidator } from '../validate.js';
-import { checkMeta } from './meta-rules.js';
+import { withRules } from './with-rules.js';
+import { kindModules } from './index.js';
 
-const validator = new SchemaValidator(HorizontalPodAutoscalerSchema);
-
-/** Kinds whose replicas the controller can set. */
-export const scalableKinds: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets' };
+/** Kinds whose replicas the controller can set (those with a scale subresource): Kind -> resource. */
+export const scalableKinds: Record<string, string> = Object.fromEntries(kindModules.filter((k) => k.subresources.scale).map((k) => [k.kind, k.resource]));
+const supported = Object.keys(scalableKinds).sort().map((k) => `"${k}"`).join(', ');
 
 /** Kubernetes' default scale-up rules: at most +4 pods or +100% per 15 s, whichever is more; no window. */
 export const defaultScaleUp = (): Required<HPAScalingRules> => ({
@@ -42,7 +42,7 @@ function checkRules(r: HPAScalingRules | undefined, path: string): FieldCause[] 
 function checkSpec(h: HorizontalPodAutoscaler): FieldCause[] {
   const out: FieldCause[] = [];
   const s = h.spec;
-  if (!scalableKinds[s.scaleTargetRef.kind]) out.push({ field: 'spec.scaleTargetRef.kind', message: `Unsupported value: "${s.scaleTargetRef.kind}": supported values: "Deployment", "ReplicaSet"` });
+  if (!scalableKinds[s.scaleTargetRef.kind]) out.push({ field: 'spec.scaleTargetRef.kind', message: `Unsupported value: "${s.scaleTargetRef.kind}": supported values: ${supported}` });
   if (s.scaleTargetRef.name === '') out.push({ field: 'spec.scaleTargetRef.name', message: 'Required value: the name of the Deployment or ReplicaSet to scale' });
   if (s.minReplicas !== undefined && s.minReplicas < 1) out.push({ field: 'spec.minReplicas', message: 'must be greater than or equal to 1' });
   if (s.maxReplicas < (s.minReplicas ?? 1)) out.push({ field: 'spec.maxReplicas', message: 'must be greater than or equal to `minReplicas`' });
@@ -57,19 +57,9 @@ function checkSpec(h: HorizontalPodAutoscaler): FieldCause[] {
 }
 
 /** The HorizontalPodAutoscaler kind (autoscaling/v2). */
-export const hpaKind: KindInfo<HorizontalPodAutoscaler> = {
-  kind: 'HorizontalPodAutoscaler',
-  apiVersion: 'autoscaling/v2',
-  resource: 'horizontalpodautoscalers',
-  namespaced: true,
-  shortNames: ['hpa', 'horizontalpodautoscaler'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    if (causes.length > 0) return causes;
-    const h = obj as HorizontalPodAutoscaler;
-    return [...checkMeta(h.metadata, true), ...checkSpec(h)];
-  },
+export const hpaKind: KindInfo<HorizontalPodAutoscaler> = withRules(hpaModule, {
+  schema: HorizontalPodAutoscalerSchema,
+  check: checkSpec,
   applyDefaults(h) {
     h.spec.minReplicas ??= 1;
     if (!h.spec.metrics || h.spec.metrics.length === 0) {
@@ -82,5 +72,4 @@ export const hpaKind: KindInfo<HorizontalPodAutoscaler> = {
       b.scaleDown = rulesWithDefaults(b.scaleDown, defaultScaleDown());
     }
   },
-  selectableFields: (o) => ({ 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }),
-};
+});

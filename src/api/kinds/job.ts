@@ -1,17 +1,16 @@
 /** The batch/v1 Job kind: schema, Kubernetes' defaults and rules, immutable fields. */
 import type { KindInfo } from './kind.js';
+import { jobModule } from './modules/batch.js';
 import type { FieldCause } from '../errors.js';
 import type { Pod } from '../pod.js';
 import { JobSchema, type Job } from '../schema/job.js';
-import { SchemaValidator } from '../validate.js';
 import { JobLabels } from '../job-labels.js';
-import { checkMeta } from './meta-rules.js';
-import { defaultTemplate, selectorMatches, selectorText } from './pod-template.js';
+import { withRules } from './with-rules.js';
+import { defaultTemplate } from './pod-template.js';
+import { labelSelectorMatches, selectorText } from '../label-selector.js';
 import { parseLabelSelector } from '../selectors.js';
 import { podKind } from './pod.js';
-import { QUEUE_NAME_LABEL } from '../schema/queue.js';
-
-const validator = new SchemaValidator(JobSchema);
+import { QUEUE_NAME_LABEL } from '../queue-labels.js';
 
 function checkTemplate(job: Job): FieldCause[] {
   const out: FieldCause[] = [];
@@ -32,7 +31,7 @@ function checkSelector(job: Job): FieldCause[] {
     return [{ field: 'spec.selector', message: 'Required value: manualSelector is true, so name the labels of the template, e.g. matchLabels: {app: batch}' }];
   }
   try { parseLabelSelector(selectorText(sel)); } catch (e) { return [{ field: 'spec.selector', message: e instanceof Error ? e.message : String(e) }]; }
-  if (!selectorMatches(sel, job.spec.template.metadata?.labels)) return [{ field: 'spec.template.metadata.labels', message: '`selector` does not match template `labels`' }];
+  if (!labelSelectorMatches(sel, job.spec.template.metadata?.labels)) return [{ field: 'spec.template.metadata.labels', message: '`selector` does not match template `labels`' }];
   return [];
 }
 
@@ -72,19 +71,9 @@ function checkUpdate(a: Job, b: Job): FieldCause[] {
 }
 
 /** The Job kind (batch/v1). */
-export const jobKind: KindInfo<Job> = {
-  kind: 'Job',
-  apiVersion: 'batch/v1',
-  resource: 'jobs',
-  namespaced: true,
-  shortNames: ['job'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    if (causes.length > 0) return causes;
-    const job = obj as Job;
-    return [...checkMeta(job.metadata, true), ...checkTemplate(job), ...checkSelector(job), ...checkIndexed(job)];
-  },
+export const jobKind: KindInfo<Job> = withRules(jobModule, {
+  schema: JobSchema,
+  check: (job) => [...checkTemplate(job), ...checkSelector(job), ...checkIndexed(job)],
   applyDefaults(job) {
     const s = job.spec;
     // Kubernetes: neither set means one pod; completions unset alone makes a work queue.
@@ -104,5 +93,4 @@ export const jobKind: KindInfo<Job> = {
     defaultTemplate(s.template);
   },
   validateUpdate: checkUpdate,
-  selectableFields: (o) => ({ 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }),
-};
+});

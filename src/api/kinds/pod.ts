@@ -1,18 +1,16 @@
 import type { KindInfo } from './kind.js';
+import { podModule } from './modules/core.js';
 import type { Pod, Container } from '../pod.js';
 import type { LabelSelector, NodeSelectorRequirement, PodAffinityTerm } from '../schema/pod.js';
 import { PodSchema } from '../schema/pod.js';
-import { SchemaValidator } from '../validate.js';
 import type { FieldCause } from '../errors.js';
 import { parseQuantity } from '../quantity.js';
 import { checkLabel, checkLabelKey, checkLabelValue } from '../names.js';
-import { checkMeta } from './meta-rules.js';
+import { withRules } from './with-rules.js';
 import { checkConfigRefs } from './pod-config-refs.js';
 import { checkProbes, defaultProbes } from './pod-probes.js';
 import { checkPodSecurity, checkPodSecurityUpdate } from './pod-security.js';
 import { checkPodStatus } from './pod-status-rules.js';
-
-const validator = new SchemaValidator(PodSchema);
 
 function checkResources(c: Container, path: string, out: FieldCause[]): void {
   for (const kind of ['requests', 'limits'] as const) {
@@ -107,7 +105,7 @@ function checkScheduling(pod: Pod, out: FieldCause[]): void {
 }
 
 function semantic(pod: Pod): FieldCause[] {
-  const out = checkMeta(pod.metadata, true);
+  const out: FieldCause[] = [];
   const volumes = new Set<string>();
   (pod.spec.volumes ?? []).forEach((v, i) => {
     const p = `spec.volumes[${i}]`;
@@ -158,18 +156,10 @@ function semantic(pod: Pod): FieldCause[] {
   return out;
 }
 
-/** The Pod kind: validation, defaults and selectable fields. */
-export const podKind: KindInfo<Pod> = {
-  kind: 'Pod',
-  apiVersion: 'v1',
-  resource: 'pods',
-  namespaced: true,
-  shortNames: ['po', 'pod'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    return causes.length > 0 ? causes : semantic(obj as Pod);
-  },
+/** The Pod kind as the API server has it: its module plus schema, defaults and validation. */
+export const podKind: KindInfo<Pod> = withRules(podModule, {
+  schema: PodSchema,
+  check: semantic,
   applyDefaults(pod) {
     const spec = pod.spec;
     spec.restartPolicy ??= 'Always';
@@ -192,13 +182,4 @@ export const podKind: KindInfo<Pod> = {
     checkPodSecurityUpdate(oldPod, newPod, out);
     return out;
   },
-  selectableFields(pod) {
-    return {
-      'metadata.name': pod.metadata.name,
-      'metadata.namespace': pod.metadata.namespace ?? '',
-      'spec.nodeName': pod.spec.nodeName ?? '',
-      'spec.schedulerName': pod.spec.schedulerName ?? '',
-      'status.phase': pod.status?.phase ?? '',
-    };
-  },
-};
+});

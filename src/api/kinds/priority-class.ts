@@ -1,9 +1,8 @@
 import type { KindInfo } from './kind.js';
+import { priorityClassModule } from './modules/scheduling.js';
 import { HIGHEST_USER_PRIORITY, PriorityClassSchema, type PriorityClass } from '../schema/priority-class.js';
-import { SchemaValidator } from '../validate.js';
-import { checkMeta } from './meta-rules.js';
-
-const validator = new SchemaValidator(PriorityClassSchema);
+import type { FieldCause } from '../errors.js';
+import { withRules } from './with-rules.js';
 
 /** Classes that exist without being created, as in Kubernetes. */
 export const systemPriorityClasses: readonly PriorityClass[] = [
@@ -15,18 +14,10 @@ export const systemPriorityClasses: readonly PriorityClass[] = [
 export const isSystemPriorityClassName = (name: string): boolean => systemPriorityClasses.some((c) => c.metadata.name === name);
 
 /** The PriorityClass kind (scheduling.k8s.io/v1, cluster-scoped). */
-export const priorityClassKind: KindInfo<PriorityClass> = {
-  kind: 'PriorityClass',
-  apiVersion: 'scheduling.k8s.io/v1',
-  resource: 'priorityclasses',
-  namespaced: false,
-  shortNames: ['pc', 'priorityclass'],
-  hasStatus: false,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    if (causes.length > 0) return causes;
-    const pc = obj as PriorityClass;
-    const out = checkMeta(pc.metadata, false);
+export const priorityClassKind: KindInfo<PriorityClass> = withRules(priorityClassModule, {
+  schema: PriorityClassSchema,
+  check(pc) {
+    const out: FieldCause[] = [];
     // The built-ins pass here (the server stores them at start); admission keeps them as they are.
     const system = isSystemPriorityClassName(pc.metadata.name);
     if (pc.metadata.name.startsWith('system-') && !system) out.push({ field: 'metadata.name', message: `priority class names with the prefix "system-" are reserved for the system (the built-ins are ${systemPriorityClasses.map((c) => c.metadata.name).join(' and ')})` });
@@ -40,7 +31,4 @@ export const priorityClassKind: KindInfo<PriorityClass> = {
   validateUpdate(oldObj, newObj) {
     return oldObj.value === newObj.value ? [] : [{ field: 'value', message: 'field is immutable: delete and re-create the class to change its value' }];
   },
-  selectableFields(pc) {
-    return { 'metadata.name': pc.metadata.name };
-  },
-};
+});

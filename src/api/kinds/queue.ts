@@ -1,12 +1,10 @@
 /** The lantern.dev/v1 Queue kind: schema, defaults, quantity checks. */
 import type { KindInfo } from './kind.js';
+import { queueModule } from './modules/lantern.js';
 import type { FieldCause } from '../errors.js';
 import { QueueSchema, type Queue } from '../schema/queue.js';
-import { SchemaValidator } from '../validate.js';
 import { parseQuantity } from '../quantity.js';
-import { checkMeta } from './meta-rules.js';
-
-const validator = new SchemaValidator(QueueSchema);
+import { withRules } from './with-rules.js';
 
 function checkQuota(q: Queue): FieldCause[] {
   const out: FieldCause[] = [];
@@ -18,22 +16,11 @@ function checkQuota(q: Queue): FieldCause[] {
 }
 
 /** The Queue kind (lantern.dev/v1, cluster-scoped). */
-export const queueKind: KindInfo<Queue> = {
-  kind: 'Queue',
-  apiVersion: 'lantern.dev/v1',
-  resource: 'queues',
-  namespaced: false,
-  shortNames: ['queue', 'q'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    if (causes.length > 0) return causes;
-    const q = obj as Queue;
-    return [...checkMeta(q.metadata, false), ...checkQuota(q)];
-  },
+export const queueKind: KindInfo<Queue> = withRules(queueModule, {
+  schema: QueueSchema,
+  check: checkQuota,
   applyDefaults(q) {
     q.spec.weight ??= 1;
     q.spec.reclaimWithinCohort ??= 'Any';
   },
-  selectableFields: (q) => ({ 'metadata.name': q.metadata.name }),
-};
+});

@@ -1,24 +1,15 @@
 import type { KindInfo } from './kind.js';
+import { secretModule } from './modules/core.js';
 import { SecretSchema, type Secret } from '../schema/config.js';
-import { SchemaValidator } from '../validate.js';
-import { checkMeta } from './meta-rules.js';
+import type { FieldCause } from '../errors.js';
+import { withRules } from './with-rules.js';
 import { MAX_CONFIG_BYTES, checkDataMap, checkImmutable } from './config-rules.js';
 
-const validator = new SchemaValidator(SecretSchema);
-
 /** The Secret kind (core v1, namespaced): base64 data; stringData is folded into data on write. */
-export const secretKind: KindInfo<Secret> = {
-  kind: 'Secret',
-  apiVersion: 'v1',
-  resource: 'secrets',
-  namespaced: true,
-  shortNames: ['secret'],
-  hasStatus: false,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    if (causes.length > 0) return causes;
-    const s = obj as Secret;
-    const out = checkMeta(s.metadata, true);
+export const secretKind: KindInfo<Secret> = withRules(secretModule, {
+  schema: SecretSchema,
+  check(s) {
+    const out: FieldCause[] = [];
     const data = checkDataMap(s.data, 'data', true, out, new Set());
     // stringData may repeat a data key on purpose: it wins, as in Kubernetes.
     const plain = checkDataMap(s.stringData, 'stringData', false, out, new Set());
@@ -40,7 +31,4 @@ export const secretKind: KindInfo<Secret> = {
     if ((oldObj.type ?? 'Opaque') !== (newObj.type ?? 'Opaque')) out.push({ field: 'type', message: 'field is immutable: delete and re-create the Secret to change its type' });
     return out;
   },
-  selectableFields(s) {
-    return { 'metadata.name': s.metadata.name, 'metadata.namespace': s.metadata.namespace ?? 'default', type: s.type ?? 'Opaque' };
-  },
-};
+});

@@ -1,13 +1,11 @@
 /** The Workflow kind (lantern.dev/v1): a DAG of Job steps; names, dependencies and cycles are checked here. */
 import type { KindInfo } from './kind.js';
+import { workflowModule } from './modules/lantern.js';
 import type { FieldCause } from '../errors.js';
 import type { Job } from '../schema/job.js';
 import { WorkflowSchema, type Workflow, type WorkflowStep } from '../schema/workflow.js';
-import { SchemaValidator } from '../validate.js';
-import { checkMeta } from './meta-rules.js';
+import { withRules } from './with-rules.js';
 import { jobKind } from './job.js';
-
-const validator = new SchemaValidator(WorkflowSchema);
 
 /** A cycle among the steps, as the names along it ("a -> b -> a"), or undefined. */
 export function findCycle(steps: readonly Pick<WorkflowStep, 'name' | 'dependsOn'>[]): string[] | undefined {
@@ -68,19 +66,9 @@ function checkTemplates(wf: Workflow): FieldCause[] {
 }
 
 /** The Workflow kind (lantern.dev/v1, namespaced). */
-export const workflowKind: KindInfo<Workflow> = {
-  kind: 'Workflow',
-  apiVersion: 'lantern.dev/v1',
-  resource: 'workflows',
-  namespaced: true,
-  shortNames: ['wf', 'workflow'],
-  hasStatus: true,
-  validate(obj) {
-    const causes = validator.causes(obj);
-    if (causes.length > 0) return causes;
-    const wf = obj as Workflow;
-    return [...checkMeta(wf.metadata, true), ...checkSteps(wf.spec.steps), ...checkTemplates(wf)];
-  },
+export const workflowKind: KindInfo<Workflow> = withRules(workflowModule, {
+  schema: WorkflowSchema,
+  check: (wf) => [...checkSteps(wf.spec.steps), ...checkTemplates(wf)],
   applyDefaults(wf) {
     // A step's pods run to completion; Never lets the Job (and retries) see each failure.
     for (const s of wf.spec.steps) s.template.template.spec.restartPolicy ??= 'Never';
@@ -89,5 +77,4 @@ export const workflowKind: KindInfo<Workflow> = {
   validateUpdate(a, b) {
     return JSON.stringify(a.spec) === JSON.stringify(b.spec) ? [] : [{ field: 'spec', message: 'field is immutable: delete and re-create the Workflow to run other steps' }];
   },
-  selectableFields: (o) => ({ 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }),
-};
+});

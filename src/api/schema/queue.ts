@@ -4,12 +4,7 @@ import { ObjectMetaSchema } from './meta.js';
 
 const strict = { additionalProperties: false };
 
-/** The label a Job names its Queue with; such a Job is created suspended and admitted by the queue controller. */
-export const QUEUE_NAME_LABEL = 'lantern.dev/queue-name';
-/** Set by the queue controller when it admits (unsuspends) a Job. */
-export const ADMITTED_AT_ANNOTATION = 'lantern.dev/admitted-at';
-/** Set by the queue controller on a Job that waits: why, in words. */
-export const QUEUE_WAITING_ANNOTATION = 'lantern.dev/queue-waiting';
+export { QUEUE_NAME_LABEL, ADMITTED_AT_ANNOTATION, QUEUE_WAITING_ANNOTATION } from '../queue-labels.js';
 
 const ResourcesSchema = Type.Object({
   cpu: Type.Optional(Type.String({ description: 'cpu quantity, e.g. 8 or 500m' })),

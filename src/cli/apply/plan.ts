@@ -2,7 +2,8 @@
 import type { ApiObject } from '../../api/meta.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { CliError, isCode } from '../errors.js';
-import { findCliKind, type CliKind } from '../kinds.js';
+import type { KindModule } from '../../api/kinds/module.js';
+import { resolveKind } from '../../api/kinds/names.js';
 import type { ManifestObject } from '../manifest.js';
 import { canonical } from './canonical.js';
 import { applyPatch, withLastApplied } from './merge.js';
@@ -14,17 +15,17 @@ export type Outcome = 'created' | 'configured' | 'unchanged';
 export type DryRun = 'none' | 'server' | 'client';
 
 /** An object ready to apply. live is absent when it does not exist yet. */
-export interface Plan { kind: CliKind; label: string; namespace?: string; live?: ApiObject; target: ApiObject }
+export interface Plan { kind: KindModule; label: string; namespace?: string; live?: ApiObject; target: ApiObject }
 
 /** kind/name as kubectl prints it (configmap/x, deployment.apps/x). */
 export function labelOf(m: ManifestObject): string {
-  const kind = findCliKind(m.obj.kind);
-  return `${kind?.singular ?? m.obj.kind.toLowerCase()}/${m.obj.metadata.name}`;
+  const kind = resolveKind(m.obj.kind);
+  return `${kind?.qualifiedName ?? m.obj.kind.toLowerCase()}/${m.obj.metadata.name}`;
 }
 
 /** Read the live object and compute the body apply would send. */
 export async function plan(client: HttpClient, m: ManifestObject, ns: string): Promise<Plan> {
-  const kind = findCliKind(m.obj.kind);
+  const kind = resolveKind(m.obj.kind);
   if (!kind) throw new CliError(`${m.source}: no matches for kind "${m.obj.kind}" (see lcctl get --help for the kinds Lantern serves)`);
   const obj = structuredClone(m.obj);
   if (kind.namespaced) obj.metadata.namespace ??= ns;

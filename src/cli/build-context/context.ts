@@ -7,8 +7,8 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { DockerIgnore } from '../../build/dockerignore.js';
-import { TarWriter, padding, tarHeaders, type TarEntry } from '../../build/tar-writer.js';
+import { DockerIgnore } from '../../builder/dockerignore.js';
+import { TarWriter, padding, tarHeaders, type TarEntry } from '../../builder/tar-writer.js';
 
 /** A context ready to send. */
 export interface BuildContext {

@@ -7,7 +7,7 @@ import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
-import { findCliKind } from '../kinds.js';
+import { resolveKind } from '../../api/kinds/names.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -39,7 +39,7 @@ export function autoscaleTarget(args: string[]): { resource: string; name: strin
   const slash = first.indexOf('/');
   const kindName = slash >= 0 ? first.slice(0, slash) : first;
   const name = slash >= 0 ? first.slice(slash + 1) : second;
-  const kind = findCliKind(kindName);
+  const kind = resolveKind(kindName);
   if (!kind || !kindOf[kind.resource]) throw new UsageError(`cannot autoscale "${kindName}": lcctl autoscale works on deployments and replicasets (deployment/NAME)`);
   if (!name) throw new UsageError(`"lcctl autoscale" requires the ${kind.kind}'s name: ${kindName}/NAME`);
   return { resource: kind.resource, name };

@@ -3,7 +3,7 @@ import type { Deployment } from '../../api/schema/apps.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
-import { findCliKind } from '../kinds.js';
+import { resolveKind } from '../../api/kinds/names.js';
 import { configFlags, isConfigCreate, runConfig } from './create-config.js';
 import { createJob } from '../jobs/create.js';
 
@@ -34,8 +34,8 @@ export function containerName(image: string): string {
 export async function run(p: Parsed): Promise<number> {
   if (isConfigCreate(p.args[0])) return runConfig(p);
   const [kindName, name, ...command] = p.args;
-  if (kindName !== undefined && findCliKind(kindName)?.resource === 'jobs') return createJob(p);
-  if (kindName === undefined || findCliKind(kindName)?.resource !== 'deployments') throw new UsageError('lcctl create makes deployments: lcctl create deployment NAME --image=IMAGE');
+  if (kindName !== undefined && resolveKind(kindName)?.resource === 'jobs') return createJob(p);
+  if (kindName === undefined || resolveKind(kindName)?.resource !== 'deployments') throw new UsageError('lcctl create makes deployments: lcctl create deployment NAME --image=IMAGE');
   if (name === undefined) throw new UsageError('NAME is required: lcctl create deployment NAME --image=IMAGE');
   const images = p.list('image');
   if (images.length === 0) throw new UsageError('required flag(s) "image" not set');

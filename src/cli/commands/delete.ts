@@ -4,7 +4,8 @@ import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { CliError, UsageError, isCode, kubeErrorLine } from '../errors.js';
-import { findCliKind, unknownKind, type CliKind } from '../kinds.js';
+import type { KindModule } from '../../api/kinds/module.js';
+import { kindListText, resolveKind, unknownKindMessage } from '../../api/kinds/names.js';
 import { deletePod } from '../pods/ops.js';
 
 /** The verb's flags and help text. */
@@ -27,7 +28,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-interface Item { kind: CliKind; name: string; namespace?: string }
+interface Item { kind: KindModule; name: string; namespace?: string }
 
 async function targets(client: HttpClient, p: Parsed): Promise<Item[]> {
   const ns = p.str('namespace') || 'default';
@@ -36,30 +37,30 @@ async function targets(client: HttpClient, p: Parsed): Promise<Item[]> {
     if (p.args.length > 0) throw new UsageError('specify objects either with -f or by KIND NAME, not both');
     const { readManifests } = await import('../manifest.js');
     return (await readManifests(files, p.bool('recursive'))).map(({ obj, source }) => {
-      const kind = findCliKind(obj.kind);
+      const kind = resolveKind(obj.kind);
       if (!kind) throw new CliError(`${source}: no matches for kind "${obj.kind}" (see lcctl get --help for the kinds Lantern serves)`);
       return { kind, name: obj.metadata.name, namespace: kind.namespaced ? obj.metadata.namespace ?? ns : undefined };
     });
   }
   const [first, ...rest] = p.args;
-  if (first === undefined) throw new UsageError('you must specify the type of resource to delete (pods or nodes) and names, or -f FILENAME');
+  if (first === undefined) throw new UsageError(`you must specify the type of resource to delete (${kindListText()}) and names, or -f FILENAME`);
   if (first.includes('/')) {
     return p.args.map((a) => {
       const slash = a.indexOf('/');
-      const kind = slash < 0 ? undefined : findCliKind(a.slice(0, slash));
-      if (!kind) throw new UsageError(slash < 0 ? `there is no need to mix KIND/NAME and KIND NAME: ${a}` : unknownKind(a.slice(0, slash)));
+      const kind = slash < 0 ? undefined : resolveKind(a.slice(0, slash));
+      if (!kind) throw new UsageError(slash < 0 ? `there is no need to mix KIND/NAME and KIND NAME: ${a}` : unknownKindMessage(a.slice(0, slash)));
       return { kind, name: a.slice(slash + 1), namespace: kind.namespaced ? ns : undefined };
     });
   }
-  const kind = findCliKind(first);
-  if (!kind) throw new UsageError(unknownKind(first));
+  const kind = resolveKind(first);
+  if (!kind) throw new UsageError(unknownKindMessage(first));
   const namespace = kind.namespaced ? ns : undefined;
   if (p.bool('all') || p.str('selector') !== undefined) {
     if (rest.length > 0) throw new UsageError('names cannot be given with --all or --selector');
     const list = await client.list<ApiObject>(kind.resource, namespace, { labelSelector: p.str('selector') });
     return list.items.map((o) => ({ kind, name: o.metadata.name, namespace }));
   }
-  if (rest.length === 0) throw new UsageError(`resource(s) were provided, but no name was specified (use --all to delete every ${kind.singular})`);
+  if (rest.length === 0) throw new UsageError(`resource(s) were provided, but no name was specified (use --all to delete every ${kind.qualifiedName})`);
   return rest.map((name) => ({ kind, name, namespace }));
 }
 
@@ -84,7 +85,7 @@ export async function run(p: Parsed): Promise<number> {
   }));
   results.forEach((r, i) => {
     const it = items[i]!;
-    if (r.status === 'fulfilled') process.stdout.write(`${it.kind.singular} "${it.name}" deleted\n`);
+    if (r.status === 'fulfilled') process.stdout.write(`${it.kind.qualifiedName} "${it.name}" deleted\n`);
     else if (!(p.bool('ignore-not-found') && isCode(r.reason, 'NotFound'))) { failed = true; process.stderr.write(`${kubeErrorLine(r.reason)}\n`); }
   });
   return failed ? 1 : 0;

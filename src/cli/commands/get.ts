@@ -1,39 +1,21 @@
-/** lcctl get: kubectl's tables, -o json|yaml|wide|name, selectors and --watch for pods and nodes. */
+/** lcctl get: each kind's table (api/printers), -o json|yaml|wide|name, selectors and --watch. */
 import type { ApiObject } from '../../api/meta.js';
-import type { Pod } from '../../api/pod.js';
-import type { Node } from '../../api/node.js';
+import type { KindModule } from '../../api/kinds/module.js';
+import { kindListText, resolveKind, unknownKindMessage } from '../../api/kinds/names.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, kubeErrorLine } from '../errors.js';
-import { findCliKind, unknownKind, type CliKind } from '../kinds.js';
 import { kubeStyle, renderTable } from '../output/table.js';
-import { podTable, nodeTable, type Table, type TableOptions } from '../output/kube-tables.js';
-import type { Event } from '../../api/schema/event.js';
-import type { PriorityClass } from '../../api/schema/priority-class.js';
-import { eventTable, priorityClassTable } from '../output/event-tables.js';
-import { configMapTable, secretTable } from '../output/config-tables.js';
-import type { ConfigMap, Secret } from '../../api/schema/config.js';
+import { kindTable, type TableOptions } from '../output/kind-table.js';
+import type { TableDefinition } from '../../api/printers/table.js';
 import { colorEnabled, paint, statusColor } from '../output/color.js';
-import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
-import { deploymentTable, replicaSetTable } from '../output/apps-tables.js';
-import type { Job } from '../../api/schema/job.js';
-import { jobTable } from '../jobs/table.js';
-import { workflowTable } from '../workflows/tree.js';
-import type { Workflow } from '../../api/schema/workflow.js';
-import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
-import { hpaTable } from '../hpa/table.js';
-import { queueTable } from '../queues/table.js';
-import { kubeAge } from '../output/durations.js';
-import type { Queue } from '../../api/schema/queue.js';
-import type { PodGroup } from '../../api/schema/pod-group.js';
-import { podGroupTable } from '../queues/pod-group-table.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'get',
   usage: 'get KIND [NAME...] [OPTIONS]',
-  summary: 'Display one or many objects: pods (po), nodes (no), events (ev) or priorityclasses (pc)',
+  summary: 'Display one or many objects of a kind',
   style: 'kubectl',
   flags: [
     { name: 'output', short: 'o', type: 'string', help: 'Output format: json, yaml, wide or name' },
@@ -45,28 +27,10 @@ export const spec: CommandSpec = {
     { name: 'no-headers', type: 'bool', help: "Don't print headers" },
     { name: 'show-labels', type: 'bool', help: 'Show labels as the last column' },
   ],
+  notes: `Kinds (a plural, singular or short name, or KIND.GROUP): ${kindListText()}.`,
 };
 
 const formats = ['json', 'yaml', 'wide', 'name', 'table'];
-
-/** Render objects of one kind as a table. */
-export function tableFor(kind: CliKind, objs: ApiObject[], o: TableOptions, now: number): Table {
-  if (kind.resource === 'events') return eventTable(objs as Event[], o, now);
-  if (kind.resource === 'priorityclasses') return priorityClassTable(objs as PriorityClass[], o, now);
-  if (kind.resource === 'configmaps') return configMapTable(objs as ConfigMap[], o, now);
-  if (kind.resource === 'secrets') return secretTable(objs as Secret[], o, now);
-  if (kind.resource === 'deployments') return deploymentTable(objs as Deployment[], o, now);
-  if (kind.resource === 'replicasets') return replicaSetTable(objs as ReplicaSet[], o, now);
-  if (kind.resource === 'jobs') return jobTable(objs as Job[], o, now);
-  if (kind.resource === 'workflows') return workflowTable(objs as Workflow[], o, now);
-  if (kind.resource === 'queues') return queueTable(objs as Queue[], o, now);
-  if (kind.resource === 'podgroups') return podGroupTable(objs as PodGroup[], o, now);
-  if (kind.resource === 'horizontalpodautoscalers') return hpaTable(objs as HorizontalPodAutoscaler[], o, now);
-  if (kind.resource === 'pods') return podTable(objs as Pod[], o, now);
-  if (kind.resource === 'nodes') return nodeTable(objs as Node[], o, now);
-  // A kind without its own table: kubectl's default columns.
-  return { header: [...(o.namespaces ? ['NAMESPACE'] : []), 'NAME', 'AGE'], rows: objs.map((x) => [...(o.namespaces ? [x.metadata.namespace ?? ''] : []), x.metadata.name, kubeAge(x.metadata.creationTimestamp, now)]) };
-}
 
 /** kubectl prints one object as itself and several (or a list request) as a List. */
 export function asListOrObject(objs: ApiObject[], single: boolean): unknown {
@@ -74,11 +38,14 @@ export function asListOrObject(objs: ApiObject[], single: boolean): unknown {
   return { apiVersion: 'v1', kind: 'List', items: objs, metadata: { resourceVersion: '' } };
 }
 
-async function print(format: string, kind: CliKind, objs: ApiObject[], single: boolean, o: TableOptions & { headers: boolean }): Promise<void> {
+/** The kind, and its table definition when a table is printed (loaded once, so watch events print in order). */
+interface Shown { kind: KindModule; table?: TableDefinition | undefined }
+
+async function print(format: string, { kind, table }: Shown, objs: ApiObject[], single: boolean, o: TableOptions & { headers: boolean }): Promise<void> {
   if (format === 'json') { process.stdout.write(`${JSON.stringify(asListOrObject(objs, single), null, 4)}\n`); return; }
   if (format === 'yaml') { const { toYaml } = await import('../output/yaml.js'); process.stdout.write(await toYaml(asListOrObject(objs, single))); return; }
-  if (format === 'name') { process.stdout.write(objs.map((x) => `${kind.singular}/${x.metadata.name}\n`).join('')); return; }
-  const t = tableFor(kind, objs, o, Date.now());
+  if (format === 'name') { process.stdout.write(objs.map((x) => `${kind.qualifiedName}/${x.metadata.name}\n`).join('')); return; }
+  const t = kindTable(table, objs, o, Date.now());
   const color = colorEnabled();
   const statusCol = t.header.indexOf('STATUS');
   const text = renderTable(t.header, t.rows, kubeStyle, color ? (s, _r, c) => {
@@ -91,7 +58,7 @@ async function print(format: string, kind: CliKind, objs: ApiObject[], single: b
 /** Split "pod/name" arguments; all must be of one kind. */
 function kindAndNames(args: string[]): { kindName: string; names: string[] } {
   const [first, ...rest] = args;
-  if (first === undefined) throw new UsageError('you must specify the type of resource to get: pods (po), nodes (no), events (ev) or priorityclasses (pc)');
+  if (first === undefined) throw new UsageError(`you must specify the type of resource to get: ${kindListText()}`);
   if (first.includes('/')) {
     const kinds = new Set(args.map((a) => a.split('/')[0]!));
     if (kinds.size > 1 || args.some((a) => !a.includes('/'))) throw new UsageError('all KIND/NAME arguments must be of one kind');
@@ -100,15 +67,15 @@ function kindAndNames(args: string[]): { kindName: string; names: string[] } {
   return { kindName: first, names: rest };
 }
 
-async function watchChanges(client: HttpClient, kind: CliKind, ns: string | undefined, rv: string, p: Parsed, format: string, o: TableOptions & { headers: boolean }, names: string[], shown: boolean): Promise<number> {
-  let headerShown = shown;
-  const w = client.watch(kind.resource, ns, {
+async function watchChanges(client: HttpClient, shown: Shown, ns: string | undefined, rv: string, p: Parsed, format: string, o: TableOptions & { headers: boolean }, names: string[], printed: boolean): Promise<number> {
+  let headerShown = printed;
+  const w = client.watch(shown.kind.resource, ns, {
     resourceVersion: rv,
     labelSelector: p.str('selector'),
     fieldSelector: p.str('field-selector') ?? (names.length === 1 ? `metadata.name=${names[0]}` : undefined),
   }, (ev) => {
     if (names.length > 1 && !names.includes(ev.object.metadata.name)) return;
-    void print(format, kind, [ev.object], true, { ...o, headers: o.headers && !headerShown });
+    void print(format, shown, [ev.object], true, { ...o, headers: o.headers && !headerShown });
     headerShown = true;
   });
   await w.done;
@@ -118,8 +85,8 @@ async function watchChanges(client: HttpClient, kind: CliKind, ns: string | unde
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   const { kindName, names } = kindAndNames(p.args);
-  const kind = findCliKind(kindName);
-  if (!kind) throw new UsageError(unknownKind(kindName));
+  const kind = resolveKind(kindName);
+  if (!kind) throw new UsageError(unknownKindMessage(kindName));
   const format = p.str('output') ?? 'table';
   if (!formats.includes(format)) throw new UsageError(`unable to match a printer suitable for the output format "${format}", allowed formats are: json, name, wide, yaml`);
   const client = connect(p);
@@ -145,7 +112,8 @@ export async function run(p: Parsed): Promise<number> {
       if (!p.bool('watch')) return 0;
     }
   }
-  if (objs.length > 0) await print(format, kind, objs, names.length === 1, o);
-  if (p.bool('watch')) return watchChanges(client, kind, ns, rv, p, format, o, names, objs.length > 0);
+  const shown: Shown = { kind, table: format === 'table' || format === 'wide' ? await kind.table?.() : undefined };
+  if (objs.length > 0) await print(format, shown, objs, names.length === 1, o);
+  if (p.bool('watch')) return watchChanges(client, shown, ns, rv, p, format, o, names, objs.length > 0);
   return failed ? 1 : 0;
 }

@@ -4,7 +4,8 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { kubeStyle, renderTable } from '../output/table.js';
-import { queueTable } from '../queues/table.js';
+import { queueTable } from '../../api/printers/queue.js';
+import { kindTable } from '../output/kind-table.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -51,7 +52,7 @@ export async function run(p: Parsed): Promise<number> {
   if (sub === 'list' || sub === 'ls') {
     const qs = (await client.list<Queue>('queues')).items;
     if (qs.length === 0) { process.stderr.write('No queues found (create one: lcctl queue create NAME --weight 1)\n'); return 0; }
-    const t = queueTable(qs, { wide: p.str('output') === 'wide', namespaces: false, labels: false }, Date.now());
+    const t = kindTable(queueTable, qs, { wide: p.str('output') === 'wide', namespaces: false, labels: false }, Date.now());
     process.stdout.write(renderTable(t.header, t.rows, kubeStyle));
     return 0;
   }

@@ -1,18 +1,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/pod.js';
+import { eventually } from '../../testing/eventually.js';
 import { startCluster, type Cluster } from '../testing/cluster.js';
 
-/** Resolves once the pod is gone or marked for removal. */
+/** Resolves true once the pod is gone or marked for removal (false if neither within 2 s). */
 async function goneOrGoing(c: Cluster, name: string): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const p = await c.api.get<Pod>('pods', name, 'default');
-      if (p.metadata.deletionTimestamp) return true;
-    } catch { return true; }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
+  const going = async (): Promise<boolean> => {
+    try { return (await c.api.get<Pod>('pods', name, 'default')).metadata.deletionTimestamp !== undefined; } catch { return true; }
+  };
+  return eventually(`pod ${name} gone or going`, going, { timeoutMs: 2000, intervalMs: 20 }).catch(() => false);
 }
 
 describe('lcctl run', () => {

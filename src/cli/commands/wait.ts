@@ -3,7 +3,8 @@ import type { ApiObject } from '../../api/meta.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, isCode, kubeErrorLine } from '../errors.js';
-import { findCliKind, unknownKind, type CliKind } from '../kinds.js';
+import type { KindModule } from '../../api/kinds/module.js';
+import { resolveKind, unknownKindMessage } from '../../api/kinds/names.js';
 import { parseDuration } from '../output/durations.js';
 
 /** The verb's flags and help text. */
@@ -36,12 +37,12 @@ export function hasCondition(obj: ApiObject, type: string, value: string): boole
   return conds.some((c) => c.type.toLowerCase() === type.toLowerCase() && c.status.toLowerCase() === value.toLowerCase());
 }
 
-function targets(args: string[]): { kind: CliKind; name: string }[] {
+function targets(args: string[]): { kind: KindModule; name: string }[] {
   const [first, ...rest] = args;
   if (first === undefined) throw new UsageError('you must specify what to wait for, e.g. job/NAME');
-  const one = (kindName: string, name: string): { kind: CliKind; name: string } => {
-    const kind = findCliKind(kindName);
-    if (!kind) throw new UsageError(unknownKind(kindName));
+  const one = (kindName: string, name: string): { kind: KindModule; name: string } => {
+    const kind = resolveKind(kindName);
+    if (!kind) throw new UsageError(unknownKindMessage(kindName));
     return { kind, name };
   };
   if (first.includes('/')) return args.map((a) => { const i = a.indexOf('/'); if (i < 0) throw new UsageError(`expected KIND/NAME, got "${a}"`); return one(a.slice(0, i), a.slice(i + 1)); });
@@ -70,8 +71,8 @@ export async function run(p: Parsed): Promise<number> {
         if (!isCode(e, 'NotFound')) throw e;
         if (!want.delete) { process.stderr.write(`${kubeErrorLine(e)}\n`); status = 1; break; }
       }
-      if (want.delete && obj === undefined) { process.stdout.write(`${t.kind.singular}/${t.name} condition met\n`); break; }
-      if (!want.delete && obj !== undefined && hasCondition(obj, want.type, want.value)) { process.stdout.write(`${t.kind.singular}/${t.name} condition met\n`); break; }
+      if (want.delete && obj === undefined) { process.stdout.write(`${t.kind.qualifiedName}/${t.name} condition met\n`); break; }
+      if (!want.delete && obj !== undefined && hasCondition(obj, want.type, want.value)) { process.stdout.write(`${t.kind.qualifiedName}/${t.name} condition met\n`); break; }
       if (Date.now() >= deadline) {
         process.stderr.write(`error: timed out waiting for the condition on ${t.kind.resource}/${t.name}\n`);
         return 1;

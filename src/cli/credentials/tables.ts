@@ -1,5 +1,5 @@
 /** Tables for `lcctl token list` and `lcctl node credentials` (pure: rows from API answers). */
-import { kubeAge } from '../output/durations.js';
+import { kubeAge } from '../../api/printers/age.js';
 
 /** A join token as GET /apis/lantern.dev/v1/jointokens lists it. */
 export interface JoinTokenRow { id: string; description: string; createdAt: string; expires?: string }

@@ -2,6 +2,7 @@
 import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { isCode } from '../errors.js';
+import { controlledReplicaSets } from '../../api/printers/apps.js';
 
 /** Apply change to the stored Deployment and write it; change returns false to write nothing. */
 export async function updateDeployment(client: HttpClient, ns: string, name: string, change: (d: Deployment) => boolean | void): Promise<Deployment> {
@@ -17,8 +18,7 @@ export async function updateDeployment(client: HttpClient, ns: string, name: str
 /** The ReplicaSets a Deployment controls, by revision. */
 export async function replicaSetsOf(client: HttpClient, d: Deployment): Promise<ReplicaSet[]> {
   const list = await client.list<ReplicaSet>('replicasets', d.metadata.namespace ?? 'default');
-  const rev = (r: ReplicaSet): number => Number(r.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '0');
-  return list.items.filter((r) => r.metadata.ownerReferences?.some((o) => o.controller && o.uid === d.metadata.uid)).sort((a, b) => rev(a) - rev(b));
+  return controlledReplicaSets(d, list.items);
 }
 
 /** The revision number of a ReplicaSet (0 when it has none). */

@@ -1,6 +1,6 @@
 /** "deployment/NAME", "deploy NAME" or "NAME" arguments of the deployment verbs. */
 import { UsageError } from '../errors.js';
-import { findCliKind } from '../kinds.js';
+import { resolveKind } from '../../api/kinds/names.js';
 
 /** The Deployment named by the arguments, with the arguments left over. */
 export function deploymentTarget(args: string[], verb: string): { name: string; rest: string[] } {
@@ -8,7 +8,7 @@ export function deploymentTarget(args: string[], verb: string): { name: string; 
   if (first === undefined) throw new UsageError(`"lcctl ${verb}" requires a deployment: deployment/NAME or deployment NAME`);
   const slash = first.indexOf('/');
   const kindName = slash >= 0 ? first.slice(0, slash) : first;
-  const kind = findCliKind(kindName);
+  const kind = resolveKind(kindName);
   if (kind !== undefined && kind.resource !== 'deployments') throw new UsageError(`lcctl ${verb} works on deployments, not ${kind.resource}`);
   if (slash >= 0) {
     if (!kind) throw new UsageError(`unknown resource type "${kindName}": use deployment/NAME`);

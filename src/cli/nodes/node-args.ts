@@ -2,7 +2,7 @@
 import type { Node } from '../../api/node.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { UsageError, isCode } from '../errors.js';
-import { findCliKind, unknownKind } from '../kinds.js';
+import { resolveKind, unknownKindMessage } from '../../api/kinds/names.js';
 
 /** Split `[nodes] NODE ARGS...` or `node/NODE ARGS...` (withKind: the kind word is required, as kubectl taint/label). */
 export function nodeTarget(args: readonly string[], verb: string, withKind: boolean): { name: string; rest: string[] } {
@@ -11,12 +11,12 @@ export function nodeTarget(args: readonly string[], verb: string, withKind: bool
   const slash = first.indexOf('/');
   if (slash > 0) {
     const kind = first.slice(0, slash);
-    if (findCliKind(kind)?.resource !== 'nodes') throw new UsageError(findCliKind(kind) ? `lcctl ${verb} works on nodes only, not ${kind}` : unknownKind(kind));
+    if (resolveKind(kind)?.resource !== 'nodes') throw new UsageError(resolveKind(kind) ? `lcctl ${verb} works on nodes only, not ${kind}` : unknownKindMessage(kind));
     return { name: first.slice(slash + 1), rest };
   }
   if (!withKind) return { name: first, rest };
-  const kind = findCliKind(first);
-  if (kind?.resource !== 'nodes') throw new UsageError(kind ? `lcctl ${verb} works on nodes only, not ${first}` : unknownKind(first));
+  const kind = resolveKind(first);
+  if (kind?.resource !== 'nodes') throw new UsageError(kind ? `lcctl ${verb} works on nodes only, not ${first}` : unknownKindMessage(first));
   const [name, ...more] = rest;
   if (name === undefined) throw new UsageError(`you must specify a node name: lcctl ${verb} nodes NODE ...`);
   return { name, rest: more };

@@ -1,8 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event } from '../../api/schema/event.js';
-import { Doc } from '../describe/doc.js';
-import { eventAge, eventTable, eventsSection, priorityClassTable } from './event-tables.js';
+import { Doc } from '../../api/printers/doc.js';
+import { eventAge, eventTable, eventsSection } from '../../api/printers/events.js';
+import { priorityClassTable } from '../../api/printers/scheduling.js';
+import { kindTable } from './kind-table.js';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
 const ev = (name: string, extra: Partial<Event>): Event => ({
@@ -22,17 +24,17 @@ describe('event tables', () => {
       ev('late', { reason: 'Scheduled', message: 'Successfully assigned default/web to n1', lastTimestamp: '2026-01-01T11:59:50Z' }),
       ev('early', { type: 'Warning', reason: 'FailedScheduling', message: '0/1 nodes are available: 1 Insufficient cpu.', lastTimestamp: '2026-01-01T11:59:00Z' }),
     ];
-    const t = eventTable(events, plain, now);
+    const t = kindTable(eventTable, events, plain, now);
     assert.deepEqual(t.header, ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     assert.deepEqual(t.rows, [
       ['60s', 'Warning', 'FailedScheduling', 'pod/web', '0/1 nodes are available: 1 Insufficient cpu.'],
       ['10s', 'Normal', 'Scheduled', 'pod/web', 'Successfully assigned default/web to n1'],
     ]);
-    assert.equal(eventTable(events, { ...plain, namespaces: true }, now).rows[0]?.[0], 'default');
+    assert.equal(kindTable(eventTable, events, { ...plain, namespaces: true }, now).rows[0]?.[0], 'default');
   });
 
   test('get priorityclasses: NAME VALUE GLOBAL-DEFAULT AGE PREEMPTIONPOLICY', () => {
-    const t = priorityClassTable([{ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', creationTimestamp: '2026-01-01T11:00:00Z' }, value: 1000, globalDefault: true }], plain, now);
+    const t = kindTable(priorityClassTable, [{ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', creationTimestamp: '2026-01-01T11:00:00Z' }, value: 1000, globalDefault: true }], plain, now);
     assert.deepEqual(t.header, ['NAME', 'VALUE', 'GLOBAL-DEFAULT', 'AGE', 'PREEMPTIONPOLICY']);
     assert.deepEqual(t.rows, [['high', '1000', 'true', '60m', 'PreemptLowerPriority']]);
   });

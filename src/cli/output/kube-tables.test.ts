@@ -2,7 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/pod.js';
 import type { Node } from '../../api/node.js';
-import { podTable, nodeTable, nodeStatus } from './kube-tables.js';
+import { podTable } from '../../api/printers/pod.js';
+import { nodeTable, nodeStatus } from '../../api/printers/node.js';
+import { kindTable } from './kind-table.js';
 import { renderTable, kubeStyle } from './table.js';
 import { colorEnabled, statusColor } from './color.js';
 
@@ -27,7 +29,7 @@ const node: Node = {
 
 describe('kubectl tables', () => {
   test('pods, -o wide, -A', () => {
-    const t = podTable([pod], { wide: true, namespaces: true, labels: false }, now);
+    const t = kindTable(podTable, [pod], { wide: true, namespaces: true, labels: false }, now);
     assert.equal(renderTable(t.header, t.rows, kubeStyle), [
       'NAMESPACE   NAME   READY   STATUS    RESTARTS   AGE   IP         NODE',
       'prod        web    1/1     Running   0          5m    10.0.0.5   n1',
@@ -36,12 +38,12 @@ describe('kubectl tables', () => {
   });
   test('pods -o wide: a podIP with a line break stays one row, escaped', () => {
     const forged: Pod = { ...pod, status: { ...pod.status, podIP: '10.0.0.5\nprod        admin  1/1     Running   0          5m    10.0.0.6   n1' } };
-    const text = renderTable(podTable([forged], { wide: true, namespaces: true, labels: false }, now).header, podTable([forged], { wide: true, namespaces: true, labels: false }, now).rows, kubeStyle);
+    const text = renderTable(kindTable(podTable, [forged], { wide: true, namespaces: true, labels: false }, now).header, kindTable(podTable, [forged], { wide: true, namespaces: true, labels: false }, now).rows, kubeStyle);
     assert.equal(text.split('\n').length, 3, 'header, one row, the final newline');
     assert.match(text, /10\.0\.0\.5\\nprod/);
   });
   test('nodes, -o wide, roles and SchedulingDisabled', () => {
-    const t = nodeTable([node], { wide: true, namespaces: false, labels: false }, now);
+    const t = kindTable(nodeTable, [node], { wide: true, namespaces: false, labels: false }, now);
     assert.deepEqual(t.header, ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
     assert.deepEqual(t.rows[0], ['n1', 'Ready,SchedulingDisabled', 'edge', '120m', 'lantern/0.1.0', '192.0.2.1', 'Debian GNU/Linux 12 (bookworm)', '6.1.0', 'runc://1.1.5']);
   });

@@ -4,7 +4,7 @@
  * padding, and at least minWidth.
  */
 
-import { escapeControl } from './escape.js';
+import { escapeControl } from '../../api/printers/escape.js';
 
 /** Table layout parameters. */
 export interface TableStyle { minWidth: number; padding: number }

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerStatus, Pod } from '../../api/pod.js';
-import { dockerStatus, dockerState, kubeStatus, kubeReady, kubeRestarts, dockerCommand, dockerPorts, shortId, containerViews, isErrorReason } from './status.js';
+import { dockerStatus, dockerState, dockerCommand, dockerPorts, shortId, containerViews, isErrorReason } from './status.js';
+import { kubeStatus, kubeReady, kubeRestarts } from '../../api/printers/pod-status.js';
 
 const now = Date.parse('2024-05-01T12:00:00Z');
 const ago = (sec: number): string => new Date(now - sec * 1000).toISOString();

@@ -1,17 +1,19 @@
 /**
- * Test harness: a real `lanternd server --no-agent` (API, SQLite store, scheduler) in a temp dir on a
- * random port, a ScriptedAgent as its only node, and a runner for the built lcctl. Everything talks
- * over HTTP, as lcctl does; node services (logs, exec, stats, images) need a real agent and are
- * left to the end-to-end tests.
+ * Test harness: a real `lanternd server --no-agent` (API, SQLite store, scheduler) from the lanternd
+ * harness (test/harness/lanternd.ts), the test kit's fake node "n1" as its only node, and a runner for
+ * the built lcctl. Everything talks over HTTP, as lcctl does; node services (logs, exec, stats,
+ * images) need a real agent and are left to the end-to-end tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Node } from '../../api/node.js';
+import type { Pod } from '../../api/pod.js';
 import { HttpClient } from '../../client/http-client.js';
-import { parseConfigText } from '../config.js';
-import { ScriptedAgent } from './scripted-agent.js';
+import { startFakeNodes, type FakeBehavior, type FakeNodes } from '../../testing/fake-node.js';
+import { TestServer } from '../../../test/harness/lanternd.js';
 
 /** What one lcctl invocation produced. */
 export interface CliResult { code: number | null; stdout: string; stderr: string }
@@ -28,7 +30,6 @@ export interface Cluster {
 }
 
 const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
-const daemonJs = fileURLToPath(new URL('../../daemon/main.js', import.meta.url));
 
 /** Run the built lcctl with an environment of our choosing. */
 export function runLcctl(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<CliResult> {
@@ -44,48 +45,45 @@ export function runLcctl(args: string[], env: NodeJS.ProcessEnv, stdin?: string)
   });
 }
 
-/** Start lanternd and wait for its "serving the API" line. */
-function startServer(dir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [daemonJs, 'server', '--no-agent', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--insecure-http'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`lanternd did not start:\n${out}`)); }, 20_000);
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /serving the API on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ proc, url: m[1]! }); }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`lanternd exited with ${code}:\n${out}`)); });
-  });
+/** The node as lcctl's tests know it: n1, 2 cpu, 8Gi, address 192.0.2.10, no node info (VERSION <unknown>). */
+function scriptedNode(name: string): Node {
+  const res = { cpu: '2', memory: '8Gi', pods: '110' };
+  return {
+    apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    spec: {}, status: { capacity: res, allocatable: res, addresses: [{ type: 'InternalIP', address: '192.0.2.10' }] },
+  };
+}
+
+/**
+ * lcctl's tests speak Docker: a container whose command is `exit N` exits with N at once (30 ms), and
+ * the image "missing" cannot be pulled. Anything else runs until stopped, as the fake node does.
+ */
+function dockerish(pod: Pod, node: string): FakeBehavior | undefined {
+  const c = pod.spec.containers[0];
+  if (c?.image === 'missing') return { exitCode: 0, startError: { reason: 'ErrImagePull', message: `image "missing" is not present on node ${node}` } };
+  const args = [...(c?.command ?? []), ...(c?.args ?? [])];
+  return args[0] === 'exit' ? { runForMs: 30, exitCode: Number(args[1] ?? 0) } : undefined;
 }
 
 /** Start a cluster in a fresh temp dir; close() stops everything and removes the dir. */
 export async function startCluster(): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'lcctl-test-'));
-  let proc: ChildProcess | undefined;
-  let agent: ScriptedAgent | undefined;
+  const server = new TestServer(['--no-agent']);
+  let nodes: FakeNodes | undefined;
   const close = async (): Promise<void> => {
-    agent?.stop();
-    if (proc && proc.exitCode === null) {
-      const exited = new Promise((r) => proc!.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    }
+    nodes?.stop();
+    await server.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const started = await startServer(dir);
-    proc = started.proc;
-    const cfg = parseConfigText(await readFile(join(dir, 'data', 'admin.yaml'), 'utf8'));
-    const token = cfg.token ?? '';
-    const api = new HttpClient({ server: started.url, token });
-    agent = new ScriptedAgent(api);
-    await agent.start();
-    const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANTERN_SERVER: started.url, LANTERN_TOKEN: token, NO_COLOR: '1' };
+    await server.start();
+    const api = new HttpClient({ server: server.url, token: server.token });
+    nodes = await startFakeNodes({
+      api, count: 1, nameOf: () => 'n1', nodeObject: scriptedNode, podIPs: () => ({ allocate: () => '10.0.0.9' }), behaviorOf: dockerish,
+    });
+    const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANTERN_SERVER: server.url, LANTERN_TOKEN: server.token, NO_COLOR: '1' };
     return {
-      url: started.url, token, api, dir, close,
+      url: server.url, token: server.token, api, dir, close,
       lcctl: (args, opts = {}) => runLcctl(args, { ...baseEnv, ...opts.env }, opts.stdin),
     };
   } catch (e) {

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Workflow } from '../../api/schema/workflow.js';
-import { renderWorkflowTree, workflowTable } from './tree.js';
+import { renderWorkflowTree } from './tree.js';
+import { workflowTable } from '../../api/printers/workflow.js';
+import { kindTable } from '../output/kind-table.js';
 
 const now = Date.parse('2026-01-01T00:05:00Z');
 const t = (m: number, s = 0): string => new Date(Date.parse('2026-01-01T00:00:00Z') + m * 60_000 + s * 1000).toISOString();
@@ -40,7 +42,7 @@ test('off a terminal: words and ASCII only; colour only when asked', () => {
 });
 
 test('get workflows: status, succeeded steps and duration', () => {
-  const tbl = workflowTable([wf], { wide: false, namespaces: false, labels: false }, now);
+  const tbl = kindTable(workflowTable, [wf], { wide: false, namespaces: false, labels: false }, now);
   assert.deepEqual(tbl.header, ['NAME', 'STATUS', 'STEPS', 'DURATION', 'AGE']);
   assert.deepEqual(tbl.rows[0], ['train-pipeline', 'Running', '1/3', '5m', '5m']);
 });

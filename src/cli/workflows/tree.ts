@@ -1,20 +1,13 @@
-/** `lcctl workflow get`: a Workflow's DAG as a tree of steps with state and duration; `get workflows` table. */
+/** `lcctl workflow get`: a Workflow's DAG as a tree of steps with state and duration. */
 import type { StepPhase, Workflow, WorkflowStepStatus } from '../../api/schema/workflow.js';
-import { kubeAge } from '../output/durations.js';
+import { took } from '../../api/printers/workflow.js';
 import { paint } from '../output/color.js';
-import type { Table, TableOptions } from '../output/kube-tables.js';
 
 /** How to draw: symbols and box lines on a terminal, words and ASCII otherwise; colour only on a TTY. */
 export interface TreeStyle { symbols: boolean; color: boolean }
 
 const symbol: Record<StepPhase, string> = { Succeeded: '✔', Failed: '✖', Running: '●', Pending: '○', Skipped: '⊘' };
 const colorOf: Record<string, 'green' | 'red' | 'yellow' | 'dim' | undefined> = { Succeeded: 'green', Failed: 'red', Running: 'yellow', Skipped: 'dim' };
-
-/** From start to finish (or now); empty before it started. */
-function took(start: string | undefined, end: string | undefined, now: number): string {
-  if (!start) return '';
-  return kubeAge(start, end ? Date.parse(end) : now);
-}
 
 /** Steps in dependency order (spec order among the ready), so each step comes after what it needs. */
 function ordered(wf: Workflow): string[] {
@@ -68,19 +61,4 @@ export function renderWorkflowTree(wf: Workflow, now: number, style: TreeStyle):
   });
   const out = wf.status?.message && w === 'Failed' ? [`message: ${wf.status.message}`] : [];
   return [head, ...lines, ...out].join('\n') + '\n';
-}
-
-/** Rows for `lcctl get workflows`: NAME STATUS STEPS DURATION AGE. */
-export function workflowTable(wfs: Workflow[], o: TableOptions, now: number): Table {
-  const header = ['NAME', 'STATUS', 'STEPS', 'DURATION', 'AGE'];
-  const rows = wfs.map((wf) => {
-    const done = (wf.status?.steps ?? []).filter((s) => s.phase === 'Succeeded').length;
-    const r = [wf.metadata.name, wf.status?.phase ?? 'Pending', `${done}/${wf.spec.steps.length}`, took(wf.status?.startedAt, wf.status?.finishedAt, now), kubeAge(wf.metadata.creationTimestamp, now)];
-    if (o.labels) r.push(Object.entries(wf.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>');
-    if (o.namespaces) r.unshift(wf.metadata.namespace ?? 'default');
-    return r;
-  });
-  if (o.labels) header.push('LABELS');
-  if (o.namespaces) header.unshift('NAMESPACE');
-  return { header, rows };
 }

@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import type { NodeServices, PodExecSession } from '../../api/node-services.js';
+import type { ImageBuildOptions, NodeServices, PodExecSession } from '../../api/node-services.js';
 import type { ImageProgress } from '../../api/image-transfer.js';
 import type { RegistryAuth } from '../../api/registry-auth.js';
 import { FrameType } from './frames.js';
@@ -76,18 +76,17 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
       return;
     }
     case 'importImage': {
-      const archive = new PassThrough();
-      // A reset can come while the node still prepares the import, before anyone reads the archive.
-      archive.on('error', () => undefined);
-      s.onFrame = (type, payload) => {
-        if (type === FrameType.data) archive.write(payload);
-        else if (type === FrameType.end) archive.end();
-      };
-      s.onGone = (reason) => archive.destroy(new Error(reason));
-      const value = await services.importImage(archive, typeof args[0] === 'string' ? args[0] : undefined);
+      const value = await services.importImage(upload(s), typeof args[0] === 'string' ? args[0] : undefined);
       s.result({ value });
       s.forget();
       return;
+    }
+    case 'buildImage': {
+      // The context tar comes as DATA frames (END ends it); progress text goes back as DATA, the image as the RESULT.
+      if (!services.buildImage) throw Object.assign(new Error('this node has no image builder'), { code: 'BadRequest' });
+      const value = await services.buildImage(upload(s), args[0] as ImageBuildOptions, (text) => { s.send(FrameType.data, text); });
+      s.result({ value });
+      break;
     }
     case 'pullImage':
     case 'pushImage': {
@@ -136,6 +135,19 @@ async function handle(mux: TunnelMux, services: NodeServices, s: TunnelStream, {
     default: s.result({ error: { code: 'BadRequest', message: `the agent does not serve ${method} over its tunnel (a newer server?)` } });
   }
   s.forget();
+}
+
+/** The bytes the server sends on s as DATA frames (END ends them; the stream going away destroys them). */
+function upload(s: TunnelStream): PassThrough {
+  const body = new PassThrough();
+  // A reset can come while the node still prepares the work, before anyone reads the body.
+  body.on('error', () => undefined);
+  s.onFrame = (type, payload) => {
+    if (type === FrameType.data) body.write(payload);
+    else if (type === FrameType.end) body.end();
+  };
+  s.onGone = (reason) => body.destroy(new Error(reason));
+  return body;
 }
 
 /** Kill a session no one listens to any more, reading its outputs to their end so its pipes close. */

@@ -1,67 +1,44 @@
 import type { Pod } from '../../api/pod.js';
 import type { Deployment, ReplicaSet } from '../../api/schema/apps.js';
 import { ApiError } from '../../api/errors.js';
-import { systemClock, type Clock } from '../../api/clock.js';
 import { resolveFenceposts } from '../../api/intstr.js';
-import type { ApiClient } from '../../client/types.js';
-import { EventRecorder } from '../../client/events.js';
-import { WorkQueue, controllerOf, splitKey } from '../replicaset/index.js';
+import {
+  Controller, EventRecorder, controllerOf, deleteControlled, ignoreErrors, isApiError, newControllerRef, retryOnConflict, splitKey,
+  type ControllerInputs,
+} from '../../client/kit/index.js';
 import { templateHash, templateHashLabel } from './template-hash.js';
 import { rollingStep, type RsCounts } from './rolling.js';
 import { deploymentStatus, isComplete } from './status.js';
 import { changeCauseAnnotation, maxRevision, revisionAnnotation, revisionOf } from './revision.js';
 
 /** Settings of the Deployment controller. */
-export interface DeploymentControllerOptions {
-  api: ApiClient;
-  clock?: Clock;
+export interface DeploymentControllerOptions extends ControllerInputs {
   /** How often every Deployment is looked at again, for the progress deadline (default 1 s). */
   resyncMs?: number;
-  log?: (msg: string) => void;
 }
-
-const ignore = (...codes: string[]) => (e: unknown): void => {
-  if (!(e instanceof ApiError && codes.includes(e.code))) throw e;
-};
 
 /**
  * Rolls each Deployment's pods to its template through one ReplicaSet per template hash: RollingUpdate
  * within maxSurge/maxUnavailable, or Recreate; numbers revisions, keeps revisionHistoryLimit old
  * ReplicaSets, writes status and conditions, and deletes a deleted Deployment's ReplicaSets.
  */
-export class DeploymentController {
-  private readonly clock: Clock;
-  private readonly log: (msg: string) => void;
-  private readonly queue: WorkQueue;
+export class DeploymentController extends Controller {
   private readonly events: EventRecorder;
 
   constructor(private readonly opts: DeploymentControllerOptions) {
-    this.clock = opts.clock ?? systemClock;
-    this.log = opts.log ?? ((m) => console.error(`deployment-controller: ${m}`));
-    this.queue = new WorkQueue(opts.api, (k) => this.reconcile(k), this.log);
-    this.events = new EventRecorder(opts.api, 'deployment-controller', () => new Date(this.clock.now()));
+    super(opts, { name: 'deployment-controller', retryOnError: false });
+    this.events = new EventRecorder(opts.api, 'deployment-controller', () => new Date(this.loop.clock.now()));
   }
 
-  /** Watch Deployments and ReplicaSets, and resync every Deployment each period. */
+  /** Watch Deployments (resynced every period, for the progress deadline) and the ReplicaSets they control. */
   start(): void {
-    this.queue.watchOwners<Deployment>({ resource: 'deployments', kind: 'Deployment', onDeleted: (d) => this.deleteOwned(d) }, 'replicasets', this.opts.resyncMs ?? 1000);
+    this.loop.watchOwners<Deployment>('deployments', 'replicasets', { kind: 'Deployment', resyncMs: this.opts.resyncMs ?? 1000, onDeleted: (d) => this.deleteOwned(d) });
+    void this.loop.start();
   }
-
-  stop(): void {
-    this.queue.stop();
-  }
-
-  /** Resolves once queued work is done. */
-  idle(): Promise<void> { return this.queue.idle(); }
 
   /** One Deployment ("ns/name"): one step of its rollout, then status. Safe to run again at any time. */
   async reconcile(key: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try { await this.step(key); return; } catch (e) {
-        if (e instanceof ApiError && e.code === 'NotFound') return;
-        if (!(e instanceof ApiError && e.code === 'Conflict') || attempt >= 4) throw e;
-      }
-    }
+    await retryOnConflict(() => this.step(key)).catch(ignoreErrors('NotFound'));
   }
 
   private async step(key: string): Promise<void> {
@@ -108,7 +85,7 @@ export class DeploymentController {
     if (revision !== undefined && d.metadata.annotations?.[revisionAnnotation] !== revision) {
       d = await api.update<Deployment>('deployments', { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [revisionAnnotation]: revision } } });
     }
-    const status = deploymentStatus(d, newRs, rss, d.spec.strategy?.type === 'Recreate' ? want : unavailable, this.clock.now());
+    const status = deploymentStatus(d, newRs, rss, d.spec.strategy?.type === 'Recreate' ? want : unavailable, this.loop.clock.now());
     if (JSON.stringify(status) !== JSON.stringify(d.status)) d = await api.updateStatus<Deployment>('deployments', { ...d, status });
     if (!d.spec.paused && isComplete(d, status)) await this.cleanup(d, rss.filter((r) => r !== newRs));
   }
@@ -138,7 +115,7 @@ export class DeploymentController {
         namespace: d.metadata.namespace,
         labels,
         annotations,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [newControllerRef(d)],
       },
       spec: {
         replicas,
@@ -153,7 +130,7 @@ export class DeploymentController {
       return created;
     } catch (e) {
       // Made by an earlier pass whose list we did not see yet: use it if it is ours.
-      ignore('AlreadyExists')(e);
+      if (!isApiError(e, 'AlreadyExists')) throw e;
       const existing = await this.opts.api.get<ReplicaSet>('replicasets', rs.metadata.name, d.metadata.namespace);
       if (controllerOf(existing)?.uid !== d.metadata.uid) throw new ApiError('Conflict', `replica set ${rs.metadata.name} exists and is not owned by deployment ${d.metadata.name}`);
       return existing;
@@ -165,7 +142,7 @@ export class DeploymentController {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const idle = olds.filter((r) => (r.spec.replicas ?? 0) === 0 && (r.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const r of idle.slice(0, Math.max(0, olds.length - limit))) {
-      await this.opts.api.delete('replicasets', r.metadata.name, r.metadata.namespace).catch(ignore('NotFound'));
+      await this.opts.api.delete('replicasets', r.metadata.name, r.metadata.namespace).catch(ignoreErrors('NotFound'));
     }
   }
 
@@ -176,9 +153,7 @@ export class DeploymentController {
 
   /** The cascade: a deleted Deployment's ReplicaSets go (and the ReplicaSet controller removes their pods). */
   private async deleteOwned(d: Deployment): Promise<void> {
-    for (const r of await this.ownedReplicaSets(d)) {
-      await this.opts.api.delete('replicasets', r.metadata.name, r.metadata.namespace).catch(ignore('NotFound'));
-    }
+    await deleteControlled(this.opts.api, 'replicasets', d, await this.ownedReplicaSets(d));
   }
 }
 

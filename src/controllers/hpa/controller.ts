@@ -1,13 +1,10 @@
 import type { Pod } from '../../api/pod.js';
-import type { ApiObject, WatchEvent } from '../../api/meta.js';
-import { ApiError } from '../../api/errors.js';
-import { systemClock, type Clock } from '../../api/clock.js';
+import type { ApiObject } from '../../api/meta.js';
 import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
 import type { LabelSelector } from '../../api/schema/pod.js';
 import { scalableKinds } from '../../api/kinds/hpa.js';
-import { selectorText } from '../../api/kinds/pod-template.js';
-import type { ApiClient, Watcher } from '../../client/types.js';
-import { EventRecorder } from '../../client/events.js';
+import { selectorText } from '../../api/label-selector.js';
+import { Controller, EventRecorder, ignoreErrors, keyOf, retryOnConflict, splitKey, type ControllerInputs } from '../../client/kit/index.js';
 import { recordScale, type ScaleHistory } from './behavior.js';
 import { behaviorOf, decide, type ConditionUpdate } from './decide.js';
 import { podSamples } from './pods.js';
@@ -17,79 +14,67 @@ import { nextStatus } from './status.js';
 export type PodCpuSource = (namespace: string) => Promise<ReadonlyMap<string, number>>;
 
 /** Settings of the autoscaler controller. */
-export interface HpaControllerOptions {
-  api: ApiClient;
+export interface HpaControllerOptions extends ControllerInputs {
   metrics: PodCpuSource;
-  clock?: Clock;
   /** How often every autoscaler is evaluated (Kubernetes' default 15 s). */
   syncPeriodMs?: number;
-  log?: (msg: string) => void;
 }
 
 /** A Deployment or ReplicaSet as far as scaling goes. */
 type Scalable = ApiObject & { spec: { replicas?: number; selector: LabelSelector } };
+/** Metrics reads shared by the syncs of one pass, one per namespace. */
+type UsageReads = Map<string, Promise<ReadonlyMap<string, number>>>;
 
 /**
  * Every sync period, for each HorizontalPodAutoscaler: read its target and the target's pods, ask the
  * metrics source for their CPU use, decide (decide.ts), write the target's spec.replicas, record an
  * Event, and write the autoscaler's status. New or changed autoscalers are evaluated at once.
  */
-export class HpaController {
-  private readonly clock: Clock;
-  private readonly log: (msg: string) => void;
+export class HpaController extends Controller {
   private readonly events: EventRecorder;
   /** Per autoscaler uid: recommendations and rescales the behavior rules look back on. */
   private readonly history = new Map<string, ScaleHistory>();
   private readonly synced = new Map<string, number>();
-  private watcher: Watcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private stopped = false;
+  /** The metrics reads of the current periodic pass; an autoscaler with a new spec reads its own. */
+  private pass: UsageReads = new Map();
+  private readonly fresh = new Set<string>();
 
   constructor(private readonly opts: HpaControllerOptions) {
-    this.clock = opts.clock ?? systemClock;
-    this.log = opts.log ?? ((m) => console.error(`hpa: ${m}`));
-    this.events = new EventRecorder(opts.api, 'horizontal-pod-autoscaler', () => new Date(this.clock.now()));
+    // One worker: syncs run one at a time, as one autoscaler's history must not be raced on.
+    super(opts, { name: 'hpa', retryOnError: false });
+    this.events = new EventRecorder(opts.api, 'horizontal-pod-autoscaler', () => new Date(this.loop.clock.now()));
   }
 
-  /** Watch autoscalers and evaluate all of them every sync period. */
+  /** Watch autoscalers: a new or changed spec is evaluated at once, and every autoscaler each sync period. */
   start(): void {
-    this.watch();
-    this.timer = setInterval(() => { void this.enqueue(() => this.syncAll()); }, this.opts.syncPeriodMs ?? 15_000);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.watcher?.stop();
-  }
-
-  private watch(): void {
-    this.watcher = this.opts.api.watch<HorizontalPodAutoscaler>('horizontalpodautoscalers', undefined, {}, (e) => this.onEvent(e));
-    this.watcher.done.catch((e: unknown) => {
-      if (this.stopped) return;
-      this.log(`horizontalpodautoscalers watch ended (${String(e)}); starting again`);
-      setTimeout(() => { if (!this.stopped) this.watch(); }, 1000).unref();
+    const { loop } = this;
+    const hpas = loop.informer<HorizontalPodAutoscaler>('horizontalpodautoscalers');
+    loop.watch(hpas, {
+      onAdd: (h) => this.specChanged(h),
+      onUpdate: (_, h) => this.specChanged(h),
+      onDelete: (h) => { this.history.delete(h.metadata.uid ?? ''); this.synced.delete(h.metadata.uid ?? ''); },
     });
+    loop.every(this.opts.syncPeriodMs ?? 15_000, () => {
+      // One metrics read per namespace per pass: a read may wait a second for a fresh rate.
+      this.pass = new Map();
+      for (const k of hpas.keys()) loop.queue.add(k);
+    });
+    void loop.start();
   }
 
-  private onEvent(e: WatchEvent<HorizontalPodAutoscaler>): void {
-    const uid = e.object.metadata.uid ?? '';
-    if (e.type === 'DELETED') { this.history.delete(uid); this.synced.delete(uid); return; }
+  private specChanged(h: HorizontalPodAutoscaler): void {
     // Our own status writes come back as MODIFIED: only a new spec is worth an early sync.
-    if (this.synced.get(uid) === e.object.metadata.generation) return;
-    const { name, namespace } = e.object.metadata;
-    void this.enqueue(async () => {
-      const fresh = await this.opts.api.get<HorizontalPodAutoscaler>('horizontalpodautoscalers', name, namespace).catch(() => undefined);
-      if (fresh) await this.sync(fresh, new Map());
-    });
+    if (this.synced.get(h.metadata.uid ?? '') === h.metadata.generation) return;
+    this.fresh.add(keyOf(h));
+    this.loop.queue.add(keyOf(h));
   }
 
-  /** Run syncs one at a time, so two never race on one autoscaler's history. */
-  private enqueue(work: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(work).catch((e: unknown) => this.log(String(e)));
-    return this.chain;
+  /** Evaluate one autoscaler ("ns/name") as the API has it now. */
+  async reconcile(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const usage = this.fresh.delete(key) ? new Map() : this.pass;
+    const h = await this.opts.api.get<HorizontalPodAutoscaler>('horizontalpodautoscalers', name, namespace).catch(ignoreErrors('NotFound'));
+    if (h) await this.sync(h, usage);
   }
 
   /** Evaluate every autoscaler once (what each period does; tests call it after moving the clock). */
@@ -97,18 +82,17 @@ export class HpaController {
     const list = await this.opts.api.list<HorizontalPodAutoscaler>('horizontalpodautoscalers');
     const live = new Set(list.items.map((h) => h.metadata.uid ?? ''));
     for (const uid of this.history.keys()) if (!live.has(uid)) { this.history.delete(uid); this.synced.delete(uid); }
-    // One metrics read per namespace per pass: a read may wait a second for a fresh rate.
-    const usage = new Map<string, Promise<ReadonlyMap<string, number>>>();
+    const usage: UsageReads = new Map();
     for (const h of list.items) {
-      await this.sync(h, usage).catch((e: unknown) => this.log(`${h.metadata.namespace ?? 'default'}/${h.metadata.name}: ${String(e)}`));
+      await this.sync(h, usage).catch((e: unknown) => this.loop.log(`${keyOf(h)}: ${String(e)}`));
     }
   }
 
-  private async sync(h: HorizontalPodAutoscaler, usage: Map<string, Promise<ReadonlyMap<string, number>>>): Promise<void> {
+  private async sync(h: HorizontalPodAutoscaler, usage: UsageReads): Promise<void> {
     const api = this.opts.api;
     const ns = h.metadata.namespace ?? 'default';
     const uid = h.metadata.uid ?? '';
-    const now = this.clock.now();
+    const now = this.loop.clock.now();
     const nowText = new Date(now).toISOString();
     this.synced.set(uid, h.metadata.generation ?? 0);
     const ref = h.spec.scaleTargetRef;
@@ -138,7 +122,7 @@ export class HpaController {
         scaledAt = nowText;
         conditions.push({ type: 'AbleToScale', status: 'True', reason: 'SucceededRescale', message: `the HPA controller was able to update the target scale to ${d.desired}` });
         await this.events.record(h, 'Normal', 'SuccessfulRescale', `New size: ${d.desired}; reason: ${d.reason}`);
-        this.log(`${ns}/${h.metadata.name}: ${ref.kind.toLowerCase()}/${ref.name} ${current} -> ${d.desired} (${d.reason})`);
+        this.loop.log(`${ns}/${h.metadata.name}: ${ref.kind.toLowerCase()}/${ref.name} ${current} -> ${d.desired} (${d.reason})`);
       } catch (e) {
         const err = e instanceof Error ? e.message : String(e);
         conditions.push({ type: 'AbleToScale', status: 'False', reason: 'FailedUpdateScale', message: `the HPA controller was unable to update the target scale: ${err}` });
@@ -150,7 +134,7 @@ export class HpaController {
     }));
   }
 
-  private async samples(ns: string, selector: LabelSelector, usage: Map<string, Promise<ReadonlyMap<string, number>>>) {
+  private async samples(ns: string, selector: LabelSelector, usage: UsageReads) {
     const pods = await this.opts.api.list<Pod>('pods', ns, { labelSelector: selectorText(selector) });
     let cpu = usage.get(ns);
     if (!cpu) { cpu = this.opts.metrics(ns); usage.set(ns, cpu); }
@@ -159,22 +143,17 @@ export class HpaController {
 
   /** Write spec.replicas of the target, reading it again when someone else wrote it meanwhile. */
   private async setReplicas(resource: string, name: string, ns: string, replicas: number): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    await retryOnConflict(async () => {
       const t = await this.opts.api.get<Scalable>(resource, name, ns);
-      try { await this.opts.api.update<Scalable>(resource, { ...t, spec: { ...t.spec, replicas } }); return; } catch (e) {
-        if (!(e instanceof ApiError && e.code === 'Conflict') || attempt >= 4) throw e;
-      }
-    }
+      await this.opts.api.update<Scalable>(resource, { ...t, spec: { ...t.spec, replicas } });
+    });
   }
 
   private async writeStatus(h: HorizontalPodAutoscaler, status: NonNullable<HorizontalPodAutoscaler['status']>): Promise<void> {
-    for (let attempt = 0, cur = h; ; attempt++) {
+    await retryOnConflict(async (attempt) => {
+      const cur = attempt === 0 ? h : await this.opts.api.get<HorizontalPodAutoscaler>('horizontalpodautoscalers', h.metadata.name, h.metadata.namespace);
       if (JSON.stringify(cur.status) === JSON.stringify(status)) return;
-      try { await this.opts.api.updateStatus<HorizontalPodAutoscaler>('horizontalpodautoscalers', { ...cur, status }); return; } catch (e) {
-        if (e instanceof ApiError && e.code === 'NotFound') return;
-        if (!(e instanceof ApiError && e.code === 'Conflict') || attempt >= 4) throw e;
-        cur = await this.opts.api.get<HorizontalPodAutoscaler>('horizontalpodautoscalers', h.metadata.name, h.metadata.namespace);
-      }
-    }
+      await this.opts.api.updateStatus<HorizontalPodAutoscaler>('horizontalpodautoscalers', { ...cur, status });
+    }).catch(ignoreErrors('NotFound'));
   }
 }

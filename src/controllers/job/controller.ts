@@ -1,39 +1,33 @@
 import type { Pod } from '../../api/pod.js';
 import type { Job } from '../../api/schema/job.js';
-import type { WatchEvent } from '../../api/meta.js';
-import { ApiError } from '../../api/errors.js';
 import { JobLabels } from '../../api/job-labels.js';
-import { systemClock, type Clock } from '../../api/clock.js';
-import type { ApiClient, Watcher } from '../../client/types.js';
+import {
+  Controller, controllerOf, onEachChange, ignoreErrors, isApiError, keyOf, queueKeyOf, retryOnConflict, splitKey, type ControllerInputs, type Informer,
+} from '../../client/kit/index.js';
 import { defaultBackoff } from './backoff.js';
 import { planJob, type JobPlan } from './plan.js';
 import { jobPod } from './pod-template.js';
 import { finishedAt } from './pod-state.js';
-import { PodCache } from './pod-cache.js';
-import { KeyedWorkers } from './workers.js';
 import { JobReporter } from './reporter.js';
-import { WatchedObjects } from '../../client/watched-objects.js';
 
 /** Settings of the Job controller. */
-export interface JobControllerOptions {
-  api: ApiClient;
-  clock?: Clock;
+export interface JobControllerOptions extends ControllerInputs {
   /** First delay before a pod is made again after a failure (default 10 s); it doubles per failure. */
   backoffMs?: number;
   /** Longest such delay (default 6 minutes). */
   backoffMaxMs?: number;
-  log?: (msg: string) => void;
   /** Record Events about Jobs (default true). */
   events?: boolean;
   /** Jobs reconciled at once (default 64); one Job is never reconciled twice at the same time. */
   workers?: number;
 }
 
-const ignore = (...codes: string[]) => (e: unknown): void => {
-  if (!(e instanceof ApiError && codes.includes(e.code))) throw e;
+/** The pods index of the Job controller: "ns/job name" of a pod whose controller is a Job. */
+const byJob = 'job-controller/job';
+const jobKeyOfPod = (p: Pod): string | undefined => {
+  const o = controllerOf(p);
+  return o?.kind === 'Job' ? keyOf({ metadata: { namespace: p.metadata.namespace, name: o.name } }) : undefined;
 };
-const keyOf = (o: { metadata: { name: string; namespace?: string } }): string => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
-const controllerOf = (o: Pod): { kind: string; name: string; uid: string } | undefined => o.metadata.ownerReferences?.find((r) => r.controller === true);
 
 /**
  * Runs each Job's pods to completion: keeps min(parallelism, remaining) pods active, counts finished
@@ -41,90 +35,47 @@ const controllerOf = (o: Pod): { kind: string; name: string; uid: string } | und
  * to succeeded/failed), backs off after failures, applies podFailurePolicy, activeDeadlineSeconds,
  * suspend and ttlSecondsAfterFinished, and deletes a deleted Job's pods.
  */
-export class JobController {
-  private readonly clock: Clock;
-  private readonly log: (msg: string) => void;
+export class JobController extends Controller {
   private readonly reporter: JobReporter;
-  private readonly queue: KeyedWorkers;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Per Job uid: when we last counted a failure (the back-off is timed from it). */
   private readonly lastFailure = new Map<string, number>();
-  private readonly watchers: Watcher[] = [];
-  private stopped = false;
-  /** Set once start() has listed the pods; until then (tests driving reconcile) pods are listed. */
-  private cache: PodCache | undefined;
   /**
-   * The Jobs from a list and a watch (and the answers of our own status writes), read-only, once
-   * start() runs: a reconcile reads its Job here instead of the store. A stale copy costs one
-   * Conflict, then the retry reads the store.
+   * Set by start(): the pods (indexed by Job) and the Jobs from the shared informers, plus the answers
+   * of our own creates and status writes. A reconcile reads its Job and pods here instead of the store;
+   * a stale Job costs one Conflict, then the retry reads the store. Without start() (tests) both are read.
    */
-  private jobs: WatchedObjects<Job> | undefined;
+  private pods: Informer<Pod> | undefined;
+  private jobs: Informer<Job> | undefined;
 
   constructor(private readonly opts: JobControllerOptions) {
-    this.clock = opts.clock ?? systemClock;
-    this.log = opts.log ?? ((m) => console.error(`job-controller: ${m}`));
-    this.reporter = new JobReporter(opts.api, () => this.clock.now(), this.log, opts.events !== false);
-    this.queue = new KeyedWorkers(opts.workers ?? 64, (k) => this.reconcile(k), (k, e) => this.log(`job ${k}: ${e instanceof Error ? e.message : String(e)}`));
+    super(opts, { name: 'job-controller', workers: opts.workers ?? 64 });
+    this.reporter = new JobReporter(opts.api, () => this.loop.clock.now(), this.loop.log, opts.events !== false);
   }
 
-  /** List the pods into the cache, then watch pods and Jobs; each change queues its Job. */
+  /** List pods and Jobs into the informers, then reconcile every Job and each one a change touches. */
   async start(): Promise<void> {
-    const cache = new PodCache();
-    const list = await this.opts.api.list<Pod>('pods');
-    for (const p of list.items) cache.upsert(p);
-    this.cache = cache;
-    this.watch<Pod>('pods', list.metadata.resourceVersion, (e) => {
-      const key = e.type === 'DELETED' ? cache.remove(e.object) : cache.upsert(e.object);
-      if (key !== undefined) this.enqueue(key);
-    });
-    // Every listed Job is reconciled (after a start, or a broken watch), then each change to one.
-    const jobs = new WatchedObjects<Job>(this.opts.api, 'jobs', (e) => {
-      const key = keyOf(e.object);
-      if (e.type === 'DELETED') { this.forget(key); this.lastFailure.delete(e.object.metadata.uid ?? ''); void this.deleteOwnedPods(e.object).catch((err: unknown) => this.log(`${key}: ${String(err)}`)); return; }
-      this.enqueue(key);
-    }, this.log, (items) => { for (const j of items) this.enqueue(keyOf(j)); });
-    this.jobs = jobs;
-    await jobs.start();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.queue.stop();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    for (const w of this.watchers) w.stop();
-    this.jobs?.stop();
+    const { loop } = this;
+    const pods = loop.informer<Pod>('pods');
+    pods.addIndex(byJob, (p) => { const k = jobKeyOfPod(p); return k === undefined ? [] : [k]; });
+    const podChanged = (p: Pod): void => { const k = jobKeyOfPod(p); if (k !== undefined) loop.queue.add(k); };
+    loop.watch(pods, onEachChange(podChanged));
+    this.pods = pods;
+    this.jobs = loop.watch(loop.informer<Job>('jobs'), queueKeyOf<Job>(loop.queue, (j) => this.deleted(j)));
+    await loop.start();
   }
 
   /** Resolves once queued work, and the events it records, are done (tests wait on it). */
-  async idle(): Promise<void> {
-    await this.queue.idle();
+  override async idle(): Promise<void> {
+    await super.idle();
     await this.reporter.flushed();
   }
 
-  private forget(key: string): void {
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
+  /** The cascade: a deleted Job's pods go with it. */
+  private deleted(job: Job): void {
+    const key = keyOf(job);
     this.reporter.forget(key);
-  }
-
-  /** Watch from rv; a broken stream restarts after a second, replaying (pods: re-listing) from scratch. */
-  private watch<T extends Pod>(resource: string, from: string | undefined, onEvent: (e: WatchEvent<T>) => void): void {
-    // Read-only: the pod cache keeps the objects as they come and nothing here changes them.
-    const w = this.opts.api.watch<T>(resource, undefined, { readOnly: true, ...(from === undefined ? {} : { resourceVersion: from }) }, onEvent);
-    this.watchers.push(w);
-    w.done.catch((e: unknown) => {
-      if (this.stopped) return;
-      this.log(`${resource} watch ended (${String(e)}); starting again`);
-      // Replaying every current object as ADDED refreshes the pod cache; deletions missed meanwhile
-      // leave stale entries, which only delay new pods (they look active) and never double-count.
-      setTimeout(() => { if (!this.stopped) this.watch(resource, undefined, onEvent); }, 1000).unref();
-    });
-  }
-
-  private enqueue(key: string): void {
-    if (!this.stopped) this.queue.add(key);
+    this.lastFailure.delete(job.metadata.uid ?? '');
+    void this.deleteOwnedPods(job).catch((err: unknown) => this.loop.log(`${key}: ${String(err)}`));
   }
 
   /** Reconcile every Job once (tests call it after moving the clock). */
@@ -135,32 +86,27 @@ export class JobController {
 
   /** One Job ("ns/name"). Safe to run again at any time; a Conflict retries on fresh reads. */
   async reconcile(key: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try { await this.step(key, attempt === 0); return; } catch (e) {
-        if (!(e instanceof ApiError && (e.code === 'Conflict' || (e.code === 'NotFound' && attempt === 0))) || attempt >= 4) throw e;
-      }
-    }
+    // NotFound on the first try may be a stale held copy of a re-created Job: the retry reads the store.
+    await retryOnConflict((attempt) => this.step(key, attempt === 0), { alsoRetry: (e, attempt) => attempt === 0 && isApiError(e, 'NotFound') });
   }
 
   /** One pass over key's Job; cached: may start from the held copy (a retry reads the store). */
   private async step(key: string, cached: boolean): Promise<void> {
-    const i = key.indexOf('/');
-    const namespace = key.slice(0, i);
-    const name = key.slice(i + 1);
+    const { namespace = 'default', name } = splitKey(key);
     const api = this.opts.api;
     let job: Job;
-    const held = cached ? this.jobs?.get(namespace, name) : undefined;
+    const held = cached && this.jobs?.hasSynced() ? this.jobs.get(key) : undefined;
     if (held !== undefined) job = held;
     else try { job = await api.get<Job>('jobs', name, namespace); } catch (e) {
-      ignore('NotFound')(e);
-      this.forget(key);
+      ignoreErrors('NotFound')(e);
+      this.reporter.forget(key);
       await this.podsOf(namespace, name, undefined);
       return;
     }
     // The pods are read after the Job, so a uid counted in its status but missing here is really gone.
     const pods = await this.podsOf(namespace, name, job.metadata.uid);
     const uid = job.metadata.uid ?? '';
-    const now = this.clock.now();
+    const now = this.loop.clock.now();
     const plan = planJob(job, pods, {
       now,
       backoff: { baseMs: this.opts.backoffMs ?? defaultBackoff.baseMs, maxMs: this.opts.backoffMaxMs ?? defaultBackoff.maxMs },
@@ -168,11 +114,11 @@ export class JobController {
     });
     if (plan.newFailures > 0) this.lastFailure.set(uid, now);
     if (plan.expired) {
-      this.log(`job ${key}: finished more than ttlSecondsAfterFinished ago; deleting it and its pods`);
-      await api.delete('jobs', name, namespace).catch(ignore('NotFound'));
+      this.loop.log(`job ${key}: finished more than ttlSecondsAfterFinished ago; deleting it and its pods`);
+      await api.delete('jobs', name, namespace).catch(ignoreErrors('NotFound'));
       await this.deleteOwnedPods(job);
       this.lastFailure.delete(uid);
-      this.forget(key);
+      this.reporter.forget(key);
       return;
     }
     // The status write comes first: it is what makes each count happen once.
@@ -183,31 +129,22 @@ export class JobController {
     }
     await this.act(updated, plan);
     this.reporter.transition(job, updated, plan);
-    this.schedule(key, plan.requeueMs);
+    // Come back when time alone will change the answer (back-off over, deadline, TTL).
+    if (plan.requeueMs !== undefined) this.loop.queue.addAfter(key, Math.max(plan.requeueMs, 0) + 10);
   }
 
   private async act(job: Job, plan: JobPlan): Promise<void> {
     const api = this.opts.api;
     const ns = job.metadata.namespace ?? 'default';
-    await Promise.all(plan.delete.map((p) => api.delete('pods', p.metadata.name, ns).catch(ignore('NotFound'))));
+    await Promise.all(plan.delete.map((p) => api.delete('pods', p.metadata.name, ns).catch(ignoreErrors('NotFound'))));
     const made = await Promise.all(plan.create.map(async (w) => {
       const pod = await api.create<Pod>('pods', jobPod(job, w));
-      this.cache?.upsert(pod);
+      // Held at once, so a reconcile that runs before the watch delivers it does not make another.
+      this.pods?.remember(pod);
       return pod;
     }));
     for (const p of made) this.reporter.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
     for (const p of plan.delete) this.reporter.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-  }
-
-  /** Come back when time alone will change the answer (back-off over, deadline, TTL). */
-  private schedule(key: string, ms: number | undefined): void {
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.delete(key);
-    if (ms === undefined || this.stopped) return;
-    const t = setTimeout(() => { this.timers.delete(key); this.enqueue(key); }, Math.min(Math.max(ms, 0) + 10, 2 ** 31 - 1));
-    t.unref();
-    this.timers.set(key, t);
   }
 
   /**
@@ -215,7 +152,7 @@ export class JobController {
    * this controller was down, or deleted and re-created) are deleted on the way.
    */
   private async podsOf(namespace: string, name: string, uid: string | undefined): Promise<Pod[]> {
-    const all = this.cache ? this.cache.pods(`${namespace}/${name}`)
+    const all = this.pods?.hasSynced() ? this.pods.byIndex(byJob, keyOf({ metadata: { namespace, name } }))
       : (await this.opts.api.list<Pod>('pods', namespace, { labelSelector: `${JobLabels.jobName}=${name}` })).items;
     const owned: Pod[] = [];
     const orphans: Pod[] = [];
@@ -225,11 +162,11 @@ export class JobController {
       if (uid !== undefined && o.uid === uid) owned.push(p);
       else if (!p.metadata.deletionTimestamp) orphans.push(p);
     }
-    await Promise.all(orphans.map((p) => this.opts.api.delete('pods', p.metadata.name, namespace).catch(ignore('NotFound'))));
+    await Promise.all(orphans.map((p) => this.opts.api.delete('pods', p.metadata.name, namespace).catch(ignoreErrors('NotFound'))));
     return owned;
   }
 
-  /** The cascade: pods controlled by a deleted Job go with it. */
+  /** The cascade: pods controlled by a deleted Job go with it (and any of an earlier Job of its name). */
   private async deleteOwnedPods(job: Job): Promise<void> {
     await this.podsOf(job.metadata.namespace ?? 'default', job.metadata.name, undefined);
   }
@@ -240,4 +177,3 @@ function lastFailedPodTime(pods: Pod[]): number | undefined {
   const times = pods.filter((p) => p.status?.phase === 'Failed').map(finishedAt).filter((t): t is number => t !== undefined);
   return times.length > 0 ? Math.max(...times) : undefined;
 }
-

@@ -1,10 +1,9 @@
 /** What the Job controller tells people: Events on the Job and log lines, written without blocking a reconcile. */
 import type { Job } from '../../api/schema/job.js';
 import type { ApiClient } from '../../client/types.js';
-import { EventRecorder } from '../../client/events.js';
+import { EventRecorder, keyOf } from '../../client/kit/index.js';
 import type { JobPlan } from './plan.js';
 
-const keyOf = (j: Job): string => `${j.metadata.namespace ?? 'default'}/${j.metadata.name}`;
 const trueReason = (j: Job, type: string): string | undefined => j.status?.conditions?.find((c) => c.type === type && c.status === 'True')?.reason;
 
 /** Events and log lines about Jobs. */

@@ -1,2 +1,1 @@
 export { NodeLifecycleController, type NodeLifecycleOptions } from './controller.js';
-export { systemClock, type Clock } from './clock.js';

@@ -4,27 +4,26 @@ import type { Node } from '../../api/node.js';
 import type { PriorityClass } from '../../api/schema/priority-class.js';
 import { ADMITTED_AT_ANNOTATION, QUEUE_WAITING_ANNOTATION, type Queue, type QueueStatus } from '../../api/schema/queue.js';
 import { ApiError } from '../../api/errors.js';
-import { systemClock, type Clock } from '../../api/clock.js';
-import type { ApiClient } from '../../client/types.js';
-import { EventRecorder } from '../../client/events.js';
+import {
+  ControllerLoop, EventRecorder, ignoreErrors, isApiError, keyOf as jobKey, onEachChange, retryOnConflict, type ControllerInputs, type Informer,
+} from '../../client/kit/index.js';
 import { planAdmission, type Plan } from './plan.js';
 import { clusterCapacity, formatOne, type Res } from './resources.js';
-import { jobInfo, jobKey, queueInfo } from './inputs.js';
-import { WatchedObjects } from '../../client/watched-objects.js';
+import { jobInfo, queueInfo } from './inputs.js';
 
 /** Settings of the queue controller. */
-export interface QueueControllerOptions {
-  api: ApiClient;
-  clock?: Clock;
+export interface QueueControllerOptions extends ControllerInputs {
   /** How long a queue's head may wait while smaller jobs behind it are backfilled (default 60 s). */
   backfillWindowMs?: number;
   /** Passes also run on this period, so time-based rules (the backfill window) take effect (default 5 s). */
   resyncMs?: number;
-  log?: (msg: string) => void;
 }
 
 /** What one pass did (tests, logs). */
 export interface PassResult { admitted: string[]; preempted: string[]; plan: Plan }
+
+/** The work queue's only key: a pass plans over every queue at once. */
+const PASS = 'pass';
 
 const allocatedText = (r: Res): { cpu: string; memory: string; gpu: string } => ({ cpu: formatOne('cpu', r.cpu), memory: formatOne('memory', r.memory), gpu: formatOne('gpu', r.gpu) });
 
@@ -34,57 +33,42 @@ const allocatedText = (r: Res): { cpu: string; memory: string; gpu: string } => 
  * pass reads the whole picture (queues, jobs, nodes, priority classes) and runs the pure plan.
  */
 export class QueueController {
-  private readonly clock: Clock;
-  private readonly log: (msg: string) => void;
+  private readonly loop: ControllerLoop;
   private readonly events: EventRecorder;
-  /** Set by start(): the four resources from watches; without it (tests) each pass lists them. */
-  private watched: { queues: WatchedObjects<Queue>; jobs: WatchedObjects<Job>; nodes: WatchedObjects<Node>; classes: WatchedObjects<PriorityClass> } | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Set by start(): the four resources from the informers; without it (tests) each pass lists them. */
+  private watched: { queues: Informer<Queue>; jobs: Informer<Job>; nodes: Informer<Node>; classes: Informer<PriorityClass> } | undefined;
+  /** Serialises passes run by hand (tests) with those the queue runs. */
   private running: Promise<PassResult> | undefined;
-  private again = false;
-  private stopped = false;
-  /** Queues that exist (no queue: nothing to admit, no pass). */
-  private readonly queueNames = new Set<string>();
   /** What each node contributes to capacity, so heartbeats do not trigger passes. */
   private readonly nodeShapes = new Map<string, string>();
 
   constructor(private readonly opts: QueueControllerOptions) {
-    this.clock = opts.clock ?? systemClock;
-    this.log = opts.log ?? ((m) => console.error(`queue-controller: ${m}`));
-    this.events = new EventRecorder(opts.api, 'queue-controller', () => new Date(this.clock.now()));
+    // One key, one worker: passes run one at a time, and changes during a pass run one more pass.
+    this.loop = new ControllerLoop(opts, async () => { await this.reconcile(); }, { name: 'queue-controller', retryOnError: false });
+    this.events = new EventRecorder(opts.api, 'queue-controller', () => new Date(this.loop.clock.now()));
   }
 
   /**
-   * List and watch queues, jobs, nodes and priority classes into memory; each change (and each
+   * Follow queues, jobs, nodes and priority classes through the informers; each change (and each
    * resync) runs a pass over them. A pass is a pure plan over the whole picture, so it reads memory,
    * not the store: thousands of Jobs are not decoded again per pass.
    */
   start(): void {
-    const log = (m: string): void => this.log(m);
-    const w = {
-      queues: new WatchedObjects<Queue>(this.opts.api, 'queues', (e) => {
-        if (e.type === 'DELETED') this.queueNames.delete(e.object.metadata.name); else this.queueNames.add(e.object.metadata.name);
-        this.kick();
-      }, log),
-      jobs: new WatchedObjects<Job>(this.opts.api, 'jobs', () => this.kick(), log),
-      nodes: new WatchedObjects<Node>(this.opts.api, 'nodes', (e) => { if (this.capacityChanged(e.type, e.object)) this.kick(); }, log),
-      classes: new WatchedObjects<PriorityClass>(this.opts.api, 'priorityclasses', () => this.kick(), log),
+    const { loop } = this;
+    const kick = onEachChange<ApiObject>(() => this.kick());
+    const node = (type: string) => (n: Node): void => { if (this.capacityChanged(type, n)) this.kick(); };
+    this.watched = {
+      queues: loop.watch<Queue>(loop.informer('queues'), kick),
+      jobs: loop.watch<Job>(loop.informer('jobs'), kick),
+      nodes: loop.watch(loop.informer<Node>('nodes'), { onAdd: node('ADDED'), onUpdate: (_, n) => node('MODIFIED')(n), onDelete: node('DELETED') }),
+      classes: loop.watch<PriorityClass>(loop.informer('priorityclasses'), kick),
     };
-    this.watched = w;
-    void Promise.all([w.queues.start(), w.jobs.start(), w.nodes.start(), w.classes.start()]).then(() => {
-      for (const q of w.queues.items()) this.queueNames.add(q.metadata.name);
-      for (const n of w.nodes.items()) this.capacityChanged('ADDED', n);
-      this.kick();
-    }, (e: unknown) => this.log(`listing for the first pass failed: ${String(e)}`));
-    this.timer = setInterval(() => this.kick(), this.opts.resyncMs ?? 5_000);
-    this.timer.unref();
+    loop.every(this.opts.resyncMs ?? 5_000, () => this.kick());
+    // The queue runs once every informer has listed: the first pass sees the whole picture.
+    void loop.start();
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    if (this.watched) for (const w of Object.values(this.watched)) w.stop();
-  }
+  stop(): void { this.loop.stop(); }
 
   /** A node came, went, or changed what it offers (allocatable, readiness, schedulability). */
   private capacityChanged(type: string, node: Node): boolean {
@@ -97,12 +81,9 @@ export class QueueController {
     return true;
   }
 
+  /** Ask for a pass; none while no queue exists (nothing to admit). */
   private kick(): void {
-    if (this.stopped || this.queueNames.size === 0) return;
-    if (this.running) { this.again = true; return; }
-    this.reconcile().catch((e: unknown) => this.log(`pass failed: ${String(e)}`)).finally(() => {
-      if (this.again) { this.again = false; this.kick(); }
-    });
+    if (this.watched && this.watched.queues.size > 0) this.loop.queue.add(PASS);
   }
 
   /** One pass: plan, then write admissions, preemptions, wait reasons and queue status. Passes run one at a time. */
@@ -116,8 +97,8 @@ export class QueueController {
   /** The four inputs of a pass: from memory once start() has listed them, else listed now. */
   private async inputs(): Promise<{ queues: { items: Queue[] }; jobs: { items: Job[] }; nodes: { items: Node[] }; classes: { items: PriorityClass[] } }> {
     const w = this.watched;
-    if (w && w.queues.ready && w.jobs.ready && w.nodes.ready && w.classes.ready) {
-      return { queues: { items: w.queues.items() }, jobs: { items: w.jobs.items() }, nodes: { items: w.nodes.items() }, classes: { items: w.classes.items() } };
+    if (w && w.queues.hasSynced() && w.jobs.hasSynced() && w.nodes.hasSynced() && w.classes.hasSynced()) {
+      return { queues: { items: w.queues.list() }, jobs: { items: w.jobs.list() }, nodes: { items: w.nodes.list() }, classes: { items: w.classes.list() } };
     }
     const api = this.opts.api;
     const [queues, jobs, nodes, classes] = await Promise.all([
@@ -128,7 +109,7 @@ export class QueueController {
 
   private async pass(): Promise<PassResult> {
     const { queues, jobs, nodes, classes } = await this.inputs();
-    const now = this.clock.now();
+    const now = this.loop.clock.now();
     const infos = jobs.items.map((j) => [j, jobInfo(j, classes.items)] as const);
     const plan = planAdmission({
       capacity: clusterCapacity(nodes.items),
@@ -151,7 +132,7 @@ export class QueueController {
       return true;
     }));
     const admitting = suspended.every(Boolean);
-    if (!admitting) this.again = true;
+    if (!admitting) this.kick();
     await Promise.all(infos.map(async ([job, info]) => {
       if (!info) return;
       const key = jobKey(job);
@@ -167,30 +148,37 @@ export class QueueController {
 
   /** Set suspend and the two annotations; only writes when something changes. */
   private async write(listed: Job, run: boolean, admittedAt: string | undefined, waiting: string | undefined): Promise<boolean> {
-    let job = listed;
-    for (let attempt = 0; ; attempt++) {
-      const ann = { ...job.metadata.annotations };
-      if (admittedAt === undefined) delete ann[ADMITTED_AT_ANNOTATION]; else ann[ADMITTED_AT_ANNOTATION] = admittedAt;
-      if (waiting === undefined) delete ann[QUEUE_WAITING_ANNOTATION]; else ann[QUEUE_WAITING_ANNOTATION] = waiting;
-      const same = job.spec.suspend === !run && JSON.stringify(ann) === JSON.stringify(job.metadata.annotations ?? {});
-      if (same) return false;
-      try {
+    try {
+      return await retryOnConflict(async (attempt) => {
+        const job = attempt === 0 ? listed : await this.stillPlanned(listed);
+        const ann = { ...job.metadata.annotations };
+        if (admittedAt === undefined) delete ann[ADMITTED_AT_ANNOTATION]; else ann[ADMITTED_AT_ANNOTATION] = admittedAt;
+        if (waiting === undefined) delete ann[QUEUE_WAITING_ANNOTATION]; else ann[QUEUE_WAITING_ANNOTATION] = waiting;
+        const same = job.spec.suspend === !run && JSON.stringify(ann) === JSON.stringify(job.metadata.annotations ?? {});
+        if (same) return false;
         const written = await this.opts.api.update<Job>('jobs', { ...job, metadata: { ...job.metadata, annotations: ann }, spec: { ...job.spec, suspend: !run } });
         // The next pass must see this write even if its watch event has not arrived yet.
         this.watched?.jobs.remember(written);
         return true;
-      } catch (e) {
-        if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) throw e;
-        // Most conflicts are the Job controller writing the Job's status: the plan still holds while
-        // its spec (generation) and its admission are those the pass saw, so write it over the fresh copy.
-        const fresh = e.code === 'Conflict' && attempt === 0 ? await this.opts.api.get<Job>('jobs', job.metadata.name, job.metadata.namespace).catch(() => undefined) : undefined;
-        if (fresh && fresh.metadata.generation === listed.metadata.generation
-          && fresh.metadata.annotations?.[ADMITTED_AT_ANNOTATION] === listed.metadata.annotations?.[ADMITTED_AT_ANNOTATION]) { job = fresh; continue; }
-        // Otherwise the Job changed or went away since the list: the watch event brings the next pass.
-        this.again = true;
-        return false;
-      }
+      }, { attempts: 2 });
+    } catch (e) {
+      if (!isApiError(e, 'Conflict', 'NotFound')) throw e;
+      // The Job changed or went away since the list: the watch event brings the next pass.
+      this.kick();
+      return false;
     }
+  }
+
+  /**
+   * After a Conflict: most are the Job controller writing the Job's status, and the plan still holds
+   * while its spec (generation) and its admission are those the pass saw, so it is written over the
+   * fresh copy; otherwise this is a Conflict too.
+   */
+  private async stillPlanned(listed: Job): Promise<Job> {
+    const fresh = await this.opts.api.get<Job>('jobs', listed.metadata.name, listed.metadata.namespace).catch(() => undefined);
+    if (fresh && fresh.metadata.generation === listed.metadata.generation
+      && fresh.metadata.annotations?.[ADMITTED_AT_ANNOTATION] === listed.metadata.annotations?.[ADMITTED_AT_ANNOTATION]) return fresh;
+    throw new ApiError('Conflict', `job ${jobKey(listed)} changed since the pass planned it`);
   }
 
   private async writeStatus(q: Queue, plan: Plan): Promise<void> {
@@ -199,11 +187,7 @@ export class QueueController {
     const round = (n: number): number => Math.round(n * 1000) / 1000;
     const status: QueueStatus = { pending: s.pending, admitted: s.admitted, allocated: allocatedText(s.allocated), deservedShare: round(s.deservedShare), dominantShare: round(s.dominantShare), borrowing: s.borrowing };
     if (JSON.stringify(status) === JSON.stringify(q.status ?? {})) return;
-    try {
-      const written = await this.opts.api.updateStatus<Queue>('queues', { ...q, status } as Queue & ApiObject);
-      this.watched?.queues.remember(written);
-    } catch (e) {
-      if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'NotFound'))) throw e;
-    }
+    const written = await this.opts.api.updateStatus<Queue>('queues', { ...q, status } as Queue & ApiObject).catch(ignoreErrors('Conflict', 'NotFound'));
+    if (written) this.watched?.queues.remember(written);
   }
 }

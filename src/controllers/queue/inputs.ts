@@ -5,9 +5,7 @@ import type { PriorityClass } from '../../api/schema/priority-class.js';
 import { ADMITTED_AT_ANNOTATION, QUEUE_NAME_LABEL } from '../../api/schema/queue.js';
 import { jobDemand, queueQuota } from './resources.js';
 import type { JobInfo, QueueInfo } from './plan.js';
-
-/** "ns/name" of a Job. */
-export const jobKey = (j: Job): string => `${j.metadata.namespace ?? 'default'}/${j.metadata.name}`;
+import { keyOf } from '../../client/kit/index.js';
 
 /** A Job that has finished (Complete or Failed) no longer holds or waits for quota. */
 export function finished(j: Job): boolean {
@@ -37,7 +35,7 @@ export function jobInfo(j: Job, classes: readonly PriorityClass[]): JobInfo | un
   const admitted = isAdmitted(j);
   const at = admitted ? Date.parse(j.metadata.annotations?.[ADMITTED_AT_ANNOTATION] ?? '') : NaN;
   return {
-    key: jobKey(j),
+    key: keyOf(j),
     queue,
     demand: jobDemand(j),
     priority: jobPriority(j, classes),

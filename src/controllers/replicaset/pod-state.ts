@@ -1,10 +1,5 @@
 /** What a ReplicaSet counts about its pods: active, ready, available, and which to delete first. */
 import type { Pod } from '../../api/pod.js';
-import type { OwnerReference } from '../../api/meta.js';
-
-/** The controller owner reference of an object, if any. */
-export const controllerOf = (o: { metadata: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined =>
-  o.metadata.ownerReferences?.find((r) => r.controller === true);
 
 /** Not finished and not being deleted: the pods that count towards replicas. */
 export const isActive = (p: Pod): boolean =>

@@ -4,6 +4,7 @@ import type { Workflow, WorkflowStep } from '../../api/schema/workflow.js';
 import type { Container } from '../../api/pod.js';
 import { substitute } from './substitute.js';
 import { wrapForOutput } from './output.js';
+import { newControllerRef } from '../../client/kit/index.js';
 
 /** Labels on a workflow's Jobs and their pods. */
 export const WorkflowLabels = {
@@ -70,7 +71,7 @@ export function stepJob(input: StepJobInput): Job {
       namespace: wf.metadata.namespace ?? 'default',
       labels,
       annotations: param ? { 'workflows.lantern.dev/param': param.value } : undefined,
-      ownerReferences: [{ apiVersion: 'lantern.dev/v1', kind: 'Workflow', name: wf.metadata.name, uid: wf.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [newControllerRef(wf)],
     },
     spec: { ...step.template, template: { ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, ...labels } }, spec: podSpec } },
   };

@@ -87,7 +87,7 @@ describe('pull and push against a registry', () => {
       reg.cutAfter.set(img.big, 100_000);
       const store = new OciImageStore(join(dir, 'store-resume'));
       await assert.rejects(pullImage(store, `${reg.host}/lt/app:1`), /stopped at \d+ of \d+ bytes.*pull again to resume/);
-      const kept = (await stat(store.partialPath(img.big))).size;
+      const kept = (await stat(store.content.ingestPath(img.big))).size;
       assert.ok(kept > 0 && kept <= 100_000, `partial download kept (${kept} bytes)`);
       const events: TransferProgress[] = [];
       const record = await pullImage(store, `${reg.host}/lt/app:1`, { onProgress: (p) => events.push(p) });
@@ -97,8 +97,8 @@ describe('pull and push against a registry', () => {
       assert.deepEqual(ranged.map((r) => r.range), [`bytes=${kept}-`]);
       assert.equal(gets(reg, img.small), 1, 'the finished small layer is not downloaded twice');
       assert.ok(events.some((e) => e.layer === img.big && e.status === 'Downloading' && e.total === (reg.blobs.get(img.big)?.length)));
-      assert.deepEqual(await store.readBlob(record.digest), img.manifest, 'the manifest is stored byte for byte');
-      await stat(store.partialPath(img.big)).then(() => assert.fail('partial file left behind'), () => undefined);
+      assert.deepEqual(await store.content.read(record.digest), img.manifest, 'the manifest is stored byte for byte');
+      await stat(store.content.ingestPath(img.big)).then(() => assert.fail('partial file left behind'), () => undefined);
     } finally { await reg.stop(); }
   });
 
@@ -111,7 +111,7 @@ describe('pull and push against a registry', () => {
       reg.corrupt.set(img.small, Buffer.concat([real.subarray(0, real.length - 1), Buffer.from([real[real.length - 1]! ^ 1])]));
       const store = new OciImageStore(join(dir, 'store-corrupt'));
       await assert.rejects(pullImage(store, `${reg.host}/lt/bad:1`), /corrupt: its content hashes to sha256:[0-9a-f]{64}, not sha256:/);
-      assert.equal(await store.hasBlob(img.small), false);
+      assert.equal((await store.content.info(img.small)) !== undefined, false);
       assert.equal((await store.list()).length, 0);
     } finally { await reg.stop(); }
   });

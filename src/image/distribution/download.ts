@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebStream } from 'node:stream/web';
 import { ApiError } from '../../api/errors.js';
 import type { Descriptor } from '../formats.js';
-import type { OciImageStore } from '../store.js';
+import type { ContentStore } from '../types.js';
 import { repoScope, type RegistryClient } from './registry.js';
 import type { TransferProgress } from './types.js';
 
@@ -17,8 +17,8 @@ const inFlight = new Map<string, Promise<'exists' | 'downloaded'>>();
  * left by an interrupted pull (store ingest area) is continued with a Range request; the finished
  * file is verified by the store (a mismatch deletes it and fails the pull).
  */
-export function downloadBlob(store: OciImageStore, client: RegistryClient, repo: string, desc: Descriptor, onProgress: (p: TransferProgress) => void): Promise<'exists' | 'downloaded'> {
-  const key = store.partialPath(desc.digest);
+export function downloadBlob(store: ContentStore, client: RegistryClient, repo: string, desc: Descriptor, onProgress: (p: TransferProgress) => void): Promise<'exists' | 'downloaded'> {
+  const key = store.ingestPath(desc.digest);
   let p = inFlight.get(key);
   if (!p) {
     p = fetchBlob(store, client, repo, desc, onProgress).finally(() => inFlight.delete(key));
@@ -27,10 +27,10 @@ export function downloadBlob(store: OciImageStore, client: RegistryClient, repo:
   return p;
 }
 
-async function fetchBlob(store: OciImageStore, client: RegistryClient, repo: string, desc: Descriptor, onProgress: (p: TransferProgress) => void): Promise<'exists' | 'downloaded'> {
+async function fetchBlob(store: ContentStore, client: RegistryClient, repo: string, desc: Descriptor, onProgress: (p: TransferProgress) => void): Promise<'exists' | 'downloaded'> {
   const layer = desc.digest;
-  if (await store.hasBlob(layer)) return 'exists';
-  const part = store.partialPath(layer);
+  if (await store.info(layer)) return 'exists';
+  const part = store.ingestPath(layer);
   let offset = await stat(part).then((s) => s.size, () => 0);
   if (offset > desc.size) { await rm(part, { force: true }); offset = 0; }
   if (offset < desc.size) {
@@ -64,7 +64,7 @@ async function fetchBlob(store: OciImageStore, client: RegistryClient, repo: str
     onProgress({ layer, status: 'Downloading', current: done, total: desc.size });
   }
   onProgress({ layer, status: 'Verifying Checksum', current: desc.size, total: desc.size });
-  await store.adoptFile(part, { digest: layer, size: desc.size }, `blob ${layer} of ${repo}`);
+  await store.commitFile(part, { digest: layer, size: desc.size }, `blob ${layer} of ${repo}`);
   return 'downloaded';
 }
 

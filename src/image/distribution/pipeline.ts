@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { LayerBlob } from '../formats.js';
-import type { BlobExpect, PulledImage } from '../pulled.js';
-import type { OciImageStore } from '../store.js';
+import type { BlobExpect, PulledImage, Snapshotter } from '../types.js';
 import { mapLimit } from './pool.js';
 import type { TransferProgress } from './types.js';
 
@@ -14,7 +13,7 @@ export type FetchLayer<L extends BlobExpect> = (layer: L) => Promise<'exists' | 
  * running. A failed layer stops new downloads from starting. Returns (or throws) only once every
  * unpack it started has settled, so the caller's pins outlive them.
  */
-export async function downloadAndPrepare<L extends BlobExpect>(store: OciImageStore, image: PulledImage & { layers: L[] }, fetchLayer: FetchLayer<L>, progress: (p: TransferProgress) => void, limit: number): Promise<LayerBlob[]> {
+export async function downloadAndPrepare<L extends BlobExpect>(snapshots: Snapshotter, image: PulledImage & { layers: L[] }, fetchLayer: FetchLayer<L>, progress: (p: TransferProgress) => void, limit: number): Promise<LayerBlob[]> {
   const started: Promise<LayerBlob>[] = [];
   let failed: { e: unknown } | undefined;
   // Unpacking is CPU and disk work: more at once than there are cores only adds contention (an image
@@ -25,7 +24,7 @@ export async function downloadAndPrepare<L extends BlobExpect>(store: OciImageSt
       if (failed) throw failed.e;
       const how = await fetchLayer(l);
       progress({ layer: l.digest, status: how === 'exists' ? 'Already exists' : 'Download complete', current: l.size, total: l.size });
-      const p = slot(() => prepare(store, image, i, how === 'downloaded', progress));
+      const p = slot(() => prepare(snapshots, image, i, how === 'downloaded', progress));
       p.catch((e: unknown) => { failed ??= { e }; });
       started[i] = p;
     });
@@ -35,11 +34,11 @@ export async function downloadAndPrepare<L extends BlobExpect>(store: OciImageSt
   }
 }
 
-async function prepare(store: OciImageStore, image: PulledImage, i: number, fresh: boolean, progress: (p: TransferProgress) => void): Promise<LayerBlob> {
+async function prepare(snapshots: Snapshotter, image: PulledImage, i: number, fresh: boolean, progress: (p: TransferProgress) => void): Promise<LayerBlob> {
   const l = image.layers[i] as BlobExpect;
   // Docker's per-layer lines; a layer that was already stored keeps its "Already exists".
   if (fresh) progress({ layer: l.digest, status: 'Extracting', current: 0, total: l.size });
-  const layer = await store.prepareLayer(image, i);
+  const layer = await snapshots.unpack(image, i);
   if (fresh) progress({ layer: l.digest, status: 'Pull complete', current: l.size, total: l.size });
   return layer;
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '../../api/errors.js';
 import { MediaType, parseJson, asObject, type Descriptor } from '../formats.js';
 import { formatReference, parseReference } from '../reference.js';
-import type { OciImageStore } from '../store.js';
+import type { ContentStore, ImageStore } from '../types.js';
 import { imageManifest } from './manifest.js';
 import { mapLimit } from './pool.js';
 import { RegistryClient, repoScope } from './registry.js';
@@ -16,7 +16,7 @@ export interface PushResult { name: string; tag: string; digest: string; size: n
  * repository of the same registry that holds the image, or uploaded (POST + monolithic PUT); then
  * the exact stored manifest bytes are PUT by tag, so the digest stays the same.
  */
-export async function pushImage(store: OciImageStore, ref: string, opts: TransferOptions = {}): Promise<PushResult> {
+export async function pushImage(store: ImageStore, ref: string, opts: TransferOptions = {}): Promise<PushResult> {
   const r = parseReference(ref);
   if (r.digest) throw new ApiError('BadRequest', `push a tag, not a digest: tag the image first (lcctl tag ${ref.split('@')[0]} NAME:TAG)`);
   const name = formatReference(r);
@@ -24,7 +24,7 @@ export async function pushImage(store: OciImageStore, ref: string, opts: Transfe
   if (!image) throw new ApiError('NotFound', `image "${ref}" not found on the node: pull or import it, or name an image with lcctl tag SOURCE ${ref}`);
   const repo = r.path;
   const tag = r.tag ?? 'latest';
-  const bytes = await store.readBlob(image.digest);
+  const bytes = await store.content.read(image.digest);
   const doc = asObject(parseJson(bytes, `manifest of ${name}`), `manifest of ${name}`);
   const { config, layers } = imageManifest(doc, `manifest of ${name}`);
   // Another name of this image on the same registry: its blobs can be mounted instead of uploaded.
@@ -40,7 +40,7 @@ export async function pushImage(store: OciImageStore, ref: string, opts: Transfe
   })).body?.cancel();
   await mapLimit([...layers, config], opts.concurrency ?? 3, async (blob) => {
     progress({ layer: blob.digest, status: 'Preparing', current: 0, total: blob.size });
-    const status = await pushBlob(store, client, repo, blob, from, scopes, progress, opts.chunkSize);
+    const status = await pushBlob(store.content, client, repo, blob, from, scopes, progress, opts.chunkSize);
     progress({ layer: blob.digest, status, current: blob.size, total: blob.size });
   });
   const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : MediaType.ociManifest;
@@ -51,11 +51,11 @@ export async function pushImage(store: OciImageStore, ref: string, opts: Transfe
   return { name, tag, digest, size: bytes.length };
 }
 
-async function pushBlob(store: OciImageStore, client: RegistryClient, repo: string, blob: Descriptor, from: string | undefined, scopes: string[], progress: (p: TransferProgress) => void, chunkSize?: number): Promise<string> {
+async function pushBlob(content: ContentStore, client: RegistryClient, repo: string, blob: Descriptor, from: string | undefined, scopes: string[], progress: (p: TransferProgress) => void, chunkSize?: number): Promise<string> {
   const head = await client.fetch(`/v2/${repo}/blobs/${blob.digest}`, { method: 'HEAD', scopes });
   await head.body?.cancel();
   if (head.ok) return 'Layer already exists';
-  const t: UploadTarget = { client, repo, scopes, file: store.blobPath(blob.digest), blob, progress };
+  const t: UploadTarget = { client, repo, scopes, content, blob, progress };
   const started = await startUpload(t, from);
   if (started.mounted) return `Mounted from ${from}`;
   const put = await putWhole(t, started.location);

@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { ApiError } from '../../api/errors.js';
 import type { Descriptor } from '../formats.js';
+import type { ContentStore } from '../types.js';
 import type { RegistryClient } from './registry.js';
 import type { TransferProgress } from './types.js';
 
@@ -9,7 +9,7 @@ export interface UploadTarget {
   client: RegistryClient;
   repo: string;
   scopes: string[];
-  file: string;
+  content: ContentStore;
   blob: Descriptor;
   progress: (p: TransferProgress) => void;
 }
@@ -31,7 +31,7 @@ export async function startUpload(t: UploadTarget, from?: string): Promise<{ mou
 export async function putWhole(t: UploadTarget, location: URL): Promise<Response> {
   const url = new URL(location);
   url.searchParams.set('digest', t.blob.digest);
-  return t.client.fetch(url.toString(), { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(t.blob.size) }, body: counted(t, t.file, 0, undefined), scopes: t.scopes });
+  return t.client.fetch(url.toString(), { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(t.blob.size) }, body: counted(t, 0, undefined), scopes: t.scopes });
 }
 
 /** PATCH the blob in chunks (Content-Range start-end), following each Location, then PUT ?digest= to close it. */
@@ -43,7 +43,7 @@ export async function putChunked(t: UploadTarget, location: URL, size = chunkByt
     const res = await t.client.call(url.toString(), {
       method: 'PATCH',
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1), 'content-range': `${start}-${end}` },
-      body: counted(t, t.file, start, end), scopes: t.scopes,
+      body: counted(t, start, end), scopes: t.scopes,
     }, what);
     await res.body?.cancel();
     url = locationOf(t, res, what);
@@ -59,11 +59,11 @@ function locationOf(t: UploadTarget, res: Response, what: string): URL {
   return new URL(location, t.client.base);
 }
 
-/** The file's bytes [start, end] with "Pushing" progress at most ten times a second. */
-async function* counted(t: UploadTarget, file: string, start: number, end: number | undefined): AsyncIterable<Uint8Array> {
+/** The blob's bytes [start, end] from the content store, with "Pushing" progress at most ten times a second. */
+async function* counted(t: UploadTarget, start: number, end: number | undefined): AsyncIterable<Uint8Array> {
   let done = start;
   let last = 0;
-  for await (const chunk of createReadStream(file, { start, end }) as AsyncIterable<Buffer>) {
+  for await (const chunk of t.content.reader(t.blob.digest, { start, end }) as AsyncIterable<Buffer>) {
     done += chunk.length;
     const now = Date.now();
     if (now - last >= 100) { last = now; t.progress({ layer: t.blob.digest, status: 'Pushing', current: done, total: t.blob.size }); }

@@ -67,20 +67,20 @@ int main(int argc, char **argv) {
 }
 `;
 
-/** Compiles the helper once into binDir (named by a hash of its source) and returns its path. */
-export async function ensureAttachHelper(binDir: string): Promise<string> {
+/** Compiles the helper once into binDir (named by a hash of its source) with the C compiler `cc` and returns its path. */
+export async function ensureAttachHelper(binDir: string, cc = 'cc'): Promise<string> {
   const hash = createHash('sha256').update(ATTACH_HELPER_SOURCE).digest('hex').slice(0, 12);
   const path = join(binDir, `lantern-attach-${hash}`);
   if (existsSync(path)) return path;
   await mkdir(binDir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const err = await new Promise<string | undefined>((resolve) => {
-    const cc = spawn(process.env['CC'] ?? 'cc', ['-O2', '-o', tmp, '-x', 'c', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const compiler = spawn(cc, ['-O2', '-o', tmp, '-x', 'c', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let text = '';
-    cc.stderr.on('data', (b: Buffer) => { text += b.toString('utf8'); });
-    cc.on('error', (e) => resolve(e.message));
-    cc.on('close', (code) => resolve(code === 0 ? undefined : text || `cc exited ${code}`));
-    cc.stdin.end(ATTACH_HELPER_SOURCE);
+    compiler.stderr.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+    compiler.on('error', (e) => resolve(e.message));
+    compiler.on('close', (code) => resolve(code === 0 ? undefined : text || `cc exited ${code}`));
+    compiler.stdin.end(ATTACH_HELPER_SOURCE);
   });
   if (err !== undefined) {
     throw new ApiError('Unavailable', `attach needs a small helper compiled with cc, which failed (${err.trim()}); ` +

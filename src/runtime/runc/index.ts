@@ -1,3 +1,3 @@
 /** The runc + conmon container runtime. */
 export { RuncRuntime, type RuncRuntimeOptions } from './runtime.js';
-export { parseCriLog, readCriLog, type CriLogLine } from './cri-log.js';
+export { parseCriLog, readCriLog, type CriLogLine } from '../cri-log.js';

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCriLog } from './cri-log.js';
+import { readCriLog } from '../cri-log.js';
 import { conmonPid } from './status.js';
 import { ContainerDir } from './container-dir.js';
 import { makeTestEnv, waitFor, waitStopped, type TestEnv } from './testing.js';

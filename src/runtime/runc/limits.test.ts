@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { ContainerConfig } from '../types.js';
 import { isCgroupV2 } from './cgroups.js';
-import { readCriLog } from './cri-log.js';
+import { readCriLog } from '../cri-log.js';
 import { makeTestEnv, waitFor, waitStopped, type TestEnv } from './testing.js';
 
 const MiB = 1024 * 1024;

@@ -46,7 +46,9 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
   if (!env.some((e) => e.startsWith('HOSTNAME='))) env.push(`HOSTNAME=${ctx.hostname}`);
   const hard = Math.min(NOFILE_HARD, ctx.hostNofileHard);
   const namespaces: Array<{ type: string; path?: string }> = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (config.netns !== 'host') namespaces.push({ type: 'network', path: config.netns });
+  // 'none': a namespace of its own, where runc brings up loopback and nothing else.
+  if (config.netns === 'none') namespaces.push({ type: 'network' });
+  else if (config.netns !== 'host') namespaces.push({ type: 'network', path: config.netns });
   // A private cgroup namespace on v1 would hide nothing useful and breaks some tools; Docker uses it only on v2.
   if (ctx.cgroupV2) namespaces.push({ type: 'cgroup' });
   const seccomp = seccompFor(config, ctx, caps, privileged);

@@ -16,7 +16,7 @@ import { defaultHostname, writeEtcFiles } from './etc-files.js';
 import { startExec } from './exec.js';
 import { buildOciSpec } from './oci-spec.js';
 import { runCommand, signalNumber, sleep } from './proc.js';
-import { isMountPoint, mountOverlay, unmountRootfs } from './rootfs.js';
+import { isMountPoint, mountOverlay, unmountRootfs } from '../../host/overlay.js';
 import { RuncCli } from './runc-cli.js';
 import { localhostSeccompProfile } from './seccomp-localhost.js';
 import { conmonPid, processRunning, readContainerInfo } from './status.js';
@@ -40,6 +40,8 @@ export interface RuncRuntimeOptions {
   log?: (msg: string) => void;
   /** Where AppArmor is probed (tests); default the host's paths. */
   appArmorPaths?: AppArmorPaths;
+  /** The C compiler that builds the attach helper (lanternd hands in $CC); default cc. */
+  cc?: string;
 }
 
 /** How long stop() waits for the container to die after SIGKILL before giving up. */
@@ -55,6 +57,7 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly socketDir: string;
   private readonly seccompDir: string;
   private readonly appArmor: AppArmorSupport;
+  private readonly cc: string;
 
   constructor(opts: RuncRuntimeOptions) {
     this.stateDir = resolve(opts.stateDir);
@@ -65,6 +68,7 @@ export class RuncRuntime implements ContainerRuntime {
     this.seccompDir = resolve(opts.seccompProfileDir ?? join(dirname(this.stateDir), 'seccomp'));
     const log = opts.log ?? ((m: string) => console.error(`lanternd: runtime: ${m}`));
     this.appArmor = new AppArmorSupport(log, opts.appArmorPaths);
+    this.cc = opts.cc ?? 'cc';
   }
 
   /** "runc version 1.1.5 / conmon version 2.1.6". */
@@ -95,12 +99,14 @@ export class RuncRuntime implements ContainerRuntime {
       // Profiles first: a bad one is the user's error, found before anything is mounted.
       const seccompProfile = await localhostSeccompProfile(config, this.seccompDir);
       const appArmorProfile = await this.appArmor.profileFor(config.appArmorProfile, config.privileged === true);
-      await mountOverlay(config.rootfsLayers, dir.upper, dir.work, dir.rootfs);
+      // A prepared rootfs (a snapshotter's) belongs to its preparer: used as it is, never mounted here.
+      const rootfsPath = config.rootfsPath ?? dir.rootfs;
+      if (config.rootfsPath === undefined) await mountOverlay(config.rootfsLayers, dir.upper, dir.work, dir.rootfs);
       const hostNetwork = config.netns === 'host';
       const hostname = config.hostname ?? defaultHostname(config.id, hostNetwork);
       const etcFiles = await writeEtcFiles(dir.dir, { hostname, hostNetwork, extraHosts: config.extraHosts, dns: config.dns });
       const spec = buildOciSpec(config, {
-        rootfsPath: dir.rootfs, etcFiles, hostname, cgroupsPath: meta.cgroupPath, cgroupV2: isCgroupV2(),
+        rootfsPath, etcFiles, hostname, cgroupsPath: meta.cgroupPath, cgroupV2: isCgroupV2(),
         hostNofileHard: hostNofileHard(), hostArch: arch(), kernelRelease: release(),
         hostCapabilities: hostCapabilitySet(),
         ...(seccompProfile ? { seccompProfile } : {}), ...(appArmorProfile ? { appArmorProfile } : {}),
@@ -176,6 +182,17 @@ export class RuncRuntime implements ContainerRuntime {
     await removeCgroupTree(meta?.cgroupPath ?? containerCgroupPath(this.cgroupParent, id));
   }
 
+  /** Polls inspect (its fast path reads files only) until the container has stopped. */
+  async wait(id: string): Promise<ContainerInfo> {
+    const dir = new ContainerDir(this.stateDir, id);
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      const info = await readContainerInfo(dir, this.runc);
+      if (!info) throw new ApiError('NotFound', `container ${id} not found`);
+      if (info.status === 'stopped') return info;
+      await sleep(delay);
+    }
+  }
+
   async inspect(id: string): Promise<ContainerInfo | undefined> {
     return readContainerInfo(new ContainerDir(this.stateDir, id), this.runc);
   }
@@ -214,7 +231,7 @@ export class RuncRuntime implements ContainerRuntime {
     const state = meta ? await this.runc.state(id) : undefined;
     if (!meta || !state) throw new ApiError('NotFound', `container ${id} not found`);
     if (state.status === 'stopped') throw new ApiError('Conflict', `container ${id} has stopped: read its log instead`);
-    const helperPath = await ensureAttachHelper(join(this.stateDir, 'bin'));
+    const helperPath = await ensureAttachHelper(join(this.stateDir, 'bin'), this.cc);
     return await attachTo({ helperPath, ...attachPaths(this.socketDir, meta.cuuid, dir.bundle), terminal: meta.terminal, stdin: meta.stdin });
   }
 

@@ -4,7 +4,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig } from '../types.js';
 import { capabilityMask, hostCapabilities, resolveCapabilities } from './capabilities.js';
-import { readCriLog } from './cri-log.js';
+import { readCriLog } from '../cri-log.js';
 import { ApiError } from '../../api/errors.js';
 import { probeAppArmor } from './apparmor.js';
 import { RuncRuntime } from './runtime.js';

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerConfig, ContainerInfo } from '../types.js';
 import { removeCgroupTree } from './cgroups.js';
 import { runCommand, sleep } from './proc.js';
-import { unmountRootfs } from './rootfs.js';
+import { unmountUnder } from '../../host/overlay.js';
 import { RuncRuntime } from './runtime.js';
+import { eventually } from '../../testing/eventually.js';
 
 /** Test support only: a busybox rootfs, a private state dir and cgroup parent, and thorough cleanup. */
 export interface TestEnv {
@@ -51,18 +52,11 @@ export async function makeTestEnv(name: string): Promise<TestEnv> {
     cleanup: async () => {
       for (const c of await runtime.list().catch(() => [])) await runtime.remove(c.id).catch(() => undefined);
       await removeCgroupTree(`/${cgroupParent}`);
-      await unmountUnder(dir);
+      await unmountUnder(dir).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },
   };
   return env;
-}
-
-/** Unmounts anything still mounted below dir, so rm -rf cannot reach into a mount. */
-async function unmountUnder(dir: string): Promise<void> {
-  const text = await readFile('/proc/self/mountinfo', 'utf8');
-  const points = text.split('\n').map((l) => l.split(' ')[4]).filter((p): p is string => !!p && p.startsWith(dir + '/'));
-  for (const p of points.sort().reverse()) await unmountRootfs(p).catch(() => undefined);
 }
 
 /** Polls inspect until the container has stopped (the guard timeout is a safety net, not an assertion). */
@@ -74,10 +68,9 @@ export async function waitStopped(rt: RuncRuntime, id: string, timeoutMs = 60_00
   throw new Error(`container ${id} did not stop within ${timeoutMs / 1000}s`);
 }
 
-/** Polls until check() is true. */
+/** Polls until check() is true (the test kit's eventually, every 100 ms). */
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(100)) if (await check()) return;
-  throw new Error(`timed out waiting for ${what}`);
+  await eventually(what, check, { timeoutMs, intervalMs: 100 });
 }
 
 /** Reads a whole stream into a string. */

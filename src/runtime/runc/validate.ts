@@ -21,8 +21,11 @@ export function validateConfig(c: ContainerConfig): void {
     if (!m.destination.startsWith('/')) throw new ApiError('Invalid', `mount destination "${m.destination}" must be an absolute path`);
     if (m.type === 'bind' && !m.source.startsWith('/')) throw new ApiError('Invalid', `bind mount source "${m.source}" must be an absolute path`);
   }
-  if (c.netns !== 'host' && !c.netns.startsWith('/')) {
-    throw new ApiError('Invalid', `netns "${c.netns}" must be 'host' or the path of a network namespace`);
+  if (c.netns !== 'host' && c.netns !== 'none' && !c.netns.startsWith('/')) {
+    throw new ApiError('Invalid', `netns "${c.netns}" must be 'host', 'none' or the path of a network namespace`);
+  }
+  if (c.rootfsPath !== undefined && (!c.rootfsPath.startsWith('/') || c.rootfsLayers.length > 0)) {
+    throw new ApiError('Invalid', `rootfsPath "${c.rootfsPath}" must be an absolute path, with rootfsLayers empty: give one or the other`);
   }
   if (c.stopSignal) {
     try {

@@ -46,6 +46,9 @@ export function nodeAllocatable(node: Node): Resources {
 /** Pods that still hold resources on their node (not finished). */
 export const holdsResources = (pod: Pod): boolean => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
+/** The default scheduler should place this pod: not bound, not being deleted, and it asks for this scheduler. */
+export const needsScheduling = (p: Pod): boolean => !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+
 /** The pod has pod affinity or anti-affinity terms (required or preferred). */
 export const hasPodAffinity = (pod: Pod): boolean => pod.spec.affinity?.podAffinity !== undefined || pod.spec.affinity?.podAntiAffinity !== undefined;
 

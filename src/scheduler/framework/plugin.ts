@@ -1,15 +1,23 @@
+import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
-import type { CycleState } from './cycle-state.js';
+import type { CycleState, StateData, StateKey } from './cycle-state.js';
+import type { CacheExtension, ExtensionKey } from './extension.js';
 import type { NodeInfo } from './node-info.js';
 import type { Snapshot } from './snapshot.js';
-import type { Status } from './status.js';
+import type { PermitPlugin } from './permit.js';
+import { errorStatus, type Status } from './status.js';
+
+/** What every plugin may carry: the data it wants the cache to keep for it (read through snapshot.extensions). */
+export interface PluginBase {
+  readonly name: string;
+  readonly extension?: ExtensionKey<CacheExtension>;
+}
 
 /**
  * Runs once per cycle before the filters, over the whole snapshot, and writes what its filter needs
  * into the cycle state. A failure rejects every node at once (the message names only its reasons).
  */
-export interface PreFilterPlugin {
-  readonly name: string;
+export interface PreFilterPlugin extends PluginBase {
   preFilter(pod: Pod, snapshot: Snapshot, state: CycleState): Status;
   /** Preemption tries the node with `other` added back: keep the precomputed state right. */
   addPod?(state: CycleState, pod: Pod, other: Pod, node: NodeInfo): void;
@@ -17,9 +25,24 @@ export interface PreFilterPlugin {
   removePod?(state: CycleState, pod: Pod, other: Pod, node: NodeInfo): void;
 }
 
+/** PreFilter state that counts the node's pods: preemption adds (delta 1) and removes (-1) them. */
+export interface PodCountingState extends StateData {
+  update(pod: Pod, other: Pod, node: Node, delta: number): void;
+}
+
+/** addPod/removePod of a PreFilter whose cycle state counts pods under key. */
+export function countingUpdates<T extends PodCountingState>(key: StateKey<T>): Required<Pick<PreFilterPlugin, 'addPod' | 'removePod'>> {
+  return {
+    addPod(state, pod, other, node) { state.read(key)?.update(pod, other, node.node, 1); },
+    removePod(state, pod, other, node) { state.read(key)?.update(pod, other, node.node, -1); },
+  };
+}
+
+/** What a stateful Filter returns when its PreFilter's state is missing: the profile does not list it under preFilters. */
+export const noPreFilterState = (plugin: string): Status => errorStatus(`${plugin}: its PreFilter did not run; list the plugin under preFilters in the profile`);
+
 /** Decides whether a pod can run on a node. Cheap filters are listed first in the profile. */
-export interface FilterPlugin {
-  readonly name: string;
+export interface FilterPlugin extends PluginBase {
   filter(pod: Pod, node: NodeInfo, state: CycleState): Status;
 }
 
@@ -34,8 +57,7 @@ export interface NodeScore {
  * all feasible nodes onto 0..100; without normalize() score() must already be 0..100. The cycle then
  * multiplies by the profile's weight.
  */
-export interface ScorePlugin {
-  readonly name: string;
+export interface ScorePlugin extends PluginBase {
   /**
    * Once per cycle, after the filters: precompute over the feasible nodes (and the whole snapshot).
    * 'skip' when the plugin has nothing to say about this pod (every node would score the same):
@@ -52,6 +74,16 @@ export interface Profile {
   preFilters?: PreFilterPlugin[];
   filters: FilterPlugin[];
   scores: { plugin: ScorePlugin; weight: number }[];
+  /** Run after a node is reserved (and, for PostFilter, when none was found), in order. */
+  permits?: PermitPlugin[];
+}
+
+/** The cache extensions the profile's plugins register, each once. */
+export function extensionsOf(profile: Profile): ExtensionKey<CacheExtension>[] {
+  const plugins: PluginBase[] = [...(profile.preFilters ?? []), ...profile.filters, ...profile.scores.map((s) => s.plugin), ...(profile.permits ?? [])];
+  const keys = new Map<string, ExtensionKey<CacheExtension>>();
+  for (const p of plugins) if (p.extension) keys.set(p.extension.name, p.extension);
+  return [...keys.values()];
 }
 
 /** The highest score a node can get from one plugin (kube-scheduler's MaxNodeScore). */

@@ -1,32 +1,17 @@
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
+import type { Extensions } from './extension.js';
 import { NodeInfo, holdsResources } from './node-info.js';
 
 /** A view of the cluster for one scheduling cycle; plugins read it and never change it. */
 export interface Snapshot {
   nodes: readonly NodeInfo[];
-  /**
-   * On how many nodes each image is (by normalised name), when the snapshot's owner keeps count
-   * (the scheduler's cache does); ImageLocality counts itself otherwise.
-   */
-  imageNodeCounts?: ReadonlyMap<string, number>;
+  /** Data the plugins' cache extensions keep (framework/extension.ts), when the snapshot's owner keeps them (else plugins compute without). */
+  extensions?: Extensions;
   /** The nodes with at least one pod carrying a label, by labelCountKey, when kept (else look at every node). */
   nodesWithLabel?: (countKey: string) => Iterable<NodeInfo>;
   /** Pending pods nominated to each node by preemption (status.nominatedNodeName), by node name. */
   nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
-  /** The placed pods' (anti-)affinity terms summed per topology domain, when kept (else plugins walk the pods). */
-  existingAffinity?: ExistingAffinity;
-}
-
-/** Called per topology domain (key=value) with the summed count or weight there. */
-export type TopologyVisitor = (key: string, value: string, amount: number) => void;
-
-/** Existing pods' affinity terms that select a given pod, summed per domain (plugins/inter-pod-affinity-index.ts). */
-export interface ExistingAffinity {
-  /** Required anti-affinity terms of placed pods that select pod: how many pods' terms, per domain. */
-  requiredAntiAffinityMatching(pod: Pod, visit: TopologyVisitor): void;
-  /** Terms that score pod: required affinity (hardPodAffinityWeight), preferred affinity (+weight) and anti-affinity (-weight). */
-  scoredTermsMatching(pod: Pod, visit: TopologyVisitor): void;
 }
 
 /** Pending pods (not bound, not terminating) that preemption nominated to a node. */

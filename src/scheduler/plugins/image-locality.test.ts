@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MakeNode, MakePod, runPlugin } from '../testing/builders.js';
-import { imageLocality, normalizeImageName } from './image-locality.js';
+import { SchedulerCache } from '../cache.js';
+import { imageCountsKey, imageLocality, normalizeImageName } from './image-locality.js';
 
 const MB = 1024 * 1024;
 
@@ -48,4 +49,18 @@ describe('ImageLocality score', () => {
       assert.deepEqual(run(images, nodes), want);
     });
   }
+});
+
+// Moved from cache.test.ts: the counts are ImageLocality's cache extension now.
+describe('ImageLocality cache extension', () => {
+  test('counts on how many nodes each image is, as nodes come, change and go', () => {
+    const cache = new SchedulerCache([imageCountsKey]);
+    cache.setNode(MakeNode().Name('a').Image(100, 'busybox:1').Obj());
+    cache.setNode(MakeNode().Name('b').Image(100, 'docker.io/library/busybox:1').Image(5, 'nginx').Obj());
+    const counts = () => Object.fromEntries(cache.snapshot().extensions?.get(imageCountsKey)?.entries() ?? []);
+    assert.deepEqual(counts(), { 'docker.io/library/busybox:1': 2, 'docker.io/library/nginx:latest': 1 });
+    cache.setNode(MakeNode().Name('b').Image(5, 'nginx').Obj());
+    cache.deleteNode('a');
+    assert.deepEqual(counts(), { 'docker.io/library/nginx:latest': 1 });
+  });
 });

@@ -1,6 +1,7 @@
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
+import { ExtensionKey, type CacheExtension } from '../framework/extension.js';
 import type { ScorePlugin } from '../framework/plugin.js';
 
 const mb = 1024 * 1024;
@@ -48,6 +49,32 @@ export function imagesOf(node: Node): Map<string, number> {
   return out;
 }
 
+/** On how many nodes each image is (by normalised name), kept by the scheduler's cache as nodes come, change and go. */
+export class ImageCounts implements CacheExtension {
+  private readonly counts = new Map<string, number>();
+
+  nodeChanged(before: Node | undefined, after: Node | undefined): void {
+    if (before) this.count(before, -1);
+    if (after) this.count(after, 1);
+  }
+
+  /** On how many nodes image is. */
+  nodesWith(image: string): number { return this.counts.get(image) ?? 0; }
+
+  /** Every image with its count (tests). */
+  entries(): IterableIterator<[string, number]> { return this.counts.entries(); }
+
+  private count(node: Node, delta: number): void {
+    for (const image of imagesOf(node).keys()) {
+      const n = (this.counts.get(image) ?? 0) + delta;
+      if (n <= 0) this.counts.delete(image); else this.counts.set(image, n);
+    }
+  }
+}
+
+/** ImageLocality's cache extension. */
+export const imageCountsKey = new ExtensionKey('ImageLocality/counts', () => new ImageCounts());
+
 /** The containers' images, summed as size × (share of nodes that have it), then mapped onto 0..100. */
 function priority(sum: number, containers: number): number {
   const maxThreshold = maxContainerThreshold * containers;
@@ -64,12 +91,14 @@ const images = (pod: Pod): string[] => pod.spec.containers.map((c) => normalizeI
  */
 export const imageLocality = {
   name: 'ImageLocality',
+  extension: imageCountsKey,
   preScore(pod, _feasible, state, snapshot) {
     const podImages = images(pod);
     const wanted = new Set(podImages);
     const nodesWith = new Map<string, number>();
-    if (snapshot.imageNodeCounts) {
-      for (const image of wanted) nodesWith.set(image, snapshot.imageNodeCounts.get(image) ?? 0);
+    const counts = snapshot.extensions?.get(imageCountsKey);
+    if (counts) {
+      for (const image of wanted) nodesWith.set(image, counts.nodesWith(image));
     } else {
       for (const n of snapshot.nodes) {
         const held = imagesOf(n.node);

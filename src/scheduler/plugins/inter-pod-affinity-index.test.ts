@@ -9,6 +9,7 @@ import { buildSnapshot } from '../framework/snapshot.js';
 import { CycleState } from '../framework/cycle-state.js';
 import { filterNodes, scoreNodes } from '../framework/cycle.js';
 import { defaultProfile } from '../profile.js';
+import { extensionsOf } from '../framework/plugin.js';
 
 let seed = 7;
 const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return Math.floor((seed / 2 ** 31) * n); };
@@ -50,7 +51,7 @@ function verdicts(pod: Pod, snapshot: ReturnType<typeof buildSnapshot>): string 
 }
 
 test('placed pods\' affinity terms read from the cache\'s index decide as a walk over the pods does', () => {
-  const cache = new SchedulerCache();
+  const cache = new SchedulerCache(extensionsOf(defaultProfile));
   const nodes = Array.from({ length: 12 }, (_, i) => node(i, `r${i % 4}`));
   for (const n of nodes) cache.setNode(n);
   const placed = new Map<string, Pod>();

@@ -6,9 +6,12 @@
  */
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
-import type { ExistingAffinity, TopologyVisitor } from '../framework/snapshot.js';
-import { hasPodAffinity, labelCountKey, podNamespace } from '../framework/node-info.js';
+import { ExtensionKey, type CacheExtension } from '../framework/extension.js';
+import { hasPodAffinity, labelCountKey, podNamespace, type NodeInfo } from '../framework/node-info.js';
 import { preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
+
+/** Called per topology domain (key=value) with the summed count or weight there. */
+export type TopologyVisitor = (key: string, value: string, amount: number) => void;
 
 /** Kubernetes' hardPodAffinityWeight default: existing pods' required affinity terms score with it. */
 export const hardPodAffinityWeight = 1;
@@ -72,11 +75,24 @@ function termId(t: AffinityTerm, weight: number): string {
   return `${weight} ${id}`;
 }
 
-/** The index over every placed pod; `place` on add (delta 1) and removal (delta -1). */
-export class AffinityIndex implements ExistingAffinity {
+/**
+ * The index over every placed pod (InterPodAffinity's cache extension): terms are counted in the
+ * domains of the node their pod is on, and move when the node's labels change.
+ */
+export class AffinityIndex implements CacheExtension {
   private readonly requiredAnti = new TermTable();
   private readonly scored = new TermTable();
 
+  podPlaced(pod: Pod, node: Node, delta: 1 | -1): void { this.place(pod, node, delta); }
+
+  nodeChanged(before: Node | undefined, after: Node | undefined, info: NodeInfo): void {
+    // A new node's pods arrive through podPlaced; a node that goes or is relabelled moves its pods' terms.
+    if (!before || (after && JSON.stringify(before.metadata.labels ?? {}) === JSON.stringify(after.metadata.labels ?? {}))) return;
+    for (const p of info.podsWithAffinity) this.place(p, before, -1);
+    if (after) for (const p of info.podsWithAffinity) this.place(p, after, 1);
+  }
+
+  /** Count pod's terms in the domains of node (delta 1), or take them out (-1). */
   place(pod: Pod, node: Node, delta: number): void {
     if (!hasPodAffinity(pod)) return;
     for (const t of requiredTerms(pod, 'podAntiAffinity')) this.requiredAnti.change(t, 1, node, delta);
@@ -85,11 +101,16 @@ export class AffinityIndex implements ExistingAffinity {
     for (const t of preferredTerms(pod, 'podAntiAffinity')) this.scored.change(t, -t.weight, node, delta);
   }
 
+  /** Required anti-affinity terms of placed pods that select pod: how many pods' terms, per domain. */
   requiredAntiAffinityMatching(pod: Pod, visit: TopologyVisitor): void {
     this.requiredAnti.matching(pod, (e) => { for (const [value, n] of e.domains) visit(e.term.topologyKey, value, n * e.weight); });
   }
 
+  /** Terms that score pod: required affinity (hardPodAffinityWeight), preferred affinity (+weight) and anti-affinity (-weight). */
   scoredTermsMatching(pod: Pod, visit: TopologyVisitor): void {
     this.scored.matching(pod, (e) => { for (const [value, n] of e.domains) visit(e.term.topologyKey, value, n * e.weight); });
   }
 }
+
+/** InterPodAffinity's cache extension. */
+export const affinityIndexKey = new ExtensionKey('InterPodAffinity/index', () => new AffinityIndex());

@@ -1,12 +1,12 @@
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
-import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
+import { countingUpdates, noPreFilterState, type FilterPlugin, type PreFilterPlugin, type ScorePlugin } from '../framework/plugin.js';
 import type { Snapshot } from '../framework/snapshot.js';
-import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
+import { skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { PairCounts, pairKey, preferredTerms, requiredTerms, termMatches, topologyValue, type AffinityTerm } from './inter-pod-affinity-terms.js';
-import { hardPodAffinityWeight } from './inter-pod-affinity-index.js';
+import { affinityIndexKey, hardPodAffinityWeight } from './inter-pod-affinity-index.js';
 
 /** The nodes that may have pods with the label of countKey: the cache's index, else every node. */
 const nodesWith = (snapshot: Snapshot, countKey: string): Iterable<NodeInfo> => snapshot.nodesWithLabel?.(countKey) ?? snapshot.nodes;
@@ -100,13 +100,15 @@ const satisfiesExistingAntiAffinity = (s: FilterState, node: Node): boolean =>
  */
 export const interPodAffinity = {
   name: 'InterPodAffinity',
+  extension: affinityIndexKey,
   preFilter(pod, snapshot, state) {
     const affinityTerms = requiredTerms(pod, 'podAffinity');
     const s = new FilterState(affinityTerms, requiredTerms(pod, 'podAntiAffinity'), affinityTerms.every((t) => termMatches(t, pod)));
     // Without terms of its own only existing pods' required anti-affinity can matter.
     const own = affinityTerms.length > 0 || s.antiTerms.length > 0;
     // Existing pods' required anti-affinity that selects us: the cache's index, else a walk.
-    if (snapshot.existingAffinity) snapshot.existingAffinity.requiredAntiAffinityMatching(pod, (key, value, n) => s.existingAnti.addPair(key, value, n));
+    const index = snapshot.extensions?.get(affinityIndexKey);
+    if (index) index.requiredAntiAffinityMatching(pod, (key, value, n) => s.existingAnti.addPair(key, value, n));
     else for (const n of snapshot.nodes) for (const other of n.podsWithRequiredAntiAffinity) s.updateExisting(pod, other, n.node, 1);
     if (own && !s.countOwn(snapshot)) for (const n of snapshot.nodes) for (const other of n.pods) s.updateOwn(other, n.node, 1);
     // Nothing to check on any node: no terms of its own and no existing pod's anti-affinity hits it.
@@ -114,11 +116,10 @@ export const interPodAffinity = {
     state.write(filterKey, s);
     return success;
   },
-  addPod(state, pod, other, node) { state.read(filterKey)?.update(pod, other, node.node, 1); },
-  removePod(state, pod, other, node) { state.read(filterKey)?.update(pod, other, node.node, -1); },
+  ...countingUpdates(filterKey),
   filter(_pod, node, state) {
     const s = state.read(filterKey);
-    if (!s) return errorStatus('InterPodAffinity: its PreFilter did not run; list the plugin under preFilters in the profile');
+    if (!s) return noPreFilterState('InterPodAffinity');
     if (!satisfiesAffinity(s, node.node)) return unresolvable("node(s) didn't match pod affinity rules");
     if (!satisfiesAntiAffinity(s, node.node)) return unschedulable("node(s) didn't match pod anti-affinity rules");
     if (!satisfiesExistingAntiAffinity(s, node.node)) return unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
@@ -137,7 +138,8 @@ export const interPodAffinity = {
     };
     // Existing pods' terms that select us (their required affinity, preferred affinity and
     // anti-affinity): the cache's index, else a walk over the pods that have terms.
-    if (snapshot.existingAffinity) snapshot.existingAffinity.scoredTermsMatching(pod, (key, value, weight) => { topology.addPair(key, value, weight); keys.add(key); });
+    const index = snapshot.extensions?.get(affinityIndexKey);
+    if (index) index.scoredTermsMatching(pod, (key, value, weight) => { topology.addPair(key, value, weight); keys.add(key); });
     else {
       for (const n of snapshot.nodes) {
         for (const other of n.podsWithAffinity) {

@@ -1,5 +1,6 @@
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
+import { labelsMatch } from '../../api/label-selector.js';
 import { nodeSelectorTermMatches } from '../framework/labels.js';
 import { defaultNormalizeScore, type FilterPlugin, type ScorePlugin } from '../framework/plugin.js';
 import { success, unresolvable } from '../framework/status.js';
@@ -9,8 +10,7 @@ import { success, unresolvable } from '../framework/status.js';
  * required node affinity (some term matches). PodTopologySpread reuses it to pick its domains.
  */
 export function matchesRequiredNodeAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  if (!labelsMatch(pod.spec.nodeSelector, node.metadata.labels)) return false;
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   return required === undefined || required.nodeSelectorTerms.some((t) => nodeSelectorTermMatches(t, node));
 }

@@ -1,3 +1,4 @@
+import { labelsMatch } from '../../api/label-selector.js';
 import type { FilterPlugin } from '../framework/plugin.js';
 import { success, unresolvable } from '../framework/status.js';
 
@@ -5,10 +6,6 @@ import { success, unresolvable } from '../framework/status.js';
 export const nodeSelector = {
   name: 'NodeSelector',
   filter(pod, node) {
-    const labels = node.node.metadata.labels ?? {};
-    for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
-      if (labels[k] !== v) return unresolvable("node(s) didn't match Pod's node affinity/selector");
-    }
-    return success;
+    return labelsMatch(pod.spec.nodeSelector, node.node.metadata.labels) ? success : unresolvable("node(s) didn't match Pod's node affinity/selector");
   },
 } satisfies FilterPlugin;

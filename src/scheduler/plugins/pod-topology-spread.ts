@@ -4,8 +4,8 @@ import type { LabelSelector } from '../../api/schema/pod.js';
 import { StateKey, type StateData } from '../framework/cycle-state.js';
 import { selectorIsEmpty, selectorMatches, singleLabel } from '../framework/labels.js';
 import { labelCountKey, podNamespace, type NodeInfo } from '../framework/node-info.js';
-import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/plugin.js';
-import { errorStatus, skip, success, unresolvable, unschedulable } from '../framework/status.js';
+import { countingUpdates, noPreFilterState, type FilterPlugin, type PreFilterPlugin, type ScorePlugin } from '../framework/plugin.js';
+import { skip, success, unresolvable, unschedulable } from '../framework/status.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 
 interface Constraint {
@@ -98,11 +98,10 @@ export const podTopologySpread = {
     state.write(filterKey, new FilterState(constraints, perDomain));
     return success;
   },
-  addPod(state, pod, other, node) { state.read(filterKey)?.update(pod, other, node.node, 1); },
-  removePod(state, pod, other, node) { state.read(filterKey)?.update(pod, other, node.node, -1); },
+  ...countingUpdates(filterKey),
   filter(pod, node, state) {
     const s = state.read(filterKey);
-    if (!s) return errorStatus('PodTopologySpread: its PreFilter did not run; list the plugin under preFilters in the profile');
+    if (!s) return noPreFilterState('PodTopologySpread');
     const labels = labelsOf(node.node);
     for (const [i, c] of s.constraints.entries()) {
       const value = labels[c.topologyKey];

@@ -1,34 +1,32 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../api/errors.js';
 import type { ApiObject, WatchEvent } from '../../api/meta.js';
-import { openSqliteStore, type SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { ApiService } from '../api-service.js';
+import type { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { withTestApi, type TestApi } from '../../testing/api.js';
+import { eventually } from '../../testing/eventually.js';
+import type { ApiService } from '../api-service.js';
 import { encryptionConfigPath, SecretsEncryption } from './secrets-encryption.js';
 
 interface Secret extends ApiObject { data?: Record<string, string> }
 const secret = (name: string, value: string): Secret => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { pw: Buffer.from(value).toString('base64') } });
 const pwOf = (s: Secret): string => Buffer.from(s.data?.pw ?? '', 'base64').toString();
 
-interface Env { dir: string; file: string; store: SqliteStore; open(enabled: boolean): Promise<{ enc: SecretsEncryption; api: ApiService }> }
+interface Env { dir: string; file: string; store: SqliteStore; apiWith: TestApi['apiWith']; open(enabled: boolean): Promise<{ enc: SecretsEncryption; api: ApiService }> }
 
 /** A fresh SQLite store and data dir; open() builds the encryption and an ApiService over the store. */
 async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-secrets-enc-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  const file = encryptionConfigPath(dir);
-  let clock = Date.parse('2025-01-01T00:00:00Z');
-  const open = async (enabled: boolean): Promise<{ enc: SecretsEncryption; api: ApiService }> => {
-    const enc = await SecretsEncryption.open({ store, file, enabled, now: () => new Date(clock += 60_000) });
-    return { enc, api: new ApiService(store, { transformers: enc.transformers() }) };
-  };
-  try { await fn({ dir, file, store, open }); } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withTestApi(async ({ dir, store, apiWith }) => {
+    const file = encryptionConfigPath(dir);
+    let clock = Date.parse('2025-01-01T00:00:00Z');
+    const open = async (enabled: boolean): Promise<{ enc: SecretsEncryption; api: ApiService }> => {
+      const enc = await SecretsEncryption.open({ store, file, enabled, now: () => new Date(clock += 60_000) });
+      return { enc, api: apiWith({ transformers: enc.transformers() }) };
+    };
+    await fn({ dir, file, store, apiWith, open });
+  }, { prefix: 'lantern-secrets-enc-' });
 }
 
 /** The raw stored value of a secret. */
@@ -70,10 +68,7 @@ describe('SecretsEncryption with ApiService over a real SQLite store', { timeout
     const ws: string[] = [];
     const w2 = api.watch<Secret>('secrets', 'default', { resourceVersion: String(from), fieldSelector: 'metadata.name=db' }, (e) => { ws.push(`${e.type} ${pwOf(e.object)}`); });
     assert.equal(pwOf(await api.delete<Secret>('secrets', 'db', 'default')), 'p4ssw0rd-two');
-    const until = async (what: () => boolean): Promise<void> => {
-      for (let i = 0; !what(); i++) { assert.ok(i < 2000, `watch events so far: ${JSON.stringify([seen, ws])}`); await new Promise((r) => setTimeout(r, 5)); }
-    };
-    await until(() => seen.length === 3 && ws.length === 3);
+    await eventually(() => `watch events so far: ${JSON.stringify([seen, ws])}`, () => seen.length === 3 && ws.length === 3, { timeoutMs: 10_000, intervalMs: 5 });
     w.stop(); w2.stop();
     assert.deepEqual(seen, ['ADDED p4ssw0rd-one', 'MODIFIED p4ssw0rd-two', 'DELETED p4ssw0rd-two']);
     assert.deepEqual(ws, seen);
@@ -172,11 +167,11 @@ describe('SecretsEncryption with ApiService over a real SQLite store', { timeout
     assert.ok((await stat(file)).isFile()); // kept: it is what reads older backups
   }));
 
-  test('a Secret under a key the server does not have: reads and watches fail naming the key, the file and what to do', () => withEnv(async ({ dir, store, open }) => {
+  test('a Secret under a key the server does not have: reads and watches fail naming the key, the file and what to do', () => withEnv(async ({ dir, store, apiWith, open }) => {
     const { api: writer } = await open(true);
     // Another keys file for the same store: as if the file had been replaced.
     const other = await SecretsEncryption.open({ store, file: join(dir, 'other.json'), enabled: true, now: () => new Date('2030-01-01T00:00:00Z') });
-    const reader = new ApiService(store, { transformers: other.transformers() });
+    const reader = apiWith({ transformers: other.transformers() });
     const events: WatchEvent<ApiObject>[] = [];
     const w = reader.watch('secrets', undefined, { resourceVersion: String(await store.currentRevision()) }, (e) => events.push(e));
     await writer.create('secrets', secret('x', 'xray'));

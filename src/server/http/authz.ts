@@ -2,7 +2,7 @@ import { ApiError } from '../../api/errors.js';
 import type { ApiObject, ObjectList, WatchEvent } from '../../api/meta.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from '../../client/types.js';
 import type { Identity } from './auth.js';
-import { referencedByNode } from './config-ref-authz.js';
+import { gangMemberOnNode, namedBySelector, referencedByNode } from './config-ref-authz.js';
 import { nodeRestricted, type NodeRestriction } from '../node-restriction/index.js';
 
 /** What a request does, in the words the rules use. */
@@ -19,6 +19,8 @@ export interface Action {
   podNodeName?: string;
   /** For a node reading a ConfigMap/Secret: whether a pod bound to it references the object. */
   referencedByNode?: boolean;
+  /** For a node watching a namespace's pods: whether a pod bound to it there is a gang member. */
+  gangMemberOnNode?: boolean;
 }
 
 interface Rule { role: Identity['role']; verbs: readonly Verb[] | '*'; resources: readonly string[] | '*'; when?: (node: string, a: Action) => boolean }
@@ -40,6 +42,10 @@ export const rules: readonly Rule[] = [
   // A gang member's agent reads the group's size (minMember) before starting its containers.
   { role: 'node', verbs: ['get'], resources: ['podgroups'] },
   { role: 'node', verbs: ['get'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true },
+  // The agent's watched cache of them (the kubelet's): one object, named by fieldSelector metadata.name=NAME.
+  { role: 'node', verbs: ['list', 'watch'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true && a.namespace !== undefined && namedBySelector(a.fieldSelector) !== undefined },
+  // A gang member's agent follows its peers' addresses (it may list every pod anyway).
+  { role: 'node', verbs: ['watch'], resources: ['pods'], when: (_node, a) => a.gangMemberOnNode === true && a.namespace !== undefined },
   // As kubelets do: the agent reports what happened to its pods (probes, pulls) as Events; a repeat
   // reads the stored event and bumps its count.
   { role: 'node', verbs: ['create', 'get', 'update'], resources: ['events'] },
@@ -62,7 +68,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME), and change only its own Node and the status or deletion of pods bound to it; it may read a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may read PodGroups; it may open only its own tunnel',
+  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME) and those of a namespace where a pod bound to it is a gang member, and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may read PodGroups; it may open only its own tunnel',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 
@@ -71,6 +77,33 @@ export function authorize(id: Identity, a: Action): void {
   if (allowed(id, a)) return;
   const target = a.name === undefined ? '' : ` "${a.namespace !== undefined ? `${a.namespace}/` : ''}${a.name}"`;
   throw new ApiError('Forbidden', `${id.name} may not ${a.verb} ${a.resource}${target}: ${hints[id.role]}`);
+}
+
+/**
+ * The action with what the rules need to know of a node's pods (for a ConfigMap/Secret read, or a
+ * watch of a namespace's pods); other actions as they are. Reads the API, so only where needed.
+ */
+export async function withNodeFacts(api: ApiClient, id: Identity, a: Action): Promise<Action> {
+  if (!needsNodeFacts(id, a)) return a;
+  const node = nodeNameOf(id);
+  if (a.resource === 'pods') return { ...a, gangMemberOnNode: await gangMemberOnNode(api, node, a.namespace!) };
+  const name = a.verb === 'get' ? a.name : namedBySelector(a.fieldSelector);
+  return { ...a, referencedByNode: name !== undefined && await referencedByNode(api, node, a.resource, name, a.namespace) };
+}
+
+/** Whether withNodeFacts has anything to find out for this action. */
+export function needsNodeFacts(id: Identity, a: Action): boolean {
+  if (id.role !== 'node') return false;
+  if (a.resource === 'configmaps' || a.resource === 'secrets') return a.verb === 'get' || ((a.verb === 'list' || a.verb === 'watch') && a.namespace !== undefined);
+  return a.resource === 'pods' && a.verb === 'watch' && a.namespace !== undefined && !selectsNode(a.fieldSelector, nodeNameOf(id));
+}
+
+/** A watch that starts once check passed; a refusal rejects its done. */
+function watchAfter(check: Promise<void>, start: () => Watcher): Watcher {
+  let inner: Watcher | undefined;
+  let stopped = false;
+  const done = check.then(() => { if (stopped) return undefined; inner = start(); return inner.done; });
+  return { stop: () => { stopped = true; inner?.stop(); }, done };
 }
 
 /** The API client as an identity may use it: every call is checked against the rules first. */
@@ -89,12 +122,11 @@ export function authorizedClient(base: ApiClient, id: Identity, restriction?: No
       return api.create(resource, obj, opts);
     },
     async get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> {
-      const referenced = id.role === 'node' && await referencedByNode(api, nodeNameOf(id), resource, name, namespace);
-      authorize(id, { verb: 'get', resource, namespace, name, referencedByNode: referenced });
+      authorize(id, await withNodeFacts(api, id, { verb: 'get', resource, namespace, name }));
       return api.get(resource, name, namespace);
     },
-    list<T extends ApiObject>(resource: string, namespace?: string, opts?: ListOptions): Promise<ObjectList<T>> {
-      authorize(id, { verb: 'list', resource, namespace, fieldSelector: opts?.fieldSelector });
+    async list<T extends ApiObject>(resource: string, namespace?: string, opts?: ListOptions): Promise<ObjectList<T>> {
+      authorize(id, await withNodeFacts(api, id, { verb: 'list', resource, namespace, fieldSelector: opts?.fieldSelector }));
       return api.list(resource, namespace, opts);
     },
     async update<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
@@ -112,7 +144,10 @@ export function authorizedClient(base: ApiClient, id: Identity, restriction?: No
       return api.delete(resource, name, namespace, opts);
     },
     watch<T extends ApiObject>(resource: string, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Watcher {
-      authorize(id, { verb: 'watch', resource, namespace, fieldSelector: opts.fieldSelector });
+      const action: Action = { verb: 'watch', resource, namespace, fieldSelector: opts.fieldSelector };
+      // The HTTP chain checked this watch (with the same facts) before answering 200; checked again here.
+      if (needsNodeFacts(id, action)) return watchAfter(withNodeFacts(api, id, action).then((a) => authorize(id, a)), () => api.watch(resource, namespace, opts, onEvent));
+      authorize(id, action);
       return api.watch(resource, namespace, opts, onEvent);
     },
     async bind(namespace: string, podName: string, nodeName: string): Promise<void> {

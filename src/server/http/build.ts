@@ -33,7 +33,7 @@ export async function serveBuild(nodes: NodeRegistry, req: IncomingMessage, res:
   if (names.length === 0) throw new ApiError('Unavailable', 'no node is connected to build on (start lanternd server without --no-agent, or join an agent)');
   if (names.length !== 1) throw new ApiError('BadRequest', `build on one node at a time: add ?node= (connected: ${names.join(', ')})`);
   const node = nodes.get(names[0] as string);
-  if (!node.buildImage) throw new ApiError('BadRequest', `node "${names[0]}" cannot build images (building through the node tunnel is not supported yet): build on the server's own node`);
+  if (!node.buildImage) throw new ApiError('BadRequest', `node "${names[0]}" cannot build images (it has no image builder): build on another node (--node NAME)`);
   res.writeHead(200, { 'content-type': 'application/json' });
   const line = (v: unknown): void => { if (!res.destroyed) res.write(`${JSON.stringify(v)}\n`); };
   try {

@@ -43,4 +43,14 @@ describe('a node reads ConfigMaps and Secrets only for its own pods', () => {
     await assert.rejects(edge1.get('configmaps', 'db', 'default'), /Forbidden|may not get configmaps/);
     await assert.rejects(async () => edge1.list('secrets', 'default'), /may not list secrets/);
   });
+
+  test('the one object a referencing pod names may be listed and watched by metadata.name (the agent\'s watched cache)', async () => {
+    const api2 = { ...api, watch: () => ({ stop: () => undefined, done: Promise.resolve() }), list: async (r: string, ns?: string, opts?: { fieldSelector?: string }) => (r === 'pods' ? api.list(r, ns, opts) : { items: [] }) } as unknown as ApiClient;
+    const node = authorizedClient(api2, { name: 'system:node:edge-1', role: 'node' });
+    assert.deepEqual((await node.list('secrets', 'default', { fieldSelector: 'metadata.name=db' })).items, []);
+    await node.watch('configmaps', 'default', { fieldSelector: 'metadata.name=app' }, () => undefined).done;
+    await assert.rejects(node.list('secrets', 'default', { fieldSelector: 'metadata.name=other' }), /may not list secrets/);
+    await assert.rejects(node.watch('secrets', 'default', { fieldSelector: 'metadata.name=other' }, () => undefined).done, /may not watch secrets/);
+    await assert.rejects(node.watch('pods', 'default', {}, () => undefined).done, /may not watch pods/);
+  });
 });

@@ -1,31 +1,34 @@
-/** Whether a node may read a ConfigMap or Secret: only when a pod bound to it references it. */
+/**
+ * What a node may read because of the pods bound to it: a ConfigMap or Secret only while one of them
+ * references it (get, or list/watch of that one object by fieldSelector metadata.name=NAME, as the
+ * kubelet's watch of it), and the pods of a namespace while one of them is a gang member there.
+ */
 import type { Pod } from '../../api/pod.js';
+import { GangAnnotations } from '../../api/annotations.js';
+import { podReferences } from '../../api/pod-config-refs.js';
 import type { ApiClient } from '../../client/types.js';
 
-/** The names of the ConfigMaps ('configmaps') or Secrets ('secrets') a pod references. */
-export function podReferences(pod: Pod, resource: string): Set<string> {
-  const out = new Set<string>();
-  const cm = resource === 'configmaps';
-  for (const v of pod.spec.volumes ?? []) {
-    const name = cm ? v.configMap?.name : v.secret?.secretName;
-    if (name !== undefined) out.add(name);
-  }
-  for (const c of pod.spec.containers) {
-    for (const e of c.env ?? []) {
-      const ref = cm ? e.valueFrom?.configMapKeyRef : e.valueFrom?.secretKeyRef;
-      if (ref) out.add(ref.name);
-    }
-    for (const f of c.envFrom ?? []) {
-      const ref = cm ? f.configMapRef : f.secretRef;
-      if (ref) out.add(ref.name);
-    }
-  }
-  return out;
-}
+export { podReferences };
+
+const podsOf = async (api: ApiClient, node: string, namespace: string | undefined): Promise<Pod[]> =>
+  (await api.list<Pod>('pods', namespace ?? 'default', { fieldSelector: `spec.nodeName=${node}` })).items;
 
 /** True when some pod bound to node in namespace references resource/name (as the Node authorizer's graph). */
 export async function referencedByNode(api: ApiClient, node: string, resource: string, name: string, namespace: string | undefined): Promise<boolean> {
   if (resource !== 'configmaps' && resource !== 'secrets') return false;
-  const pods = await api.list<Pod>('pods', namespace ?? 'default', { fieldSelector: `spec.nodeName=${node}` });
-  return pods.items.some((p) => podReferences(p, resource).has(name));
+  return (await podsOf(api, node, namespace)).some((p) => podReferences(p, resource).has(name));
+}
+
+/** The one object a field selector names (a term metadata.name=NAME), if it names one. */
+export function namedBySelector(fieldSelector: string | undefined): string | undefined {
+  for (const term of (fieldSelector ?? '').split(',')) {
+    const m = /^\s*metadata\.name\s*==?\s*(\S+)\s*$/.exec(term);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** True when a pod bound to node in namespace is a gang member (its agent follows its peers there). */
+export async function gangMemberOnNode(api: ApiClient, node: string, namespace: string): Promise<boolean> {
+  return (await podsOf(api, node, namespace)).some((p) => Boolean(p.metadata.annotations?.[GangAnnotations.group]));
 }

@@ -2,24 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiObject } from '../../api/meta.js';
 import { ApiError } from '../../api/errors.js';
 import { kinds } from '../../api/kinds/index.js';
-import type { Scale } from '../../api/schema/apps.js';
-import type { LabelSelector } from '../../api/schema/pod.js';
-import { selectorText } from '../../api/kinds/pod-template.js';
+import { scaleOf, withReplicas } from '../../api/kinds/scale.js';
 import type { ApiClient } from '../../client/types.js';
 import { readObject } from './body.js';
 import { sendJson } from './respond.js';
 import { serveWatch } from './watch.js';
-
-type Scalable = ApiObject & { spec: { replicas?: number; selector: LabelSelector }; status?: { replicas?: number } };
-
-/** The autoscaling/v1 Scale view of a Deployment or ReplicaSet. */
-function scaleOf(o: Scalable): Scale {
-  const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
-  return {
-    apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: o.spec.replicas ?? 1 }, status: { replicas: o.status?.replicas ?? 0, selector: selectorText(o.spec.selector) },
-  };
-}
 
 type ResourceRoute = { resource: string; namespace?: string; name?: string; sub?: string };
 
@@ -104,16 +91,17 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
       return;
     }
   }
-  if (route.sub === 'scale' && (route.resource === 'deployments' || route.resource === 'replicasets')) {
-    if (method === 'GET') { sendJson(res, 200, scaleOf(await api.get<Scalable>(route.resource, name, ns))); return; }
+  const scale = kind.subresources.scale;
+  if (route.sub === 'scale' && scale !== undefined) {
+    if (method === 'GET') { sendJson(res, 200, scaleOf(scale, await api.get(route.resource, name, ns))); return; }
     if (method === 'PUT') {
       const body = (await readObject(req)) as { spec?: { replicas?: unknown } | null; metadata?: { resourceVersion?: unknown } | null };
       const replicas = body.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError('Invalid', 'spec.replicas: must be a non-negative integer', { causes: [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }] });
-      const current = await api.get<Scalable>(route.resource, name, ns);
-      const rv = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : current.metadata.resourceVersion;
-      const updated = await api.update<Scalable>(route.resource, { ...current, metadata: { ...current.metadata, resourceVersion: rv }, spec: { ...current.spec, replicas } });
-      sendJson(res, 200, scaleOf(updated));
+      const current = await api.get(route.resource, name, ns);
+      const next = withReplicas(scale, current, replicas);
+      next.metadata.resourceVersion = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : current.metadata.resourceVersion;
+      sendJson(res, 200, scaleOf(scale, await api.update(route.resource, next)));
       return;
     }
   }

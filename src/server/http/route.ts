@@ -1,13 +1,11 @@
 import { ApiError } from '../../api/errors.js';
-import { kinds } from '../../api/kinds/index.js';
+import { kindModules, kinds } from '../../api/kinds/index.js';
+import { groupVersionPath } from '../../api/kinds/module.js';
 
-/** Where the objects of API version GV ("v1", "apps/v1") are served: /api/v1, /apis/apps/v1. */
-export function groupVersionPath(gv: string): string {
-  return gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-}
+export { groupVersionPath };
 
 /** The group versions served: each kind's own (the core group's is "v1"). */
-const servedGroupVersions = new Set([...kinds.values()].map((k) => k.apiVersion));
+const servedGroupVersions = new Set(kindModules.map((k) => k.apiVersion));
 
 /** A parsed API path. */
 export type Route =

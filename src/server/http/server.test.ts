@@ -1,17 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ErrorBody } from '../../api/errors.js';
 import type { Pod } from '../../api/pod.js';
-import { openSqliteStore, type SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { ApiService } from '../api-service.js';
+import { startTestHttpServer, type TestHttpServer } from '../../testing/http-server.js';
 import { NodeRegistry } from '../node-registry.js';
 import { TokenAuthenticator } from './auth.js';
-import { createApiServer } from './server.js';
 
 const TOKEN = 'test-admin-token';
 const pods = '/api/v1/namespaces/default/pods';
@@ -19,27 +12,17 @@ const manifest = (name: string, extra: Record<string, unknown> = {}): Record<str
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, ...extra });
 
 describe('API HTTP server', () => {
-  let dir: string;
-  let store: SqliteStore;
-  let server: Server;
+  let s: TestHttpServer;
   let base: string;
   let ready = true;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lantern-http-'));
-    store = await openSqliteStore(join(dir, 'state.db'));
     const auth = new TokenAuthenticator();
     auth.add(TOKEN, { name: 'admin', role: 'admin' });
-    server = createApiServer({ api: new ApiService(store), nodes: new NodeRegistry(), auth, version: '9.9.9-test', ready: () => ready });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    s = await startTestHttpServer((t) => ({ api: t.api, nodes: new NodeRegistry(), auth, version: '9.9.9-test', ready: () => ready }));
+    base = s.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => { await s.close(); });
 
   /** One request with the admin token; body objects are sent as JSON, strings as they are. */
   async function call<T = ErrorBody>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; type: string | null }> {

@@ -99,7 +99,7 @@ async function handle(chain: Chain, req: http.IncomingMessage, res: http.ServerR
   const id = await authenticateRequest(chain.opts.auth, req, info, chain.opts.registry !== undefined);
   audit?.identify(id);
   chain.inflight.admit(info, id, res);
-  if (id !== undefined) authorizeRequest(id, info);
+  if (id !== undefined) await authorizeRequest(id, info, chain.opts.api);
   await dispatch(chain.opts, chain.metricsApi, req, res, id, audit ? (api) => audit.client(api) : undefined);
 }
 

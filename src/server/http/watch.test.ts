@@ -1,18 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { ApiService } from '../api-service.js';
+import { openTestApi } from '../../testing/api.js';
+import { eventually } from '../../testing/eventually.js';
 import { serveWatch } from './watch.js';
 
 test('a watcher that stops reading is cut off once a bounded amount waits for it, instead of the server buffering every change', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-watch-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  const api = new ApiService(store);
+  const t = await openTestApi({ prefix: 'lantern-watch-' });
+  const api = t.api;
   const limit = 256 * 1024;
   let response: http.ServerResponse | undefined;
   const server = http.createServer((req, res) => {
@@ -46,14 +42,13 @@ test('a watcher that stops reading is cut off once a bounded amount waits for it
     socket.resume();
     let text = '';
     socket.on('data', (b: Buffer) => { text += b.toString('latin1'); });
-    await new Promise<void>((r) => { const check = (): void => { if (text.endsWith('0\r\n\r\n')) r(); else setTimeout(check, 20); }; check(); });
+    await eventually('the end of the chunked body', () => text.endsWith('0\r\n\r\n'), { intervalMs: 20 });
     assert.match(text, /^HTTP\/1\.1 200 /);
     assert.match(text, /"type":"ADDED"/);
   } finally {
     socket.destroy();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await t.close();
   }
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../api/errors.js';
 import type { Pod } from '../../api/pod.js';
 import type { Event } from '../../api/schema/event.js';
-import { EventRecorder } from '../../client/events.js';
+import { EventRecorder } from '../../client/kit/events.js';
 import { NodeRestriction } from './index.js';
 import { agentNode, apiError, boundPod, withNodes, type Kit } from './testkit.js';
 

@@ -1,14 +1,11 @@
-/** Tests only: a real ApiService over a temp SQLite store, and node identities writing through authz. */
+/** Tests only: the kit's ApiService over a temp SQLite store, and node identities writing through authz. */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiError, type ErrorCode } from '../../api/errors.js';
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import type { ApiClient } from '../../client/types.js';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { ApiService } from '../api-service.js';
+import { withTestApi } from '../../testing/api.js';
+import type { ApiService } from '../api-service.js';
 import { authorizedClient } from '../http/authz.js';
 import { NodeRestriction } from './index.js';
 
@@ -17,15 +14,7 @@ export interface Kit { admin: ApiService; as(node: string): ApiClient }
 
 /** Run fn over a fresh store (removed afterwards); nodes write as the HTTP layer lets them. */
 export async function withNodes(fn: (kit: Kit) => Promise<void>, restriction = new NodeRestriction()): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-node-restriction-'));
-  const store = await openSqliteStore(join(dir, 'state.db'));
-  try {
-    const admin = new ApiService(store);
-    await fn({ admin, as: (node) => authorizedClient(admin, { name: `system:node:${node}`, role: 'node' }, restriction) });
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withTestApi(({ api: admin }) => fn({ admin, as: (node) => authorizedClient(admin, { name: `system:node:${node}`, role: 'node' }, restriction) }), { prefix: 'lantern-node-restriction-' });
 }
 
 /** A Node as the agent registers it (node-object.ts's shape). */

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/errors.js';
 import type { NodeServices, PodExecOptions, PodExecSession } from '../../api/node-services.js';
 import { TunnelMux } from '../../client/tunnel/mux.js';
 import { serveNodeServices } from '../../client/tunnel/serve.js';
+import { eventually } from '../../testing/eventually.js';
 import { RemoteNodeServices } from './remote-node-services.js';
 
 /** Two connected in-memory ends, as a socket pair would be. */
@@ -70,6 +71,12 @@ const fake: NodeServices = {
   },
   pushImage: unused,
   tagImage: unused,
+  buildImage: async (context, opts, progress) => {
+    const text = await read(context);
+    progress('Step 1/2 : FROM busybox\n');
+    progress(' ---> Running in abc\nbuilt\n');
+    return { node: 'edge', names: [opts.tag ?? '', text], id: 'sha256:b', digest: 'sha256:m', sizeBytes: text.length, architecture: 'amd64', os: 'linux' };
+  },
 };
 
 function connect(): { remote: RemoteNodeServices; server: TunnelMux; agent: TunnelMux } {
@@ -121,6 +128,15 @@ describe('RemoteNodeServices over a tunnel to a node', () => {
     server.close();
   });
 
+  test('a build sends its context down and its progress back up, then the image', async () => {
+    const { remote, server } = connect();
+    let progress = '';
+    const img = await remote.buildImage(Readable.from([Buffer.from('context '), Buffer.from('tar')]), { tag: 'app:1', buildArgs: {}, noCache: false }, (t) => { progress += t; });
+    assert.deepEqual(img.names, ['app:1', 'context tar']);
+    assert.equal(progress, 'Step 1/2 : FROM busybox\n ---> Running in abc\nbuilt\n');
+    server.close();
+  });
+
   test('a pull carries the credentials to the node and its progress back, line by line', async () => {
     const { remote, server } = connect();
     const seen: unknown[] = [];
@@ -158,14 +174,14 @@ describe('RemoteNodeServices over a tunnel to a node', () => {
     const { remote, server } = connect();
     const before = podConnections.length;
     const conn = await remote.podPortForward('default', 'web', 80);
-    await waitFor(() => podConnections.length > before);
+    await eventually('the pod connection', () => podConnections.length > before, { timeoutMs: 2000, intervalMs: 5 });
     const failed = new Promise<Error>((r) => conn.once('error', r));
     conn.resume();
     podConnections.at(-1)!.resetAndDestroy();
     assert.match((await failed).message, /reset/);
 
     const conn2 = await remote.podPortForward('default', 'web', 80);
-    await waitFor(() => podConnections.length > before + 1);
+    await eventually('the second pod connection', () => podConnections.length > before + 1, { timeoutMs: 2000, intervalMs: 5 });
     const podSide = podConnections.at(-1)!;
     const closed = new Promise((r) => podSide.once('close', r));
     conn2.destroy();
@@ -181,8 +197,3 @@ describe('RemoteNodeServices over a tunnel to a node', () => {
     assert.match((await failed).message, /reset/);
   });
 });
-
-async function waitFor(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(cond(), 'condition not reached');
-}

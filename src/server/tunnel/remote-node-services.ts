@@ -1,6 +1,6 @@
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { ApiError, type ErrorBody } from '../../api/errors.js';
-import type { ContainerUsage, ImageRemoval, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
+import type { ContainerUsage, ImageBuildOptions, ImageRemoval, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
 import { FrameType, type TunnelResult } from '../../client/tunnel/frames.js';
 import type { TunnelMux, TunnelStream } from '../../client/tunnel/mux.js';
 import { ExecChannel, pump } from '../../client/tunnel/serve.js';
@@ -174,6 +174,24 @@ export class RemoteNodeServices implements NodeServices {
         }
       };
       opts.signal?.addEventListener('abort', () => { s.reset(); reject(new ApiError('Unavailable', `${method} cancelled`)); }, { once: true });
+    });
+  }
+
+  /** The context goes up as DATA frames while the node's progress text comes back as DATA; the RESULT is the image. */
+  buildImage(context: Readable, opts: ImageBuildOptions, progress: (text: string) => void): Promise<ImageSummary> {
+    return new Promise((resolve, reject) => {
+      const s = this.mux.open('buildImage', [opts]);
+      s.onGone = (reason) => { context.destroy(); reject(this.lost(reason)); };
+      // An upload cut short (the client hung up) must not reach the node as a whole context.
+      context.once('error', (e) => { s.reset(); reject(new ApiError('BadRequest', `the build context upload failed: ${e.message}`)); });
+      s.onFrame = (type, payload) => {
+        if (type === FrameType.data) { progress(payload.toString('utf8')); return; }
+        if (type !== FrameType.result) return;
+        s.forget();
+        const r = parseResult(payload);
+        if ('error' in r) reject(toError(r)); else resolve(r.value as ImageSummary);
+      };
+      void pump(this.mux, s, context);
     });
   }
 

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/errors.js';
 import type { NodeServices } from '../../api/node-services.js';
 import { TunnelMux } from '../../client/tunnel/mux.js';
 import { serveNodeServices } from '../../client/tunnel/serve.js';
+import { eventually } from '../../testing/eventually.js';
 import { NodeRegistry } from '../node-registry.js';
 import { serveTunnel } from './serve-tunnel.js';
 
@@ -96,7 +97,7 @@ describe('one tunnel per node: a second is refused while the first answers', () 
     first.close();
     await gone;
     // The server notices the FIN on its own and forgets the tunnel.
-    while (nodes.tunnel('edge-3') !== undefined) await new Promise((r) => setTimeout(r, 10));
+    await eventually('the server to forget edge-3\'s tunnel', () => nodes.tunnel('edge-3') === undefined, { intervalMs: 10 });
     await assert.rejects(servedBy('edge-3'), /node "edge-3" is not connected/);
     const again = await agent('edge-3', 'again');
     assert.equal(await servedBy('edge-3'), 'again');

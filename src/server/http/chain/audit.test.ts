@@ -1,37 +1,30 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../audit/audit-log.js';
-import { ApiService } from '../../api-service.js';
-import { openSqliteStore, type SqliteStore } from '../../../store/sqlite/sqlite-store.js';
+import { openTestApi, type TestApi } from '../../../testing/api.js';
 import { NodeCredentials } from '../../node-credentials.js';
 import { ADMIN, JOIN, startChainServer, until, type ChainServer } from './test-server.js';
 
 describe('audit step: stages', () => {
   let s: ChainServer;
-  let store: SqliteStore;
+  let t: TestApi;
   let audit: AuditLog;
   let file = '';
-  let dir = '';
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lantern-audit-step-'));
-    file = join(dir, 'audit.log');
+    t = await openTestApi({ prefix: 'lantern-audit-step-' });
+    file = join(t.dir, 'audit.log');
     audit = await AuditLog.open({ path: file });
-    store = await openSqliteStore(join(dir, 'state.db'));
     // An API whose list fails with a programming error, not an ApiError.
-    const api = new ApiService(store);
-    api.list = () => { throw new TypeError('boom: cannot read properties of undefined'); };
-    s = await startChainServer({ api, audit, joins: { credentials: new NodeCredentials(store) } });
+    t.api.list = () => { throw new TypeError('boom: cannot read properties of undefined'); };
+    s = await startChainServer({ api: t.api, audit, joins: { credentials: new NodeCredentials(t.store) } });
   });
   after(async () => {
     await s.close();
     await audit.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await t.close();
   });
 
   const events = (): { stage: string; auditID: string; responseStatus: { code: number; message?: string }; level: string; objectRef?: { name?: string }; requestObject?: unknown }[] =>

@@ -6,14 +6,15 @@
  */
 import { ApiError } from '../../../api/errors.js';
 import type { Identity } from '../auth.js';
-import { authorize, nodeNameOf } from '../authz.js';
+import type { ApiClient } from '../../../client/types.js';
+import { authorize, nodeNameOf, withNodeFacts } from '../authz.js';
 import { tunnelNode } from '../../tunnel/serve-tunnel.js';
 import type { RequestInfo } from './request-info.js';
 
 const ns = (info: RequestInfo): string => info.namespace === '' ? 'default' : info.namespace;
 
-/** Throw Forbidden unless ID may make the (non-upgrade) request INFO describes. */
-export function authorizeRequest(id: Identity, info: RequestInfo): void {
+/** Throw Forbidden unless ID may make the (non-upgrade) request INFO describes (api: what a node's pods reference). */
+export async function authorizeRequest(id: Identity, info: RequestInfo, api: ApiClient): Promise<void> {
   // The join (join.ts) and the credential routes (credentials-api.ts) authorize themselves: the
   // join needs the node name in its body.
   if (!info.isResourceRequest) return;
@@ -24,7 +25,7 @@ export function authorizeRequest(id: Identity, info: RequestInfo): void {
   }
   if (info.verb === 'watch' && info.name === '') {
     // The watch answers 200 before it starts: check here so a refusal is a plain 403.
-    authorize(id, { verb: 'watch', resource: info.resource, namespace: info.namespace === '' ? undefined : info.namespace, fieldSelector: info.query.get('fieldSelector') ?? undefined });
+    authorize(id, await withNodeFacts(api, id, { verb: 'watch', resource: info.resource, namespace: info.namespace === '' ? undefined : info.namespace, fieldSelector: info.query.get('fieldSelector') ?? undefined }));
   }
 }
 

@@ -1,19 +1,15 @@
 /**
- * For the chain's tests: a real API server (createApiServer over a temp SQLite ApiService) on a
+ * For the chain's tests: a real API server (createApiServer over the kit's startTestHttpServer) on a
  * loopback port, an admin and a node token, a registry hook the test controls, and raw sockets.
  */
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStore, type SqliteStore } from '../../../store/sqlite/sqlite-store.js';
 import { Registry } from '../../../metrics/registry.js';
-import { ApiService } from '../../api-service.js';
+import { eventually } from '../../../testing/eventually.js';
+import { startTestHttpServer } from '../../../testing/http-server.js';
 import { NodeRegistry } from '../../node-registry.js';
 import { TokenAuthenticator } from '../auth.js';
-import { createApiServer, type ApiServerOptions } from '../server.js';
+import type { ApiServerOptions } from '../server.js';
 
 export const ADMIN = 'test-admin-token';
 export const NODE = 'test-node-token';
@@ -33,26 +29,14 @@ export interface ChainServer {
 
 /** Start createApiServer with OPTS on 127.0.0.1 (IPv4 loopback, so 127.0.0.2... reach it too). */
 export async function startChainServer(opts: Partial<ApiServerOptions> = {}): Promise<ChainServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'lantern-chain-'));
-  const store: SqliteStore = await openSqliteStore(join(dir, 'state.db'));
   const auth = new TokenAuthenticator();
   auth.add(ADMIN, { name: 'admin', role: 'admin' });
   auth.add(NODE, { name: `system:node:${NODE_NAME}`, role: 'node' });
   auth.add(JOIN, { name: 'node-join-token', role: 'join' });
   const nodes = new NodeRegistry();
   const metrics = new Registry();
-  const server = createApiServer({ api: new ApiService(store), nodes, auth, version: 'test', metrics, ...opts });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    server, port, base: `http://127.0.0.1:${port}`, nodes, metrics, dir,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const s = await startTestHttpServer((t) => ({ api: t.api, nodes, auth, version: 'test', metrics, ...opts }), { prefix: 'lantern-chain-' });
+  return { server: s.server, port: s.port, base: s.url, nodes, metrics, dir: s.t.dir, close: s.close };
 }
 
 /** A raw TCP connection that records what the server sent and whether it closed. */
@@ -70,13 +54,9 @@ export async function rawConnect(port: number, local = '127.0.0.1'): Promise<Raw
   return { socket, data: () => text, closed, isClosed: () => isClosed };
 }
 
-/** Wait until FN is true (polling; no fixed sleeps), failing after timeoutMs with WHAT. */
+/** Wait until FN is true (the kit's eventually, polled every 20 ms), failing after timeoutMs with WHAT. */
 export async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await eventually(what, fn, { timeoutMs, intervalMs: 20 });
 }
 
 /** Let MS pass (used only to outlive a configured timeout, never to time anything). */

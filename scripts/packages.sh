@@ -1,0 +1,39 @@
+# Sourced by scripts/setup and scripts/setup-test: the Debian packages each installs, and how.
+#
+# Run set: what lanternd, lcctl and scripts/quickstart call on a node.
+#   runc, conmon                  the container runtime (runtime/runc)
+#   containernetworking-plugins   CNI bridge, host-local, firewall, portmap (network/)
+#   iptables, iproute2            pod networking, published ports, netns
+#   openssl                       the server's CA and certificates (daemon/pki)
+#   attr                          setfattr/getfattr: overlay whiteouts of image layers and builds
+#   zstd                          zstd-compressed image layers
+#   gcc, libc6-dev                `cc` builds the attach helper on first `lcctl run -it`/attach (runtime/runc/attach-helper.ts)
+#   apparmor                      apparmor_parser: lanternd loads Docker's profile where the kernel has AppArmor
+#   busybox-static                the sample image (scripts/make-busybox-image.mjs)
+#   curl                          scripts/quickstart fetches the sample page
+# Test set: peers only the tests and benchmarks run against.
+#   docker.io                     interop tests and bench (a private dockerd)
+#   skopeo, docker-registry,      registry interop: copies, the reference registry,
+#   apache2-utils                 and htpasswd for its auth
+#   prometheus                    scrapes /metrics in test/metrics.e2e (promtool checks the format)
+#   socat, procps                 shell tools the test set-up has always had
+run_packages=(runc conmon containernetworking-plugins iptables iproute2 openssl attr zstd gcc libc6-dev apparmor busybox-static curl)
+test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps)
+# What scripts/check-test-peers looks for on PATH (commands, so a Docker installed another way counts).
+run_commands=(runc conmon ip iptables openssl setfattr zstd cc busybox)
+test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool)
+
+# ensure_packages WHO PKG...: apt-get install the ones not installed yet (nothing when all are).
+ensure_packages() {
+  local who=$1; shift
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "$who: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}

@@ -1,0 +1,52 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from '../../api/pod.js';
+import type { AgentContext } from '../context.js';
+import type { ContainerRuntime } from '../../runtime/types.js';
+import { defaultBackoff } from '../restart-policy.js';
+import type { HookResult, PodHook } from './pod-hook.js';
+import { PodRunner } from './pod-runner.js';
+import { podHooks, type HookKit } from './hooks.js';
+
+const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+/** Just what a runner that never gets to create a container calls. */
+const ctx = {
+  runtime: { list: async () => [], stop: async () => undefined, remove: async () => undefined, inspect: async () => undefined } as unknown as ContainerRuntime,
+  api: { delete: async () => pod },
+  backoff: defaultBackoff,
+  log: () => undefined,
+} as unknown as AgentContext;
+
+/** A hook that records each point it is called at; `hold` makes its prestartContainer wait. */
+function recorder(name: string, calls: string[], hold = false): PodHook {
+  const rec = (point: string) => async (): Promise<undefined> => { calls.push(`${point} ${name}`); return undefined; };
+  return {
+    name,
+    prestart: rec('prestart'),
+    prestartContainer: async (): Promise<HookResult> => {
+      calls.push(`prestartContainer ${name}`);
+      return hold ? { retryInMs: 60_000, waiting: { reason: 'Held', message: `held by ${name}` } } : undefined;
+    },
+    update: rec('update'), prekill: rec('prekill'), killed: rec('killed'), poststop: rec('poststop'),
+  };
+}
+
+describe('the pod runner runs its hooks in their declared order', () => {
+  test('prestart, then prestartContainer down the list until one holds the container, then update; teardown: prekill, killed, poststop in reverse', async () => {
+    const calls: string[] = [];
+    const runner = new PodRunner(ctx, pod, () => [recorder('a', calls), recorder('b', calls, true), recorder('c', calls)]);
+    await runner.request();
+    assert.deepEqual(calls, ['prestart a', 'prestart b', 'prestart c', 'prestartContainer a', 'prestartContainer b', 'update a', 'update b', 'update c']);
+    assert.deepEqual(runner.slots.get('c')?.waiting, { reason: 'Held', message: 'held by b' });
+    calls.length = 0;
+    await runner.deleted();
+    assert.deepEqual(calls, ['prekill a', 'prekill b', 'prekill c', 'killed a', 'killed b', 'killed c', 'poststop c', 'poststop b', 'poststop a']);
+    assert.equal(runner.terminated, true);
+  });
+
+  test('every pod gets network, volumes, image, devices, config, gang, probes, status, in that order', () => {
+    const kit = { ctx: { ...ctx, volumes: { podDir: () => '/nonexistent', namedVolume: () => '/nonexistent' } }, devices: [] } as unknown as HookKit;
+    const run = new PodRunner(ctx, pod, () => []);
+    assert.deepEqual(podHooks(kit, run).map((h) => h.name), ['network', 'volumes', 'image', 'devices', 'config', 'gang', 'probes', 'status']);
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * The batch/v1 group: Job. Each kind's module: names, scope, subresources, fields, and where its
+ * table and describe view are.
+ */
+import type { Job } from '../../schema/job.js';
+import { defineKind } from '../module.js';
+
+/** The Job kind (batch/v1, namespaced): pods run to completion. */
+export const jobModule = defineKind<Job>({
+  kind: 'Job', resource: 'jobs', singular: 'job', shortNames: [], namespaced: true, group: 'batch', version: 'v1',
+  subresources: { status: true },
+  selectableFields: (o) => ({ 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }),
+  table: async () => (await import('../../printers/job.js')).jobTable,
+  describe: async () => (await import('../../printers/job-describe.js')).jobDescriber,
+});

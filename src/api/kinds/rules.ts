@@ -1,0 +1,33 @@
+/**
+ * Every kind with its rules (schema, defaults, validation): what the API server validates and
+ * defaults with. Loads TypeBox and compiles each schema, so only the server side imports it; every
+ * module of the kind list (index.ts) must have its rules here (checked when this file loads).
+ */
+import type { KindInfo } from './kind.js';
+import { kindModules } from './index.js';
+import { podKind } from './pod.js';
+import { nodeKind } from './node.js';
+import { eventKind } from './event.js';
+import { priorityClassKind } from './priority-class.js';
+import { podGroupKind } from './pod-group.js';
+import { configMapKind } from './config-map.js';
+import { secretKind } from './secret.js';
+import { deploymentKind, replicaSetKind } from './apps.js';
+import { jobKind } from './job.js';
+import { queueKind } from './queue.js';
+import { workflowKind } from './workflow.js';
+import { hpaKind } from './hpa.js';
+
+export type { KindInfo, KindRules } from './kind.js';
+
+const all: readonly KindInfo[] = [
+  podKind, nodeKind, eventKind, priorityClassKind, podGroupKind, configMapKind, secretKind,
+  deploymentKind, replicaSetKind, jobKind, queueKind, workflowKind, hpaKind,
+];
+
+/** Every kind with its rules, by URL resource name. */
+export const kindRules: ReadonlyMap<string, KindInfo> = new Map(all.map((k) => [k.resource, k]));
+
+for (const m of kindModules) {
+  if (kindRules.get(m.resource)?.kind !== m.kind) throw new Error(`api/kinds: the kind module ${m.kind} (${m.resource}) has no rules in rules.ts`);
+}

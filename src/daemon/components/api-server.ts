@@ -1,0 +1,68 @@
+/** The HTTP server (API, registry under /v2/, metrics) with its limits and audit log, and admin.yaml. */
+import type http from 'node:http';
+import path from 'node:path';
+import { createApiServer } from '../../server/http/server.js';
+import { AuditLog } from '../../server/audit/audit-log.js';
+import { userConfigPath, writeFileAtomic } from '../credentials.js';
+import type { ServerConfig } from '../server-config.js';
+import { VERSION } from '../version.js';
+import type { Component } from './component.js';
+import { adminConfigKey, apiKey, apiServerKey, auditLogKey, credentialsKey, metricsKey, nodesKey, registryKey, secretsEncryptionKey, securityKey, storeHealthKey } from './keys.js';
+
+/** The listening HTTP server and the URL clients reach it by. */
+export interface ApiServer { server: http.Server; url: string }
+
+/** Opens the audit log; no stop: it flushes on process exit, and requests in flight may still write to it. */
+export const auditLog: Component<ServerConfig, AuditLog> = {
+  key: auditLogKey,
+  requires: [metricsKey],
+  enabled: (config) => config.audit !== undefined,
+  start: async ({ get, config }) => ({ value: await AuditLog.open({ ...config.audit!, metrics: get(metricsKey).registry }) }),
+};
+
+/** Serves the API on --listen; stopping closes it and every connection (watches, streams) at once. */
+export const apiServer: Component<ServerConfig, ApiServer> = {
+  key: apiServerKey,
+  requires: [apiKey, nodesKey, credentialsKey, securityKey, storeHealthKey, registryKey, metricsKey, secretsEncryptionKey],
+  optional: [auditLogKey],
+  async start({ get, optional, config, ready }) {
+    const creds = get(credentialsKey);
+    const security = get(securityKey);
+    const storeHealth = get(storeHealthKey);
+    const http = createApiServer({
+      api: creds.guard(get(apiKey)), nodes: get(nodesKey), auth: creds.auth, version: VERSION, ready, tls: security.tls, caCert: security.caCert,
+      storeHealth: storeHealth.check.bind(storeHealth),
+      ...creds.apiOptions,
+      registry: get(registryKey).handler,
+      metrics: get(metricsKey).registry,
+      secretsEncryption: get(secretsEncryptionKey),
+      limits: config.limits, audit: optional(auditLogKey),
+      nodeRestriction: config.nodeRestriction,
+    });
+    const { host, port } = config.listen;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => { http.off('error', reject); resolve(); });
+    });
+    const address = http.address();
+    const boundPort = typeof address === 'object' && address ? address.port : port;
+    const url = `${security.scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+    return { value: { server: http, url }, stop: () => { http.close(); http.closeAllConnections(); } };
+  },
+};
+
+/** Tells the admin token where the server is, and writes the admin config. */
+export const adminConfig: Component<ServerConfig, string> = {
+  key: adminConfigKey,
+  requires: [apiServerKey, credentialsKey, securityKey],
+  async start({ get, config }) {
+    const creds = get(credentialsKey);
+    const security = get(securityKey);
+    creds.admin.serving(get(apiServerKey).url, security.tls ? security.caCert : undefined);
+    const file = path.join(config.dataDir, 'admin.yaml');
+    const text = creds.admin.config();
+    await writeFileAtomic(file, text, 0o600);
+    if (config.defaultDataDir) await writeFileAtomic(userConfigPath(), text, 0o600);
+    return { value: file };
+  },
+};

@@ -1,0 +1,41 @@
+/** The API service over the store: Secrets encryption, the built-in priority classes, the node registry. */
+import { ApiService } from '../../server/api-service.js';
+import { NodeRegistry } from '../../server/node-registry.js';
+import { ensureSystemPriorityClasses } from '../../server/system-priority-classes.js';
+import { encryptionConfigPath, SecretsEncryption } from '../../server/encryption/secrets-encryption.js';
+import type { ServerConfig } from '../server-config.js';
+import type { Component } from './component.js';
+import { apiKey, metricsKey, nodesKey, priorityClassesKey, secretsEncryptionKey } from './keys.js';
+
+/** SecretsEncryption with the keys in DATA_DIR/cred/encryption-config.json; warns at start when asked to. */
+export const secretsEncryption: Component<ServerConfig, SecretsEncryption> = {
+  key: secretsEncryptionKey,
+  requires: [metricsKey],
+  async start({ get, config }) {
+    const encryption = await SecretsEncryption.open({ store: get(metricsKey).store, file: encryptionConfigPath(config.dataDir), enabled: config.secretsEncryption });
+    const warning = await encryption.startupWarning();
+    if (warning !== undefined) console.error(`lanternd: WARNING: ${warning}`);
+    return { value: encryption };
+  },
+};
+
+/** The API service over the timed store. */
+export const api: Component<ServerConfig, ApiService> = {
+  key: apiKey,
+  requires: [metricsKey, secretsEncryptionKey],
+  start: ({ get }) => ({ value: new ApiService(get(metricsKey).store, { transformers: get(secretsEncryptionKey).transformers() }) }),
+};
+
+/** system-cluster-critical and system-node-critical. */
+export const priorityClasses: Component<ServerConfig, string[]> = {
+  key: priorityClassesKey,
+  requires: [apiKey],
+  start: async ({ get }) => ({ value: await ensureSystemPriorityClasses(get(apiKey)) }),
+};
+
+/** The node registry. */
+export const nodes: Component<ServerConfig, NodeRegistry> = {
+  key: nodesKey,
+  requires: [],
+  start: () => ({ value: new NodeRegistry() }),
+};

@@ -1,0 +1,59 @@
+/** This machine's node: the real runtime, image store and network (node-components.ts) under an Agent. */
+import { Agent, type AgentOptions } from '../../agent/agent.js';
+import type { RegistryAccess } from '../../agent/registry-access.js';
+import type { ApiClient } from '../../client/types.js';
+import { serverNodeRegistries } from '../node-registries.js';
+import { buildNodeComponents, type NodeComponents } from '../node-components.js';
+import type { NodeConfig } from '../node-config.js';
+import type { ServerConfig } from '../server-config.js';
+import { VERSION } from '../version.js';
+import type { Component, Started } from './component.js';
+import { apiKey, apiServerKey, credentialsKey, nodeKey, nodesKey, securityKey } from './keys.js';
+
+/** A running node: its agent and the components it runs pods with. */
+export interface LocalNode {
+  agent: Agent;
+  components: NodeComponents;
+  registries: RegistryAccess;
+}
+
+/** What one command alone adds to its node. */
+export interface NodeExtras {
+  /** Agent options only this command sets. */
+  options?: Partial<AgentOptions>;
+  /** Runs after the agent is made and before it starts (the server registers its services). */
+  beforeStart?(agent: Agent): void;
+}
+
+/** Build the node's components and start an Agent on them. */
+export async function startNode(api: ApiClient, node: NodeConfig, registries: RegistryAccess, extras: NodeExtras = {}): Promise<Started<LocalNode>> {
+  const components = await buildNodeComponents({ dataDir: node.dataDir, bridge: node.bridge, podSubnet: node.podSubnet, registries, cc: node.cc });
+  const agent = new Agent({
+    api, ...components, nodeName: node.nodeName, dataDir: node.dataDir, labels: node.labels, version: VERSION,
+    heartbeatSeconds: node.heartbeatMs / 1000, registries, trace: node.trace, ...extras.options,
+  });
+  extras.beforeStart?.(agent);
+  await agent.start();
+  return { value: { agent, components, registries }, stop: () => agent.stop() };
+}
+
+/** The server's own node: the in-process API, the built-in registry by the server's own address. */
+export const serverNode: Component<ServerConfig, LocalNode> = {
+  key: nodeKey,
+  requires: [apiKey, nodesKey, credentialsKey, securityKey, apiServerKey],
+  enabled: (config) => config.node !== undefined,
+  async start({ get, config }) {
+    const node = config.node!;
+    const security = get(securityKey);
+    // The built-in registry by the server's own address: its scheme, the cluster CA, an in-memory node token.
+    const registries = serverNodeRegistries({
+      url: get(apiServerKey).url, listenHost: config.listen.host, ca: security.tls ? security.caCert : undefined,
+      nodeName: node.nodeName, auth: get(credentialsKey).auth, insecure: node.insecureRegistries, tlsSans: config.tlsSans,
+    });
+    const backoffMs = node.restartBackoffMs;
+    return startNode(get(apiKey), node, registries, {
+      options: { backoff: { initialMs: backoffMs, maxMs: Math.max(backoffMs, 300_000), resetAfterMs: 600_000 } },
+      beforeStart: (agent) => get(nodesKey).register(node.nodeName, agent.services),
+    });
+  },
+};

@@ -1,0 +1,71 @@
+/** `lanternd agent`: this machine joined to a remote server as a node, reached through a tunnel it dials. */
+import type http from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { HttpClient } from '../../client/http-client.js';
+import { ApiError } from '../../api/errors.js';
+import { TunnelClient } from '../../agent/node/tunnel-client.js';
+import { serverRegistrySource } from '../../agent/server-registry.js';
+import { joinServer } from '../join.js';
+import { agentMetrics } from '../agent-metrics.js';
+import { installLastResort, type LastResort } from '../last-resort.js';
+import { FatalError } from '../fatal.js';
+import type { AgentConfig } from '../agent-config.js';
+import { key, type Component } from './component.js';
+import { startNode, type LocalNode } from './node.js';
+import { joinKey, lastResortKey, metricsListenerKey, nodeKey } from './keys.js';
+
+/** A fault in one tunnel stream, pod or probe is logged as a BUG (and counted in its /metrics), not fatal. */
+export const agentLastResort: Component<AgentConfig, LastResort> = {
+  key: lastResortKey,
+  requires: [],
+  start: () => ({ value: installLastResort('agent') }),
+};
+
+/** Joins the server (CA pinned by the token; the node credential and secret kept in the data dir). */
+export const join: Component<AgentConfig, HttpClient> = {
+  key: joinKey,
+  requires: [lastResortKey],
+  async start({ config }) {
+    const { server, token, node } = config;
+    await mkdir(node.dataDir, { recursive: true, mode: 0o700 });
+    try {
+      return { value: new HttpClient(await joinServer({ server, token, nodeName: node.nodeName, dataDir: node.dataDir })) };
+    } catch (e) {
+      if (e instanceof ApiError) throw new ApiError(e.code, `joining ${server} failed: ${e.message}`);
+      throw new FatalError(`lanternd agent: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  },
+};
+
+/** The node; the server's registry is reached by its API address (CA pinned at join, node credential), first unless --no-server-registry. */
+export const remoteNode: Component<AgentConfig, LocalNode> = {
+  key: nodeKey,
+  requires: [joinKey],
+  start({ get, config }) {
+    const api = get(joinKey);
+    const serverRegistry = serverRegistrySource(api.config, config.serverRegistry);
+    return startNode(api, config.node, { insecure: config.node.insecureRegistries, ...(serverRegistry ? { server: serverRegistry } : {}) });
+  },
+};
+
+/** Logs, exec and images reach this node through a connection it dials, so it needs no inbound port. */
+export const tunnel: Component<AgentConfig, TunnelClient> = {
+  key: key<TunnelClient>('tunnel'),
+  requires: [joinKey, nodeKey],
+  start({ get, config }) {
+    const t = new TunnelClient({ config: get(joinKey).config, nodeName: config.node.nodeName, services: get(nodeKey).agent.services });
+    t.start();
+    return { value: t, stop: () => t.stop() };
+  },
+};
+
+/** --metrics-listen: the node's cAdvisor series and the agent process's own, without a token. */
+export const agentMetricsListener: Component<AgentConfig, http.Server> = {
+  key: metricsListenerKey,
+  requires: [nodeKey, lastResortKey],
+  enabled: (config) => config.metricsListen !== undefined,
+  async start({ get, config }) {
+    const server = await agentMetrics(config.metricsListen!, get(nodeKey).agent.services, get(lastResortKey).registry);
+    return { value: server, stop: () => { server.close(); } };
+  },
+};

@@ -1,0 +1,39 @@
+import os from 'node:os';
+import { parseLabels } from './flags.js';
+
+/** A node's settings, as `lanternd server` (its own node) and `lanternd agent` both take them. */
+export interface NodeConfig {
+  nodeName: string;
+  /** Where the node keeps containers, images, network state and pod dirs. */
+  dataDir: string;
+  labels: Record<string, string>;
+  bridge: string | undefined;
+  podSubnet: string | undefined;
+  heartbeatMs: number;
+  /** --insecure-registry plus LANTERN_INSECURE_REGISTRIES, read once by the entry point. */
+  insecureRegistries: string[];
+  /** $CC: the C compiler that builds the attach helper (default cc). */
+  cc: string;
+  /** $LANTERN_TRACE set: the agent logs the time of each step of a pod's start. */
+  trace: boolean;
+}
+
+/** --node-name, --labels, --bridge and --pod-subnet, $CC and $LANTERN_TRACE, with what the command has parsed already. */
+export function nodeConfigFromFlags(flags: Record<string, string | boolean>, env: NodeJS.ProcessEnv, o: Pick<NodeConfig, 'dataDir' | 'heartbeatMs' | 'insecureRegistries'>): NodeConfig {
+  return {
+    nodeName: nodeNameFromFlags(flags),
+    dataDir: o.dataDir,
+    labels: parseLabels(flags.labels as string | undefined),
+    bridge: flags.bridge as string | undefined,
+    podSubnet: flags['pod-subnet'] as string | undefined,
+    heartbeatMs: o.heartbeatMs,
+    insecureRegistries: o.insecureRegistries,
+    cc: env.CC || 'cc',
+    trace: Boolean(env.LANTERN_TRACE),
+  };
+}
+
+/** --node-name, or the host name; lower case, as node names are. */
+export function nodeNameFromFlags(flags: Record<string, string | boolean>): string {
+  return String(flags['node-name'] ?? os.hostname()).toLowerCase();
+}
