@@ -11,17 +11,19 @@
 #   apparmor                      apparmor_parser: lanternd loads Docker's profile where the kernel has AppArmor
 #   busybox-static                the sample image (scripts/make-busybox-image.mjs)
 #   curl                          scripts/quickstart fetches the sample page
+#   nftables                      nft: the service proxy and NetworkPolicy rules (network/)
 # Test set: peers only the tests and benchmarks run against.
 #   docker.io                     interop tests and bench (a private dockerd)
 #   skopeo, docker-registry,      registry interop: copies, the reference registry,
 #   apache2-utils                 and htpasswd for its auth
 #   prometheus                    scrapes /metrics in test/metrics.e2e (promtool checks the format)
 #   socat, procps                 shell tools the test set-up has always had
-run_packages=(runc conmon containernetworking-plugins iptables iproute2 openssl attr zstd gcc libc6-dev apparmor busybox-static curl)
-test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps)
+#   iperf3                        bench:network throughput; dnsmasq-base: the upstream resolver DNS tests forward to
+run_packages=(runc conmon containernetworking-plugins iptables iproute2 openssl attr zstd gcc libc6-dev apparmor busybox-static curl nftables)
+test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps iperf3 dnsmasq-base)
 # What scripts/check-test-peers looks for on PATH (commands, so a Docker installed another way counts).
-run_commands=(runc conmon ip iptables openssl setfattr zstd cc busybox)
-test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool)
+run_commands=(runc conmon ip iptables nft openssl setfattr zstd cc busybox)
+test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool iperf3 dnsmasq)
 
 # ensure_packages WHO PKG...: apt-get install the ones not installed yet (nothing when all are).
 ensure_packages() {

@@ -35,6 +35,9 @@ export interface CommandSpec {
   notes?: string;
 }
 
+/** -n/--namespace, as kubectl (default: default). */
+export const namespaceFlag: FlagSpec = { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' };
+
 /** Flags every verb accepts. */
 export const globalFlags: FlagSpec[] = [
   { name: 'server', type: 'string', help: 'API server URL (env LANTERN_SERVER)', value: 'url' },

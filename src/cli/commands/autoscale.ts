@@ -5,6 +5,7 @@
  */
 import type { HorizontalPodAutoscaler } from '../../api/schema/hpa.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { resolveKind } from '../../api/kinds/names.js';
@@ -21,7 +22,7 @@ export const spec: CommandSpec = {
     { name: 'cpu-percent', type: 'int', help: 'Target average CPU utilization, percent of the pods\' cpu request (default 80)' },
     { name: 'name', type: 'string', help: 'Name of the autoscaler (default: the target\'s name)' },
     { name: 'target', type: 'string', help: 'With "autoscale create": the object to scale, deployment/NAME' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'dry-run', type: 'string', help: 'none, client or server: only print what would be created' },
   ],
   notes: 'Also: lcctl autoscale create --target=deployment/NAME --min=N --max=N --cpu-percent=P\nThe pods need resources.requests.cpu: utilization is measured against it.',

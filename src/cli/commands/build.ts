@@ -9,6 +9,7 @@ import { connect } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { imagesPath } from './images.js';
 import { imageTagProblem, invalidTagMessage } from '../../api/image-tag.js';
+import { nodeFlag, withNode } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -24,7 +25,7 @@ export const spec: CommandSpec = {
     { name: 'platform', type: 'string', help: 'Set platform (only the node\'s own, e.g. linux/amd64: RUN steps run natively)' },
     { name: 'no-cache', type: 'bool', help: 'Do not use cache when building the image' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress the build output and print image ID on success' },
-    { name: 'node', type: 'string', help: 'The node to build on (needed when several are connected)' },
+    nodeFlag('The node to build on (needed when several are connected)'),
   ],
   notes: 'RUN steps have no network but loopback. The image is stored on the node that built it.',
 };
@@ -56,8 +57,7 @@ export async function run(p: Parsed): Promise<number> {
     // KEY alone takes the value from the environment, as docker build does.
     q.append('buildarg', a.includes('=') ? a : `${a}=${process.env[a] ?? ''}`);
   }
-  const node = p.str('node');
-  if (node) q.set('node', node);
+  withNode(p, q);
   if (!quiet) process.stdout.write(`Sending build context to Docker daemon  ${humanSize(ctx.size)}\n`);
   const res = await connect(p).raw('POST', `${imagesPath}/build?${q.toString()}`, ctx.open(), { 'content-type': 'application/x-tar' });
   if (res.status !== 200) parseAnswer(res.status, await readAll(res.body));

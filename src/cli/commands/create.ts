@@ -1,6 +1,7 @@
 /** lcctl create deployment NAME --image=IMG [--replicas=N] [--port=P] [-- COMMAND [ARGS...]]. */
 import type { Deployment } from '../../api/schema/apps.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { resolveKind } from '../../api/kinds/names.js';
@@ -17,7 +18,7 @@ export const spec: CommandSpec = {
     { name: 'image', type: 'list', help: 'Image for a container (repeat for several containers)' },
     { name: 'replicas', short: 'r', type: 'int', help: 'Number of replicas', default: '1' },
     { name: 'port', type: 'int', help: 'The containerPort the container exposes' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'dry-run', type: 'string', help: 'none, client or server: only print what would be created' },
     ...configFlags,
   ],

@@ -2,6 +2,7 @@
 import type { ApiObject } from '../../api/meta.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { CliError, UsageError, isCode, kubeErrorLine } from '../errors.js';
 import type { KindModule } from '../../api/kinds/module.js';
@@ -17,7 +18,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'filename', short: 'f', type: 'list', help: 'File, directory or - (stdin) with the objects to delete' },
     { name: 'recursive', short: 'R', type: 'bool', help: 'Process the directories given with -f recursively' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'all', type: 'bool', help: 'Delete every object of the kind in the namespace' },
     { name: 'selector', short: 'l', type: 'string', help: 'Delete the objects matching a label selector' },
     { name: 'grace-period', type: 'int', help: "Seconds given to the containers to stop; -1 uses the pod's own; 0 kills at once", default: '-1' },

@@ -5,6 +5,7 @@ import { kindListText, listText, resolveKind, unknownKindMessage } from '../../a
 import { describeText, type Describer } from '../../api/printers/describe.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, kubeErrorLine } from '../errors.js';
 
@@ -17,7 +18,7 @@ export const spec: CommandSpec = {
   summary: `Show details of objects (all of the kind when no name is given): ${kindListText(describable)}`,
   style: 'kubectl',
   flags: [
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'Across all namespaces (without names)' },
     { name: 'selector', short: 'l', type: 'string', help: 'Label selector (without names)' },
   ],

@@ -1,5 +1,6 @@
 /** lcctl exec: run a command in a running container over an upgraded stream; exits with its status. */
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { CliError, UsageError, isApiError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
@@ -23,7 +24,7 @@ export const spec: CommandSpec = {
     { name: 'user', short: 'u', type: 'string', help: 'uid[:gid] to run as' },
     { name: 'workdir', short: 'w', type: 'string', help: 'Working directory inside the container' },
     { name: 'container', short: 'c', type: 'string', help: 'Container of a multi-container pod' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
   notes: 'Exit status: that of the command; 126 when it cannot be invoked, 127 when it is not found.',
 };

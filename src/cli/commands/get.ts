@@ -4,6 +4,7 @@ import type { KindModule } from '../../api/kinds/module.js';
 import { kindListText, resolveKind, unknownKindMessage } from '../../api/kinds/names.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, kubeErrorLine } from '../errors.js';
 import { kubeStyle, renderTable } from '../output/table.js';
@@ -19,7 +20,7 @@ export const spec: CommandSpec = {
   style: 'kubectl',
   flags: [
     { name: 'output', short: 'o', type: 'string', help: 'Output format: json, yaml, wide or name' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'List across all namespaces' },
     { name: 'selector', short: 'l', type: 'string', help: 'Label selector, e.g. app=web,tier!=db' },
     { name: 'field-selector', type: 'string', help: 'Field selector, e.g. status.phase=Running,spec.nodeName=n1' },

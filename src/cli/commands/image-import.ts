@@ -9,6 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { splitName } from '../images/rows.js';
 import { Progress } from '../output/progress.js';
 import { imagesPath } from './images.js';
+import { nodeFlag, withNode } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -18,7 +19,7 @@ export const spec: CommandSpec = {
   style: 'docker',
   flags: [
     { name: 'input', short: 'i', type: 'string', help: 'Read from the archive file instead of the first argument' },
-    { name: 'node', type: 'string', help: 'The node to import into (needed when several are connected)' },
+    nodeFlag('The node to import into (needed when several are connected)'),
     { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress the progress output' },
   ],
 };
@@ -48,8 +49,7 @@ export async function run(p: Parsed): Promise<number> {
   input.pipe(counter);
   const q = new URLSearchParams();
   if (ref) q.set('ref', ref);
-  const node = p.str('node');
-  if (node) q.set('node', node);
+  withNode(p, q);
   const qs = q.toString();
   const res = await client.raw('POST', imagesPath + (qs ? `?${qs}` : ''), counter, { 'content-type': 'application/x-tar' });
   const body = parseAnswer<{ items: ImageSummary[] }>(res.status, await readAll(res.body));

@@ -6,6 +6,7 @@ import { connect } from '../connect.js';
 import { UsageError, errorText, isApiError } from '../errors.js';
 import { renderTemplate } from '../output/template.js';
 import { imagesPath } from './images.js';
+import { nodeFlag } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -15,7 +16,7 @@ export const spec: CommandSpec = {
   style: 'docker',
   flags: [
     { name: 'format', short: 'f', type: 'string', help: "Format each image with a template such as '{{.Id}}' or '{{json .Config}}'" },
-    { name: 'node', type: 'string', help: 'Only on this node' },
+    nodeFlag('Only on this node'),
   ],
 };
 

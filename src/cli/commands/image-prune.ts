@@ -6,6 +6,7 @@ import { connect } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { dockerSize } from '../images/rows.js';
 import { imagesPath } from './images.js';
+import { nodeFlag, withNode } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -16,7 +17,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'all', short: 'a', type: 'bool', help: 'Remove all unused images, not just dangling ones' },
     { name: 'force', short: 'f', type: 'bool', help: 'Do not prompt for confirmation' },
-    { name: 'node', type: 'string', help: 'Only on this node' },
+    nodeFlag('Only on this node'),
   ],
 };
 
@@ -64,8 +65,7 @@ export async function run(p: Parsed): Promise<number> {
   }
   const q = new URLSearchParams();
   if (all) q.set('all', '1');
-  const node = p.str('node');
-  if (node) q.set('node', node);
+  withNode(p, q);
   const qs = q.toString();
   const report = await connect(p).json<ImagePruneReport>('POST', `${imagesPath}/prune${qs ? `?${qs}` : ''}`);
   process.stdout.write(pruneReport(report));

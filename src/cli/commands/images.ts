@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { imageRows } from '../images/rows.js';
 import { dockerStyle, renderTable } from '../output/table.js';
 import { isTemplate, renderTemplate } from '../output/template.js';
+import { nodeFlag } from '../images/node-option.js';
 
 /** Path of the image API. */
 export const imagesPath = '/apis/lantern.dev/v1/images';
@@ -21,7 +22,7 @@ export const spec: CommandSpec = {
     { name: 'format', type: 'string', help: "Format output: 'table', 'json', or a template such as '{{.Repository}}:{{.Tag}}'" },
     { name: 'no-trunc', type: 'bool', help: "Don't truncate output" },
     { name: 'all', short: 'a', type: 'bool', help: 'Accepted for compatibility' },
-    { name: 'node', type: 'string', help: 'Only the images of this node' },
+    nodeFlag('Only the images of this node'),
   ],
 };
 

@@ -1,6 +1,7 @@
 /** lcctl inspect: the pod objects of containers (or else images), as a JSON array (docker inspect prints an array). */
 import type { Pod } from '../../api/pod.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { UsageError, errorText } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
@@ -16,7 +17,7 @@ export const spec: CommandSpec = {
   style: 'docker',
   flags: [
     { name: 'format', short: 'f', type: 'string', help: "Format each object with a template such as '{{.status.podIP}}'" },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
 };
 

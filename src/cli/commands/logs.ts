@@ -1,5 +1,6 @@
 /** lcctl logs: print (or follow) a container's output; stdout and stderr go to their local streams. */
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
@@ -20,7 +21,7 @@ export const spec: CommandSpec = {
     { name: 'since', type: 'string', help: 'Show logs since a relative duration (e.g. 42s, 10m, 1h)' },
     { name: 'container', short: 'c', type: 'string', help: 'Container of a multi-container pod' },
     { name: 'previous', type: 'bool', help: 'Show the log of the previous (restarted) instance' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
   notes: 'Without --tail, the container\'s stdout and stderr are written to lcctl\'s stdout and stderr.\nWith --tail N the last N lines of both, interleaved, go to stdout.',
 };

@@ -8,6 +8,7 @@ import type { Pod } from '../../api/pod.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { FramedDuplex, abortStream, portForwardPath, splice } from '../../client/port-forward.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { CliError, UsageError, errorText } from '../errors.js';
 import { openUpgrade } from '../io/upgrade.js';
@@ -21,7 +22,7 @@ export const spec: CommandSpec = {
   style: 'kubectl',
   flags: [
     { name: 'address', type: 'string', help: 'Addresses to listen on (comma separated); localhost means 127.0.0.1', default: '127.0.0.1' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
   notes: [
     'Examples:',

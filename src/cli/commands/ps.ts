@@ -1,6 +1,7 @@
 /** lcctl ps: list containers (one row per container of every pod in the namespace). */
 import type { Pod } from '../../api/pod.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { psRows, parseFilters, type PsRow } from '../pods/ps-rows.js';
@@ -20,7 +21,7 @@ export const spec: CommandSpec = {
     { name: 'filter', short: 'f', type: 'list', help: 'Filter output: label=k[=v], name=x, status=running|exited|created|restarting|removing, id=, ancestor=' },
     { name: 'format', type: 'string', help: "Format output: 'table', 'json', or a template such as '{{.ID}} {{.Names}}'" },
     { name: 'no-trunc', type: 'bool', help: "Don't truncate output" },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'List containers in every namespace' },
   ],
 };

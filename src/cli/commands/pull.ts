@@ -1,10 +1,9 @@
 /** lcctl pull: pull an image from its registry into a node, with per-layer progress. */
 import type { ImageSummary } from '../../api/node-services.js';
 import type { CommandSpec, Parsed } from '../args.js';
-import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
-import { ProgressView } from '../distribution/progress-view.js';
-import { authHeaders, transfer } from '../distribution/transfer.js';
+import { runTransfer } from '../distribution/transfer.js';
+import { nodeFlag } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -15,7 +14,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'platform', type: 'string', help: 'Pull this platform from a multi-platform image (os/arch[/variant], e.g. linux/arm64)', value: 'string' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress verbose output' },
-    { name: 'node', type: 'string', help: 'The node to pull to (needed when several are connected)' },
+    nodeFlag('The node to pull to (needed when several are connected)'),
   ],
   notes: 'Credentials saved by `lcctl login REGISTRY` are sent along for this pull only. An interrupted pull resumes\nwhere it stopped when run again.',
 };
@@ -27,15 +26,10 @@ export async function run(p: Parsed): Promise<number> {
   const q = new URLSearchParams({ ref });
   const platform = p.str('platform');
   if (platform) q.set('platform', platform);
-  const node = p.str('node');
-  if (node) q.set('node', node);
-  const quiet = p.bool('quiet');
-  const view = new ProgressView(process.stdout, process.stdout.isTTY === true);
-  const client = connect(p);
-  const done = await transfer(client, 'pull', q, authHeaders(ref, client.config), (m) => { if (!quiet) view.update(m); });
+  const { done, view } = await runTransfer(p, 'pull', ref, q);
   const image = done.image as ImageSummary;
   const name = image.names[0] ?? `${ref}@${image.digest}`;
-  if (!quiet) {
+  if (!p.bool('quiet')) {
     process.stdout.write(view.transferred.size > 0 ? `Status: Downloaded newer image for ${ref}\n` : `Status: Image is up to date for ${ref}\n`);
   }
   process.stdout.write(`${name}\n`);

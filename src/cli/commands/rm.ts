@@ -1,5 +1,6 @@
 /** lcctl rm: remove containers (delete their pods and wait until they are gone). */
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
@@ -15,7 +16,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'force', short: 'f', type: 'bool', help: 'Force the removal of a running container (kills it at once)' },
     { name: 'volumes', short: 'v', type: 'bool', help: 'Accepted for compatibility (emptyDir volumes always go with the pod)' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
 };
 

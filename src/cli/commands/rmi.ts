@@ -5,6 +5,7 @@ import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { forEachRef } from '../pods/each.js';
 import { imagesPath } from './images.js';
+import { nodeFlag } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -14,7 +15,7 @@ export const spec: CommandSpec = {
   style: 'docker',
   flags: [
     { name: 'force', short: 'f', type: 'bool', help: 'Accepted for compatibility' },
-    { name: 'node', type: 'string', help: 'Only from this node' },
+    nodeFlag('Only from this node'),
   ],
 };
 

@@ -2,6 +2,7 @@
 import type { Deployment } from '../../api/schema/apps.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { parseDuration } from '../output/durations.js';
@@ -17,7 +18,7 @@ export const spec: CommandSpec = {
   summary: 'Manage the rollout of a deployment',
   style: 'kubectl',
   flags: [
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
     { name: 'to-revision', type: 'int', help: 'undo: the revision to roll back to (default: the previous one)' },
     { name: 'revision', type: 'int', help: 'history: show the pod template of this revision' },
     { name: 'watch', short: 'w', type: 'string', help: 'status: watch until the rollout finishes (default true)' },

@@ -7,6 +7,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { imagesPath } from './images.js';
+import { nodeFlag, withNode } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -16,7 +17,7 @@ export const spec: CommandSpec = {
   style: 'docker',
   flags: [
     { name: 'output', short: 'o', type: 'string', help: 'Write to a file, instead of STDOUT' },
-    { name: 'node', type: 'string', help: 'The node to save from (needed when several are connected)' },
+    nodeFlag('The node to save from (needed when several are connected)'),
   ],
   notes: 'The archive holds both docker save\'s manifest.json (uncompressed layers) and an OCI image layout,\nas Docker 25 writes it: `docker load` and `lcctl image import` both read it.',
 };
@@ -28,8 +29,7 @@ export async function run(p: Parsed): Promise<number> {
   if (output === undefined && process.stdout.isTTY) throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
   const q = new URLSearchParams();
   for (const ref of p.args) q.append('ref', ref);
-  const node = p.str('node');
-  if (node) q.set('node', node);
+  withNode(p, q);
   const res = await connect(p).raw('GET', `${imagesPath}/save?${q.toString()}`);
   if (res.status !== 200) parseAnswer(res.status, await readAll(res.body));
   if (output === undefined) {

@@ -1,5 +1,6 @@
 /** lcctl scale deployment/NAME --replicas=N: set a Deployment's (or ReplicaSet's) desired replicas. */
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { deploymentTarget } from '../deployments/target.js';
@@ -14,7 +15,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'replicas', type: 'int', help: 'The new desired number of replicas' },
     { name: 'current-replicas', type: 'int', help: 'Only scale if the current size is this' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
 };
 

@@ -1,5 +1,6 @@
 /** lcctl set image deployment/NAME CONTAINER=IMAGE...: change container images (a new rollout). */
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { deploymentTarget } from '../deployments/target.js';
@@ -11,7 +12,7 @@ export const spec: CommandSpec = {
   usage: 'set image deployment/NAME CONTAINER=IMAGE [CONTAINER=IMAGE...]',
   summary: 'Update the images of a deployment\'s pod template',
   style: 'kubectl',
-  flags: [{ name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' }],
+  flags: [namespaceFlag],
   notes: 'CONTAINER may be * to set every container.',
 };
 

@@ -1,5 +1,6 @@
 /** lcctl start: start stopped containers again (clears run-state, bumps start-count). */
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { resolveTarget } from '../pods/resolve.js';
@@ -14,7 +15,7 @@ export const spec: CommandSpec = {
   summary: 'Start one or more stopped containers',
   style: 'docker',
   flags: [
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
 };
 

@@ -5,6 +5,7 @@ import type { ContainerUsage } from '../../api/node-services.js';
 import type { HttpClient } from '../../client/http-client.js';
 import { resourcePath } from '../../client/paths.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect, namespaceOf } from '../connect.js';
 import { errorText } from '../errors.js';
 import { parseBytes } from '../../api/quantity.js';
@@ -23,7 +24,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'no-stream', type: 'bool', help: 'Print one table (from two samples a second apart) and exit' },
     { name: 'all', short: 'a', type: 'bool', help: 'Show all containers (default shows just running)' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
 };
 

@@ -4,6 +4,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { imagesPath } from './images.js';
+import { nodeFlag, withNode } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -11,7 +12,7 @@ export const spec: CommandSpec = {
   usage: 'tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]',
   summary: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE',
   style: 'docker',
-  flags: [{ name: 'node', type: 'string', help: 'The node that holds the image (needed when several are connected)' }],
+  flags: [nodeFlag('The node that holds the image (needed when several are connected)')],
 };
 
 /** Run the verb; resolves with the exit status. */
@@ -19,8 +20,7 @@ export async function run(p: Parsed): Promise<number> {
   if (p.args.length !== 2) throw new UsageError(`"lcctl tag" requires exactly 2 arguments (got ${p.args.length})`);
   const [source, target] = p.args as [string, string];
   const q = new URLSearchParams({ source, target });
-  const node = p.str('node');
-  if (node) q.set('node', node);
+  withNode(p, q);
   await connect(p).json<{ image: ImageSummary }>('POST', `${imagesPath}/tag?${q.toString()}`);
   return 0;
 }

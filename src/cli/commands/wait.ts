@@ -1,6 +1,7 @@
 /** lcctl wait --for=condition=TYPE[=VALUE]|delete KIND/NAME... [--timeout=30s]: kubectl's wait, for any kind with conditions. */
 import type { ApiObject } from '../../api/meta.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError, isCode, kubeErrorLine } from '../errors.js';
 import type { KindModule } from '../../api/kinds/module.js';
@@ -16,7 +17,7 @@ export const spec: CommandSpec = {
   flags: [
     { name: 'for', type: 'string', help: 'condition=Complete, condition=Failed, condition=Ready=False, or delete' },
     { name: 'timeout', type: 'string', help: 'How long to wait before giving up (0: check once)', default: '30s' },
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
   notes: 'Examples:\n  lcctl wait --for=condition=complete job/pi --timeout=60s\n  lcctl wait --for=condition=failed jobs pi\n  lcctl wait --for=delete pod/web-1',
 };

@@ -1,6 +1,7 @@
 /** lcctl workflow get NAME: draw a Workflow's DAG with each step's state and duration. */
 import type { Workflow } from '../../api/schema/workflow.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { colorEnabled } from '../output/color.js';
@@ -13,7 +14,7 @@ export const spec: CommandSpec = {
   summary: 'Show a workflow\'s steps as a tree with their state and duration',
   style: 'kubectl',
   flags: [
-    { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+    namespaceFlag,
   ],
 };
 

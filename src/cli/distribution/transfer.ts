@@ -4,7 +4,11 @@ import type { ImageProgress } from '../../api/image-transfer.js';
 import { encodeRegistryAuth, registryAuthHeader, sameRegistryHost, type RegistryAuth } from '../../api/registry-auth.js';
 import { parseAnswer, readAll, type HttpClient } from '../../client/http-client.js';
 import { imagesPath } from '../commands/images.js';
+import type { Parsed } from '../args.js';
+import { connect } from '../connect.js';
+import { withNode } from '../images/node-option.js';
 import { loadCredential, registryOfRef } from './credentials.js';
+import { ProgressView } from './progress-view.js';
 
 /**
  * The credentials for the registry of REF, as the X-Registry-Auth header: the saved login; else, for
@@ -42,4 +46,16 @@ export async function transfer(client: HttpClient, action: 'pull' | 'push', quer
   handle(rest);
   if (!done) throw new ApiError('Unavailable', `the server ended the ${action} without a result; run it again (a pull resumes where it stopped)`);
   return done;
+}
+
+/**
+ * lcctl pull and push: the action for REF on the node --node names, with per-layer progress on
+ * standard output unless --quiet; resolves with the "done" line and the view (what it transferred).
+ */
+export async function runTransfer(p: Parsed, action: 'pull' | 'push', ref: string, query: URLSearchParams): Promise<{ done: Record<string, unknown>; view: ProgressView }> {
+  const quiet = p.bool('quiet');
+  const view = new ProgressView(process.stdout, process.stdout.isTTY === true);
+  const client = connect(p);
+  const done = await transfer(client, action, withNode(p, query), authHeaders(ref, client.config), (m) => { if (!quiet) view.update(m); });
+  return { done, view };
 }

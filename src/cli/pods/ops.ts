@@ -8,6 +8,11 @@ import { Annotations } from '../../api/annotations.js';
 import { CliError, UsageError, isCode } from '../errors.js';
 import { watchPod } from './watch.js';
 import { isErrorReason } from './status.js';
+import type { Parsed } from '../args.js';
+import { namespaceFlag } from '../args.js';
+import { connect, namespaceOf } from '../connect.js';
+import { forEachRef } from './each.js';
+import { resolveTarget } from './resolve.js';
 
 /** Read-modify-write of a pod's metadata, retried on Conflict. */
 export async function updatePod(client: HttpClient, pod: Pod, change: (p: Pod) => void): Promise<Pod> {
@@ -101,7 +106,7 @@ export async function deletePod(client: HttpClient, ns: string, name: string, gr
 export const stopFlags = [
   { name: 'time', short: 't', type: 'int', help: "Seconds to wait before killing the container (default: the container's stop timeout)" },
   { name: 'timeout', type: 'int', help: 'Alias of --time' },
-  { name: 'namespace', short: 'n', type: 'string', help: 'Namespace', default: 'default' },
+  namespaceFlag,
 ] as const;
 
 /** The grace period asked for with -t/--time (undefined: each container's own stop timeout). */
@@ -109,4 +114,20 @@ export function requestedGrace(p: { int(name: string): number | undefined }): nu
   const grace = p.int('time') ?? p.int('timeout');
   if (grace !== undefined && grace < 0) throw new UsageError(`invalid argument "${grace}" for "-t, --time" flag: must not be negative`);
   return grace;
+}
+
+/**
+ * stop and restart: for each CONTAINER argument, `act` on its pod with the grace period (-t, else the
+ * pod's terminationGracePeriodSeconds, else Docker's 10 s); prints each name done, as Docker does.
+ */
+export async function forEachPodWithGrace(p: Parsed, verb: string, act: (client: HttpClient, pod: Pod, graceSeconds: number) => Promise<void>): Promise<number> {
+  if (p.args.length === 0) throw new UsageError(`"lcctl ${verb}" requires at least 1 argument`);
+  const grace = requestedGrace(p);
+  const client = connect(p);
+  const ns = namespaceOf(p);
+  return forEachRef(p.args, async (ref) => {
+    const { pod } = await resolveTarget(client, ns, ref);
+    await act(client, pod, grace ?? pod.spec.terminationGracePeriodSeconds ?? 10);
+    return ref;
+  });
 }

@@ -6,8 +6,8 @@ import type { NodeServices } from '../../api/node-services.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { sendJson } from './respond.js';
 
-/** Which nodes a call addresses: ?node=NAME, or every connected node. */
-function targets(nodes: NodeRegistry, query: URLSearchParams): string[] {
+/** Which nodes an image call addresses: ?node=NAME, or every connected node. */
+export function imageTargets(nodes: NodeRegistry, query: URLSearchParams): string[] {
   const node = query.get('node');
   if (node) { nodes.get(node); return [node]; }
   const all = nodes.names();
@@ -25,7 +25,7 @@ function unsupported(node: string, what: string): ApiError {
  * POST .../images/prune?all=1[&node=N]: prune every addressed node; one merged report.
  */
 export async function serveImageSave(nodes: NodeRegistry, req: IncomingMessage, res: ServerResponse, action: 'save' | 'inspect' | 'prune', query: URLSearchParams): Promise<void> {
-  const names = targets(nodes, query);
+  const names = imageTargets(nodes, query);
   if (action === 'save') {
     const refs = query.getAll('ref');
     if (refs.length === 0) throw new ApiError('BadRequest', '?ref= is required (one per image)');

@@ -5,16 +5,7 @@ import { ApiError } from '../../api/errors.js';
 import { sendJson } from './respond.js';
 import { serveImageTransfer } from './image-transfer.js';
 import { serveBuild } from './build.js';
-import { serveImageSave } from './image-save.js';
-
-/** Which nodes an image call addresses: ?node=NAME, or every connected node. */
-function targets(nodes: NodeRegistry, query: URLSearchParams): string[] {
-  const node = query.get('node');
-  if (node) { nodes.get(node); return [node]; }
-  const all = nodes.names();
-  if (all.length === 0) throw new ApiError('Unavailable', 'no node is connected to hold images (start lanternd server without --no-agent, or join an agent)');
-  return all;
-}
+import { imageTargets as targets, serveImageSave } from './image-save.js';
 
 /** /apis/lantern.dev/v1/images[/REF]: list, import (POST an archive) and remove node images. */
 export async function serveImages(nodes: NodeRegistry, req: IncomingMessage, res: ServerResponse, ref: string | undefined, query: URLSearchParams): Promise<void> {
