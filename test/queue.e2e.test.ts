@@ -37,7 +37,8 @@ describe('Queues with real containers', { timeout: 240_000 }, () => {
 
   test("a queue's quota holds the second Job back, with the reason, until the first finishes", async () => {
     assert.match(await cli.ok(['queue', 'create', 'team-a', '--cpu', '300m']), /queue.lantern.dev\/team-a created/);
-    await submit(job('a1', 'team-a', '200m', 'sleep 4; echo a1 done'));
+    // a1 runs until the test lets it finish (touch /tmp/go), so a2 is seen waiting however slow the machine.
+    await submit(job('a1', 'team-a', '200m', 'until [ -f /tmp/go ]; do sleep 0.2; done; echo a1 done'));
     await server.until('a1 admitted and its pod running', async () => (await runningPods('a1')).length === 1, 60_000);
     await submit(job('a2', 'team-a', '200m', 'echo a2 done'));
     const reason = await server.until('a2 waits with a reason', async () => (await getJob('a2')).metadata.annotations?.['lantern.dev/queue-waiting']);
@@ -52,6 +53,7 @@ describe('Queues with real containers', { timeout: 240_000 }, () => {
     assert.match(row[4] ?? '', /^200m\//, 'allocated cpu is a1\'s request');
 
     // a1 finishes; the queue admits a2, which runs to completion in a real container.
+    await cli.ok(['exec', (await runningPods('a1'))[0]!.metadata.name, 'touch', '/tmp/go']);
     await cli.ok(['wait', '--for=condition=complete', 'job/a1', '--timeout=60s']);
     await cli.ok(['wait', '--for=condition=complete', 'job/a2', '--timeout=60s']);
     assert.equal(await cli.ok(['logs', 'job/a2']), 'a2 done\n');

@@ -66,10 +66,25 @@ export function send(port: number, agent: http.Agent, req: FuzzRequest, token: s
       return;
     }
     r.on('upgrade', (res, socket) => { socket.destroy(); done({ status: res.statusCode ?? 101 }); });
-    r.on('error', (e: NodeJS.ErrnoException) => done({ status: 0, fault: `no answer: ${e.code ?? ''} ${e.message}` }));
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      // A keep-alive socket the server closed (after answering an earlier request on it with a close)
+      // while the agent handed it this request: HTTP lets a server close an idle connection at any time,
+      // and clients resend on a new one (Node's docs: `request.reusedSocket`). A reset on a fresh
+      // connection is the server's fault.
+      if (r?.reusedSocket && e.code === 'ECONNRESET' && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        void send(port, freshConnection, req, token).then(resolve);
+        return;
+      }
+      done({ status: 0, fault: `no answer: ${e.code ?? ''} ${e.message}` });
+    });
     r.end(req.body);
   });
 }
+
+/** An agent that never reuses a connection: each request gets its own. */
+const freshConnection = new http.Agent({ keepAlive: false });
 
 /** Write malformed HTTP and read what comes back until the server closes or a short while passes. */
 function sendRaw(port: number, raw: Buffer): Promise<Outcome> {
