@@ -47,6 +47,9 @@ export default tseslint.config(
   ...forbid(['src/builder/**'], except('api', 'image', 'runtime', 'host', 'builder'), 'the builder depends only on api, image, runtime and host', [imageStoreImpl, runcImpl]),
   ...forbid(['src/agent/**'], except('api', 'client', 'agent', 'runtime', 'image', 'network', 'builder', 'metrics'), 'the agent talks to the control plane only through the API client', [imageStoreImpl]),
   // The pod runner and its hooks (agent/pods) build on these parts of the agent; they never import it back.
+  // The node DNS (agent/dns) is fed by informers and asked by the dns hook: it knows no runtime, network or pod runner.
+  ...forbid(['src/agent/dns/**'], except('api', 'client', 'agent'), 'agent/dns uses only api and client (the dns hook in agent/pods feeds it the pod network)',
+    [{ group: ['../pods/*', '../pods/**', '../*.js'], message: 'agent/dns imports only api, client and its own folder' }]),
   ...forbid(['src/agent/config/**', 'src/agent/gang/**', 'src/agent/probes/**', 'src/agent/container/**'], except('api', 'client', 'agent', 'runtime', 'image', 'network', 'builder', 'metrics'), 'the agent talks to the control plane only through the API client',
     [imageStoreImpl, { group: ['../pods/*', '../pods/**'], message: 'agent/pods (the runner and its hooks) uses config/, gang/, probes/ and container/, not the other way round' }]),
   ...forbid(['src/controllers/**'], except('api', 'client', 'controllers'), 'controllers are API clients'),

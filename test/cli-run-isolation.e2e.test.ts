@@ -63,10 +63,15 @@ describe('lcctl run: filesystem, capabilities, volumes, networks and published p
     assert.notEqual(other.code, 0, `another volume is empty\n${explain(server, other)}`);
   });
 
-  test('the default network gives the container eth0 with an address in the pod subnet', async () => {
+  test('the default network gives the container eth0 with an address in its node\'s pod range (spec.podCIDR)', async () => {
     const out = await cli.ok(['run', '--rm', 'busybox', 'ip', '-o', '-4', 'addr']);
-    const prefix = server.subnet.split('.').slice(0, 3).join('.');
-    assert.match(out, new RegExp(`eth0\\s+inet ${prefix.replace(/\./g, '\\.')}\\.\\d+/24`));
+    const podCIDR = (await server.api<{ spec: { podCIDR?: string } }>('GET', '/api/v1/nodes/node-1')).body.spec.podCIDR ?? '';
+    const [base = '', bits = ''] = podCIDR.split('/');
+    const m = new RegExp(`eth0\\s+inet (\\d+\\.\\d+\\.\\d+)\\.(\\d+)/${bits}\\s`).exec(out);
+    assert.ok(m, `eth0 with a /${bits} address (node-1's podCIDR is ${podCIDR}):\n${out}`);
+    const first = Number(base.split('.')[3]);
+    assert.equal(m[1], base.split('.').slice(0, 3).join('.'), out);
+    assert.ok(Number(m[2]) > first && Number(m[2]) < first + 2 ** (32 - Number(bits)), `${m[2]} inside ${podCIDR}`);
   });
 
   test('--network none has only the loopback interface', async () => {

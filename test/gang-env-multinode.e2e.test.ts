@@ -11,6 +11,8 @@ import { freeHostPort } from './harness/cli.js';
 import { NetnsHosts } from './harness/netns-hosts.js';
 import { RemoteAgent } from './harness/remote-agent.js';
 import type { Pod } from '../src/api/pod.js';
+import type { Node } from '../src/api/node.js';
+import { netContains, parseIpNet, type IpNet } from '../src/api/ip.js';
 
 const script = 'echo "gang rank=$RANK world=$WORLD_SIZE master=$MASTER_ADDR"; ping -c1 -W1 "$MASTER_ADDR" 2>&1 | head -1; cat /etc/hosts';
 
@@ -32,7 +34,7 @@ describe('a gang across two agents: each member resolves the other through the A
     await server.start();
     for (const host of net.hosts) {
       const a = new RemoteAgent(server, `host-${host.index}`, {
-        prefix: net.enter(host), bridge: `lg${net.id}${host.index}`, subnet: `10.241.${net.octet}.${(host.index - 1) * 64}/26`,
+        prefix: net.enter(host), bridge: `lg${net.id}${host.index}`,
         waitReady: false, args: ['--heartbeat-interval', '1s'],
       });
       agents.push(a);
@@ -74,7 +76,9 @@ describe('a gang across two agents: each member resolves the other through the A
     const b = await done('mn-b');
     const ipA = a.status?.podIP ?? '';
     const ipB = b.status?.podIP ?? '';
-    assert.ok(ipA.startsWith(`10.241.${net.octet}.`) && ipB.startsWith(`10.241.${net.octet}.`) && ipA !== ipB, `pod IPs ${ipA} ${ipB}`);
+    // Each pod's IP comes from the pod range the server gave its node (spec.podCIDR).
+    const podRange = async (node: string): Promise<IpNet> => parseIpNet((await srv().api<Node>('GET', `/api/v1/nodes/${node}`)).body.spec?.podCIDR ?? '')!;
+    assert.ok(netContains(await podRange('host-2'), ipA) && netContains(await podRange('host-1'), ipB), `pod IPs ${ipA} ${ipB}`);
     for (const [name, rank] of [['mn-a', '0'], ['mn-b', '1']] as const) {
       const r = await srv().lcctl(['logs', name]);
       assert.equal(r.code, 0, r.stderr);

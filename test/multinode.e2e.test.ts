@@ -1,7 +1,7 @@
 /**
  * Three machines on one host: a real HTTPS `lanternd server --no-agent` in the host network namespace
  * on a bridge address, and three real `lanternd agent`s, each in its own network namespace with its
- * own address on that bridge, data dir, pod bridge and pod subnet. Placement by labels and constraints
+ * own address on that bridge, data dir and pod bridge; the server gives each node its pod range. Placement by labels and constraints
  * on real containers; a cut link and a SIGKILLed agent make a node NotReady and evict its pods.
  */
 import { after, before, describe, test } from 'node:test';
@@ -17,7 +17,7 @@ import { RemoteAgent } from './harness/remote-agent.js';
 
 interface Cond { type: string; status: string; reason?: string }
 type Pod = PodView & { status?: { reason?: string } };
-interface NodeView { metadata: { labels?: Record<string, string> }; spec?: { taints?: { key: string; effect: string }[] }; status?: { conditions?: Cond[] } }
+interface NodeView { metadata: { labels?: Record<string, string> }; spec?: { podCIDR?: string; taints?: { key: string; effect: string }[] }; status?: { conditions?: Cond[] } }
 
 /** One machine: its namespace, zone, and the agent running in it (made once the server is up). */
 interface Agent { host: NetnsHost; name: string; zone: string; agent?: RemoteAgent }
@@ -26,9 +26,7 @@ const UNREACHABLE = 'node.lantern.dev/unreachable';
 
 describe('three agents in their own network namespaces: placement, lost links and killed agents', { timeout: 180_000 }, () => {
   const net = new NetnsHosts(3);
-  const x = net.octet;
   const agents: Agent[] = net.hosts.map((host, i) => ({ host, name: `host-${i + 1}`, zone: i < 2 ? 'east' : 'west' }));
-  const podSubnet = (a: Agent): string => `10.241.${x}.${(a.host.index - 1) * 64}/26`;
   const [a1, a2, a3] = agents as [Agent, Agent, Agent];
   let server: TestServer | undefined;
 
@@ -82,7 +80,7 @@ describe('three agents in their own network namespaces: placement, lost links an
     await server.start();
     for (const a of agents) {
       a.agent = new RemoteAgent(server, a.name, {
-        prefix: net.enter(a.host), bridge: `lp${net.id}${a.host.index}`, subnet: podSubnet(a), waitReady: false,
+        prefix: net.enter(a.host), bridge: `lp${net.id}${a.host.index}`, waitReady: false,
         args: ['--labels', `zone=${a.zone}`, '--heartbeat-interval', '1s'],
       });
       await a.agent.start();
@@ -107,7 +105,7 @@ describe('three agents in their own network namespaces: placement, lost links an
     }
   });
 
-  test('--constraint node.labels.zone==west runs the container on host-3, in its pod subnet', async () => {
+  test('--constraint node.labels.zone==west runs the container on host-3, in its pod range', async () => {
     const r = await srv().lcctl(['run', '-d', '--name', 'west', '--constraint', 'node.labels.zone==west', 'busybox', 'sleep', '3600']);
     assert.equal(r.code, 0, `${r.stdout}${r.stderr}${logs(a3)}`);
     const short = r.stdout.trim();
@@ -115,8 +113,10 @@ describe('three agents in their own network namespaces: placement, lost links an
     const p = await running('west', a3);
     assert.equal(p.spec.nodeName, 'host-3');
     const ip = p.status?.podIP ?? '';
-    const m = new RegExp(`^10\\.241\\.${x}\\.(\\d+)$`).exec(ip);
-    assert.ok(m && Number(m[1]) >= 128 && Number(m[1]) < 192, `pod IP ${ip} is not in host-3's ${podSubnet(a3)}`);
+    const range = (await node('host-3')).spec?.podCIDR ?? '';
+    const [base = '', bits = '32'] = range.split('/');
+    const toInt = (a: string): number => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    assert.ok(range && Math.floor(toInt(ip) / 2 ** (32 - Number(bits))) === Math.floor(toInt(base) / 2 ** (32 - Number(bits))), `pod IP ${ip} is not in host-3's ${range}`);
     assert.equal(p.metadata.uid.replace(/-/g, '').slice(0, 12), short, 'lcctl prints the pod uid as the container ID');
     const id = containerId(p);
     const list = net.exec(a3.host, 'runc', ['--root', runcRoot(a3), 'list']);

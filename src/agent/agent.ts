@@ -13,7 +13,10 @@ import { LocalNodeServices } from './node/node-services.js';
 import { primaryIPv4 } from './node/node-object.js';
 import { heartbeat, registerNode } from './node/registration.js';
 import type { DevicePlugin } from './pods/hooks/devices.js';
+import type { UserNetworks } from '../network/user/user-networks.js';
+import { startSriovAdvertiser } from './node/sriov-capacity.js';
 import { defaultBackoff, type BackoffConfig } from './restart-policy.js';
+import { NodeDns, type NodeDnsOptions } from './dns/node-dns.js';
 
 export interface AgentOptions {
   api: ApiClient;
@@ -35,6 +38,10 @@ export interface AgentOptions {
   devices?: readonly DevicePlugin[];
   /** Log how long each step of a pod's start took (lanternd: $LANTERN_TRACE). */
   trace?: boolean;
+  /** The node's cluster DNS (agent/dns): its domain and resolv.conf; absent: no cluster DNS. */
+  dns?: Omit<NodeDnsOptions, 'api' | 'log' | 'stateFile'>;
+  /** User-defined networks (lcctl network): attachments and the node's SR-IOV VFs. */
+  userNetworks?: UserNetworks;
 }
 
 /**
@@ -47,6 +54,7 @@ export class Agent {
   private readonly ctx: AgentContext;
   private readonly pods: PodManager;
   private heartbeat: NodeJS.Timeout | undefined;
+  private stopSriov: (() => void) | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     const log = opts.log ?? ((m: string) => console.error(`agent: ${m}`));
@@ -55,6 +63,7 @@ export class Agent {
       runtime: opts.runtime,
       images: opts.images,
       network: opts.network,
+      userNetworks: opts.userNetworks,
       nodeName: opts.nodeName,
       hostIP: primaryIPv4(),
       backoff: opts.backoff ?? defaultBackoff,
@@ -65,6 +74,7 @@ export class Agent {
       log,
       registries: opts.registries ?? plainAccess,
       trace: opts.trace ?? false,
+      ...(opts.dns ? { dns: new NodeDns({ ...opts.dns, api: opts.api, log: (m) => log(`dns: ${m}`), stateFile: path.join(opts.dataDir, 'dns', 'records.json') }) } : {}),
     };
     this.pods = new PodManager(this.ctx, opts.devices);
     this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir, opts.builder);
@@ -74,13 +84,17 @@ export class Agent {
     await mkdir(this.opts.dataDir, { recursive: true });
     const runtimeVersion = `${this.opts.runtime.name}://${await this.opts.runtime.version()}`;
     await registerNode(this.ctx.api, { nodeName: this.opts.nodeName, labels: this.opts.labels ?? {}, runtimeVersion, version: this.opts.version });
+    await this.ctx.dns?.start();
     await this.pods.start();
+    if (this.opts.userNetworks) this.stopSriov = startSriovAdvertiser(this.ctx.api, this.opts.nodeName, this.opts.userNetworks, this.ctx.log);
     this.heartbeat = setInterval(() => { void heartbeat(this.ctx.api, this.opts.nodeName).catch((e: unknown) => this.ctx.log(`heartbeat failed: ${String(e)}`)); }, (this.opts.heartbeatSeconds ?? 10) * 1000);
     this.heartbeat.unref();
   }
 
   stop(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.stopSriov?.();
     this.pods.stop();
+    void this.ctx.dns?.stop();
   }
 }

@@ -3,6 +3,8 @@ import type { TimerClock } from '../api/clock.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
+import type { NodeDns } from './dns/node-dns.js';
+import type { UserNetworks } from '../network/user/user-networks.js';
 import type { BackoffConfig } from './restart-policy.js';
 import type { RegistryAccess } from './registry-access.js';
 
@@ -20,6 +22,8 @@ export interface AgentContext {
   runtime: ContainerRuntime;
   images: ImageStore;
   network: NetworkPlugin;
+  /** User-defined networks (lcctl network); absent: pods naming one wait with a clear reason. */
+  userNetworks?: UserNetworks;
   nodeName: string;
   hostIP: string;
   backoff: BackoffConfig;
@@ -31,4 +35,6 @@ export interface AgentContext {
   clock?: TimerClock;
   /** Log how long each step of a pod's start took (lanternd sets it from $LANTERN_TRACE). */
   trace?: boolean;
+  /** The node's cluster DNS (agent/dns); absent: pods get the node's resolvers. */
+  dns?: NodeDns;
 }

@@ -1,6 +1,7 @@
 import type { Duplex, Readable, Writable } from 'node:stream';
 import type { ImagePullOptions, ImagePushOptions, ImagePushResult } from './image-transfer.js';
 import type { ImageInspect, ImagePruneReport } from './image-inspect.js';
+import type { BuildNetworkMode } from './build-network.js';
 
 /** Options of a pod's log read (GET .../pods/NAME/log). */
 export interface LogOptions {
@@ -87,6 +88,8 @@ export interface ImageBuildOptions {
   noCache: boolean;
   /** os/arch[/variant] to build for; only the node's own platform (RUN needs no emulation then). */
   platform?: string;
+  /** --network: what RUN steps are attached to (absent: default, the node's pod network). */
+  network?: BuildNetworkMode;
 }
 
 /**

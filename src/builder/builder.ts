@@ -29,6 +29,8 @@ import { argDecls, singleWord } from './instructions.js';
 import { LayerSources } from './layers.js';
 import { recoverBuildCache } from './recover.js';
 import { applyInstruction, type StageRun, type StepEnv } from './steps.js';
+import { recoverStepNetworks, type BuildNetworkPlugin } from './step-network.js';
+import { buildNetworkMode, buildNetworkProblem } from '../api/build-network.js';
 
 /** What to build. */
 export interface BuildRequest {
@@ -42,6 +44,8 @@ export interface BuildRequest {
   noCache?: boolean;
   /** --platform: accepted when it is this node's platform (checked before anything runs). */
   platform?: string;
+  /** --network of the RUN steps (default: the node's pod network through `BuilderOptions.network`). */
+  network?: string;
 }
 
 /** Where the builder keeps things, which store it feeds and what runs its steps. */
@@ -54,6 +58,8 @@ export interface BuilderOptions {
   cacheDir: string;
   /** Pulls a missing base image into the store (absent: a missing base image is an error). */
   pull?: (ref: string) => Promise<void>;
+  /** The node's network plugin: RUN steps of a --network default build get a namespace from it. */
+  network?: BuildNetworkPlugin;
 }
 
 /** Builds images from Dockerfiles on this node, one build at a time. */
@@ -77,6 +83,8 @@ export class ImageBuilder {
 
   private async buildNow(req: BuildRequest, out: (text: string) => void): Promise<ImageRecord> {
     if (req.platform !== undefined) checkBuildPlatform(req.platform);
+    const mode = buildNetworkMode(req.network ?? 'default');
+    if (!mode) throw new Error(buildNetworkProblem(req.network ?? ''));
     const file = req.dockerfile ?? 'Dockerfile';
     const text = await readFile(join(req.contextDir, posix.normalize(`/${file}`))).catch(() => {
       throw new Error(`Cannot locate specified Dockerfile: ${file}`);
@@ -103,6 +111,7 @@ export class ImageBuilder {
     const env: StepEnv = {
       file: name, contextDir: req.contextDir, cache: this.cache, layers: this.layers, noCache: req.noCache === true,
       buildArgs, globalArgs, usedArgs, stageState: (ref) => built.get(ref), out, runtime: this.opts.runtime, snapshots: this.opts.images.snapshots,
+      network: { mode, plugin: this.opts.network },
     };
     // Global ARGs count as steps, as in Docker's classic builder.
     const total = df.globalArgs.length + stages.reduce((n, s) => n + 1 + s.instructions.length, 0);
@@ -111,6 +120,7 @@ export class ImageBuilder {
     await mkdir(this.cache.dir, { recursive: true });
     if (!this.recovered) {
       await recoverBuildCache(this.cache, this.opts.runtime, this.opts.images.snapshots);
+      await recoverStepNetworks(this.opts.network);
       this.recovered = true;
     }
     for (const ins of df.globalArgs) out(`Step ${++step}/${total} : ${ins.original}\n`);

@@ -39,9 +39,11 @@ export async function runInstruction(env: StepEnv, run: StageRun, ins: Instructi
       const c = run.state.config.config;
       const code = await runStep({
         id, argv, env: [...(c.Env ?? []), ...argEnv], cwd: c.WorkingDir || '/', user: c.User ?? '',
-        rootfs, upper, runtime: env.runtime, output: env.out,
+        rootfs, upper, runtime: env.runtime, network: env.network, output: env.out,
       });
-      if (code !== 0) throw new Error(`The command '${argv.join(' ')}' returned a non-zero code: ${code}`);
+      // Docker's message; with --network none, say so: a failed download is the usual cause.
+      const hint = env.network.mode === 'none' ? ' (this build runs RUN steps with --network none: loopback only)' : '';
+      if (code !== 0) throw new Error(`The command '${argv.join(' ')}' returned a non-zero code: ${code}${hint}`);
       return true;
     });
     return nextState(run.state, createdBy, () => undefined, layer);

@@ -1,7 +1,7 @@
 /**
- * RUN: one container over the step rootfs, through the node's ContainerRuntime, in a network namespace
- * of its own (loopback only), with the stage's env, workdir and user. Its output is followed in the
- * runtime's log as it comes.
+ * RUN: one container over the step rootfs, through the node's ContainerRuntime, in the step's network
+ * (step-network.ts: the node's pod network by default), with the stage's env, workdir and user. Its
+ * output is followed in the runtime's log as it comes.
  */
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CriLogTail, criLineText } from '../runtime/cri-log.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/types.js';
 import { resolveUserIn, scopedPath } from './rootfs-paths.js';
+import { withStepNetwork, type BuildNetwork } from './step-network.js';
 
 /** Label of the builder's containers, so recovery removes only those. */
 export const BUILD_LABEL = 'lantern.build.step';
@@ -24,6 +25,8 @@ export interface RunStep {
   rootfs: string;
   upper: string;
   runtime: ContainerRuntime;
+  /** What the step is attached to (--network). */
+  network: BuildNetwork;
   output: (text: string) => void;
 }
 
@@ -47,21 +50,24 @@ export async function runStep(s: RunStep): Promise<number> {
   for (const p of [...MOUNT_POINTS, 'etc']) if (!(await lstat(join(s.rootfs, p)).catch(() => undefined))) missing.add(p);
   const hostname = s.id.slice(0, 12);
   let stopped = false;
-  try {
-    const created = await s.runtime.create({
-      id: s.id, name: `build-${hostname}`, rootfsLayers: [], rootfsPath: s.rootfs, args: s.argv, env: s.env, cwd: s.cwd || '/', user,
-      hostname, netns: 'none', mounts: [], resources: {}, labels: { [BUILD_LABEL]: 'true' },
-    });
-    await s.runtime.start(s.id);
-    const info = await follow(s.runtime, s.id, created.logPath, s.output);
-    stopped = true;
-    return info.exitCode ?? 1;
-  } finally {
-    // Only a step that failed half-way still runs: one that ended needs no stop (a runc call saved per RUN).
-    if (!stopped) await s.runtime.stop(s.id, 0).catch(() => undefined);
-    await s.runtime.remove(s.id);
-    await dropMountPoints(s.upper, missing);
-  }
+  // The container goes before its network: the network's teardown waits for the step's removal.
+  return withStepNetwork(s.network, s.id, async (netns) => {
+    try {
+      const created = await s.runtime.create({
+        id: s.id, name: `build-${hostname}`, rootfsLayers: [], rootfsPath: s.rootfs, args: s.argv, env: s.env, cwd: s.cwd || '/', user,
+        hostname, netns, mounts: [], resources: {}, labels: { [BUILD_LABEL]: 'true' },
+      });
+      await s.runtime.start(s.id);
+      const info = await follow(s.runtime, s.id, created.logPath, s.output);
+      stopped = true;
+      return info.exitCode ?? 1;
+    } finally {
+      // Only a step that failed half-way still runs: one that ended needs no stop (a runc call saved per RUN).
+      if (!stopped) await s.runtime.stop(s.id, 0).catch(() => undefined);
+      await s.runtime.remove(s.id);
+      await dropMountPoints(s.upper, missing);
+    }
+  });
 }
 
 /** Passes the container's output on while it runs; resolves once it has stopped and its log is read to the end. */

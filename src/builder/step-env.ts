@@ -11,6 +11,7 @@ import { stateId, type BuildState, type LayerRef } from './image-config.js';
 import { writeLayer } from './layer-diff.js';
 import type { LayerSources } from './layers.js';
 import { withStepRootfs } from './rootfs.js';
+import type { BuildNetwork } from './step-network.js';
 
 /** What steps share within one build. */
 export interface StepEnv {
@@ -29,6 +30,8 @@ export interface StepEnv {
   out: (text: string) => void;
   /** Runs RUN steps. */
   runtime: ContainerRuntime;
+  /** What RUN steps are attached to (--network). */
+  network: BuildNetwork;
   /** Prepares each step's rootfs. */
   snapshots: Snapshotter;
 }

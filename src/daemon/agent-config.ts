@@ -4,6 +4,7 @@ import { durationFlag } from './duration-flag.js';
 import { insecureRegistries } from './insecure-registries.js';
 import { nodeConfigFromFlags, type NodeConfig } from './node-config.js';
 import { tokenFrom } from './token-source.js';
+import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
 
 /** `lanternd agent --help`. */
 export const agentUsage = `Usage: lanternd agent --server URL (--token-file FILE | --token TOKEN) [flags]
@@ -22,7 +23,7 @@ Flags:
   --node-name NAME      node name (default: the host name)
   --labels k=v,...      extra node labels
   --bridge NAME         Linux bridge for pods (default lantern0)
-  --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
+${dnsFlagsUsage}  --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
   --heartbeat-interval D  how often the node's heartbeat is renewed (default 10s)
   --metrics-listen HOST:PORT  also serve this node's /metrics (cAdvisor's container series, machine
                         totals, the agent process) on this plain-HTTP address, for a local Prometheus
@@ -52,7 +53,7 @@ export interface AgentConfig {
 export async function agentConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Promise<AgentConfig | undefined> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'token-file': 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'pod-subnet': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean', 'insecure-registry': 'string',
+    bridge: 'string', 'sysfs-root': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean', 'insecure-registry': 'string', ...dnsFlags,
   });
   if (flags.help) return undefined;
   const token = await tokenFrom(flags, env);

@@ -6,7 +6,7 @@ import { openImageStore } from '../image/index.js';
 import { ImageBuilder } from '../builder/builder.js';
 import { pullForPod } from '../agent/server-registry.js';
 import { plainAccess, type RegistryAccess } from '../agent/registry-access.js';
-import { CniNetwork } from '../network/index.js';
+import { CniNetwork, PendingNetwork } from '../network/index.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import type { ImageStore } from '../image/types.js';
 import type { NetworkPlugin } from '../network/types.js';
@@ -15,7 +15,6 @@ import type { NetworkPlugin } from '../network/types.js';
 export interface NodeComponentOptions {
   dataDir: string;
   bridge?: string;
-  podSubnet?: string;
   cgroupParent?: string;
   /** The C compiler for the runtime's attach helper ($CC, read by the entry point); default cc. */
   cc?: string;
@@ -24,7 +23,11 @@ export interface NodeComponentOptions {
 }
 
 /** The node's runtime (runc + conmon), image store and CNI network, all under the data dir. */
-export interface NodeComponents { runtime: ContainerRuntime; images: ImageStore; network: NetworkPlugin; builder: ImageBuilder }
+export interface NodeComponents {
+  runtime: ContainerRuntime; images: ImageStore; network: NetworkPlugin; builder: ImageBuilder;
+  /** The node's CNI network on its pod range, made by the pod network (agent/network) once the Node has spec.podCIDR. */
+  makeNetwork(subnet: string, mtu: number, clusterCidr: string): NetworkPlugin;
+}
 
 /**
  * Build the real components. Names that live in host-wide namespaces (cgroups, netns names) get a
@@ -46,10 +49,12 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
     cgroupParent,
     cc: opts.cc,
   });
-  const network = new CniNetwork({
+  // Pods wait for the node's range (spec.podCIDR from the server's node IPAM); makeNetwork builds it then.
+  const network = new PendingNetwork();
+  const makeNetwork = (subnet: string, mtu: number, clusterCidr: string): NetworkPlugin => new CniNetwork({
     stateDir: path.join(dataDir, 'network'),
     bridge: opts.bridge ?? 'lantern0',
-    subnet: opts.podSubnet ?? '10.88.0.0/16',
+    subnet, mtu, clusterCidr,
     netnsPrefix: defaultDir ? 'lantern-' : `lt${tag}-`,
     networkName: defaultDir ? 'lantern' : `lantern-${tag}`,
   });
@@ -66,8 +71,9 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
   });
   // RUN steps get a runtime of their own (own state dir): the agent must not see them as orphan pod containers.
   const buildRuntime = new RuncRuntime({ stateDir: path.join(dataDir, 'build-cache', 'runtime'), cgroupParent });
-  const builder = new ImageBuilder({ images, runtime: buildRuntime, cacheDir: path.join(dataDir, 'build-cache'),
+  // RUN steps take their namespaces from the node's own network plugin (its bridge, IPAM and masquerade), as docker build's bridge.
+  const builder = new ImageBuilder({ images, runtime: buildRuntime, cacheDir: path.join(dataDir, 'build-cache'), network,
     // FROM pulls as a pod would: the server's registry by its own address, the mirror first on remote agents.
     pull: async (ref) => { await pullForPod(images, ref, opts.registries ?? plainAccess, (m) => console.error(`lanternd: build: ${m}`)); } });
-  return { runtime, images, network, builder };
+  return { runtime, images, network, builder, makeNetwork };
 }

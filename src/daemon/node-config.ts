@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { parseLabels } from './flags.js';
+import { dnsConfigFromFlags, type NodeDnsConfig } from './dns-flags.js';
 
 /** A node's settings, as `lanternd server` (its own node) and `lanternd agent` both take them. */
 export interface NodeConfig {
@@ -8,7 +9,6 @@ export interface NodeConfig {
   dataDir: string;
   labels: Record<string, string>;
   bridge: string | undefined;
-  podSubnet: string | undefined;
   heartbeatMs: number;
   /** --insecure-registry plus LANTERN_INSECURE_REGISTRIES, read once by the entry point. */
   insecureRegistries: string[];
@@ -16,20 +16,25 @@ export interface NodeConfig {
   cc: string;
   /** $LANTERN_TRACE set: the agent logs the time of each step of a pod's start. */
   trace: boolean;
+  /** The node's cluster DNS (--cluster-domain, --resolv-conf); undefined with --no-cluster-dns. */
+  dns?: NodeDnsConfig;
+  /** --sysfs-root: where SR-IOV PFs are found (default /sys; tests give a fake tree). */
+  sysfsRoot?: string;
 }
 
-/** --node-name, --labels, --bridge and --pod-subnet, $CC and $LANTERN_TRACE, with what the command has parsed already. */
+/** --node-name, --labels and --bridge, $CC and $LANTERN_TRACE, with what the command has parsed already. */
 export function nodeConfigFromFlags(flags: Record<string, string | boolean>, env: NodeJS.ProcessEnv, o: Pick<NodeConfig, 'dataDir' | 'heartbeatMs' | 'insecureRegistries'>): NodeConfig {
   return {
     nodeName: nodeNameFromFlags(flags),
     dataDir: o.dataDir,
     labels: parseLabels(flags.labels as string | undefined),
     bridge: flags.bridge as string | undefined,
-    podSubnet: flags['pod-subnet'] as string | undefined,
     heartbeatMs: o.heartbeatMs,
     insecureRegistries: o.insecureRegistries,
     cc: env.CC || 'cc',
     trace: Boolean(env.LANTERN_TRACE),
+    dns: dnsConfigFromFlags(flags),
+    sysfsRoot: flags['sysfs-root'] as string | undefined,
   };
 }
 

@@ -9,6 +9,9 @@ import { parseFlags } from './flags.js';
 import { durationFlag } from './duration-flag.js';
 import { insecureRegistries } from './insecure-registries.js';
 import { nodeConfigFromFlags, type NodeConfig } from './node-config.js';
+import { networkConfigFromFlags, networkFlags, networkFlagsUsage, type NetworkConfig } from './network-flags.js';
+import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
+import { nodePortRangeFromFlags, serviceFlags, serviceFlagsUsage } from './service-flags.js';
 
 /** `lanternd server --help`. */
 export const serverUsage = `Usage: lanternd server [flags]
@@ -22,8 +25,8 @@ Flags:
   --node-name NAME      this machine's node name (default: the host name)
   --labels k=v,...      extra labels for this machine's node
   --bridge NAME         Linux bridge for pods (default lantern0)
-  --pod-subnet CIDR     pod addresses (default 10.88.0.0/16)
-  --restart-backoff MS  first delay between container restarts (default 10000)
+  --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
+${networkFlagsUsage}${serviceFlagsUsage}${dnsFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
   --heartbeat-interval D        how often this machine's agent renews its node's heartbeat (default 10s)
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
@@ -71,6 +74,10 @@ export interface ServerConfig {
   /** --audit-log-path and its companions; undefined: no audit log. */
   audit: AuditOptions | undefined;
   nodeRestriction: NodeRestriction;
+  /** The pod network: --cluster-cidr, --service-cidr, --node-cidr-mask-size, --network-backend. */
+  network: NetworkConfig;
+  /** --service-node-port-range: the ports NodePort Services are given. */
+  nodePortRange?: { first: number; last: number };
   /** This machine's node; undefined with --no-agent. */
   node: (NodeConfig & { restartBackoffMs: number }) | undefined;
 }
@@ -79,7 +86,7 @@ export interface ServerConfig {
 export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): ServerConfig | undefined {
   const flags = parseFlags(args, {
     'data-dir': 'string', listen: 'string', 'no-agent': 'boolean', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'pod-subnet': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
+    bridge: 'string', 'sysfs-root': 'string', 'restart-backoff': 'string', 'tls-san': 'string', 'insecure-http': 'boolean', 'scheduler-scoring': 'string', help: 'boolean',
     'heartbeat-interval': 'string', 'node-monitor-grace': 'string', 'pod-eviction-timeout': 'string',
     'event-ttl': 'string', 'compaction-interval': 'string', 'insecure-registry': 'string', 'metrics-listen': 'string',
     'job-backoff': 'string', 'job-backoff-max': 'string',
@@ -87,6 +94,9 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     ...credentialFlags,
     ...apiLimitFlags,
     ...nodeRestrictionFlags,
+    ...networkFlags,
+    ...dnsFlags,
+    ...serviceFlags,
   });
   if (flags.help) return undefined;
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -103,6 +113,7 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
   const hpaSyncMs = durationFlag(flags, 'hpa-sync-period', 15_000, true);
   const registryGcMs = durationFlag(flags, 'registry-gc-interval', 3_600_000);
   const nodeRestriction = nodeRestrictionFromFlags(flags);
+  const network = networkConfigFromFlags(flags);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const restartBackoffMs = Number(flags['restart-backoff'] ?? 10_000);
   return {
@@ -118,6 +129,8 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     limits: apiLimitsFromFlags(flags),
     audit: auditLogFromFlags(flags),
     nodeRestriction,
+    network,
+    nodePortRange: nodePortRangeFromFlags(flags),
     node: flags['no-agent'] ? undefined : {
       ...nodeConfigFromFlags(flags, env, { dataDir: path.join(dataDir, 'agent'), heartbeatMs, insecureRegistries: insecure }),
       restartBackoffMs,

@@ -24,6 +24,7 @@ export function bridgeList(o: ResolvedOptions, ports: PortMapping[] = []): CniCo
         // for docker0, instead of a chain per pod: nine iptables runs fewer on every start and stop.
         ipMasq: false,
         hairpinMode: true,
+        ...(o.mtu > 0 ? { mtu: o.mtu } : {}),
         ipam: {
           type: 'host-local',
           ranges: [[{ subnet: o.subnet }]],

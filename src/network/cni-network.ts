@@ -125,7 +125,7 @@ export class CniNetwork implements NetworkPlugin {
       for (const att of [rec.loopback, rec.bridge]) {
         if (att) await addList(att.list, this.runtime(rec, att), o.pluginDirs, (r) => { att.result = r; });
       }
-      if (rec.bridge) await ensureBridgeForwarding(o.bridge, o.subnet);
+      if (rec.bridge) await ensureBridgeForwarding(o.bridge, o.subnet, o.clusterCidr);
       // portmap sets this too; it lets DNATed 127.0.0.1 traffic leave through the bridge (see README).
       if (rec.bridge && ports.length > 0) await ensureSysctl(`net.ipv4.conf.${o.bridge}.route_localnet`, '1');
       rec.phase = 'ready';

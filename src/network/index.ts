@@ -4,3 +4,4 @@ export { CniNetwork } from './cni-network.js';
 export type { CniNetworkOptions } from './options.js';
 export { CniError } from './cni-exec.js';
 export { podKey } from './netns.js';
+export { PendingNetwork } from './pending-network.js';

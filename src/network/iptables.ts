@@ -90,21 +90,31 @@ export function splitRule(line: string): string[] {
 
 const forwardingReady = new Set<string>();
 
+/** Every user-defined bridge network's bridge (user/conflist.ts names them ln-HASH), as iptables matches them all. */
+export const USER_BRIDGES = 'ln-+';
+
 /**
  * Masquerade the pods' traffic leaving the subnet, and let traffic out of the pods' bridge, and
  * replies and published-port traffic into it, through the FORWARD chain even when its policy is DROP
  * (Docker and ufw set that): one pair of rules per bridge, as Docker keeps for docker0, checked once
  * per process.
  */
-export async function ensureBridgeForwarding(bridge: string, subnet: string): Promise<void> {
+export async function ensureBridgeForwarding(bridge: string, subnet: string, clusterCidr = subnet): Promise<void> {
   if (forwardingReady.has(bridge)) return;
-  const masquerade = ['-s', subnet, '!', '-d', subnet, '-j', 'MASQUERADE', '-m', 'comment', '--comment', `lantern ${bridge}`];
+  // Only traffic leaving the cluster's pod range: a pod on another node sees the sender pod's own address.
+  const masquerade = ['-s', subnet, '!', '-d', clusterCidr, '-j', 'MASQUERADE', '-m', 'comment', '--comment', `lantern ${bridge}`];
   const present = await runCommand('iptables', ['-w', '-t', 'nat', '-C', 'POSTROUTING', ...masquerade], { env: toolEnv() }).catch(() => undefined);
   if (present?.code !== 0) await runTool('iptables', ['-w', '-t', 'nat', '-A', 'POSTROUTING', ...masquerade]);
+  // An older lanternd accepted everything out of the bridge: drop that rule, or its pods would still reach user bridges.
+  await runCommand('iptables', ['-w', '-D', 'FORWARD', '-i', bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`], { env: toolEnv() }).catch(() => undefined);
   const rules = [
-    ['-i', bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`],
+    // Out of the pods, but not into a user-defined bridge network (Docker's isolation between networks):
+    // that traffic goes on to user/host-links.ts's isolation chain, which drops it wherever its jump sits.
+    ['-i', bridge, '!', '-o', USER_BRIDGES, '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`],
     // Into the pods: replies, and connections to published ports (DNATed by portmap); nothing else.
     ['-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`],
+    // Pods of other nodes (the pod network routes them here, unNATed).
+    ...(clusterCidr !== subnet ? [['-s', clusterCidr, '-o', bridge, '-j', 'ACCEPT', '-m', 'comment', '--comment', `lantern ${bridge}`]] : []),
   ];
   for (const rule of rules) {
     const present = await runCommand('iptables', ['-w', '-C', 'FORWARD', ...rule], { env: toolEnv() }).catch(() => undefined);

@@ -16,6 +16,10 @@ export interface CniNetworkOptions {
   pluginDirs?: string[];
   /** Prefix of the network namespace names under /var/run/netns. Default 'lantern-'. */
   netnsPrefix?: string;
+  /** Pods' interface MTU (the bridge plugin's mtu); 0: the kernel's default. Lowered for a VXLAN overlay. */
+  mtu?: number;
+  /** The whole cluster's pod range: traffic to it keeps its source address (no masquerade). Default: subnet. */
+  clusterCidr?: string;
 }
 
 /** Options with defaults applied and checked. */
@@ -30,6 +34,8 @@ export function resolveOptions(o: CniNetworkOptions): ResolvedOptions {
     subnet: o.subnet ?? '10.88.0.0/16',
     pluginDirs: o.pluginDirs ?? ['/usr/lib/cni', '/opt/cni/bin'],
     netnsPrefix: o.netnsPrefix ?? 'lantern-',
+    mtu: o.mtu ?? 0,
+    clusterCidr: o.clusterCidr ?? o.subnet ?? '10.88.0.0/16',
   };
   const bad = (field: string, message: string): never => {
     throw new ApiError('Invalid', `network option ${field} ${message}`, { causes: [{ field, message }] });
@@ -44,6 +50,8 @@ export function resolveOptions(o: CniNetworkOptions): ResolvedOptions {
   const net = parseCidr(r.subnet);
   if (!net) bad('subnet', `"${r.subnet}" is not an IPv4 CIDR such as 10.88.0.0/16`);
   else if (net.prefix > 30) bad('subnet', `"${r.subnet}" is too small: use /30 or larger (gateway plus at least one pod)`);
+  if (!Number.isInteger(r.mtu) || (r.mtu !== 0 && (r.mtu < 576 || r.mtu > 65535))) bad('mtu', `${r.mtu} must be 0 (default) or between 576 and 65535`);
+  if (!parseCidr(r.clusterCidr)) bad('clusterCidr', `"${r.clusterCidr}" is not an IPv4 CIDR such as 10.42.0.0/16`);
   if (r.pluginDirs.length === 0) bad('pluginDirs', 'must name at least one directory');
   if (!/^[A-Za-z0-9_.-]{0,32}$/.test(r.netnsPrefix)) {
     bad('netnsPrefix', `"${r.netnsPrefix}" must be at most 32 letters, digits, "_", "." or "-"`);

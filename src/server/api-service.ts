@@ -8,6 +8,11 @@ import { StoreCompactedError, StoreConflictError, type KeyValue, type StateStore
 import type { Pod } from '../api/pod.js';
 import { admit, admitDelete } from './priority-admission.js';
 import type { ValueTransformer } from './encryption/value-transformer.js';
+import type { RegistryHook, Reservation } from './registry-hooks.js';
+import { ServiceAllocator } from './services/service-allocator.js';
+import { defaultServiceRanges, type ServiceRanges } from './services/ranges.js';
+import type { Service } from '../api/schema/service.js';
+import { NetworkGuard } from './networks/network-guard.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -18,6 +23,8 @@ const sharedDecodes = new WeakMap<KeyValue, ApiObject>();
 export interface ApiServiceOptions {
   /** resource -> what its values go through at the storage boundary (secrets encryption at rest). */
   transformers?: ReadonlyMap<string, ValueTransformer>;
+  /** Where Services get cluster IPs and node ports (default 10.43.0.0/16, 30000-32767). */
+  serviceRanges?: ServiceRanges;
 }
 
 /**
@@ -26,9 +33,14 @@ export interface ApiServiceOptions {
  */
 export class ApiService implements ApiClient {
   private readonly transformers: ReadonlyMap<string, ValueTransformer>;
+  /** resource -> what allocates for its objects (services: cluster IPs and node ports). */
+  private readonly hooks: ReadonlyMap<string, RegistryHook>;
 
   constructor(private readonly store: StateStore, opts: ApiServiceOptions = {}) {
     this.transformers = opts.transformers ?? new Map();
+    const services = new ServiceAllocator(opts.serviceRanges ?? defaultServiceRanges, async () => (await this.list<Service>('services')).items);
+    const networks = new NetworkGuard(async () => (await this.list<Pod>('pods')).items);
+    this.hooks = new Map<string, RegistryHook>([['services', services], ['networks', networks]]);
   }
 
   private kind(resource: string): KindInfo {
@@ -117,11 +129,22 @@ export class ApiService implements ApiClient {
     delete meta.deletionTimestamp;
     delete meta.resourceVersion;
     if (k.kind === 'Pod') (obj as Pod).status = { phase: 'Pending', ...(obj as Pod).status };
-    if (opts.dryRun) return obj as T;
+    const hook = this.hooks.get(k.resource);
+    if (hook) {
+      await hook.ready();
+      // The name first: an object of that name holds what this one would ask for (its cluster IP, say),
+      // and "already exists" is the answer that helps.
+      if (await this.store.get(this.key(k, meta.name, meta.namespace))) throw alreadyExists(k.kind, meta.name);
+    }
+    const reserved = hook?.create(obj);
+    if (opts.dryRun) { reserved?.abort(); return obj as T; }
     try {
       const key = this.key(k, meta.name, meta.namespace);
-      return await this.write<T>(this.encode(obj, key), (stored) => this.store.create(key, stored));
+      const created = await this.write<T>(this.encode(obj, key), (stored) => this.store.create(key, stored));
+      reserved?.commit();
+      return created;
     } catch (e) {
+      reserved?.abort();
       if (e instanceof StoreConflictError) throw alreadyExists(k.kind, meta.name);
       throw e;
     }
@@ -182,9 +205,13 @@ export class ApiService implements ApiClient {
     await admit(this, obj, 'update');
     k.applyDefaults(obj);
     const { name, namespace, resourceVersion } = obj.metadata;
-    return this.replace<T>(k, name, k.namespaced ? namespace ?? 'default' : undefined, resourceVersion, (stored) => {
+    const hook = this.hooks.get(k.resource);
+    if (hook) await hook.ready();
+    let reserved: Reservation | undefined;
+    const updated = this.replace<T>(k, name, k.namespaced ? namespace ?? 'default' : undefined, resourceVersion, (stored) => {
       const causes = k.validateUpdate?.(stored, obj) ?? [];
       if (causes.length > 0) throw invalid(k.kind, name, causes);
+      reserved = hook?.update(stored, obj);
       const specChanged = JSON.stringify((stored as { spec?: unknown }).spec) !== JSON.stringify((obj as { spec?: unknown }).spec);
       const meta = {
         ...obj.metadata,
@@ -201,6 +228,11 @@ export class ApiService implements ApiClient {
       if (k.subresources.status) next.status = (stored as { status?: unknown }).status;
       return next;
     }, opts.dryRun);
+    try {
+      const out = await updated;
+      if (opts.dryRun) reserved?.abort(); else reserved?.commit();
+      return out;
+    } catch (e) { reserved?.abort(); throw e; }
   }
 
   async updateStatus<T extends ApiObject>(resource: string, input: T): Promise<T> {
@@ -239,8 +271,10 @@ export class ApiService implements ApiClient {
       const grace = this.gracefulDeletion(obj, opts);
       try {
         if (grace === undefined) {
-          const gone = await this.store.delete(key, kv.modRevision);
-          return this.decode<T>(gone);
+          await this.hooks.get(k.resource)?.beforeDelete?.(obj);
+          const gone = this.decode<T>(await this.store.delete(key, kv.modRevision));
+          this.hooks.get(k.resource)?.deleted(gone);
+          return gone;
         }
         const deadline = Date.now() + grace * 1000;
         const current = obj.metadata.deletionTimestamp ? Date.parse(obj.metadata.deletionTimestamp) : Infinity;

@@ -26,6 +26,8 @@ export function sweepHost(dataDir: string, bridge: string): void {
   const prefix = netnsPrefixFor(dataDir);
   for (const ns of tag) if (ns.startsWith(prefix)) spawnSync('ip', ['netns', 'delete', ns]);
   spawnSync('ip', ['link', 'delete', bridge]);
+  // The service proxy's table (network/service-proxy/names.ts: proxyTableFor), left on purpose when lanternd stops.
+  spawnSync('nft', ['delete', 'table', 'ip', bridge === 'lantern0' ? 'lantern-proxy' : `lantern-proxy-${bridge}`]);
   sweepCniNatRules(`lantern-${tagFor(dataDir)}`);
   removeCgroupParent(`lantern-${tagFor(dataDir)}`);
   // The bridge's FORWARD and masquerade rules (network/iptables.ts: ensureBridgeForwarding).

@@ -38,6 +38,7 @@ let subnetCounter = 0;
 export class TestServer {
   readonly dataDir: string;
   readonly bridge: string;
+  /** Its cluster CIDR (--cluster-cidr): every node's pod range is cut from it. */
   readonly subnet: string;
   process: LanterndProcess | undefined;
   url = '';
@@ -66,7 +67,11 @@ export class TestServer {
     rmSync(this.configFile, { force: true });
     // LANTERND_CPU_PROF=DIR (benchmarks): the server writes a V8 CPU profile into DIR when it stops.
     const nodeFlags = [...(process.env.LANTERND_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...(process.env.LANTERND_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LANTERND_CPU_PROF}`] : [])];
-    const p = new LanterndProcess(['server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', 'node-1', '--restart-backoff', '500', ...(this.options.https ? [] : ['--insecure-http']), ...this.extraArgs], { nodeFlags });
+    // The server's /24 is its cluster CIDR (8 nodes of 30 pods); no routes between nodes unless a test asks
+    // for a backend (a VXLAN device in this namespace would collide with other test servers' ones).
+    const network = [...(this.extraArgs.includes('--cluster-cidr') ? [] : ['--cluster-cidr', this.subnet, '--node-cidr-mask-size', '27']),
+      ...(this.extraArgs.includes('--network-backend') ? [] : ['--network-backend', 'none'])];
+    const p = new LanterndProcess(['server', '--data-dir', this.dataDir, '--listen', '127.0.0.1:0', '--bridge', this.bridge, ...network, '--node-name', 'node-1', '--restart-backoff', '500', ...(this.options.https ? [] : ['--insecure-http']), ...this.extraArgs], { nodeFlags });
     this.process = p;
     await eventually('lanternd to serve the API', () => /serving the API/.test(p.log) && existsSync(this.configFile),
       { timeoutMs: 30_000, intervalMs: 25, abort: () => (p.running ? undefined : 'lanternd exited early') })

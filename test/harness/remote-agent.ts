@@ -1,6 +1,6 @@
 /**
  * The remote-agent harness: a real `lanternd agent` joined to a TestServer, with its own data dir,
- * pod bridge and pod subnet, on this host or (prefix) inside a network namespace of NetnsHosts.
+ * pod bridge (its pod range comes from the server), on this host or (prefix) inside a network namespace of NetnsHosts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,18 +21,15 @@ export interface RemoteAgentOptions {
   tokenArgs?: () => string[];
   /** argv that runs it elsewhere, e.g. NetnsHosts.enter(host) for its own network namespace. */
   prefix?: string[];
-  /** Its pod bridge and pod subnet (default: a fresh bridge and a /24 in 10.150.0.0-10.199.255.0). */
+  /** Its pod bridge (default: a fresh one); its pod range is the podCIDR the server gives its Node. */
   bridge?: string;
-  subnet?: string;
   /** start() waits until its node is Ready (default true). */
   waitReady?: boolean;
 }
 
-let agentCounter = 0;
-
 /**
  * A `lanternd agent` process joined to a TestServer, with its own data dir (busybox imported unless
- * told not to), bridge and pod subnet. It can be killed with SIGKILL and started again over the same
+ * told not to) and bridge; its pod range comes from the server. It can be killed with SIGKILL and started again over the same
  * data dir, as a crashed node would come back; remove() leaves nothing behind on the host.
  */
 export class RemoteAgent {
@@ -40,16 +37,16 @@ export class RemoteAgent {
   readonly root = mkdtempSync(path.join(tmpdir(), 'lantern-e2e-agent-'));
   readonly dataDir = path.join(this.root, 'agent');
   readonly bridge: string;
-  readonly subnet: string;
   /** The current (or last) agent process; undefined before the first start. */
   process: LanterndProcess | undefined;
   private output = '';
 
   constructor(private readonly server: TestServer, readonly name: string, private readonly opts: RemoteAgentOptions = {}) {
     this.bridge = opts.bridge ?? `lt${randomBytes(3).toString('hex')}`;
-    const n = (process.pid * 17 + 11 + 37 * agentCounter++) % 12800;
-    this.subnet = opts.subnet ?? `10.${150 + Math.floor(n / 256)}.${n % 256}.0/24`;
   }
+
+  /** The server's cluster CIDR, which its pod range (Node spec.podCIDR) is cut from. */
+  get subnet(): string { return this.server.subnet; }
 
   /** Everything every start of it printed. */
   get log(): string { return this.output + (this.process?.log ?? ''); }
@@ -61,7 +58,7 @@ export class RemoteAgent {
     this.output += this.process?.log ?? '';
     const token = this.opts.tokenArgs?.() ?? ['--token', this.server.joinToken];
     this.process = new LanterndProcess(['agent', '--server', this.server.url, ...token, '--data-dir', this.dataDir,
-      '--bridge', this.bridge, '--pod-subnet', this.subnet, '--node-name', this.name, ...(this.opts.args ?? [])], { prefix: this.opts.prefix });
+      '--bridge', this.bridge, '--node-name', this.name, ...(this.opts.args ?? [])], { prefix: this.opts.prefix });
     if (this.opts.waitReady !== false) await waitNodeReady(this.server, this.name, () => this.log);
   }
 

@@ -78,6 +78,8 @@ export interface BuildInput {
   mounts: MountSpec[];
   /** Extra /etc/hosts lines (a gang member's peers). */
   extraHosts?: Array<{ ip: string; names: string[] }>;
+  /** resolv.conf by the pod's dnsPolicy (the dns hook); absent: the host's. */
+  dns?: { nameservers: string[]; searches: string[]; options: string[] };
 }
 
 /** Turn one container of a pod into the runtime's ContainerConfig. */
@@ -116,6 +118,7 @@ export async function buildContainerConfig(input: BuildInput): Promise<Container
     hostname,
     netns: input.netns,
     ...(input.extraHosts ? { extraHosts: input.extraHosts } : {}),
+    ...(input.dns ? { dns: input.dns } : {}),
     mounts: input.mounts,
     resources: limitsFor(pod, c),
     ...securityFor(pod, c),

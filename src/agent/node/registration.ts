@@ -3,6 +3,7 @@ import type { Node } from '../../api/node.js';
 import { ApiError } from '../../api/errors.js';
 import { mergeReportedLabels } from '../../api/node-labels.js';
 import type { ApiClient } from '../../client/types.js';
+import { retryOnConflict } from '../../client/kit/conflict.js';
 import { describeNode, readyCondition } from './node-object.js';
 
 /** What registration says of the node. */
@@ -21,12 +22,18 @@ export async function registerNode(api: ApiClient, id: NodeIdentity): Promise<vo
   desired.status!.conditions = [readyCondition(undefined, at)];
   try {
     const created = await api.create<Node>('nodes', desired);
-    await api.updateStatus('nodes', { ...created, status: desired.status });
+    // The server's node IPAM may give the new Node its podCIDR in between: read it again on Conflict.
+    await retryOnConflict(async (attempt) => {
+      const n = attempt === 0 ? created : await api.get<Node>('nodes', id.nodeName);
+      await api.updateStatus('nodes', { ...n, status: desired.status });
+    });
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
-    const existing = await api.get<Node>('nodes', id.nodeName);
-    const updated = await api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: mergeReportedLabels(existing, desired.metadata.labels ?? {}) } });
-    await api.updateStatus('nodes', { ...updated, status: { ...desired.status, conditions: [readyCondition(existing, at)] } });
+    await retryOnConflict(async () => {
+      const existing = await api.get<Node>('nodes', id.nodeName);
+      const updated = await api.update<Node>('nodes', { ...existing, metadata: { ...existing.metadata, labels: mergeReportedLabels(existing, desired.metadata.labels ?? {}) } });
+      await api.updateStatus('nodes', { ...updated, status: { ...desired.status, conditions: [readyCondition(existing, at)] } });
+    });
   }
 }
 

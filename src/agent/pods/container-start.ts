@@ -36,7 +36,7 @@ async function rotate(ctx: AgentContext, slot: ContainerSlot, attempt: number, s
 export function configOf(run: PodRun, plan: ContainerPlan): Promise<ContainerConfig> {
   return buildContainerConfig({
     pod: run.pod, container: plan.container, image: plan.image!, layers: plan.layers, netns: run.net.netns!, attempt: plan.attempt,
-    env: plan.env, extraEnv: plan.extraEnv, mounts: [...plan.mounts.filter((m) => m !== undefined), ...plan.extraMounts], extraHosts: plan.extraHosts,
+    env: plan.env, extraEnv: plan.extraEnv, mounts: [...plan.mounts.filter((m) => m !== undefined), ...plan.extraMounts], extraHosts: plan.extraHosts, dns: plan.dns,
   });
 }
 

@@ -8,11 +8,13 @@ import type { ConfigStore } from '../config/config-cache.js';
 import type { GangPeers } from '../gang/gang-peers.js';
 import type { PodHook, PodRun } from './pod-hook.js';
 import { NetworkHook } from './hooks/network.js';
+import { UserNetworksHook } from './hooks/user-networks.js';
 import { VolumesHook } from './hooks/volumes.js';
 import { ImageHook } from './hooks/image.js';
 import { DevicesHook, type DevicePlugin } from './hooks/devices.js';
 import { ConfigHook } from './hooks/config.js';
 import { GangHook } from './hooks/gang.js';
+import { DnsHook } from './hooks/dns.js';
 import { ProbesHook } from './hooks/probes.js';
 import { StatusHook } from './hooks/status.js';
 
@@ -32,11 +34,13 @@ export function podHooks(kit: HookKit, run: PodRun): PodHook[] {
   const { ctx } = kit;
   return [
     new NetworkHook(ctx.network, ctx.trace),
+    new UserNetworksHook(ctx.api, ctx.userNetworks),
     new VolumesHook(ctx.volumes),
     new ImageHook(ctx),
     new DevicesHook(kit.devices),
     new ConfigHook(kit.config, ctx.volumes.podDir),
     new GangHook(kit.gang, ctx.api),
+    new DnsHook(ctx.dns, ctx.network),
     new ProbesHook(ctx, run),
     new StatusHook(ctx.api, ctx.hostIP),
   ];

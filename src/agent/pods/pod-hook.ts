@@ -66,6 +66,8 @@ export interface ContainerPlan {
   extraMounts: MountSpec[];
   /** Extra /etc/hosts lines (gang members). */
   extraHosts?: Array<{ ip: string; names: string[] }>;
+  /** The dns hook's: /etc/resolv.conf by the pod's dnsPolicy (absent: the host's). */
+  dns?: { nameservers: string[]; searches: string[]; options: string[] };
 }
 
 /** One concern of running a pod; every point is optional. */

@@ -4,6 +4,7 @@
  * pod owns any more (after a crash, a forced delete, or a pod deleted while the agent was down), so no
  * container is left that nobody tracks.
  */
+import { BUILD_NETWORK_ID_PREFIX } from '../../api/build-network.js';
 import type { Pod } from '../../api/pod.js';
 import { Informer } from '../../client/kit/index.js';
 import type { ContainerInfo } from '../../runtime/types.js';
@@ -104,7 +105,8 @@ export class PodManager {
     }
     // Pod networks whose pod is gone (e.g. deleted while the agent was down before any container ran).
     for (const podId of await this.ctx.network.list?.() ?? []) {
-      if (this.runners.has(podId)) continue;
+      // A build step's network is the builder's (it tears down its own, and a crash's leftovers at its next build).
+      if (this.runners.has(podId) || podId.startsWith(BUILD_NETWORK_ID_PREFIX)) continue;
       await this.ctx.network.tearDown(podId, []).catch((e: unknown) => this.ctx.log(`network of gone pod ${podId}: ${String(e)}`));
     }
   }

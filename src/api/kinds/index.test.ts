@@ -22,6 +22,10 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
     [['queues', 'queue', 'q', 'queue.lantern.dev', 'queues.lantern.dev'], 'queues', 'queue.lantern.dev'],
     [['horizontalpodautoscalers', 'horizontalpodautoscaler', 'hpa', 'horizontalpodautoscaler.autoscaling', 'horizontalpodautoscalers.autoscaling'], 'horizontalpodautoscalers', 'horizontalpodautoscaler.autoscaling'],
     [['workflows', 'workflow', 'wf', 'workflow.lantern.dev', 'workflows.lantern.dev'], 'workflows', 'workflow.lantern.dev'],
+    [['networks', 'network', 'net', 'network.lantern.dev', 'networks.lantern.dev'], 'networks', 'network.lantern.dev'],
+    [['services', 'service', 'svc', 'Service'], 'services', 'service'],
+    [['endpointslices', 'endpointslice', 'endpointslice.discovery.k8s.io', 'endpointslices.discovery.k8s.io'], 'endpointslices', 'endpointslice.discovery.k8s.io'],
+    [['networkpolicies', 'networkpolicy', 'netpol', 'NetworkPolicy', 'networkpolicies.networking.k8s.io'], 'networkpolicies', 'networkpolicy.networking.k8s.io'],
   ];
   for (const [names, resource, qualified] of cases) {
     for (const n of names) assert.equal(resolveKind(n)?.resource, resource, n);
@@ -32,7 +36,7 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
 });
 
 test('the unknown-kind message lists every kind with its short name', () => {
-  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), jobs, queues (q), workflows (wf) and horizontalpodautoscalers (hpa))');
+  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), jobs, queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices and networkpolicies (netpol))');
   assert.equal(kindListText([kinds.get('pods')!]), 'pods (po)');
 });
 
@@ -43,7 +47,7 @@ test('every kind has its rules, table and describe view where it declares them',
     if (k.table) assert.ok((await k.table()).columns.length > 0, k.resource);
     if (k.describe) assert.ok((await k.describe()).sections.length > 0, k.resource);
   }
-  assert.deepEqual(kindModules.filter((k) => k.describe).map((k) => k.resource), ['pods', 'nodes', 'deployments', 'jobs', 'queues', 'horizontalpodautoscalers']);
+  assert.deepEqual(kindModules.filter((k) => k.describe).map((k) => k.resource), ['pods', 'nodes', 'deployments', 'jobs', 'queues', 'horizontalpodautoscalers', 'services', 'networkpolicies']);
 });
 
 /** The modules this file imports statically, and the packages they import, transitively. */

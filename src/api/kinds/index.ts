@@ -6,19 +6,21 @@
  */
 import type { ApiObject } from '../meta.js';
 import type { KindModule } from './module.js';
-import { configMapModule, eventModule, nodeModule, podModule, secretModule } from './modules/core.js';
+import { configMapModule, eventModule, nodeModule, podModule, secretModule, serviceModule } from './modules/core.js';
+import { endpointSliceModule } from './modules/discovery.js';
 import { priorityClassModule } from './modules/scheduling.js';
-import { podGroupModule, queueModule, workflowModule } from './modules/lantern.js';
+import { networkModule, podGroupModule, queueModule, workflowModule } from './modules/lantern.js';
 import { deploymentModule, replicaSetModule } from './modules/apps.js';
 import { jobModule } from './modules/batch.js';
 import { hpaModule } from './modules/autoscaling.js';
+import { networkPolicyModule } from './modules/networking.js';
 
 export type { KindModule } from './module.js';
 
 /** Every kind, in the order lcctl lists them (core, scheduling, config, apps, batch, Lantern's, autoscaling). */
 export const kindModules: readonly KindModule<ApiObject>[] = [
   podModule, nodeModule, eventModule, priorityClassModule, podGroupModule, configMapModule, secretModule,
-  deploymentModule, replicaSetModule, jobModule, queueModule, workflowModule, hpaModule,
+  deploymentModule, replicaSetModule, jobModule, queueModule, workflowModule, hpaModule, networkModule, serviceModule, endpointSliceModule, networkPolicyModule,
 ];
 
 /** Every kind by URL resource name ("pods"). */

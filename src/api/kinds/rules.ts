@@ -17,12 +17,16 @@ import { jobKind } from './job.js';
 import { queueKind } from './queue.js';
 import { workflowKind } from './workflow.js';
 import { hpaKind } from './hpa.js';
+import { networkPolicyKind } from './network-policy.js';
+import { serviceKind } from './service.js';
+import { endpointSliceKind } from './endpoint-slice.js';
+import { networkKind } from './network.js';
 
 export type { KindInfo, KindRules } from './kind.js';
 
 const all: readonly KindInfo[] = [
   podKind, nodeKind, eventKind, priorityClassKind, podGroupKind, configMapKind, secretKind,
-  deploymentKind, replicaSetKind, jobKind, queueKind, workflowKind, hpaKind,
+  deploymentKind, replicaSetKind, jobKind, queueKind, workflowKind, hpaKind, networkKind, serviceKind, endpointSliceKind, networkPolicyKind,
 ];
 
 /** Every kind with its rules, by URL resource name. */

@@ -193,6 +193,16 @@ export const TopologySpreadConstraintSchema = Type.Object({
   minDomains: Type.Optional(Type.Integer({ minimum: 1 })),
 }, strict);
 
+/** core v1 PodDNSConfig: extra resolver settings merged into (or, with dnsPolicy None, making) resolv.conf. */
+export const PodDnsConfigSchema = Type.Object({
+  nameservers: Type.Optional(Type.Array(Type.String({ maxLength: 64, pattern: '^[0-9A-Fa-f:.]+$', description: 'an IP address' }), { maxItems: 3 })),
+  searches: Type.Optional(Type.Array(Type.String({ maxLength: 253, pattern: '^[A-Za-z0-9_.-]+$', description: 'a DNS domain' }), { maxItems: 32 })),
+  options: Type.Optional(Type.Array(Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    value: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.-]*$' })),
+  }, strict), { maxItems: 16 })),
+}, strict);
+
 export const PodSpecSchema = Type.Object({
   containers: Type.Array(ContainerSchema, { minItems: 1 }),
   volumes: Type.Optional(Type.Array(VolumeSchema)),
@@ -203,6 +213,8 @@ export const PodSpecSchema = Type.Object({
   subdomain: Type.Optional(Type.String()),
   hostNetwork: Type.Optional(Type.Boolean()),
   networkMode: Type.Optional(Type.Union([Type.Literal('bridge'), Type.Literal('host'), Type.Literal('none')], { description: 'Lantern: bridge (default), host or none, as docker --network' })),
+  dnsPolicy: Type.Optional(literals('ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None')),
+  dnsConfig: Type.Optional(PodDnsConfigSchema),
   securityContext: Type.Optional(PodSecurityContextSchema),
   terminationGracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   schedulerName: Type.Optional(Type.String()),

@@ -9,6 +9,7 @@ import { connect } from '../connect.js';
 import { CliError, UsageError } from '../errors.js';
 import { imagesPath } from './images.js';
 import { imageTagProblem, invalidTagMessage } from '../../api/image-tag.js';
+import { buildNetworkMode, buildNetworkProblem } from '../../api/build-network.js';
 import { nodeFlag, withNode } from '../images/node-option.js';
 
 /** The verb's flags and help text. */
@@ -24,10 +25,11 @@ export const spec: CommandSpec = {
     { name: 'target', type: 'string', help: 'Set the target build stage to build' },
     { name: 'platform', type: 'string', help: 'Set platform (only the node\'s own, e.g. linux/amd64: RUN steps run natively)' },
     { name: 'no-cache', type: 'bool', help: 'Do not use cache when building the image' },
+    { name: 'network', type: 'string', help: 'Network of the RUN steps: default (the node\'s pod network), none or host' },
     { name: 'quiet', short: 'q', type: 'bool', help: 'Suppress the build output and print image ID on success' },
     nodeFlag('The node to build on (needed when several are connected)'),
   ],
-  notes: 'RUN steps have no network but loopback. The image is stored on the node that built it.',
+  notes: 'RUN steps reach the network through the node\'s pod network (--network none: loopback only). The image is stored on the node that built it.',
 };
 
 /** Run the verb; resolves with the exit status. */
@@ -44,6 +46,8 @@ export async function run(p: Parsed): Promise<number> {
   const dockerfile = p.str('file') ?? path.join(dir, 'Dockerfile');
   if (!existsSync(dockerfile)) throw new CliError(`Cannot locate specified Dockerfile: ${p.str('file') ?? 'Dockerfile'}`);
   if (tags.length > 1) throw new UsageError('only one --tag is supported; tag more names with lcctl image tag');
+  const network = p.str('network');
+  if (network !== undefined && !buildNetworkMode(network)) throw new UsageError(buildNetworkProblem(network));
   const ctx = await prepareContext(dir, dockerfile);
   const quiet = p.bool('quiet');
   const q = new URLSearchParams({ dockerfile: ctx.dockerfile });
@@ -53,6 +57,7 @@ export async function run(p: Parsed): Promise<number> {
   const platform = p.str('platform');
   if (platform) q.set('platform', platform);
   if (p.bool('no-cache')) q.set('nocache', '1');
+  if (network !== undefined) q.set('network', network);
   for (const a of p.list('build-arg')) {
     // KEY alone takes the value from the environment, as docker build does.
     q.append('buildarg', a.includes('=') ? a : `${a}=${process.env[a] ?? ''}`);

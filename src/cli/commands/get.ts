@@ -83,9 +83,23 @@ async function watchChanges(client: HttpClient, shown: Shown, ns: string | undef
   return 0;
 }
 
-/** Run the verb; resolves with the exit status. */
+/** Run the verb; resolves with the exit status. "svc,endpointslices" prints each kind's table in turn, as kubectl. */
 export async function run(p: Parsed): Promise<number> {
   const { kindName, names } = kindAndNames(p.args);
+  if (!kindName.includes(',')) return getKind(p, kindName, names);
+  const kindNames = kindName.split(',').filter((k) => k !== '');
+  if (p.bool('watch')) throw new UsageError('you may only specify a single resource type with --watch');
+  for (const k of kindNames) if (!resolveKind(k)) throw new UsageError(unknownKindMessage(k));
+  let status = 0;
+  for (const [i, k] of kindNames.entries()) {
+    if (i > 0) process.stdout.write('\n');
+    status = Math.max(status, await getKind(p, k, names));
+  }
+  return status;
+}
+
+/** get of one kind. */
+async function getKind(p: Parsed, kindName: string, names: string[]): Promise<number> {
   const kind = resolveKind(kindName);
   if (!kind) throw new UsageError(unknownKindMessage(kindName));
   const format = p.str('output') ?? 'table';

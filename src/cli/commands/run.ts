@@ -13,6 +13,9 @@ import { connect } from '../connect.js';
 import { CliError, errorText, isCode } from '../errors.js';
 import { runSpec } from '../run/flags.js';
 import { buildRunPod } from '../run/pod.js';
+import { requestVf } from '../run/user-network.js';
+import { NetworkAnnotations } from '../../api/user-networks.js';
+import type { Network } from '../../api/schema/network.js';
 import { generateName, containerNameFor } from '../run/names.js';
 import { watchPod, type PodEvent } from '../pods/watch.js';
 import { isErrorReason, shortId } from '../pods/status.js';
@@ -134,6 +137,13 @@ export async function run(p: Parsed): Promise<number> {
   if (p.bool('interactive') && p.bool('tty') && !p.bool('detach') && !process.stdin.isTTY) throw new CliError('the input device is not a TTY', 1);
   const client = connect(p);
   const ns = pod.metadata.namespace ?? 'default';
+  const userNet = pod.metadata.annotations?.[NetworkAnnotations.primary];
+  if (userNet !== undefined) {
+    const net = await client.get<Network>('networks', userNet).catch((e: unknown) => {
+      throw isCode(e, 'NotFound') ? new CliError(`docker: Error response from daemon: network ${userNet} not found (lcctl network ls lists them).`, 125) : e;
+    });
+    requestVf(pod, net);
+  }
   const created = await create(client, pod, !p.has('name'));
   const name = created.metadata.name;
   const detach = p.bool('detach');

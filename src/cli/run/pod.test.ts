@@ -102,7 +102,7 @@ describe('run flags -> Pod', () => {
     { argv: ['-u', 'nobody', 'x'], error: /invalid argument "nobody" for "-u, --user" flag: Lantern needs a numeric uid/ },
     { argv: ['-v', 'bad name:/x', 'x'], error: /includes invalid characters for a local volume name/ },
     { argv: ['-v', '/a:rel', 'x'], error: /the container path must be absolute/ },
-    { argv: ['--network', 'mynet', 'x'], error: /Lantern supports bridge, host or none/ },
+    { argv: ['--network', 'My_Net', 'x'], error: /bridge, host, none or the name of a network/ },
     { argv: ['--env-file', 'missing.env', 'x'], error: /cannot read --env-file missing.env/ },
     { argv: [], error: /requires at least 1 argument/ },
   ];

@@ -7,6 +7,7 @@ import { containerNameFor, generateName } from './names.js';
 import { constraintsAffinity } from './constraints.js';
 import { dockerCpus, dockerMemory, dockerPublish, dockerRestart, dockerUser, dockerVolume, envFileLines, envPair } from './units.js';
 import { dockerSecurityOpts } from './security-opts.js';
+import { BUILTIN_MODES, annotateUserNetwork } from './user-network.js';
 import { SECCOMP_PROFILE_ANNOTATION_PREFIX } from '../../api/seccomp-profile.js';
 
 /** What the mapping needs from the outside world (injected for tests). */
@@ -78,8 +79,12 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   const restart = dockerRestart(restartRaw ?? 'no');
   if (p.bool('rm') && restart.policy !== 'Never') throw new UsageError('conflicting options: cannot specify both --restart and --rm');
   const network = p.str('network') ?? p.str('net') ?? 'bridge';
-  if (network !== 'bridge' && network !== 'host' && network !== 'none' && network !== 'default') {
-    throw new UsageError(`invalid argument "${network}" for "--network" flag: Lantern supports bridge, host or none`);
+  const userNetwork = !BUILTIN_MODES.has(network);
+  if (userNetwork && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(network)) {
+    throw new UsageError(`invalid argument "${network}" for "--network" flag: bridge, host, none or the name of a network (lcctl network ls)`);
+  }
+  if (!userNetwork && (p.has('ip') || p.has('network-alias') || p.has('network-param'))) {
+    throw new UsageError('--ip, --network-alias and --network-param need a user-defined network: lcctl network create NAME, then --network NAME');
   }
   const pull = p.str('pull') ?? 'missing';
   const pullPolicy = ({ missing: 'IfNotPresent', always: 'Always', never: 'Never' } as const)[pull as 'missing'];
@@ -159,7 +164,8 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   const labels = labelMap(p.list('label'));
   if (labels) pod.metadata.labels = labels;
   if (vols.length > 0) pod.spec.volumes = vols;
-  if (p.has('network') || p.has('net')) pod.spec.networkMode = network === 'default' ? 'bridge' : network;
+  if (userNetwork) annotateUserNetwork(pod, network, p);
+  else if (p.has('network') || p.has('net')) pod.spec.networkMode = network === 'default' ? 'bridge' : network as 'bridge' | 'host' | 'none';
   if (network === 'host') pod.spec.hostNetwork = true;
   const hostname = p.str('hostname');
   if (hostname !== undefined) pod.spec.hostname = hostname;

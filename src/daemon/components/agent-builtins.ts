@@ -2,8 +2,10 @@
 import type { AgentConfig } from '../agent-config.js';
 import type { Component } from './component.js';
 import { agentLastResort, agentMetricsListener, join, remoteNode, tunnel } from './remote-node.js';
+import { agentPodNetwork } from './pod-network.js';
+import { agentServiceProxy } from './service-proxy.js';
 
 /** `lanternd agent`: this machine as a node of a remote server. */
 export const agentBuiltins: readonly Component<AgentConfig, unknown>[] = [
-  agentLastResort, join, remoteNode, tunnel, agentMetricsListener,
+  agentLastResort, join, remoteNode, agentPodNetwork, tunnel, agentMetricsListener, agentServiceProxy,
 ];

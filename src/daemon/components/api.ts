@@ -4,6 +4,7 @@ import { NodeRegistry } from '../../server/node-registry.js';
 import { ensureSystemPriorityClasses } from '../../server/system-priority-classes.js';
 import { encryptionConfigPath, SecretsEncryption } from '../../server/encryption/secrets-encryption.js';
 import type { ServerConfig } from '../server-config.js';
+import { defaultServiceRanges } from '../../server/services/ranges.js';
 import type { Component } from './component.js';
 import { apiKey, metricsKey, nodesKey, priorityClassesKey, secretsEncryptionKey } from './keys.js';
 
@@ -23,7 +24,12 @@ export const secretsEncryption: Component<ServerConfig, SecretsEncryption> = {
 export const api: Component<ServerConfig, ApiService> = {
   key: apiKey,
   requires: [metricsKey, secretsEncryptionKey],
-  start: ({ get }) => ({ value: new ApiService(get(metricsKey).store, { transformers: get(secretsEncryptionKey).transformers() }) }),
+  start: ({ get, config }) => ({
+    value: new ApiService(get(metricsKey).store, {
+      transformers: get(secretsEncryptionKey).transformers(),
+      serviceRanges: { serviceCidr: config.network?.serviceCidr ?? defaultServiceRanges.serviceCidr, nodePorts: config.nodePortRange ?? defaultServiceRanges.nodePorts },
+    }),
+  }),
 };
 
 /** system-cluster-critical and system-node-critical. */

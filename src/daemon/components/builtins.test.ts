@@ -19,15 +19,15 @@ describe('what lanternd is made of', () => {
   test('lanternd server: the store first, the HTTP server before the controllers and the node, the mirror last', () => {
     assert.deepEqual(order(server([])), [
       'store', 'metrics', 'last-resort', 'secrets-encryption', 'api', 'compactor', 'system-priority-classes', 'nodes', 'security', 'credentials',
-      'store-health', 'registry', 'registry-gc', 'api-server', 'admin-config', 'informers', 'scheduler',
+      'store-health', 'registry', 'registry-gc', 'api-server', 'kubernetes-service', 'admin-config', 'informers', 'scheduler',
       'node-lifecycle-controller', 'job-controller', 'workflow-controller', 'replicaset-controller', 'deployment-controller',
-      'hpa-controller', 'queue-controller', 'event-ttl-controller', 'node', 'registry-mirror',
+      'hpa-controller', 'queue-controller', 'event-ttl-controller', 'endpointslice-controller', 'node-ipam-controller', 'node', 'pod-network', 'service-proxy', 'registry-mirror',
     ]);
   });
 
   test('flags switch parts on and off: --no-agent, --registry-gc-interval 0, --audit-log-path, --metrics-listen', () => {
     const ids = order(server(['--no-agent', '--registry-gc-interval', '0', '--audit-log-path', '-', '--metrics-listen', '127.0.0.1:0']));
-    for (const off of ['node', 'registry-mirror', 'registry-gc']) assert.ok(!ids.includes(off), off);
+    for (const off of ['node', 'pod-network', 'service-proxy', 'registry-mirror', 'registry-gc']) assert.ok(!ids.includes(off), off);
     assert.ok(ids.indexOf('audit-log') < ids.indexOf('api-server'), 'the audit log opens before the HTTP server that writes to it');
     assert.ok(ids.includes('metrics-listener'));
   });
@@ -44,10 +44,10 @@ describe('what lanternd is made of', () => {
   test('lanternd agent and lanternd sim', () => {
     const agent: AgentConfig = {
       server: 'https://127.0.0.1:6443', token: 't', metricsListen: undefined, serverRegistry: true,
-      node: { nodeName: 'edge-1', dataDir: '/tmp/x', labels: {}, bridge: undefined, podSubnet: undefined, heartbeatMs: 10_000, insecureRegistries: [], cc: 'cc', trace: false },
+      node: { nodeName: 'edge-1', dataDir: '/tmp/x', labels: {}, bridge: undefined, heartbeatMs: 10_000, insecureRegistries: [], cc: 'cc', trace: false },
     };
-    assert.deepEqual(startOrder(agentBuiltins, agent).map((c) => c.key.id), ['last-resort', 'join', 'node', 'tunnel']);
-    assert.deepEqual(startOrder(agentBuiltins, { ...agent, metricsListen: '127.0.0.1:0' }).map((c) => c.key.id), ['last-resort', 'join', 'node', 'tunnel', 'metrics-listener']);
+    assert.deepEqual(startOrder(agentBuiltins, agent).map((c) => c.key.id), ['last-resort', 'join', 'node', 'pod-network', 'tunnel', 'service-proxy']);
+    assert.deepEqual(startOrder(agentBuiltins, { ...agent, metricsListen: '127.0.0.1:0' }).map((c) => c.key.id), ['last-resort', 'join', 'node', 'pod-network', 'tunnel', 'metrics-listener', 'service-proxy']);
     const sim = { server: 'http://x', token: 't', count: 1 } as SimConfig;
     assert.deepEqual(startOrder(simBuiltins, sim).map((c) => c.key.id), ['sim-nodes']);
   });

@@ -11,6 +11,7 @@ import { JobController } from '../../controllers/job/index.js';
 import { WorkflowController } from '../../controllers/workflow/index.js';
 import { HpaController } from '../../controllers/hpa/index.js';
 import { QueueController } from '../../controllers/queue/index.js';
+import { EndpointSliceController } from '../../controllers/endpointslice/index.js';
 import { MetricsApi } from '../../server/http/metrics-api.js';
 import { podLogReader } from '../workflow-logs.js';
 import { podCpuFromMetricsApi } from '../hpa-metrics.js';
@@ -48,11 +49,14 @@ export const hpaController = controller('hpa-controller', ({ get, config }) =>
 /** Queues. */
 export const queueController = controller('queue-controller', ({ get }) => new QueueController({ api: get(apiKey), informers: get(informersKey) }));
 
+/** Services' EndpointSlices, from the Ready pods their selectors pick. */
+export const endpointSliceController = controller('endpointslice-controller', ({ get }) => new EndpointSliceController({ api: get(apiKey), informers: get(informersKey) }));
+
 /** Events are deleted --event-ttl after they last happened. */
 export const eventTtlController = controller('event-ttl-controller', ({ get, config }) => new EventTtlController({ api: get(apiKey), ttlMs: config.eventTtlMs }));
 
 /** Every controller, in the order the server starts them. */
 export const controllers: readonly Component<ServerConfig, unknown>[] = [
   nodeLifecycleController, jobController, workflowController, replicaSetController,
-  deploymentController, hpaController, queueController, eventTtlController,
+  deploymentController, hpaController, queueController, eventTtlController, endpointSliceController,
 ];

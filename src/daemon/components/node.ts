@@ -7,6 +7,10 @@ import { buildNodeComponents, type NodeComponents } from '../node-components.js'
 import type { NodeConfig } from '../node-config.js';
 import type { ServerConfig } from '../server-config.js';
 import { VERSION } from '../version.js';
+import { PolicyEnforcer } from '../../agent/network-policy/enforcer.js';
+import { policyTableName } from '../../network/policy/nft.js';
+import path from 'node:path';
+import { UserNetworks } from '../../network/user/user-networks.js';
 import type { Component, Started } from './component.js';
 import { apiKey, apiServerKey, credentialsKey, nodeKey, nodesKey, securityKey } from './keys.js';
 
@@ -27,14 +31,18 @@ export interface NodeExtras {
 
 /** Build the node's components and start an Agent on them. */
 export async function startNode(api: ApiClient, node: NodeConfig, registries: RegistryAccess, extras: NodeExtras = {}): Promise<Started<LocalNode>> {
-  const components = await buildNodeComponents({ dataDir: node.dataDir, bridge: node.bridge, podSubnet: node.podSubnet, registries, cc: node.cc });
+  const components = await buildNodeComponents({ dataDir: node.dataDir, bridge: node.bridge, registries, cc: node.cc });
   const agent = new Agent({
     api, ...components, nodeName: node.nodeName, dataDir: node.dataDir, labels: node.labels, version: VERSION,
-    heartbeatSeconds: node.heartbeatMs / 1000, registries, trace: node.trace, ...extras.options,
+    heartbeatSeconds: node.heartbeatMs / 1000, registries, trace: node.trace, dns: node.dns,
+    userNetworks: new UserNetworks({ stateDir: path.join(node.dataDir, 'user-networks'), sysfsRoot: node.sysfsRoot, podBridge: node.bridge ?? 'lantern0' }), ...extras.options,
   });
   extras.beforeStart?.(agent);
   await agent.start();
-  return { value: { agent, components, registries }, stop: () => agent.stop() };
+  // NetworkPolicy for this node's pods, in its own nftables table; started in the background so a slow list never holds the node back.
+  const policies = new PolicyEnforcer({ api, nodeName: node.nodeName, table: policyTableName(node.dataDir), log: (m) => console.error(`lanternd: ${m}`) });
+  const policiesStarted = policies.start().catch((e: unknown) => console.error(`lanternd: network policy: ${String(e)}`));
+  return { value: { agent, components, registries }, stop: async () => { await policies.stop(); await policiesStarted; await agent.stop(); } };
 }
 
 /** The server's own node: the in-process API, the built-in registry by the server's own address. */

@@ -14,12 +14,15 @@ import { adminConfig, apiServer, auditLog } from './api-server.js';
 import { scheduler } from './scheduler.js';
 import { informers } from './informers.js';
 import { controllers } from './controllers.js';
+import { kubernetesService } from './kubernetes-service.js';
 import { serverNode } from './node.js';
+import { nodeIpam, serverPodNetwork } from './pod-network.js';
+import { serverServiceProxy } from './service-proxy.js';
 
 /** `lanternd server`: the control plane and (unless --no-agent) this machine's node. */
 export const serverBuiltins: readonly Component<ServerConfig, unknown>[] = [
   store, metrics, serverLastResort, secretsEncryption, api, compactor, priorityClasses, nodes, security, credentials,
-  storeHealth, registry, registryGc, auditLog, apiServer, adminConfig,
-  informers, scheduler, serverMetricsListener, ...controllers,
-  serverNode, registryMirror,
+  storeHealth, registry, registryGc, auditLog, apiServer, kubernetesService, adminConfig,
+  informers, scheduler, serverMetricsListener, ...controllers, nodeIpam,
+  serverNode, serverPodNetwork, serverServiceProxy, registryMirror,
 ];

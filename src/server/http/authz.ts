@@ -41,6 +41,14 @@ export const rules: readonly Rule[] = [
   { role: 'node', verbs: ['tunnel'], resources: ['nodes'], when: (node, a) => a.name === node },
   // A gang member's agent reads the group's size (minMember) before starting its containers.
   { role: 'node', verbs: ['get'], resources: ['podgroups'] },
+  // NetworkPolicy enforcement on every node: the policies, and every pod's IP and labels (a peer may be any pod;
+  // a node may list every pod anyway, so a cluster-wide watch shows it nothing more). Read only: never a write.
+  { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['networkpolicies'] },
+  // The service proxy and cluster DNS on every node follow every Service and EndpointSlice. Read only: never a write.
+  { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['services', 'endpointslices'] },
+  { role: 'node', verbs: ['watch'], resources: ['pods'], when: (_node, a) => a.namespace === undefined && !a.fieldSelector },
+  // The agent attaches its pods to the user networks they name (lcctl network; not secret: subnets and drivers).
+  { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['networks'] },
   { role: 'node', verbs: ['get'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true },
   // The agent's watched cache of them (the kubelet's): one object, named by fieldSelector metadata.name=NAME.
   { role: 'node', verbs: ['list', 'watch'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true && a.namespace !== undefined && namedBySelector(a.fieldSelector) !== undefined },
@@ -68,7 +76,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read nodes and pods, watch only the pods bound to it (fieldSelector=spec.nodeName=NAME) and those of a namespace where a pod bound to it is a gang member, and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may read PodGroups; it may open only its own tunnel',
+  node: 'a node may read and watch nodes and pods (all of them, its own by fieldSelector=spec.nodeName=NAME, or a namespace where a pod bound to it is a gang member), and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may read PodGroups, Networks, NetworkPolicies, Services and EndpointSlices, never write them; it may open only its own tunnel',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 

@@ -1,10 +1,11 @@
 /**
- * POST /apis/lantern.dev/v1/images/build?tag=&dockerfile=&target=&buildarg=K=V&nocache=1: the body is
+ * POST /apis/lantern.dev/v1/images/build?tag=&dockerfile=&target=&buildarg=K=V&nocache=1&network=: the body is
  * the build context tar; the answer streams Docker's JSON lines ({"stream"}, then {"aux":{"ID"}} or
  * {"error"}) so progress shows while RUN steps run.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../api/errors.js';
+import { buildNetworkMode, buildNetworkProblem } from '../../api/build-network.js';
 import { imageTagProblem, invalidTagMessage } from '../../api/image-tag.js';
 import type { ImageBuildOptions } from '../../api/node-services.js';
 import type { NodeRegistry } from '../node-registry.js';
@@ -23,7 +24,10 @@ export function buildOptions(query: URLSearchParams): ImageBuildOptions {
     const problem = imageTagProblem(t);
     if (problem) throw new ApiError('BadRequest', invalidTagMessage(t, problem));
   }
-  return { tag: opt('tag'), dockerfile: opt('dockerfile'), target: opt('target'), buildArgs, noCache: ['1', 'true'].includes(query.get('nocache') ?? ''), platform: opt('platform') };
+  const net = opt('network');
+  const network = net === undefined ? undefined : buildNetworkMode(net);
+  if (net !== undefined && network === undefined) throw new ApiError('BadRequest', buildNetworkProblem(net));
+  return { tag: opt('tag'), dockerfile: opt('dockerfile'), target: opt('target'), buildArgs, noCache: ['1', 'true'].includes(query.get('nocache') ?? ''), platform: opt('platform'), network };
 }
 
 /** Runs the build on the one node addressed (?node=, or the only one connected). */

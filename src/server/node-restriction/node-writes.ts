@@ -8,6 +8,7 @@ import type { Node, Taint } from '../../api/node.js';
 import { nodeKind } from '../../api/kinds/node.js';
 import { reportedLabels, reportedLabelsAnnotation } from '../../api/node-labels.js';
 import { protectedLabelRule, underPrefix } from './protected-labels.js';
+import { nodeNetworkAnnotationRule, nodeNetworkPrefix } from '../../api/pod-network.js';
 import { resourceClaimCauses } from './resource-bounds.js';
 
 /** One Forbidden error naming every field the node may not write and the rule for each. */
@@ -33,6 +34,15 @@ function checkNodeObject(node: string, obj: unknown): Node {
 
 const annotationRule = 'annotations under this prefix are written by the API server and admins only';
 
+/** The pod network annotations a node writes about itself (its VTEP MAC and address): exactly those keys, well formed. */
+function checkNetworkAnnotations(annotations: Record<string, string>, before: Record<string, string>, out: FieldCause[]): void {
+  for (const [k, v] of Object.entries(annotations)) {
+    if (!k.startsWith(nodeNetworkPrefix) || before[k] === v) continue;
+    const rule = nodeNetworkAnnotationRule(k, v);
+    if (rule) out.push({ field: `metadata.annotations.${k}`, message: rule });
+  }
+}
+
 function checkNewLabels(labels: Record<string, string>, before: Record<string, string>, prefixes: readonly string[], out: FieldCause[]): void {
   for (const [k, v] of Object.entries(labels)) {
     if (before[k] === v) continue;
@@ -52,6 +62,7 @@ export function admitNodeCreate(node: string, input: unknown, prefixes: readonly
   const labels = obj.metadata.labels ?? {};
   checkNewLabels(labels, {}, prefixes, out);
   for (const k of Object.keys(obj.metadata.annotations ?? {})) if (prefixes.some((p) => underPrefix(k, p))) out.push({ field: `metadata.annotations.${k}`, message: annotationRule });
+  checkNetworkAnnotations(obj.metadata.annotations ?? {}, {}, out);
   if (obj.spec?.podCIDR !== undefined) out.push({ field: 'spec.podCIDR', message: 'the pod range is assigned by an admin, not claimed by the node' });
   // Taints are the node's to choose at registration only (kubelet's --register-with-taints); setting
   // spec.unschedulable (registering cordoned) is allowed.
@@ -79,6 +90,7 @@ export function admitNodeUpdate(node: string, input: unknown, stored: Node, pref
   }
   checkNewLabels(labels, before, prefixes, out);
   const annotations = { ...obj.metadata.annotations };
+  checkNetworkAnnotations(annotations, stored.metadata.annotations ?? {}, out);
   for (const k of new Set([...Object.keys(annotations), ...Object.keys(stored.metadata.annotations ?? {})])) {
     if (!prefixes.some((p) => underPrefix(k, p))) continue;
     const old = stored.metadata.annotations?.[k];

@@ -11,6 +11,8 @@ import { podKind } from '../../api/kinds/pod.js';
 import { netContains, parseIpNet } from '../../api/ip.js';
 import type { ApiClient } from '../../client/types.js';
 import { forbiddenFor } from './node-writes.js';
+import { NetworkAnnotations } from '../../api/user-networks.js';
+import type { Network } from '../../api/schema/network.js';
 
 const hostNetwork = (pod: Pod): boolean => pod.spec.hostNetwork === true || pod.spec.networkMode === 'host';
 
@@ -26,10 +28,14 @@ export async function admitPodStatus(api: Pick<ApiClient, 'get'>, node: string, 
     if (!names.has(cs.name)) out.push({ field: `status.containerStatuses[${i}].name`, message: `the pod has no container ${JSON.stringify(cs.name)}: a node reports only the containers of the pod's spec` });
   });
   if (!hostNetwork(stored) && (status?.podIP !== undefined || status?.podIPs !== undefined)) {
-    const cidr = (await api.get<Node>('nodes', node)).spec?.podCIDR;
+    // A pod whose primary network is a user network (lcctl run --network NAME) has its address from that network's subnet.
+    const userNet = stored.metadata.annotations?.[NetworkAnnotations.primary];
+    const cidr = userNet !== undefined
+      ? (await api.get<Network>('networks', userNet).catch(() => undefined))?.spec.subnet ?? '0.0.0.0/32'
+      : (await api.get<Node>('nodes', node)).spec?.podCIDR;
     const net = cidr === undefined ? undefined : parseIpNet(cidr);
     const check = (ip: string, field: string): void => {
-      if (net && !netContains(net, ip)) out.push({ field, message: `${ip} is outside this node's pod range ${cidr ?? ''} (spec.podCIDR)` });
+      if (net && !netContains(net, ip)) out.push({ field, message: userNet !== undefined ? `${ip} is outside the subnet ${cidr ?? ''} of the pod's network ${userNet}` : `${ip} is outside this node's pod range ${cidr ?? ''} (spec.podCIDR)` });
     };
     if (status?.podIP !== undefined) check(status.podIP, 'status.podIP');
     status?.podIPs?.forEach((p, i) => check(p.ip, `status.podIPs[${i}].ip`));

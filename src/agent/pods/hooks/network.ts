@@ -5,6 +5,7 @@
  * a new pod may take them at once; the rest of the teardown comes after.
  */
 import { Annotations, type Pod } from '../../../api/pod.js';
+import { NetworkAnnotations } from '../../../api/user-networks.js';
 import type { NetworkPlugin, PortMapping } from '../../../network/types.js';
 import type { HookResult, PodHook, PodRun } from '../pod-hook.js';
 
@@ -23,6 +24,10 @@ export const usesHostNetwork = (pod: Pod): boolean => pod.spec.hostNetwork === t
 
 /** True when the user stopped the pod (lcctl stop): nothing is set up for it. */
 const stoppedByUser = (pod: Pod): boolean => pod.metadata.annotations?.[Annotations.runState] === 'stopped';
+
+/** A pod whose primary network is a user network gets only loopback here; the user-networks hook gives it eth0. */
+const defaultMode = (pod: Pod): 'bridge' | 'none' =>
+  pod.spec.networkMode === 'none' || pod.metadata.annotations?.[NetworkAnnotations.primary] !== undefined ? 'none' : 'bridge';
 
 /** The network hook of one pod. */
 export class NetworkHook implements PodHook {
@@ -53,7 +58,7 @@ export class NetworkHook implements PodHook {
     this.namespaceReady = new Promise((resolve) => { announce = resolve; });
     try {
       const net = await this.network.existing(run.uid)
-        ?? await this.network.setUp(run.uid, pod.spec.networkMode === 'none' ? 'none' : 'bridge', podPorts(pod), (path) => announce(path));
+        ?? await this.network.setUp(run.uid, defaultMode(pod), podPorts(pod), (path) => announce(path));
       run.net.netns = net.netnsPath;
       run.net.ip = net.ip;
       this.up = true;

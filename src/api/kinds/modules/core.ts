@@ -1,11 +1,12 @@
 /**
- * The core group (v1): Pod, Node, Event, ConfigMap, Secret. Each kind's module: names, scope,
+ * The core group (v1): Pod, Node, Event, ConfigMap, Secret, Service. Each kind's module: names, scope,
  * subresources, fields, and where its table and describe view are.
  */
 import type { Event, ObjectReference } from '../../schema/event.js';
 import type { Node } from '../../node.js';
 import type { Pod } from '../../pod.js';
 import type { ConfigMap, Secret } from '../../schema/config.js';
+import type { Service } from '../../schema/service.js';
 import { defineKind } from '../module.js';
 
 /** The Pod kind (core v1, namespaced): a group of containers run together on one node. */
@@ -75,4 +76,18 @@ export const secretModule = defineKind<Secret>({
   subresources: { status: false },
   selectableFields: (s) => ({ 'metadata.name': s.metadata.name, 'metadata.namespace': s.metadata.namespace ?? 'default', type: s.type ?? 'Opaque' }),
   table: async () => (await import('../../printers/config.js')).secretTable,
+});
+
+/** The Service kind (core v1, namespaced): a stable virtual IP and DNS name in front of the pods its selector picks. */
+export const serviceModule = defineKind<Service>({
+  kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, group: '', version: 'v1',
+  subresources: { status: true },
+  selectableFields: (s) => ({
+    'metadata.name': s.metadata.name,
+    'metadata.namespace': s.metadata.namespace ?? 'default',
+    'spec.clusterIP': s.spec?.clusterIP ?? '',
+    'spec.type': s.spec?.type ?? 'ClusterIP',
+  }),
+  table: async () => (await import('../../printers/service.js')).serviceTable,
+  describe: async () => (await import('../../printers/service-describe.js')).serviceDescriber,
 });

@@ -5,6 +5,7 @@
 import type { PodGroup } from '../../schema/pod-group.js';
 import type { Queue } from '../../schema/queue.js';
 import type { Workflow } from '../../schema/workflow.js';
+import type { Network } from '../../schema/network.js';
 import { defineKind } from '../module.js';
 
 /** The PodGroup kind (lantern.dev/v1, namespaced): a gang of pods scheduled all or nothing. */
@@ -30,4 +31,12 @@ export const workflowModule = defineKind<Workflow>({
   subresources: { status: true },
   selectableFields: (o) => ({ 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }),
   table: async () => (await import('../../printers/workflow.js')).workflowTable,
+});
+
+/** The Network kind (lantern.dev/v1, cluster-scoped): a user-defined network (lcctl network create). */
+export const networkModule = defineKind<Network>({
+  kind: 'Network', resource: 'networks', singular: 'network', shortNames: ['net'], namespaced: false, group: 'lantern.dev', version: 'v1',
+  subresources: { status: false },
+  selectableFields: (n) => ({ 'metadata.name': n.metadata.name, 'spec.driver': n.spec.driver }),
+  table: async () => (await import('../../printers/network.js')).networkTable,
 });
