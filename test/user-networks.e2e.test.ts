@@ -43,7 +43,7 @@ describe('lcctl network: user-defined bridge networks', () => {
 
   before(async () => { await server.start(); await cli.importBusybox(); hostPort = await freeHostPort(); });
   after(async () => {
-    await cli.run(['rm', '-f', 'web', 'client', 'other', 'dflt', 'dweb']);
+    await cli.run(['rm', '-f', 'web', 'client', 'other', 'dflt', 'dweb', 'a']);
     await server.stop();
     // Whatever a failed test left of the networks' bridges and rules.
     for (const n of [FRONT, BACK]) await removeBridge(bridgeNameOf(n));
@@ -105,6 +105,31 @@ describe('lcctl network: user-defined bridge networks', () => {
     const [view] = JSON.parse(await cli.ok(['network', 'inspect', FRONT])) as Array<{ Containers: Record<string, { Name: string; IPv4Address: string }> }>;
     const members = Object.values(view?.Containers ?? {}).map((c) => `${c.Name} ${c.IPv4Address}`).sort();
     assert.deepEqual(members, [`default/client ${FIXED_IP}/24`, `default/web ${webIP}/24`]);
+  });
+
+  test('containers on one network find each other by name and --network-alias (Docker\'s embedded DNS); another network does not', async (t) => {
+    await cli.ok(['run', '-d', '--name', 'a', '--network', FRONT, '--network-alias', 'site', 'busybox', 'sh', '-c', serve]);
+    t.after(() => cli.run(['rm', '-f', 'a']));
+    const aIP = await podIP('a');
+    await podIP('client');
+    const conf = await cli.ok(['exec', 'client', 'cat', '/etc/resolv.conf']);
+    assert.match(conf, new RegExp(`nameserver 10\\.77\\.${x}\\.1\\b`), `the node DNS on ${FRONT}'s gateway (a host address):\n${conf}`);
+    assert.equal(await reaches('client', 'site'), true, 'client reaches a by its alias');
+    assert.equal(await reaches('client', 'a'), true, 'and by its name');
+    // busybox ping resolves through the C library (the pod's search path, then the bare name) and prints the address.
+    const ping = async (from: string, name: string): Promise<string> => {
+      const r = await cli.run(['exec', from, 'sh', '-c', `ping -c1 -W1 ${name} 2>&1 | head -1`]);
+      return r.stdout + r.stderr;
+    };
+    assert.match(await ping('client', 'site'), new RegExp(`\\(${aIP.replaceAll('.', '\\.')}\\)`), 'site resolves to a\'s address');
+    assert.match(await ping('client', 'a'), new RegExp(`\\(${aIP.replaceAll('.', '\\.')}\\)`), 'a resolves to its address');
+    // other sits on BACK: the names of FRONT are not its to resolve (and its address is not theirs to reach).
+    for (const name of ['site', 'a']) {
+      const theirs = await ping('other', name);
+      assert.doesNotMatch(theirs, new RegExp(aIP.replaceAll('.', '\\.')), `${BACK} must not resolve ${FRONT}'s ${name}:\n${theirs}`);
+      assert.match(theirs, /bad address/, `${BACK} gets no address for ${name}:\n${theirs}`);
+    }
+    assert.equal(await fetches('other', 'site'), false);
   });
 
   test('the default pod network and user networks cannot reach each other; the default network and published ports still work', async () => {

@@ -39,7 +39,7 @@ export interface AgentOptions {
   /** Log how long each step of a pod's start took (lanternd: $LANTERN_TRACE). */
   trace?: boolean;
   /** The node's cluster DNS (agent/dns): its domain and resolv.conf; absent: no cluster DNS. */
-  dns?: Omit<NodeDnsOptions, 'api' | 'log' | 'stateFile'>;
+  dns?: Omit<NodeDnsOptions, 'api' | 'log' | 'stateFile' | 'nodeName'>;
   /** User-defined networks (lcctl network): attachments and the node's SR-IOV VFs. */
   userNetworks?: UserNetworks;
 }
@@ -74,7 +74,7 @@ export class Agent {
       log,
       registries: opts.registries ?? plainAccess,
       trace: opts.trace ?? false,
-      ...(opts.dns ? { dns: new NodeDns({ ...opts.dns, api: opts.api, log: (m) => log(`dns: ${m}`), stateFile: path.join(opts.dataDir, 'dns', 'records.json') }) } : {}),
+      ...(opts.dns ? { dns: new NodeDns({ ...opts.dns, api: opts.api, nodeName: opts.nodeName, log: (m) => log(`dns: ${m}`), stateFile: path.join(opts.dataDir, 'dns', 'records.json') }) } : {}),
     };
     this.pods = new PodManager(this.ctx, opts.devices);
     this.services = new LocalNodeServices(this.ctx, this.pods, opts.dataDir, opts.builder);

@@ -12,7 +12,8 @@ import type { RegistryHook, Reservation } from './registry-hooks.js';
 import { ServiceAllocator } from './services/service-allocator.js';
 import { defaultServiceRanges, type ServiceRanges } from './services/ranges.js';
 import type { Service } from '../api/schema/service.js';
-import { NetworkGuard } from './networks/network-guard.js';
+import { NetworkGuard, type ReservedRange } from './networks/network-guard.js';
+import type { Network } from '../api/schema/network.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -25,6 +26,8 @@ export interface ApiServiceOptions {
   transformers?: ReadonlyMap<string, ValueTransformer>;
   /** Where Services get cluster IPs and node ports (default 10.43.0.0/16, 30000-32767). */
   serviceRanges?: ServiceRanges;
+  /** Ranges the server uses itself (--cluster-cidr, --service-cidr): no Network's subnet may overlap them. */
+  reservedRanges?: readonly ReservedRange[];
 }
 
 /**
@@ -39,7 +42,7 @@ export class ApiService implements ApiClient {
   constructor(private readonly store: StateStore, opts: ApiServiceOptions = {}) {
     this.transformers = opts.transformers ?? new Map();
     const services = new ServiceAllocator(opts.serviceRanges ?? defaultServiceRanges, async () => (await this.list<Service>('services')).items);
-    const networks = new NetworkGuard(async () => (await this.list<Pod>('pods')).items);
+    const networks = new NetworkGuard(async () => (await this.list<Pod>('pods')).items, async () => (await this.list<Network>('networks')).items, opts.reservedRanges);
     this.hooks = new Map<string, RegistryHook>([['services', services], ['networks', networks]]);
   }
 

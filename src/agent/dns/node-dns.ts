@@ -10,11 +10,14 @@ import type { ApiClient } from '../../client/types.js';
 import type { Clock } from '../../api/clock.js';
 import type { EndpointSlice } from '../../api/schema/endpoint-slice.js';
 import type { Service } from '../../api/schema/service.js';
+import type { Network } from '../../api/schema/network.js';
+import type { Pod } from '../../api/pod.js';
 import { Informer } from '../../client/kit/index.js';
 import { ClusterRecords } from './records.js';
 import { parseResolvConf, type ResolvConf } from './resolv-conf.js';
 import { DnsServer } from './server.js';
 import { parseUpstream } from './upstream.js';
+import { UserNetworkRecords } from './user-names.js';
 
 /** How the node's DNS is set up (lanternd: --cluster-domain, --resolv-conf). */
 export interface NodeDnsOptions {
@@ -29,16 +32,22 @@ export interface NodeDnsOptions {
   stateFile?: string;
   clock?: Clock;
   log?: (msg: string) => void;
+  /** This node's name: the asker of a container name is a pod of this node, and bridge networks are one node's. */
+  nodeName?: string;
 }
 
 /** The DNS server of one node and what feeds it. */
 export class NodeDns {
   readonly records = new ClusterRecords();
+  /** Container names and aliases on user networks (Docker's embedded DNS), from every pod and Network. */
+  readonly userNames: UserNetworkRecords;
   readonly server: DnsServer;
   readonly domain: string;
   private host: ResolvConf = { nameservers: [], searches: [], options: [] };
   private readonly services: Informer<Service>;
   private readonly slices: Informer<EndpointSlice>;
+  private readonly pods: Informer<Pod>;
+  private readonly networks: Informer<Network>;
   private readonly log: (msg: string) => void;
   private saveTimer: NodeJS.Timeout | undefined;
   private resolvTimer: NodeJS.Timeout | undefined;
@@ -48,13 +57,17 @@ export class NodeDns {
   constructor(private readonly o: NodeDnsOptions) {
     this.domain = (o.clusterDomain ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
     this.log = o.log ?? ((m) => console.error(`dns: ${m}`));
+    this.userNames = new UserNetworkRecords(o.nodeName);
     this.server = new DnsServer({
-      records: this.records, domain: this.domain, log: this.log,
+      records: this.records, domain: this.domain, log: this.log, userNames: this.userNames,
       upstreams: () => this.host.nameservers.map(parseUpstream),
     });
     const base = { api: o.api, clock: o.clock, log: (m: string) => this.log(m) };
     this.services = new Informer<Service>({ ...base, resource: 'services' });
     this.slices = new Informer<EndpointSlice>({ ...base, resource: 'endpointslices' });
+    // Every pod (a node may watch them all): a macvlan network's peers run on other nodes. Only what names need is kept.
+    this.pods = new Informer<Pod>({ ...base, resource: 'pods', transform: slimPod });
+    this.networks = new Informer<Network>({ ...base, resource: 'networks' });
   }
 
   /** Read resolv.conf and the snapshot, then follow the API in the background (a server away is no error). */
@@ -75,6 +88,18 @@ export class NodeDns {
       onUpdate: (_o, s) => { this.records.putSlice(s); changed(); },
       onDelete: (s) => { this.records.deleteSlice(s); changed(); },
     });
+    this.pods.addHandler({
+      onAdd: (p) => this.userNames.putPod(p),
+      onUpdate: (_o, p) => this.userNames.putPod(p),
+      onDelete: (p) => this.userNames.deletePod(p),
+    });
+    this.networks.addHandler({
+      onAdd: (n) => this.userNames.putNetwork(n),
+      onUpdate: (_o, n) => this.userNames.putNetwork(n),
+      onDelete: (n) => this.userNames.deleteNetwork(n),
+    });
+    void this.pods.start();
+    void this.networks.start();
     void Promise.all([this.services.start(), this.slices.start()]).then(() => {
       if (this.stopped) return;
       // The first lists supersede the snapshot: what was deleted meanwhile goes.
@@ -88,6 +113,8 @@ export class NodeDns {
     this.stopped = true;
     this.services.stop();
     this.slices.stop();
+    this.pods.stop();
+    this.networks.stop();
     if (this.resolvTimer) clearInterval(this.resolvTimer);
     if (this.saveTimer) { clearTimeout(this.saveTimer); await this.save(); }
     await this.server.close();
@@ -148,4 +175,14 @@ export class NodeDns {
       // No snapshot yet (first start) or an unreadable one: the informers fill the records.
     }
   }
+}
+
+/** What the container names need of a pod: its name, node, annotations, phase and pod IP (not its spec's containers). */
+function slimPod(p: Pod): Pod {
+  return {
+    ...p,
+    metadata: { name: p.metadata.name, namespace: p.metadata.namespace, uid: p.metadata.uid, resourceVersion: p.metadata.resourceVersion, annotations: p.metadata.annotations, deletionTimestamp: p.metadata.deletionTimestamp },
+    spec: { nodeName: p.spec.nodeName, containers: [] },
+    status: { phase: p.status?.phase, podIP: p.status?.podIP },
+  } as Pod;
 }

@@ -10,6 +10,7 @@ import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
 import { AnswerCache } from './cache.js';
 import type { ClusterRecords } from './records.js';
 import { resolve } from './resolver.js';
+import { resolveUserName, type UserNetworkRecords } from './user-names.js';
 import { forward, type Upstream } from './upstream.js';
 
 const QR = 0x8000;
@@ -32,6 +33,8 @@ export interface DnsServerOptions {
   log?: (msg: string) => void;
   /** How long one upstream gets before the next is tried (default 2000 ms). */
   upstreamTimeoutMs?: number;
+  /** Container names and aliases of user networks, answered by the asker's address (Docker's embedded DNS). */
+  userNames?: UserNetworkRecords;
 }
 
 interface Listener { udp: Socket; tcp: Server; port: number }
@@ -78,8 +81,11 @@ export class DnsServer {
     }));
   }
 
-  /** The answer to one query message (undefined: not worth answering); udp: the answer must fit a datagram. */
-  async answer(msg: Buffer, udp = false): Promise<Buffer | undefined> {
+  /**
+   * The answer to one query message (undefined: not worth answering); udp: the answer must fit a
+   * datagram; source: the asker's address (a pod on a user network resolves its peers by name).
+   */
+  async answer(msg: Buffer, udp = false, source?: string): Promise<Buffer | undefined> {
     let query: DecodedPacket;
     try {
       query = dnsPacket.decode(msg);
@@ -92,7 +98,7 @@ export class DnsServer {
     const opt = (query.additionals ?? []).find((a) => a.type === 'OPT');
     // UDP: 512 bytes, or what the client's EDNS says up to ours; TCP: no limit but the message's.
     const limit = !udp ? 65535 : opt && opt.type === 'OPT' ? Math.min(ednsSize, Math.max(512, opt.udpPayloadSize)) : 512;
-    const res = resolve(q, this.o.records, this.o.domain);
+    const res = (this.o.userNames ? resolveUserName(q, source, this.o.userNames) : undefined) ?? resolve(q, this.o.records, this.o.domain);
     if (res.kind === 'forward') return this.outside(msg, query, q, limit, opt !== undefined);
     const answers = [...res.answers];
     if (res.chase) answers.push(...await this.chase(res.chase, q.type));
@@ -148,7 +154,7 @@ export class DnsServer {
     });
     udp.on('error', (e) => this.log(`udp ${host}:${port}: ${e.message}`));
     udp.on('message', (msg, rinfo) => {
-      this.answer(msg, true).then((out) => {
+      this.answer(msg, true, rinfo.address).then((out) => {
         if (out) udp.send(out, rinfo.port, rinfo.address);
       }, (e: unknown) => this.log(`answering ${rinfo.address}: ${String(e)}`));
     });
@@ -179,7 +185,7 @@ export class DnsServer {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        this.answer(msg).then((out) => {
+        this.answer(msg, false, sock.remoteAddress?.replace(/^::ffff:/, '')).then((out) => {
           if (!out || sock.destroyed) return;
           const len = Buffer.alloc(2);
           len.writeUInt16BE(out.length);

@@ -2,12 +2,39 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Node } from '../../api/node.js';
 
-/** The first non-internal IPv4 address of this machine (the node's InternalIP). */
-export function primaryIPv4(): string {
-  for (const addrs of Object.values(os.networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal && !a.address.startsWith('10.88.')) return a.address;
+/**
+ * The node's own IPv4 address (its InternalIP, and the address other nodes send pod traffic to): the
+ * address of the interface that holds the default route, as flannel and k3s choose it; else the first
+ * non-internal IPv4 that is not on a device Lantern made. Never a pod bridge's gateway: once the bridge
+ * exists (after a restart) it would otherwise come first.
+ */
+export function primaryIPv4(routes = readRoutes(), interfaces = os.networkInterfaces()): string {
+  const v4 = (name: string): string | undefined => interfaces[name]?.find((a) => a.family === 'IPv4' && !a.internal)?.address;
+  const viaDefault = defaultRouteInterface(routes);
+  const fromDefault = viaDefault === undefined ? undefined : v4(viaDefault);
+  if (fromDefault) return fromDefault;
+  for (const name of Object.keys(interfaces)) {
+    if (lanternDevice.test(name)) continue;
+    const a = v4(name);
+    if (a) return a;
   }
   return '127.0.0.1';
+}
+
+/** Devices Lantern creates: pod bridges, user-network bridges, veths, the VXLAN device. */
+const lanternDevice = /^(lantern|ln-|veth|cni|lh)/;
+
+/** The interface of the default IPv4 route in /proc/net/route's table (destination and mask 0). */
+export function defaultRouteInterface(table: string): string | undefined {
+  for (const line of table.split('\n').slice(1)) {
+    const [iface, destination, , , , , , mask] = line.trim().split(/\s+/);
+    if (iface && destination === '00000000' && mask === '00000000') return iface;
+  }
+  return undefined;
+}
+
+function readRoutes(): string {
+  try { return readFileSync('/proc/net/route', 'utf8'); } catch { return ''; }
 }
 
 const archName: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };

@@ -34,13 +34,13 @@ export function podHooks(kit: HookKit, run: PodRun): PodHook[] {
   const { ctx } = kit;
   return [
     new NetworkHook(ctx.network, ctx.trace),
-    new UserNetworksHook(ctx.api, ctx.userNetworks),
+    new UserNetworksHook(ctx.api, ctx.userNetworks, ctx.dns?.userNames),
     new VolumesHook(ctx.volumes),
     new ImageHook(ctx),
     new DevicesHook(kit.devices),
     new ConfigHook(kit.config, ctx.volumes.podDir),
     new GangHook(kit.gang, ctx.api),
-    new DnsHook(ctx.dns, ctx.network),
+    new DnsHook(ctx.dns, ctx.network, ctx.userNetworks),
     new ProbesHook(ctx, run),
     new StatusHook(ctx.api, ctx.hostIP),
   ];

@@ -139,3 +139,29 @@ test('heartbeats are timed on the controller\'s clock: a node with a skewed cloc
   await restarted.reconcile('skewed');
   assert.equal(await ready('skewed'), 'Unknown');
 });
+
+test('the pods of a node that turned Unknown stop being Ready at once (their Services drop them), long before eviction', async () => {
+  clock = new ManualClock(t0);
+  const controller = new NodeLifecycleController({ api, clock, nodeMonitorGraceMs: 40_000, podEvictionTimeoutMs: 300_000, log: () => undefined });
+  await api.create<Node>('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'edge-ready' } });
+  await heartbeat('edge-ready', 0);
+  await runningPod('served', 'edge-ready');
+  const bound = await api.get<Pod>('pods', 'served', 'default');
+  await api.updateStatus('pods', { ...bound, status: { ...bound.status, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: at(0) }] } });
+  const readyCond = async (): Promise<{ status?: string; reason?: string } | undefined> =>
+    (await api.get<Pod>('pods', 'served', 'default')).status?.conditions?.find((c) => c.type === 'Ready');
+
+  moveTo(t0);
+  await controller.reconcileAll();
+  moveTo(t0 + 40_000);
+  await controller.reconcileAll();
+  assert.equal((await readyCond())?.status, 'True', 'within the grace the pod stays Ready');
+
+  moveTo(t0 + 41_000);
+  await controller.reconcileAll();
+  assert.equal(await ready('edge-ready'), 'Unknown');
+  const cond = await readyCond();
+  assert.equal(cond?.status, 'False');
+  assert.equal(cond?.reason, 'NodeNotReady');
+  assert.equal(await phase('served'), 'Running/', 'not evicted: only taken out of service');
+});

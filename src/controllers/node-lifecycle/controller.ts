@@ -1,8 +1,8 @@
 import type { Node } from '../../api/node.js';
 import type { Pod } from '../../api/pod.js';
 import { Controller, ignoreErrors, keyOf, retryOnConflict, type ControllerInputs, type Informer } from '../../client/kit/index.js';
-import { desiredTaints, heartbeatOf, staleConditions } from './node-health.js';
-import { evictedStatus, evictionTime } from './eviction.js';
+import { desiredTaints, heartbeatOf, readyOf, staleConditions } from './node-health.js';
+import { evictedStatus, evictionTime, notReadyStatus } from './eviction.js';
 
 /** Settings of the node lifecycle controller (Kubernetes' defaults). */
 export interface NodeLifecycleOptions extends ControllerInputs {
@@ -19,7 +19,8 @@ const terminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod
 /**
  * Watches nodes and pods; for each node, one level-triggered reconcile: mark it Unknown when its
  * heartbeat is older than the grace, keep the lifecycle NoExecute taint in line with its Ready
- * status, and evict the pods whose toleration of that taint has run out.
+ * status, mark its pods not ready while it is Unknown, and evict the pods whose toleration of that
+ * taint has run out.
  */
 export class NodeLifecycleController extends Controller {
   private readonly graceMs: number;
@@ -97,13 +98,22 @@ export class NodeLifecycleController extends Controller {
       noExecute = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
       if (noExecute.length === 0) return;
     }
+    const lost = readyOf(node)?.status === 'Unknown';
     const pods = await api.list<Pod>('pods', undefined, { fieldSelector: `spec.nodeName=${name}` });
     for (const pod of pods.items) {
       if (terminal(pod) || pod.metadata.deletionTimestamp) continue;
       const due = evictionTime(pod, noExecute, this.evictionMs);
-      if (due === undefined || due > now) continue;
-      await this.evict(pod, name, now);
+      if (due !== undefined && due <= now) await this.evict(pod, name, now);
+      else if (lost) await this.markNotReady(pod, name, now);
     }
+  }
+
+  /** A pod on an Unknown node stops being Ready, so its Services' endpoints drop it within the grace. */
+  private async markNotReady(pod: Pod, nodeName: string, now: number): Promise<void> {
+    const status = notReadyStatus(pod, now);
+    if (!status) return;
+    const written = await this.opts.api.updateStatus<Pod>('pods', { ...pod, status }).catch(ignoreErrors('Conflict', 'NotFound'));
+    if (written) this.loop.log(`pod ${keyOf(pod)}: not ready, node ${nodeName} is unreachable`);
   }
 
   private async evict(pod: Pod, nodeName: string, now: number): Promise<void> {

@@ -58,3 +58,22 @@ export function evictedStatus(pod: Pod, nodeName: string, now: number): NonNulla
     }),
   };
 }
+
+/** The Ready condition's reason on a pod whose node stopped answering. */
+export const NodeNotReadyReason = 'NodeNotReady';
+
+/**
+ * The status of a pod whose node stopped answering (Ready=Unknown), before any eviction: Ready=False,
+ * as Kubernetes' MarkPodsNotReady does, so Services stop sending to it within the node grace rather
+ * than at eviction; its phase and containers stay, and the agent rewrites Ready when it returns.
+ * Undefined when the pod is not Ready=True (nothing to write).
+ */
+export function notReadyStatus(pod: Pod, now: number): NonNullable<Pod['status']> | undefined {
+  const status = pod.status ?? {};
+  if (!(status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')) return undefined;
+  const at = new Date(now).toISOString();
+  return {
+    ...status,
+    conditions: (status.conditions ?? []).map((c) => c.type === 'Ready' ? { type: c.type, status: 'False' as const, reason: NodeNotReadyReason, lastTransitionTime: at } : c),
+  };
+}

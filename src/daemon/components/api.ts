@@ -28,6 +28,10 @@ export const api: Component<ServerConfig, ApiService> = {
     value: new ApiService(get(metricsKey).store, {
       transformers: get(secretsEncryptionKey).transformers(),
       serviceRanges: { serviceCidr: config.network?.serviceCidr ?? defaultServiceRanges.serviceCidr, nodePorts: config.nodePortRange ?? defaultServiceRanges.nodePorts },
+      reservedRanges: [
+        { cidr: config.network?.clusterCidr ?? '10.42.0.0/16', what: 'the cluster pod range (--cluster-cidr)' },
+        { cidr: config.network?.serviceCidr ?? defaultServiceRanges.serviceCidr, what: 'the service range (--service-cidr)' },
+      ],
     }),
   }),
 };

@@ -81,6 +81,26 @@ describe('macvlan', () => {
   });
 });
 
+describe('ipvlan', () => {
+  test('works where the kernel has it; where it has not (these machines), a clear error naming macvlan and nothing half-made', async () => {
+    await runTool('ip', ['link', 'add', `${P}ip`, 'type', 'veth', 'peer', 'name', `${P}iq`]);
+    links.push(`${P}ip`);
+    await runTool('ip', ['link', 'set', `${P}ip`, 'up']);
+    const kernelHasIpvlan = await runTool('ip', ['link', 'add', `${P}iv`, 'link', `${P}ip`, 'type', 'ipvlan']).then(() => true, () => false);
+    if (kernelHasIpvlan) await runTool('ip', ['link', 'del', `${P}iv`]);
+    const nets = new UserNetworks({ stateDir: path.join(dir, 'i') });
+    const iv = net(`${P}-iv`, { driver: 'ipvlan', parent: `${P}ip`, subnet: '192.168.219.0/24' });
+    const attach = nets.attach({ podId: `${P}i1`, netnsPath: await netns(`${P}i1`), network: iv, ifName: 'eth0', params: {} });
+    if (kernelHasIpvlan) {
+      assert.match((await attach).ip ?? '', /^192\.168\.219\.\d+$/);
+      await nets.detach(`${P}i1`);
+    } else {
+      await assert.rejects(attach, /this node's kernel lacks ipvlan \("Unknown device type"\); use the macvlan driver instead/);
+      assert.deepEqual(await nets.attached(`${P}i1`), [], 'nothing half-made is recorded');
+    }
+  });
+});
+
 describe('sriov on a FAKE sysfs tree', () => {
   test('hands the asked-for VF to the pod, sets its VLAN through the PF, never gives it twice, frees it, and remembers after a restart', async () => {
     const root = path.join(dir, 'fake-sysfs');

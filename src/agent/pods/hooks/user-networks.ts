@@ -13,13 +13,20 @@ import type { UserNetworks } from '../../../network/user/user-networks.js';
 import type { HookResult, PodHook, PodRun } from '../pod-hook.js';
 import { usesHostNetwork } from './network.js';
 
+/** Where a pod's addresses on user networks are told (agent/dns/user-names.ts UserNetworkRecords). */
+export interface AddressSink {
+  setLocal(uid: string, network: string, ip: string | undefined): void;
+  clearLocal(uid: string): void;
+}
+
 /** The user-networks hook of one pod. */
 export class UserNetworksHook implements PodHook {
   readonly name = 'user-networks';
   /** Networks attached by this hook (or found attached after a restart). */
   private readonly attached = new Set<string>();
 
-  constructor(private readonly api: ApiClient, private readonly nets: UserNetworks | undefined) {}
+  /** addresses: told each address the pod gets (or loses: undefined) on a network, for the node DNS's container names. */
+  constructor(private readonly api: ApiClient, private readonly nets: UserNetworks | undefined, private readonly addresses?: AddressSink) {}
 
   async prestart(run: PodRun): Promise<HookResult> {
     const want = podAttachments(run.pod);
@@ -40,6 +47,7 @@ export class UserNetworksHook implements PodHook {
     for (const n of [...this.attached].filter((x) => !wanted.has(x))) {
       await this.nets.detach(run.uid, n);
       this.attached.delete(n);
+      this.addresses?.setLocal(run.uid, n, undefined);
     }
     return undefined;
   }
@@ -54,6 +62,7 @@ export class UserNetworksHook implements PodHook {
     }
     const got = await this.nets!.attach({ podId: run.uid, netnsPath, network, ifName: a.ifName, ip: a.ip, params: a.params });
     this.attached.add(a.network);
+    if (got.ip !== undefined) this.addresses?.setLocal(run.uid, a.network, got.ip);
     if (a.ifName === 'eth0' && got.ip !== undefined) run.net.ip = got.ip;
     run.log(`pod ${run.pod.metadata.name}: attached to network ${a.network} as ${a.ifName}${got.ip ? ` (${got.ip})` : ''}`);
   }
@@ -71,5 +80,6 @@ export class UserNetworksHook implements PodHook {
     if (!this.nets) return;
     await this.nets.detach(run.uid).catch((e: unknown) => run.log(`pod ${run.pod.metadata.name}: user network teardown: ${String(e)}`));
     this.attached.clear();
+    this.addresses?.clearLocal(run.uid);
   }
 }
