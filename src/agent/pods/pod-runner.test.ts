@@ -44,6 +44,16 @@ describe('the pod runner runs its hooks in their declared order', () => {
     assert.equal(runner.terminated, true);
   });
 
+  test('a teardown whose look for left-behind instances fails still runs every poststop (the pod\'s network and volumes are freed)', async () => {
+    const calls: string[] = [];
+    const failingList = { ...ctx, runtime: { ...ctx.runtime, list: async () => { throw Object.assign(new Error('ENOENT: a container directory went away'), { code: 'ENOENT' }); } } } as unknown as AgentContext;
+    const runner = new PodRunner(failingList, pod, () => [recorder('network', calls), recorder('volumes', calls)]);
+    await runner.request();
+    calls.length = 0;
+    await runner.deleted();
+    assert.deepEqual(calls.filter((c) => c.startsWith('poststop')), ['poststop volumes', 'poststop network']);
+  });
+
   test('every pod gets network, user-networks, volumes, image, devices, config, gang, dns, probes, status, in that order', () => {
     const kit = { ctx: { ...ctx, volumes: { podDir: () => '/nonexistent', namedVolume: () => '/nonexistent' } }, devices: [] } as unknown as HookKit;
     const run = new PodRunner(ctx, pod, () => []);

@@ -176,8 +176,14 @@ export class PodRunner implements PodRun {
     for (const slot of this.slots.values()) {
       for (const inst of [slot.current, slot.previous]) if (inst) await this.ctx.runtime.remove(inst.id).catch(() => undefined);
     }
-    const remaining = (await this.ctx.runtime.list()).filter((c) => c.labels[Labels.podUid] === this.uid);
-    for (const c of remaining) { await this.ctx.runtime.stop(c.id, 0).catch(() => undefined); await this.ctx.runtime.remove(c.id).catch(() => undefined); }
+    // Once terminated no sync runs again, so a failure here must not skip the poststop hooks (the
+    // network namespace, volumes and devices would be left behind for good).
+    try {
+      const remaining = (await this.ctx.runtime.list()).filter((c) => c.labels[Labels.podUid] === this.uid);
+      for (const c of remaining) { await this.ctx.runtime.stop(c.id, 0).catch(() => undefined); await this.ctx.runtime.remove(c.id).catch(() => undefined); }
+    } catch (e) {
+      this.ctx.log(`pod ${pod.metadata.name}: looking for instances left behind: ${String(e)}`);
+    }
     for (const h of [...this.hooks].reverse()) {
       await h.poststop?.(this).catch((e: unknown) => this.ctx.log(`pod ${pod.metadata.name}: ${h.name} poststop: ${String(e)}`));
     }

@@ -115,3 +115,20 @@ test('addAfter: the earliest pending delay of a key holds; an unstarted queue ru
   await q.idle();
   assert.deepEqual(runs, ['b', 'a']);
 });
+
+test('a long drain of keys that need no I/O gives the event loop turns (requests and watches are not held up)', async () => {
+  let done = 0;
+  const q = new WorkQueue(async () => {
+    // A reconcile that finds nothing to do: some work, no I/O, so it resolves as a microtask.
+    let x = 0;
+    for (let i = 0; i < 2_000; i++) x += Math.sqrt(i);
+    if (x >= 0) done++;
+  }, { workers: 4, log: () => undefined });
+  for (let i = 0; i < 20_000; i++) q.add(`ns/k${i}`);
+  let doneWhenTheLoopGotATurn: number | undefined;
+  setImmediate(() => { doneWhenTheLoopGotATurn = done; });
+  q.start();
+  await q.idle();
+  assert.equal(done, 20_000);
+  assert.ok(doneWhenTheLoopGotATurn !== undefined && doneWhenTheLoopGotATurn < 20_000, `the event loop got its turn after ${doneWhenTheLoopGotATurn} of 20000 keys`);
+});

@@ -20,6 +20,9 @@ export interface WorkQueueOptions {
   log?: (msg: string) => void;
 }
 
+/** How long the workers may run on without giving the event loop a turn (the scheduler's slice too). */
+const yieldEveryMs = 5;
+
 /** Keys waiting for a reconcile, and the workers that run them. */
 export class WorkQueue {
   private readonly dirty = new Set<string>();
@@ -33,6 +36,9 @@ export class WorkQueue {
   private started = false;
   private stopped = false;
   private waiters: (() => void)[] = [];
+  /** When the current turn of the event loop began for this queue (undefined: a new turn). */
+  private sliceStart: number | undefined;
+  private resumeScheduled = false;
 
   constructor(private readonly reconcile: (key: string) => Promise<void>, private readonly opts: WorkQueueOptions = {}) {
     this.clock = timerClock(opts.clock);
@@ -103,6 +109,27 @@ export class WorkQueue {
     if (this.isIdle()) for (const w of this.waiters.splice(0)) w();
   }
 
+  /**
+   * The next key, or a turn for the event loop first: reconciles that need no I/O (a resync over
+   * thousands of unchanged nodes) resolve as microtasks, and without a yield the whole queue would
+   * drain in one turn while requests, watches and the scheduler wait.
+   */
+  private pumpOrYield(): void {
+    if (performance.now() - this.turnStart() < yieldEveryMs) { this.pump(); return; }
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(() => { this.resumeScheduled = false; this.pump(); });
+  }
+
+  /** When this turn began: the first call in a turn notes it, and a setImmediate marks the turn's end. */
+  private turnStart(): number {
+    if (this.sliceStart === undefined) {
+      this.sliceStart = performance.now();
+      setImmediate(() => { this.sliceStart = undefined; });
+    }
+    return this.sliceStart;
+  }
+
   private pump(): void {
     if (!this.started || this.stopped) return;
     for (const key of this.dirty) {
@@ -125,7 +152,7 @@ export class WorkQueue {
     } finally {
       this.busy.delete(key);
       this.running--;
-      this.pump();
+      this.pumpOrYield();
       this.wakeIdle();
     }
   }

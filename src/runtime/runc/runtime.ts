@@ -199,7 +199,11 @@ export class RuncRuntime implements ContainerRuntime {
 
   async list(): Promise<ContainerInfo[]> {
     const names = await readdir(join(this.stateDir, 'containers')).catch(() => [] as string[]);
-    const infos = await Promise.all(names.filter(isValidId).map((n) => this.inspect(n)));
+    // A container removed while it is being read (another pod's teardown) is simply not listed.
+    const infos = await Promise.all(names.filter(isValidId).map((n) => this.inspect(n).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    })));
     return infos.filter((i): i is ContainerInfo => i !== undefined);
   }
 

@@ -74,7 +74,9 @@ export async function readContainerInfo(dir: ContainerDir, runc: RuncCli): Promi
   }
   const record = await observeExit(dir, meta, state !== undefined);
   if (!record) return { ...info, status: 'stopped' };
-  await writeJsonAtomic(dir.exitJson, record);
+  // The record is a cache of what was observed; a directory removed meanwhile (the container is being
+  // deleted) has nowhere to keep it, and the answer stands.
+  await writeJsonAtomic(dir.exitJson, record).catch((e: unknown) => { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; });
   return withExit(info, record);
 }
 
