@@ -13,6 +13,7 @@ import { CniError } from '../cni-exec.js';
 import type { CniResult } from '../cni-types.js';
 import { podKey } from '../netns.js';
 import { assertSubnetFree } from '../host.js';
+import { ipToInt, parseCidr } from '../cidr.js';
 import { bridgeNameOf, userConflist, vlanLinkName } from './conflist.js';
 import { assertLinkExists, deleteLink, ensureVlanLink, isolateBridge, removeBridge } from './host-links.js';
 import { AttachmentStore, type AttachmentRecord, type PodAttachments } from './records.js';
@@ -114,7 +115,7 @@ export class UserNetworks {
     const n = req.network;
     const s = n.spec;
     const base = { network: n.metadata.name, driver: s.driver, ifName: req.ifName };
-    if (req.ip !== undefined && !netContainsV4(s.subnet, req.ip)) throw new ApiError('Invalid', `--ip ${req.ip} is outside the subnet ${s.subnet} of network ${n.metadata.name}; pick an address inside it`);
+    if (req.ip !== undefined && !insideSubnet(s.subnet, req.ip)) throw new ApiError('Invalid', `--ip ${req.ip} is outside the subnet ${s.subnet} of network ${n.metadata.name}; pick an address inside it`);
     switch (s.driver) {
       case 'bridge': {
         const bridge = bridgeNameOf(n.metadata.name);
@@ -182,13 +183,6 @@ export class UserNetworks {
   async pods(): Promise<string[]> { return (await this.store.all()).map((r) => r.podId); }
 }
 
-function netContainsV4(subnet: string, ip: string): boolean {
-  const toInt = (a: string): number => a.split('.').reduce((n, p) => n * 256 + Number(p), 0);
-  const [addr = '', bits = '32'] = subnet.split('/');
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(toInt(addr) / size) === Math.floor(toInt(ip) / size);
-}
-
 /** A plugin's failure in the user's words where we know them. */
 function explain(e: unknown, n: Network): unknown {
   if (!(e instanceof CniError)) return e;
@@ -199,4 +193,10 @@ function explain(e: unknown, n: Network): unknown {
     return new ApiError('Conflict', `network ${n.metadata.name}: the address asked for is taken; pick another --ip or leave it out (${e.message})`);
   }
   return new ApiError('Internal', `network ${n.metadata.name} (${n.spec.driver}): ${e.message}`);
+}
+
+/** Whether ip lies inside subnet (both IPv4). */
+function insideSubnet(subnet: string, ip: string): boolean {
+  const net = parseCidr(subnet);
+  return net !== undefined && ipToInt(ip) >= net.first && ipToInt(ip) <= net.last;
 }
