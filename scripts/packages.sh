@@ -12,6 +12,8 @@
 #   busybox-static                the sample image (scripts/make-busybox-image.mjs)
 #   curl                          scripts/quickstart fetches the sample page
 #   nftables                      nft: the service proxy and NetworkPolicy rules (network/)
+#   libnfs-dev, libfuse3-dev,     `cc` builds the node's user-space NFS client (native/lantern-nfs-fuse.c) for nfs PVs
+#   fuse3                         where the kernel has no nfs filesystem; fuse3 gives fusermount3 and /etc/fuse.conf
 # Test set: peers only the tests and benchmarks run against.
 #   docker.io                     interop tests and bench (a private dockerd)
 #   skopeo, docker-registry,      registry interop: copies, the reference registry,
@@ -19,11 +21,17 @@
 #   prometheus                    scrapes /metrics in test/metrics.e2e (promtool checks the format)
 #   socat, procps                 shell tools the test set-up has always had
 #   iperf3                        bench:network throughput; dnsmasq-base: the upstream resolver DNS tests forward to
-run_packages=(runc conmon containernetworking-plugins iptables iproute2 openssl attr zstd gcc libc6-dev apparmor busybox-static curl nftables)
-test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps iperf3 dnsmasq-base)
+#   nfs-ganesha, nfs-ganesha-vfs, the NFS server of test/storage-nfs (test/harness/nfs-server.ts): user-space, because
+#   rpcbind                       these kernels have no nfsd (nfs-kernel-server cannot run here, so it is not listed)
+#   libnfs-utils                  nfs-cp/nfs-ls: look at an export by hand when an NFS test fails
+#   fio                           bench:storage write throughput
+#   etcd-server, etcd-client      the etcd store (src/store/etcd): its conformance run, e2e and bench:store-etcd start a member
+#   docker-compose                Debian's docker-compose (1.29) against lanternd's Docker socket in test/docker-api.e2e
+run_packages=(runc conmon containernetworking-plugins iptables iproute2 openssl attr zstd gcc libc6-dev apparmor busybox-static curl nftables libnfs-dev libfuse3-dev fuse3)
+test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps iperf3 dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils fio etcd-server etcd-client docker-compose)
 # What scripts/check-test-peers looks for on PATH (commands, so a Docker installed another way counts).
 run_commands=(runc conmon ip iptables nft openssl setfattr zstd cc busybox)
-test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool iperf3 dnsmasq)
+test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool iperf3 dnsmasq ganesha.nfsd rpcbind fio etcd etcdctl docker-compose)
 
 # ensure_packages WHO PKG...: apt-get install the ones not installed yet (nothing when all are).
 ensure_packages() {

@@ -44,7 +44,7 @@ describe('lanternd server --max-mutating-requests-inflight, --max-connections-pe
     await server.until('an answer', async () => refused.data().includes('\r\n\r\n{'));
     assert.match(refused.data(), /^HTTP\/1\.1 429 /);
     assert.match(refused.data(), /retry-after: 1\r\n/i);
-    assert.match(refused.data(), /"code":"TooManyRequests"/);
+    assert.match(refused.data(), /"reason":"TooManyRequests"/);
     assert.match(refused.data(), /--max-mutating-requests-inflight/);
     refused.socket.destroy();
     // The admin is answered all the same.

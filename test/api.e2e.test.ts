@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { TestServer, busyboxArchive } from './harness/lanternd.js';
 import { busyboxPod, getPod, importBusybox, waitContainer } from './harness/pods.js';
 
-interface ErrorBody { code: string; message: string; details?: { causes?: { field: string; message: string }[] } }
+interface ErrorBody { reason: string; message: string; details?: { causes?: { field: string; message: string }[] } }
 
 describe('API server with a real agent (lanternd server)', () => {
   const server = new TestServer();
@@ -15,32 +15,32 @@ describe('API server with a real agent (lanternd server)', () => {
     assert.equal(none.status, 401);
     const bad = await fetch(`${server.url}/api/v1/pods`, { headers: { authorization: 'Bearer nope' } });
     assert.equal(bad.status, 401);
-    assert.equal(((await bad.json()) as ErrorBody).code, 'Unauthorized');
+    assert.equal(((await bad.json()) as ErrorBody).reason, 'Unauthorized');
     const health = await fetch(`${server.url}/healthz`);
     assert.equal(health.status, 200);
   });
 
   test('an invalid manifest is refused with the field path and what is expected', async () => {
     const noImage = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad' }, spec: { containers: [{ name: 'c' }] } });
-    assert.equal(noImage.status, 400);
-    assert.equal(noImage.body.code, 'Invalid');
+    assert.equal(noImage.status, 422);
+    assert.equal(noImage.body.reason, 'Invalid');
     assert.deepEqual(noImage.body.details?.causes?.[0], { field: 'spec.containers[0].image', message: 'required' });
 
     const badPolicy = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', busyboxPod('bad', ['true'], { restartPolicy: 'Sometimes' }));
-    assert.equal(badPolicy.status, 400);
+    assert.equal(badPolicy.status, 422);
     assert.match(badPolicy.body.message, /spec\.restartPolicy: expected one of "Always", "OnFailure", "Never", got "Sometimes"/);
 
     const typo = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', busyboxPod('bad', ['true'], { container: { imagePullPolcy: 'Never' } }));
-    assert.equal(typo.status, 400);
+    assert.equal(typo.status, 422);
     assert.equal(typo.body.details?.causes?.[0]?.field, 'spec.containers[0].imagePullPolcy');
     assert.equal(typo.body.details?.causes?.[0]?.message, 'unknown field');
 
     const badMem = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', busyboxPod('bad', ['true'], { container: { resources: { limits: { memory: '12q' } } } }));
-    assert.equal(badMem.status, 400);
+    assert.equal(badMem.status, 422);
     assert.equal(badMem.body.details?.causes?.[0]?.field, 'spec.containers[0].resources.limits.memory');
 
     const badName = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', busyboxPod('Bad_Name', ['true']));
-    assert.equal(badName.status, 400);
+    assert.equal(badName.status, 422);
     assert.equal(badName.body.details?.causes?.[0]?.field, 'metadata.name');
 
     const notJson = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', '{"apiVersion": ');
@@ -55,7 +55,7 @@ describe('API server with a real agent (lanternd server)', () => {
     assert.equal(first.status, 201);
     const again = await server.api<ErrorBody>('POST', '/api/v1/namespaces/default/pods', busyboxPod('taken', ['true']));
     assert.equal(again.status, 409);
-    assert.equal(again.body.code, 'AlreadyExists');
+    assert.equal(again.body.reason, 'AlreadyExists');
     assert.match(again.body.message, /"taken" already exists/);
     const pod = (await server.api<Record<string, unknown> & { metadata: Record<string, unknown> }>('GET', '/api/v1/namespaces/default/pods/taken')).body;
     pod.metadata.labels = { a: 'b' };
@@ -63,7 +63,7 @@ describe('API server with a real agent (lanternd server)', () => {
     assert.equal(ok.status, 200);
     const stale = await server.api<ErrorBody>('PUT', '/api/v1/namespaces/default/pods/taken', pod);
     assert.equal(stale.status, 409);
-    assert.equal(stale.body.code, 'Conflict');
+    assert.equal(stale.body.reason, 'Conflict');
     await server.api('DELETE', '/api/v1/namespaces/default/pods/taken?gracePeriodSeconds=0');
   });
 

@@ -41,8 +41,8 @@ describe('a bad build tag fails before any build step runs', { timeout: 180_000 
       method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/x-tar' }, body: tar,
     });
     assert.equal(res.status, 400);
-    const body = await res.json() as { code: string; message: string };
-    assert.equal(body.code, 'BadRequest');
+    const body = await res.json() as { reason: string; message: string };
+    assert.equal(body.reason, 'BadRequest');
     assert.equal(body.message, 'invalid tag "bad tag": invalid reference format');
   });
 

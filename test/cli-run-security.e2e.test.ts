@@ -120,7 +120,7 @@ describe('lcctl run: seccomp, AppArmor, no-new-privileges and capabilities as Do
     const bad = await server.api<{ message: string }>('POST', '/api/v1/namespaces/default/pods', pod('bad-inline', (p) => {
       p.metadata.annotations = { 'seccomp.lantern.dev/c': '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}' };
     }));
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 422);
     assert.match(bad.body.message, /seccomp\.lantern\.dev\/c.*SCMP_ACT_NOTIFY needs a seccomp listener/);
   });
 });

@@ -41,6 +41,9 @@ describe('NetworkPolicy on the server\'s own node (nftables, real pods)', () => 
     await server.start();
     await cli.importBusybox();
     await cli.ok(['apply', '-f', '-'], [
+      // Objects need their namespace first (NamespaceLifecycle, as kube-apiserver).
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: np-a}\n',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: np-b}\n',
       podYaml('np-a', 'web', { app: 'web' }, 'mkdir -p /www && echo hello-web > /www/index.html && exec httpd -f -p 8080 -h /www'),
       podYaml('np-a', 'friend', { role: 'client' }, 'exec sleep 3600'),
       podYaml('np-b', 'stranger', { role: 'client' }, 'exec sleep 3600'),

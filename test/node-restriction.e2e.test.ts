@@ -9,7 +9,7 @@ import { netContains, parseIpNet } from '../src/api/ip.js';
 
 interface NodeView { metadata: { name: string; labels?: Record<string, string>; resourceVersion?: string }; spec?: { taints?: { key: string; value?: string; effect: string }[]; podCIDR?: string; unschedulable?: boolean }; status?: { capacity?: Record<string, string> } }
 interface PodView { metadata: { name: string }; spec: { nodeName?: string }; status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] } }
-interface ErrorView { code?: string; message?: string; details?: { causes?: { field: string; message: string }[]; retryAfterSeconds?: number } }
+interface ErrorView { reason?: string; message?: string; details?: { causes?: { field: string; message: string }[]; retryAfterSeconds?: number } }
 
 /**
  * Node restriction (issue 11, items 2 and 3) over HTTP, with the credential a real `lanternd agent`
@@ -59,7 +59,7 @@ describe('node restriction: a joined node\'s own credential over HTTP', { timeou
     for (const key of ['node-role.kubernetes.io/control-plane', 'example.com/tier']) {
       const r = await nodeEdits('/api/v1/nodes/edge-nr', (n) => ({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, [key]: 'x' } } }));
       assert.equal(r.status, 403, JSON.stringify(r.body));
-      assert.equal(r.body.code, 'Forbidden');
+      assert.equal(r.body.reason, 'Forbidden');
       assert.ok(fields(r.body).includes(`metadata.labels.${key}`), JSON.stringify(r.body));
       assert.match(r.body.message ?? '', /reserved for admins/);
     }
@@ -107,8 +107,8 @@ describe('node restriction: a joined node\'s own credential over HTTP', { timeou
     const ip = pod.status?.podIP ?? '';
     assert.match(ip, /^10\.\d+\.\d+\.\d+$/);
     const forged = await asNode('PUT', '/api/v1/namespaces/default/pods/nr-pod/status', { ...pod, status: { ...pod.status, podIP: `${ip}\n6.6.6.6 pypi.org files.pythonhosted.org`, podIPs: undefined } });
-    assert.equal(forged.status, 400, JSON.stringify(forged.body));
-    assert.equal(forged.body.code, 'Invalid');
+    assert.equal(forged.status, 422, JSON.stringify(forged.body));
+    assert.equal(forged.body.reason, 'Invalid');
     assert.ok(fields(forged.body).includes('status.podIP'), JSON.stringify(forged.body));
     // The server gave the node its pod range (spec.podCIDR); the pod's IP is inside it, so the agent's writes pass.
     const podCIDR = (await node()).spec?.podCIDR ?? '';
@@ -132,7 +132,7 @@ describe('node restriction: a joined node\'s own credential over HTTP', { timeou
     for (let i = 1; i <= 3; i++) answers.push(await asNode('POST', '/api/v1/namespaces/default/events', event(i, { kind: 'Node', name: 'edge-nr', namespace: 'default' })));
     const limited = answers.find((a) => a.status === 429);
     assert.ok(limited, `burst 2 at 0.01/s: one of 3 events is refused (${answers.map((a) => a.status).join(', ')})`);
-    assert.equal(limited.body.code, 'TooManyRequests');
+    assert.equal(limited.body.reason, 'TooManyRequests');
     assert.ok(Number(limited.retryAfter) >= 1, `Retry-After: ${String(limited.retryAfter)}`);
   });
 

@@ -229,8 +229,8 @@ describe('joins per minute (lanternd server --join-rate-limit)', { timeout: 60_0
     const refused = await post('r-4');
     assert.equal(refused.status, 429);
     assert.match(refused.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
-    const body = await refused.json() as { code: string; message: string };
-    assert.equal(body.code, 'TooManyRequests');
+    const body = await refused.json() as { reason: string; message: string };
+    assert.equal(body.reason, 'TooManyRequests');
     assert.match(body.message, /too many node joins: try again in \d+s .*--join-rate-limit/);
   });
 });

@@ -1,5 +1,6 @@
 import type { ContainerStateTerminated } from './pods/pod-status.js';
 import type { ContainerInfo } from '../runtime/types.js';
+import type { HealthState } from '../api/healthcheck.js';
 
 /** What the agent knows of one container of a pod across its restarts. */
 export interface ContainerSlot {
@@ -22,4 +23,6 @@ export interface ContainerSlot {
   startCount: string;
   /** What the probes said of the instance containerId (probe-runner.ts); absent without probes. */
   health?: { containerId: string; started: boolean; ready: boolean };
+  /** Docker's healthcheck of the instance containerId (probes/healthcheck.ts); absent without one. */
+  dockerHealth?: HealthState & { containerId: string };
 }

@@ -7,6 +7,9 @@ import type { NodeDns } from './dns/node-dns.js';
 import type { UserNetworks } from '../network/user/user-networks.js';
 import type { BackoffConfig } from './restart-policy.js';
 import type { RegistryAccess } from './registry-access.js';
+import type { VolumeMounter } from './volumes/types.js';
+import type { ClaimReader } from './volumes/claim-cache.js';
+import type { NodeRecord } from './offline/record.js';
 
 /** Where a node keeps pod-local and named volumes. */
 export interface VolumePaths {
@@ -37,4 +40,12 @@ export interface AgentContext {
   trace?: boolean;
   /** The node's cluster DNS (agent/dns); absent: pods get the node's resolvers. */
   dns?: NodeDns;
+  /** The node's GPU series in dcgm-exporter's names (agent/devices/dcgm-metrics.ts), appended to its /metrics. */
+  deviceMetrics?: () => Promise<string>;
+  /** Volume mounters beyond the built-in ones (the node's CSI mounter, agent/csi). */
+  volumeMounters?: readonly VolumeMounter[];
+  /** The node's watched claims and volumes (volumes/claim-cache.ts); absent: the volumes hook reads the API. */
+  claims?: ClaimReader;
+  /** The node's on-disk record of its pods, ConfigMaps and Secrets (agent/offline: edge autonomy); absent: none kept. */
+  offline?: NodeRecord;
 }

@@ -22,3 +22,14 @@ export function shouldRestart(pod: Pod, exitCode: number, restarts: number): boo
   if (max !== undefined && /^[0-9]+$/.test(max) && Number(max) > 0 && restarts >= Number(max)) return false;
   return true;
 }
+
+/**
+ * The pod as the restart policy sees one of its containers: a plain init container is retried
+ * OnFailure under Always (it must end), a sidecar (restartPolicy: Always) always restarts.
+ */
+export function policyPod(pod: Pod, name: string): Pod {
+  const init = pod.spec.initContainers?.find((c) => c.name === name);
+  if (!init) return pod;
+  const restartPolicy = init.restartPolicy === 'Always' ? 'Always' : pod.spec.restartPolicy === 'Never' ? 'Never' : 'OnFailure';
+  return restartPolicy === pod.spec.restartPolicy ? pod : { ...pod, spec: { ...pod.spec, restartPolicy } };
+}

@@ -3,7 +3,7 @@
  * and a message saying what was wrong. Defined once, thrown everywhere as ApiError.
  */
 export const ErrorCodes = {
-  Invalid: { status: 400, reason: 'Invalid' },
+  Invalid: { status: 422, reason: 'Invalid' },
   BadRequest: { status: 400, reason: 'BadRequest' },
   Unauthorized: { status: 401, reason: 'Unauthorized' },
   Forbidden: { status: 403, reason: 'Forbidden' },
@@ -25,35 +25,63 @@ export type ErrorCode = keyof typeof ErrorCodes;
 /** One problem with a request, pointing at the field it concerns. */
 export interface FieldCause { field: string; message: string }
 
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  code: ErrorCode;
-  status: number;
-  message: string;
-  /** retryAfterSeconds: with TooManyRequests, when to try again (sent as Retry-After too), as Kubernetes' StatusDetails. */
-  details?: { causes?: FieldCause[]; kind?: string; name?: string; retryAfterSeconds?: number };
+/** The details of an error (Kubernetes' StatusDetails). */
+export interface ErrorDetails {
+  causes?: FieldCause[];
+  kind?: string;
+  name?: string;
+  /** With TooManyRequests: when to try again (sent as Retry-After too). */
+  retryAfterSeconds?: number;
 }
 
-/** An error with a catalogue code; the API turns it into an ErrorBody response. */
+/**
+ * The JSON body of every error response: Kubernetes' meta/v1 Status, so kubectl and the client
+ * libraries show the message and tell the cases apart by `reason` (code is the HTTP status).
+ */
+export interface ErrorBody {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure';
+  message: string;
+  reason: string;
+  details?: ErrorDetails;
+  code: number;
+}
+
+/** The catalogue code of a Status reason (several codes share none: reasons are unique). */
+const codeOfReason = new Map<string, ErrorCode>(Object.entries(ErrorCodes).map(([code, v]) => [v.reason, code as ErrorCode]));
+
+/** An error with a catalogue code; the API turns it into a Status response. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
-  readonly details: ErrorBody['details'];
-  constructor(code: ErrorCode, message: string, details?: ErrorBody['details']) {
+  readonly details: ErrorDetails | undefined;
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.details = details;
   }
   get status(): number { return ErrorCodes[this.code].status; }
+  /** Kubernetes' reason for this error (NotFound, Invalid, ServiceUnavailable ...). */
+  get reason(): string { return ErrorCodes[this.code].reason; }
   toBody(): ErrorBody {
-    const body: ErrorBody = { code: this.code, status: this.status, message: this.message };
+    const body: ErrorBody = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.status };
     if (this.details) body.details = this.details;
     return body;
   }
-  static fromBody(body: ErrorBody): ApiError {
-    const code = body.code in ErrorCodes ? body.code : 'Internal';
-    return new ApiError(code, body.message, body.details);
+  /** The error a Status body describes (an unknown reason is told apart by its HTTP status, else Internal). */
+  static fromBody(body: { reason?: unknown; message?: unknown; code?: unknown; details?: ErrorDetails }): ApiError {
+    const byReason = typeof body.reason === 'string' ? codeOfReason.get(body.reason) : undefined;
+    const byStatus = typeof body.code === 'number' ? (Object.entries(ErrorCodes).find(([, v]) => v.status === body.code)?.[0] as ErrorCode | undefined) : undefined;
+    return new ApiError(byReason ?? byStatus ?? 'Internal', typeof body.message === 'string' ? body.message : 'unknown error', body.details);
   }
+}
+
+/** True when a parsed JSON value is a Kubernetes Status of a failure. */
+export function isFailureStatus(v: unknown): v is ErrorBody {
+  const b = v as Partial<ErrorBody> | null;
+  return typeof b === 'object' && b !== null && b.kind === 'Status' && b.status === 'Failure' && typeof b.message === 'string';
 }
 
 export const notFound = (kind: string, name: string): ApiError =>

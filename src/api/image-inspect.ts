@@ -1,3 +1,5 @@
+import type { HealthConfig } from './healthcheck.js';
+
 /** `docker image inspect`'s JSON for one image (the fields Lantern knows). */
 export interface ImageInspect {
   /** The config digest ("sha256:..."), Docker's image ID. */
@@ -16,6 +18,7 @@ export interface ImageInspect {
     ExposedPorts: Record<string, object> | null;
     Labels: Record<string, string> | null;
     StopSignal?: string;
+    Healthcheck?: HealthConfig;
   };
   RootFS: { Type: 'layers'; Layers: string[] };
   /** Bytes of the unpacked layers. */

@@ -47,8 +47,9 @@ export const INSTRUCTION_FLAGS: Record<string, readonly string[]> = {
   FROM: ['platform'], RUN: [], COPY: ['from', 'chown', 'chmod', 'link'], ADD: ['chown', 'chmod', 'link'],
   ENV: [], ARG: [], WORKDIR: [], USER: [], CMD: [], ENTRYPOINT: [], EXPOSE: [], LABEL: [], SHELL: [],
   STOPSIGNAL: [], VOLUME: [], MAINTAINER: [],
+  HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
-const UNSUPPORTED = new Set(['ONBUILD', 'HEALTHCHECK']);
+const UNSUPPORTED = new Set(['ONBUILD']);
 
 /** Parses Dockerfile text; file is the name used in error messages. */
 export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {

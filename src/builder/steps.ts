@@ -4,6 +4,7 @@ import { cacheKey } from './cache.js';
 import { envLookup, type Lookup } from './expand.js';
 import { nextState, setEnv, stateId, type BuildRunConfig } from './image-config.js';
 import { argDecls, commandArgv, exposedPorts, keyValues, shellArgv, singleWord, volumes } from './instructions.js';
+import { healthcheckConfig } from './healthcheck.js';
 import { copyInstruction, runInstruction, workdir } from './layer-steps.js';
 import { cached, inContainer, type StageRun, type StepEnv } from './step-env.js';
 
@@ -79,6 +80,10 @@ export async function applyInstruction(env: StepEnv, run: StageRun, ins: Instruc
     case 'STOPSIGNAL': {
       const sig = singleWord(env.file, ins, lookup);
       return meta(`STOPSIGNAL ${sig}`, (c) => { c.StopSignal = sig; });
+    }
+    case 'HEALTHCHECK': {
+      const hc = healthcheckConfig(env.file, ins);
+      return meta(`HEALTHCHECK ${JSON.stringify(hc)}`, (c) => { c.Healthcheck = hc; });
     }
     case 'WORKDIR': return workdir(env, run, ins, lookup, parent);
     case 'RUN': return runInstruction(env, run, ins, parent);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { ApiObject, ObjectList, WatchEvent } from '../api/meta.js';
-import { ApiError, type ErrorBody } from '../api/errors.js';
+import { ApiError, isFailureStatus } from '../api/errors.js';
 import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, WriteOptions } from './types.js';
 import { resourcePath } from './paths.js';
 import { maxRetries, retryDelayMs } from './retry-after.js';
@@ -108,7 +108,7 @@ export class HttpClient implements ApiClient {
           buf = buf.slice(nl + 1);
           if (line.trim() === '' || stopped) continue;
           const ev = parseJsonBounded(line, 'watch event') as WatchEvent<T>;
-          if (ev.type === 'ERROR') throw ApiError.fromBody(ev.object as unknown as ErrorBody);
+          if (ev.type === 'ERROR') throw ApiError.fromBody(ev.object as unknown as Parameters<typeof ApiError.fromBody>[0]);
           onEvent(ev);
         }
       }
@@ -138,8 +138,7 @@ export function parseAnswer<T>(status: number, text: string): T {
     throw new ApiError('Internal', `the server answered ${status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
   if (status >= 200 && status < 300) return parsed as T;
-  const body = parsed as Partial<ErrorBody>;
-  if (typeof body.code === 'string' && typeof body.message === 'string') throw ApiError.fromBody(body as ErrorBody);
+  if (isFailureStatus(parsed)) throw ApiError.fromBody(parsed);
   throw new ApiError('Internal', `the server answered ${status}: ${text.slice(0, 200)}`);
 }
 

@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { TokenAuthenticator } from '../server/http/auth.js';
 import type { RotatedAdminToken } from '../server/http/credentials-api.js';
 import { clientConfig, userConfigPath, writeFileAtomic } from './credentials.js';
+import { kubeconfigYaml } from '../api/kubeconfig.js';
 
 /**
- * The admin token and the files that carry it (DATA_DIR/admin-token, DATA_DIR/admin.yaml and, when
+ * The admin token and the files that carry it (DATA_DIR/admin-token, DATA_DIR/admin.yaml, its kubeconfig
+ * twin DATA_DIR/kubeconfig.yaml and, when
  * the server wrote it at start, ~/.lantern/config.yaml). rotate() makes a new one: the files are
  * written first (a full disk fails the rotation, not the server), then the old token stops working.
  */
@@ -26,6 +28,9 @@ export class AdminToken {
   /** The client config for the current token. */
   config(): string { return clientConfig(this.url, this.current, this.ca); }
 
+  /** The same as a kubeconfig, for kubectl and the Kubernetes client libraries (DATA_DIR/kubeconfig.yaml). */
+  kubeconfig(): string { return kubeconfigYaml({ server: this.url, token: this.current, ...(this.ca === undefined ? {} : { caPem: this.ca }) }); }
+
   /** Replace the admin token; rotations run one at a time. */
   rotate(): Promise<RotatedAdminToken> {
     const next = this.last.then(() => this.rotateNow(), () => this.rotateNow());
@@ -38,6 +43,7 @@ export class AdminToken {
     const config = clientConfig(this.url, token, this.ca);
     await writeFileAtomic(path.join(this.o.dataDir, 'admin-token'), token + '\n', 0o600);
     await writeFileAtomic(path.join(this.o.dataDir, 'admin.yaml'), config, 0o600);
+    await writeFileAtomic(path.join(this.o.dataDir, 'kubeconfig.yaml'), kubeconfigYaml({ server: this.url, token, ...(this.ca === undefined ? {} : { caPem: this.ca }) }), 0o600);
     if (this.o.writeUserConfig) await writeFileAtomic(userConfigPath(), config, 0o600);
     this.o.auth.add(token, { name: 'admin', role: 'admin' });
     this.o.auth.remove(this.current);

@@ -5,6 +5,7 @@ import { insecureRegistries } from './insecure-registries.js';
 import { nodeConfigFromFlags, type NodeConfig } from './node-config.js';
 import { tokenFrom } from './token-source.js';
 import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
+import { deviceFlags, deviceFlagsUsage } from './device-flags.js';
 
 /** `lanternd agent --help`. */
 export const agentUsage = `Usage: lanternd agent --server URL (--token-file FILE | --token TOKEN) [flags]
@@ -23,7 +24,7 @@ Flags:
   --node-name NAME      node name (default: the host name)
   --labels k=v,...      extra node labels
   --bridge NAME         Linux bridge for pods (default lantern0)
-${dnsFlagsUsage}  --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
+${dnsFlagsUsage}${deviceFlagsUsage}  --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
   --heartbeat-interval D  how often the node's heartbeat is renewed (default 10s)
   --metrics-listen HOST:PORT  also serve this node's /metrics (cAdvisor's container series, machine
                         totals, the agent process) on this plain-HTTP address, for a local Prometheus
@@ -53,7 +54,7 @@ export interface AgentConfig {
 export async function agentConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Promise<AgentConfig | undefined> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'token-file': 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
-    bridge: 'string', 'sysfs-root': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean', 'insecure-registry': 'string', ...dnsFlags,
+    bridge: 'string', 'sysfs-root': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean', 'insecure-registry': 'string', ...dnsFlags, ...deviceFlags,
   });
   if (flags.help) return undefined;
   const token = await tokenFrom(flags, env);

@@ -94,7 +94,7 @@ describe('agent join over HTTPS', () => {
     const limited = http.createServer((_req, res) => {
       calls++;
       // More 429s than HttpClient retries by itself: the rest is requestJoin's own waiting.
-      if (calls <= maxRetries + 1) { res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }); res.end('{"code":"TooManyRequests","status":429,"message":"too many node joins"}'); return; }
+      if (calls <= maxRetries + 1) { res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }); res.end('{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"TooManyRequests","code":429,"message":"too many node joins"}'); return; }
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end('{"token":"lt-node:edge-9:' + '0'.repeat(48) + '"}');
     });

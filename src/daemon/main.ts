@@ -9,6 +9,7 @@ Commands:
   server    run the control plane and (by default) an agent for this machine
   agent     join this machine to a server as a node
   sim       host many simulated nodes in one process (scale tests)
+  snapshot  save|ls|restore|prune: snapshots of the store (SQLite or etcd)
   secrets-encrypt  status|rotate-keys|reencrypt: Secrets encrypted at rest, through the running server
   version   print the version
 
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<void> {
     case 'server': { const { runServer } = await import('./server.js'); await runServer(rest); return; }
     case 'agent': { const { runAgent } = await import('./agent.js'); await runAgent(rest); return; }
     case 'sim': { const { runSim } = await import('./sim.js'); await runSim(rest); return; }
+    case 'snapshot': { const { runSnapshot } = await import('./snapshot-cli.js'); await runSnapshot(rest); return; }
     case 'secrets-encrypt': { const { runSecretsEncrypt } = await import('./secrets-encrypt.js'); await runSecretsEncrypt(rest); return; }
     case 'version': case '--version': process.stdout.write(`lanternd ${VERSION}\n`); return;
     case undefined: case 'help': case '--help': case '-h': process.stdout.write(usage); return;

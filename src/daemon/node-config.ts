@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { parseLabels } from './flags.js';
 import { dnsConfigFromFlags, type NodeDnsConfig } from './dns-flags.js';
+import { deviceConfigFromFlags, type NodeDeviceConfig } from './device-flags.js';
 
 /** A node's settings, as `lanternd server` (its own node) and `lanternd agent` both take them. */
 export interface NodeConfig {
@@ -20,6 +21,8 @@ export interface NodeConfig {
   dns?: NodeDnsConfig;
   /** --sysfs-root: where SR-IOV PFs are found (default /sys; tests give a fake tree). */
   sysfsRoot?: string;
+  /** --nvidia-driver-root, --cdi-spec-dirs, --device-discovery-interval (device-flags.ts). */
+  devices?: NodeDeviceConfig;
 }
 
 /** --node-name, --labels and --bridge, $CC and $LANTERN_TRACE, with what the command has parsed already. */
@@ -35,6 +38,7 @@ export function nodeConfigFromFlags(flags: Record<string, string | boolean>, env
     trace: Boolean(env.LANTERN_TRACE),
     dns: dnsConfigFromFlags(flags),
     sysfsRoot: flags['sysfs-root'] as string | undefined,
+    devices: deviceConfigFromFlags(flags),
   };
 }
 

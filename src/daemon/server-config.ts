@@ -11,7 +11,10 @@ import { insecureRegistries } from './insecure-registries.js';
 import { nodeConfigFromFlags, type NodeConfig } from './node-config.js';
 import { networkConfigFromFlags, networkFlags, networkFlagsUsage, type NetworkConfig } from './network-flags.js';
 import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
+import { deviceFlags, deviceFlagsUsage } from './device-flags.js';
 import { nodePortRangeFromFlags, serviceFlags, serviceFlagsUsage } from './service-flags.js';
+import { datastoreFlags, datastoreFlagsUsage, datastoreFromFlags, type DatastoreConfig } from './datastore-flags.js';
+import { dockerSocketFlags, dockerSocketFlagsUsage, dockerSocketFromFlags } from './docker-socket-flag.js';
 
 /** `lanternd server --help`. */
 export const serverUsage = `Usage: lanternd server [flags]
@@ -26,7 +29,7 @@ Flags:
   --labels k=v,...      extra labels for this machine's node
   --bridge NAME         Linux bridge for pods (default lantern0)
   --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
-${networkFlagsUsage}${serviceFlagsUsage}${dnsFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
+${networkFlagsUsage}${serviceFlagsUsage}${dnsFlagsUsage}${deviceFlagsUsage}${dockerSocketFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
   --heartbeat-interval D        how often this machine's agent renews its node's heartbeat (default 10s)
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
@@ -46,7 +49,7 @@ ${networkFlagsUsage}${serviceFlagsUsage}${dnsFlagsUsage}  --restart-backoff MS  
                         address without authentication (the API port serves it to the admin token)
   --secrets-encryption  encrypt Secrets at rest (AES-GCM) with the keys in DATA_DIR/cred/encryption-config.json
                         (made on first use); see lanternd secrets-encrypt
-${credentialFlagsUsage}${apiLimitFlagsUsage}${nodeRestrictionFlagsUsage}`;
+${credentialFlagsUsage}${apiLimitFlagsUsage}${nodeRestrictionFlagsUsage}${datastoreFlagsUsage}`;
 
 /** Everything `lanternd server` was asked for: the components read this, never flags or process.env. */
 export interface ServerConfig {
@@ -78,6 +81,10 @@ export interface ServerConfig {
   network: NetworkConfig;
   /** --service-node-port-range: the ports NodePort Services are given. */
   nodePortRange?: { first: number; last: number };
+  /** --datastore-endpoint (etcd) and snapshots; absent: SQLite in DATA_DIR, default snapshot settings. */
+  datastore?: DatastoreConfig;
+  /** --docker-socket PATH: serve the Docker Engine API there (src/server/docker-api); undefined: off. */
+  dockerSocket?: string;
   /** This machine's node; undefined with --no-agent. */
   node: (NodeConfig & { restartBackoffMs: number }) | undefined;
 }
@@ -95,8 +102,9 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     ...apiLimitFlags,
     ...nodeRestrictionFlags,
     ...networkFlags,
-    ...dnsFlags,
+    ...dnsFlags, ...deviceFlags, ...dockerSocketFlags,
     ...serviceFlags,
+    ...datastoreFlags,
   });
   if (flags.help) return undefined;
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -131,6 +139,8 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     nodeRestriction,
     network,
     nodePortRange: nodePortRangeFromFlags(flags),
+    datastore: datastoreFromFlags(flags, dataDir),
+    dockerSocket: dockerSocketFromFlags(flags),
     node: flags['no-agent'] ? undefined : {
       ...nodeConfigFromFlags(flags, env, { dataDir: path.join(dataDir, 'agent'), heartbeatMs, insecureRegistries: insecure }),
       restartBackoffMs,

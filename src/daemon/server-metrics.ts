@@ -1,6 +1,6 @@
 /** The server process's metrics: process, scheduler and store, composed here so those layers stay unaware. */
 import type { StateStore } from '../store/types.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { ServerStore } from './datastore.js';
 import type { Scheduler, SchedulerHooks } from '../scheduler/scheduler.js';
 import { Registry } from '../metrics/registry.js';
 import { registerProcessMetrics } from '../metrics/process.js';
@@ -20,7 +20,7 @@ export interface ServerMetrics {
 }
 
 /** Builds the registry and wraps the store so every write is timed from submit to durable. */
-export function serverMetrics(store: SqliteStore): ServerMetrics {
+export function serverMetrics(store: ServerStore): ServerMetrics {
   const registry = new Registry();
   registerProcessMetrics(registry);
   const attempts = registry.counter({ name: 'scheduler_schedule_attempts_total', help: 'Number of attempts to schedule pods, by the result.', labelNames: ['result', 'profile'] });
@@ -49,7 +49,7 @@ export function serverMetrics(store: SqliteStore): ServerMetrics {
     create: (key, value) => timed('create', () => store.create(key, value)),
     update: (key, value, rev) => timed('update', () => store.update(key, value, rev)),
     delete: (key, rev) => timed('delete', () => store.delete(key, rev)),
-    watch: (prefix, from, onEvent) => store.watch(prefix, from, onEvent),
+    watch: (prefix, from, onEvent, onError) => store.watch(prefix, from, onEvent, onError),
     compact: (rev) => store.compact(rev),
     close: () => store.close(),
   };

@@ -29,6 +29,8 @@ Flags:
   --labels k=v,...            extra labels for every node
   --zones N                   spread the nodes over N zones: node i gets
                               topology.kubernetes.io/zone=zone-(i mod N)
+  --gpus N                    FAKE GPUs per node: nvidia.com/gpu N in capacity and the
+                              nvidia.com/gpu.* labels (product FAKE-Simulated-GPU, gpu.type=fake)
   --name-prefix P             node names are P0, P1, ... (default sim-node-)
   --run-for DURATION          report pods Succeeded this long after they start (30s, 5m, 1h); default never
   --heartbeat-interval DUR    how often each node renews its heartbeat (default 10s)
@@ -59,13 +61,15 @@ export interface SimConfig {
   namePrefix: string;
   labels: Record<string, string>;
   zones: number | undefined;
+  /** --gpus: fake GPUs per node. */
+  gpus?: number;
 }
 
 /** Parse `lanternd sim`'s flags (LANTERN_TOKEN from env); undefined for --help. */
 export async function simConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Promise<SimConfig | undefined> {
   const flags = parseFlags(args, {
     server: 'string', token: 'string', 'token-file': 'string', 'ca-file': 'string', nodes: 'string', cpu: 'string', memory: 'string', pods: 'string',
-    labels: 'string', zones: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
+    labels: 'string', zones: 'string', gpus: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
   });
   if (flags.help) return undefined;
   const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
@@ -92,6 +96,7 @@ export async function simConfigFromArgs(args: string[], env: NodeJS.ProcessEnv):
     namePrefix: str('name-prefix') ?? 'sim-node-',
     labels: parseLabels(str('labels')),
     zones: zones === undefined ? undefined : positiveInt('zones', zones),
+    ...(str('gpus') !== undefined ? { gpus: positiveInt('gpus', str('gpus')!) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { isDigest } from './digest.js';
 import { archiveError } from './errors.js';
 import type { Platform } from './platform.js';
 import { parseJsonBounded } from '../api/bounded-parse.js';
+import { parseHealthConfig } from '../api/healthcheck.js';
 
 /** Media types the store reads and writes. */
 export const MediaType = {
@@ -105,6 +106,8 @@ export function parseConfig(v: unknown, what: string): ParsedConfig {
   if (typeof c.WorkingDir === 'string' && c.WorkingDir) config.WorkingDir = c.WorkingDir;
   if (typeof c.User === 'string' && c.User) config.User = c.User;
   if (typeof c.StopSignal === 'string' && c.StopSignal) config.StopSignal = c.StopSignal;
+  // A malformed Healthcheck is dropped rather than refusing the image: it only matters to `lcctl run`.
+  if (c.Healthcheck !== undefined && c.Healthcheck !== null) { try { config.Healthcheck = parseHealthConfig(c.Healthcheck, 'Healthcheck'); } catch { /* dropped */ } }
   if (typeof c.ExposedPorts === 'object' && c.ExposedPorts !== null) {
     config.ExposedPorts = Object.fromEntries(Object.keys(c.ExposedPorts).map((k) => [k, {}]));
   }

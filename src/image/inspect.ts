@@ -17,6 +17,7 @@ export function inspectRecord(r: ImageRecord, node: string): ImageInspect {
     Labels: c.Labels ?? null,
   };
   if (c.StopSignal) config.StopSignal = c.StopSignal;
+  if (c.Healthcheck) config.Healthcheck = c.Healthcheck;
   return {
     Id: r.id,
     RepoTags: r.names.map(familiarName),

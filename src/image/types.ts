@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { LayerBlob } from './formats.js';
 import type { GcResult } from './gc.js';
 import type { Platform } from './platform.js';
+import type { HealthConfig } from '../api/healthcheck.js';
 
 /** The parts of an OCI image config that change how a container runs. */
 export interface ImageRunConfig {
@@ -13,6 +14,8 @@ export interface ImageRunConfig {
   ExposedPorts?: Record<string, object>;
   Labels?: Record<string, string>;
   StopSignal?: string;
+  /** Dockerfile HEALTHCHECK (honoured for `lcctl run` pods only, as Kubernetes ignores it). */
+  Healthcheck?: HealthConfig;
 }
 
 /** An image known to the node's store. */

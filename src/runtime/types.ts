@@ -78,6 +78,27 @@ export interface ContainerConfig {
   extraHosts?: Array<{ ip: string; names: string[] }>;
   /** Replaces the matching parts of the host's resolv.conf (k8s dnsConfig). */
   dns?: { nameservers?: string[]; searches?: string[]; options?: string[] };
+  /** Host device nodes created in the container, each with a cgroup allow rule (GPUs, --device). */
+  devices?: DeviceSpec[];
+  /** Extra device cgroup allow rules, Docker's --device-cgroup-rule syntax ('c 188:* rwm'). */
+  deviceCgroupRules?: string[];
+}
+
+/** One device node in a container (OCI linux.devices); type/major/minor are read from the host when absent. */
+export interface DeviceSpec {
+  /** Path inside the container, e.g. /dev/nvidia0. */
+  path: string;
+  /** Path on the host (default: path). */
+  hostPath?: string;
+  /** 'c' | 'b' | 'u' | 'p'. */
+  type?: string;
+  major?: number;
+  minor?: number;
+  /** cgroup access: any of r, w, m (default rwm). */
+  permissions?: string;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
 }
 
 export type RuntimeStatus = 'created' | 'running' | 'stopped' | 'unknown';

@@ -1,6 +1,8 @@
 import type { FilterPlugin, PreFilterPlugin, Profile, ScorePlugin } from './framework/plugin.js';
 import type { PermitPlugin } from './framework/permit.js';
+import { acceleratorPacking, acceleratorScorer, acceleratorSpreading, type AcceleratorStrategy } from './plugins/accelerator-packing.js';
 import { coscheduling } from './plugins/coscheduling.js';
+import { gpuTopology } from './plugins/gpu-topology.js';
 import { imageLocality } from './plugins/image-locality.js';
 import { interPodAffinity } from './plugins/inter-pod-affinity.js';
 import { nodeAffinity } from './plugins/node-affinity.js';
@@ -10,19 +12,22 @@ import { nodeSelector } from './plugins/node-selector.js';
 import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { podTopologySpread } from './plugins/pod-topology-spread.js';
 import { taintToleration } from './plugins/taint-toleration.js';
+import { volumeBinding } from './plugins/volume-binding.js';
 
 export type { ScoringStrategy } from './plugins/node-resources-fit.js';
 
 /** Every plugin by name, for profiles built from configuration. */
 export const registry: Readonly<Record<string, Partial<PreFilterPlugin & FilterPlugin & ScorePlugin & PermitPlugin> & { name: string }>> = Object.fromEntries(
   [nodeUnschedulable, nodeName, nodeSelector, taintToleration, nodeAffinity, nodeResourcesFit, leastAllocated, mostAllocated,
-    podTopologySpread, interPodAffinity, imageLocality, coscheduling].map((p) => [p.name, p]),
+    podTopologySpread, interPodAffinity, imageLocality, coscheduling, volumeBinding, acceleratorPacking, acceleratorSpreading, gpuTopology].map((p) => [p.name, p]),
 );
 
 /** Options of buildProfile. */
 export interface ProfileOptions {
   /** NodeResourcesFit scoring: LeastAllocated spreads (the default), MostAllocated bin-packs. */
   scoringStrategy?: ScoringStrategy;
+  /** Extended resources (GPUs): MostAllocated packs them (the default), LeastAllocated spreads them. */
+  acceleratorStrategy?: AcceleratorStrategy;
 }
 
 /**
@@ -34,8 +39,8 @@ export interface ProfileOptions {
  */
 export function buildProfile(options: ProfileOptions = {}): Profile {
   return {
-    preFilters: [coscheduling, podTopologySpread, interPodAffinity],
-    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit, podTopologySpread, interPodAffinity],
+    preFilters: [coscheduling, podTopologySpread, interPodAffinity, volumeBinding],
+    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit, volumeBinding, podTopologySpread, interPodAffinity],
     scores: [
       { plugin: taintToleration, weight: 3 },
       { plugin: nodeAffinity, weight: 2 },
@@ -43,6 +48,9 @@ export function buildProfile(options: ProfileOptions = {}): Profile {
       { plugin: interPodAffinity, weight: 2 },
       { plugin: resourcesScorer(options.scoringStrategy ?? 'LeastAllocated'), weight: 1 },
       { plugin: imageLocality, weight: 1 },
+      // Accelerators pack (big jobs find whole free nodes) and keep one pod's devices on one link.
+      { plugin: acceleratorScorer(options.acceleratorStrategy ?? 'MostAllocated'), weight: 2 },
+      { plugin: gpuTopology, weight: 1 },
     ],
     permits: [coscheduling],
   };

@@ -14,6 +14,7 @@ import { defaultProfile } from './profile.js';
 import { SchedulingQueue } from './queue.js';
 import { SchedulerCache, podKey as keyOf } from './cache.js';
 import { StatusWriter } from './status-writer.js';
+import { selectNodeForClaims } from './plugins/volume-binding.js';
 
 /** Bindings in flight at once: the store commits them together, so the scheduler need not wait for each. */
 const maxBindsInFlight = 256;
@@ -236,6 +237,7 @@ export class Scheduler {
   private async bind(pod: Pod, node: string): Promise<void> {
     const ns = pod.metadata.namespace ?? 'default';
     try {
+      await selectNodeForClaims(this.api, pod, node); // PreBind: a WaitForFirstConsumer claim is provisioned on this node
       await this.api.bind(ns, pod.metadata.name, node);
       this.writer.scheduled(pod, node);
     } catch (e) {

@@ -14,6 +14,8 @@ import { defaultServiceRanges, type ServiceRanges } from './services/ranges.js';
 import type { Service } from '../api/schema/service.js';
 import { NetworkGuard, type ReservedRange } from './networks/network-guard.js';
 import type { Network } from '../api/schema/network.js';
+import { finalizersDone, waitsForFinalizers } from './finalizers.js';
+import { admitNamespace, admitNamespaceDelete } from './namespace-lifecycle.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -28,6 +30,8 @@ export interface ApiServiceOptions {
   serviceRanges?: ServiceRanges;
   /** Ranges the server uses itself (--cluster-cidr, --service-cidr): no Network's subnet may overlap them. */
   reservedRanges?: readonly ReservedRange[];
+  /** NamespaceLifecycle admission (namespace-lifecycle.ts): creates need an existing, live namespace. lanternd turns it on. */
+  namespaceLifecycle?: boolean;
 }
 
 /**
@@ -38,9 +42,11 @@ export class ApiService implements ApiClient {
   private readonly transformers: ReadonlyMap<string, ValueTransformer>;
   /** resource -> what allocates for its objects (services: cluster IPs and node ports). */
   private readonly hooks: ReadonlyMap<string, RegistryHook>;
+  private readonly namespaceLifecycle: boolean;
 
   constructor(private readonly store: StateStore, opts: ApiServiceOptions = {}) {
     this.transformers = opts.transformers ?? new Map();
+    this.namespaceLifecycle = opts.namespaceLifecycle ?? false;
     const services = new ServiceAllocator(opts.serviceRanges ?? defaultServiceRanges, async () => (await this.list<Service>('services')).items);
     const networks = new NetworkGuard(async () => (await this.list<Pod>('pods')).items, async () => (await this.list<Network>('networks')).items, opts.reservedRanges);
     this.hooks = new Map<string, RegistryHook>([['services', services], ['networks', networks]]);
@@ -123,6 +129,7 @@ export class ApiService implements ApiClient {
     }
     this.check(k, obj);
     await admit(this, obj, 'create');
+    if (this.namespaceLifecycle && k.namespaced) await admitNamespace(this, obj);
     k.applyDefaults(obj);
     const meta = obj.metadata;
     if (k.namespaced) meta.namespace ??= 'default'; else delete meta.namespace;
@@ -234,6 +241,7 @@ export class ApiService implements ApiClient {
     try {
       const out = await updated;
       if (opts.dryRun) reserved?.abort(); else reserved?.commit();
+      if (!opts.dryRun && finalizersDone(out)) return await this.delete<T>(resource, name, out.metadata.namespace).catch((e: unknown) => { if (e instanceof ApiError && e.code === 'NotFound') return out; throw e; });
       return out;
     } catch (e) { reserved?.abort(); throw e; }
   }
@@ -266,6 +274,7 @@ export class ApiService implements ApiClient {
   async delete<T extends ApiObject>(resource: string, name: string, namespace?: string, opts: DeleteOptions = {}): Promise<T> {
     const k = this.kind(resource);
     admitDelete(k.kind, name);
+    admitNamespaceDelete(k.kind, name);
     const key = this.key(k, name, namespace);
     for (;;) {
       const kv = await this.store.get(key);
@@ -273,6 +282,11 @@ export class ApiService implements ApiClient {
       const obj = this.decode<T>(kv);
       const grace = this.gracefulDeletion(obj, opts);
       try {
+        if (grace === undefined && waitsForFinalizers(obj)) {
+          if (obj.metadata.deletionTimestamp !== undefined) return obj; // already marked: the finalizers decide
+          obj.metadata.deletionTimestamp = now();
+          return await this.write<T>(this.encode(obj, key), (stored) => this.store.update(key, stored, kv.modRevision));
+        }
         if (grace === undefined) {
           await this.hooks.get(k.resource)?.beforeDelete?.(obj);
           const gone = this.decode<T>(await this.store.delete(key, kv.modRevision));
@@ -357,7 +371,7 @@ export class ApiService implements ApiClient {
           // the error, rather than being skipped in silence by the store.
           try { e = toEvent(ev); } catch (err) { fail(err); return; }
           if (e) emit(e);
-        });
+        }, (err) => fail(err instanceof StoreCompactedError ? new ApiError('Gone', `too old resource version: ${from} (${err.compacted})`) : err));
         cancel = () => w.cancel();
       } catch (e) {
         if (e instanceof StoreCompactedError) throw new ApiError('Gone', `too old resource version: ${from} (${e.compacted})`);

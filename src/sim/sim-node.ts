@@ -9,6 +9,8 @@ export interface SimNodeShape {
   version: string;
   /** Spread the nodes over this many zones (topology.kubernetes.io/zone=zone-K, K = index mod zones). */
   zones?: number;
+  /** FAKE GPUs per node (nvidia.com/gpu in capacity, NVIDIA's labels with a fake product): for GPU scheduling at scale. */
+  gpus?: number;
 }
 
 /** The well-known zone label, as Kubernetes' topology.kubernetes.io/zone. */
@@ -19,7 +21,7 @@ export const simulatedLabel = 'lantern.dev/simulated';
 
 /** The Node object a simulated node registers. */
 export function simulatedNode(name: string, index: number, shape: SimNodeShape): Node {
-  const resources = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.pods) };
+  const resources: Record<string, string> = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.pods), ...(shape.gpus ? { 'nvidia.com/gpu': String(shape.gpus) } : {}) };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -28,6 +30,7 @@ export function simulatedNode(name: string, index: number, shape: SimNodeShape):
       labels: {
         'kubernetes.io/hostname': name, 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux',
         ...(shape.zones ? { [zoneLabel]: `zone-${index % shape.zones}` } : {}),
+        ...(shape.gpus ? simGpuLabels(shape.gpus) : {}),
         ...shape.labels, [simulatedLabel]: 'true',
       },
     },
@@ -46,6 +49,11 @@ export function simulatedNode(name: string, index: number, shape: SimNodeShape):
       },
     },
   };
+}
+
+/** The labels a node with GPUs carries (as G1's discovery sets them), naming the GPUs as fakes. */
+export function simGpuLabels(count: number): Record<string, string> {
+  return { 'nvidia.com/gpu.count': String(count), 'nvidia.com/gpu.product': 'FAKE-Simulated-GPU', 'nvidia.com/gpu.memory': '81920', 'gpu.type': 'fake' };
 }
 
 /** The Ready condition a simulated node posts at each heartbeat. */

@@ -82,7 +82,10 @@ export function runStoreConformance(name: string, open: OpenStore): void {
 
   describe(`StateStore conformance: ${name}`, () => {
     it('create, get and list by prefix in key order', async ({ store }) => {
-      assert.equal(await store.currentRevision(), 0);
+      // An empty SQLite store is at 0; an etcd cluster starts at 1 and its revision is shared by every
+      // prefix in it (the suite runs each test under its own prefix of one etcd), so only the range is checked.
+      const r0 = await store.currentRevision();
+      assert.ok(Number.isSafeInteger(r0) && r0 >= 0, `revision ${r0}`);
       const value = JSON.stringify({ name: 'ü🚀', big: 'x'.repeat(100_000) });
       for (const k of ['/p/b', '/p/a', '/pz', '/p/c/x', '/o']) await store.create(k, k === '/p/a' ? value : `v${k}`);
       const got = await store.get('/p/a');

@@ -63,9 +63,11 @@ export interface StateStore {
   delete(key: string, expectedRevision?: number): Promise<KeyValue>;
   /**
    * Watch keys under prefix for events after fromRevision (exclusive). fromRevision 0 means "from now".
-   * Throws StoreCompactedError when fromRevision is older than the compaction point.
+   * Throws StoreCompactedError when fromRevision is older than the compaction point. onError, when
+   * given, is called at most once if the watch ends by itself later (a network store learns of a
+   * compaction only when it asks: StoreCompactedError then); no event follows it.
    */
-  watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): Watch;
+  watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void, onError?: (err: Error) => void): Watch;
   /** Forget history up to and including revision; watches from before it then fail. */
   compact(revision: number): Promise<void>;
   close(): Promise<void>;

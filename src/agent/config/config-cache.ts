@@ -11,6 +11,8 @@ import { podReferences } from '../../api/pod-config-refs.js';
 import type { InformerSource } from '../../client/kit/informer.js';
 import { FollowedInformers, listedWithin, type InformerBase } from '../followed-informers.js';
 import type { ConfigReader } from './config-sources.js';
+import type { NodeRecord } from '../offline/record.js';
+import { fromRecordOr, keepInRecord } from '../offline/config-record.js';
 
 /** Where the config hook reads ConfigMaps and Secrets, and tells which ones a pod follows. */
 export interface ConfigStore extends ConfigReader {
@@ -30,7 +32,8 @@ const sourceOf = (resource: string, namespace: string, name: string): InformerSo
 export class ConfigCache implements ConfigStore {
   private readonly informers: FollowedInformers<ApiObject>;
 
-  constructor(private readonly base: InformerBase<ApiObject>) {
+  /** record: the node's on-disk copies (edge autonomy), read when the API cannot be reached. */
+  constructor(private readonly base: InformerBase<ApiObject>, private readonly record?: NodeRecord) {
     this.informers = new FollowedInformers(base);
   }
 
@@ -49,10 +52,12 @@ export class ConfigCache implements ConfigStore {
     const ns = namespace ?? 'default';
     const followed = this.informers.find(sourceOf(resource, ns, name));
     if (!followed) return this.base.api.get<T>(resource, name, ns);
-    if (!await listedWithin(followed, firstListMs)) {
-      throw new Error(`the node has not listed it yet (${followed.lastError ?? 'waiting for the API'}); retrying`);
+    // Cut off from the server (a list failed already, or none came in time): the node's own copy.
+    if (!followed.informer.hasSynced() && (followed.lastError !== undefined || !await listedWithin(followed, firstListMs))) {
+      return fromRecordOr<T>(this.record, resource, ns, name, () => new Error(`the node has not listed it yet (${followed.lastError ?? 'waiting for the API'}); retrying`));
     }
     const obj = followed.informer.get(`${ns}/${name}`);
+    keepInRecord(this.record, resource, ns, name, obj);
     if (!obj) throw new ApiError('NotFound', `${resource} "${name}" not found`);
     return obj as T;
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Pod, Container, EnvVar } from '../../api/pod.js';
 import { Annotations } from '../../api/pod.js';
 import { parseBytes, parseCpuMillis } from '../../api/quantity.js';
-import type { ContainerConfig, MountSpec, ResourceLimits } from '../../runtime/types.js';
+import type { ContainerConfig, DeviceSpec, MountSpec, ResourceLimits } from '../../runtime/types.js';
 import type { ImageRecord } from '../../image/types.js';
 import { resolveUser } from '../image-user.js';
 import { securityFor } from './container-config-security.js';
@@ -80,6 +80,9 @@ export interface BuildInput {
   extraHosts?: Array<{ ip: string; names: string[] }>;
   /** resolv.conf by the pod's dnsPolicy (the dns hook); absent: the host's. */
   dns?: { nameservers: string[]; searches: string[]; options: string[] };
+  /** Device nodes and cgroup rules (the devices hook). */
+  devices?: DeviceSpec[] | undefined;
+  deviceCgroupRules?: string[] | undefined;
 }
 
 /** Turn one container of a pod into the runtime's ContainerConfig. */
@@ -119,6 +122,8 @@ export async function buildContainerConfig(input: BuildInput): Promise<Container
     netns: input.netns,
     ...(input.extraHosts ? { extraHosts: input.extraHosts } : {}),
     ...(input.dns ? { dns: input.dns } : {}),
+    ...(input.devices?.length ? { devices: input.devices } : {}),
+    ...(input.deviceCgroupRules?.length ? { deviceCgroupRules: input.deviceCgroupRules } : {}),
     mounts: input.mounts,
     resources: limitsFor(pod, c),
     ...securityFor(pod, c),

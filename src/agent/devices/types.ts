@@ -31,6 +31,8 @@ export interface ContainerEdits {
   mounts?: MountSpec[];
   /** Docker's --device-cgroup-rule strings ('c 188:* rwm'). */
   deviceCgroupRules?: string[];
+  /** OCI annotations a device plugin's Allocate asked for (G3: added, optional). */
+  annotations?: Record<string, string>;
 }
 
 /** One schedulable device a provider found. */
@@ -51,6 +53,17 @@ export interface Device {
    * the scheduler and the allocator keep one pod's devices in one group where they can.
    */
   topologyGroup?: string;
+  /** The vendor tool's last reading (G1 added, optional): what `lcctl gpu ls` and DCGM metrics show. */
+  metrics?: DeviceMetrics;
+}
+
+/** One reading of a device's use (nvidia-smi --query-gpu, npu-smi info). */
+export interface DeviceMetrics {
+  /** Busy %, 0-100. */
+  utilization?: number;
+  memoryUsedBytes?: number;
+  powerWatts?: number;
+  temperatureC?: number;
 }
 
 /** What one provider reports each time it looks. */
@@ -68,6 +81,11 @@ export interface DeviceProvider {
   discover(): Promise<ProviderReport>;
   /** The container edits for these devices of this provider, given to one container. */
   edits(devices: Device[], ctx: { podUid: string; container: string }): Promise<ContainerEdits>;
+  /**
+   * The ids it would rather give (kubelet's GetPreferredAllocation): `size` of `available`, holding
+   * every one of `mustInclude`; undefined when it has no preference (G3: added, optional).
+   */
+  preferred?(available: Device[], mustInclude: Device[], size: number): Promise<string[] | undefined>;
   /** Stop watching (close gRPC streams). */
   close?(): Promise<void>;
 }

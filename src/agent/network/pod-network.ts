@@ -15,6 +15,7 @@ import type { NetworkPlugin } from '../../network/types.js';
 import type { PendingNetwork } from '../../network/pending-network.js';
 import { applyDiff, diffEntries, emptyDiff, ensureVxlan, networkAddress, planRoutes, readEntries, removeAll, type Peer, type Vtep } from '../../network/pod-routes/index.js';
 import { ensureSysctl } from '../../network/host.js';
+import { loadRange, saveRange } from '../offline/pod-range.js';
 
 /** What the node's pod network is built from. */
 export interface PodNetworkOptions {
@@ -29,6 +30,8 @@ export interface PodNetworkOptions {
   log?: (msg: string) => void;
   /** Every Node looked at again this often, repairing entries someone removed (default 30 s). */
   resyncMs?: number;
+  /** Where the range is kept, so a start cut off from the server builds the network from it (edge autonomy, agent/offline). */
+  rangeFile?: string;
 }
 
 const peerOf = (n: Node): Peer => ({
@@ -48,6 +51,8 @@ export class NodePodNetwork {
   private queued = false;
   private stopped = false;
   private lastError = '';
+  /** The range the network was made on from the kept file, until the Node confirms it. */
+  private keptRange: string | undefined;
 
   constructor(private readonly opts: PodNetworkOptions) {
     this.log = opts.log ?? ((m) => console.error(`pod-network: ${m}`));
@@ -59,6 +64,8 @@ export class NodePodNetwork {
     const kick = (): void => this.kick();
     this.nodes.addHandler({ onAdd: kick, onUpdate: kick, onDelete: kick }, { resyncMs: this.opts.resyncMs ?? 30_000 });
     void this.nodes.start().then(kick, (e: unknown) => this.log(`watching nodes failed: ${String(e)}`));
+    // A Node's range never changes: pods need not wait for the nodes list (which never comes while cut off).
+    void this.fromKeptRange();
   }
 
   /** Stop following; routes and the VXLAN device stay, so running pods keep their network. */
@@ -102,14 +109,28 @@ export class NodePodNetwork {
     if (backend !== 'none') await ensureSysctl('net.ipv4.ip_forward', '1');
     if (backend === 'vxlan' && !this.vtep) this.vtep = await ensureVxlan(this.opts.nodeIP, networkAddress(podCIDR)!);
     await this.publish(self);
+    if (this.keptRange !== undefined && this.keptRange !== podCIDR) {
+      this.log(`ERROR: this Node's pod range is now ${podCIDR}, but the network was made on ${this.keptRange} (kept from the last start): restart the agent`);
+      this.keptRange = undefined;
+    }
     if (!this.opts.pending.current) {
       // A running pod's veth keeps the MTU it was made with; the range never changes under it.
       this.opts.pending.resolve(this.opts.makeNetwork(podCIDR, this.vtep?.mtu ?? 0, clusterCidr));
+      if (this.opts.rangeFile) await saveRange(this.opts.rangeFile, { podCIDR, mtu: this.vtep?.mtu ?? 0, clusterCidr }, this.log);
       this.log(`pod range ${podCIDR} (cluster ${clusterCidr}, backend ${backend}${this.vtep ? `, MTU ${this.vtep.mtu}` : ''})`);
     }
     const wanted = backend === 'none' ? { routes: [], neighs: [], fdbs: [] } : planRoutes(this.opts.nodeName, podCIDR, backend, this.nodes.list().map(peerOf));
     const diff = diffEntries(await readEntries(), wanted);
     if (!emptyDiff(diff)) await applyDiff(diff);
+  }
+
+  /** Build the network at once on the range kept from the last start (edge autonomy: the server may be out of reach). */
+  private async fromKeptRange(): Promise<void> {
+    const kept = this.opts.rangeFile ? await loadRange(this.opts.rangeFile) : undefined;
+    if (!kept || this.opts.pending.current || this.stopped) return;
+    this.keptRange = kept.podCIDR;
+    this.opts.pending.resolve(this.opts.makeNetwork(kept.podCIDR, kept.mtu, kept.clusterCidr));
+    this.log(`pod range ${kept.podCIDR} (cluster ${kept.clusterCidr}) kept from the last start`);
   }
 
   /** This node's VTEP MAC (vxlan) and address on its own Node, when they differ from what is stored. */

@@ -126,7 +126,7 @@ export class LocalNodeServices implements NodeServices {
   }
 
   nodeMetrics(): Promise<string> {
-    return nodeMetricsText(this.ctx.runtime, this.pods);
+    return Promise.all([nodeMetricsText(this.ctx.runtime, this.pods), this.ctx.deviceMetrics?.() ?? '']).then(([node, gpus]) => node + gpus);
   }
 
   async podPortForward(namespace: string, pod: string, port: number): Promise<Duplex> {

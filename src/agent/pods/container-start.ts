@@ -8,7 +8,7 @@ import type { AgentContext } from '../context.js';
 import type { ContainerSlot } from '../container-slot.js';
 import { buildContainerConfig } from '../container/container-config.js';
 import type { ContainerConfig } from '../../runtime/types.js';
-import { restartDelay, shouldRestart } from '../restart-policy.js';
+import { policyPod, restartDelay, shouldRestart } from '../restart-policy.js';
 import type { ContainerPlan, PodRun } from './pod-hook.js';
 import { terminatedState } from './pod-status.js';
 
@@ -37,6 +37,7 @@ export function configOf(run: PodRun, plan: ContainerPlan): Promise<ContainerCon
   return buildContainerConfig({
     pod: run.pod, container: plan.container, image: plan.image!, layers: plan.layers, netns: run.net.netns!, attempt: plan.attempt,
     env: plan.env, extraEnv: plan.extraEnv, mounts: [...plan.mounts.filter((m) => m !== undefined), ...plan.extraMounts], extraHosts: plan.extraHosts, dns: plan.dns,
+    devices: plan.devices, deviceCgroupRules: plan.deviceCgroupRules,
   });
 }
 
@@ -72,6 +73,6 @@ export async function startInstance(ctx: AgentContext, run: PodRun, slot: Contai
     }
     const at = new Date().toISOString();
     slot.failedStart = { exitCode: code, reason: 'ContainerCannotRun', message, startedAt: at, finishedAt: at };
-    if (shouldRestart(pod, code, slot.attempt)) run.later(restartDelay(slot.attempt + 1, ctx.backoff));
+    if (shouldRestart(policyPod(pod, slot.name), code, slot.attempt)) run.later(restartDelay(slot.attempt + 1, ctx.backoff));
   }
 }

@@ -10,6 +10,8 @@ import type { PodHook, PodRun } from './pod-hook.js';
 import { NetworkHook } from './hooks/network.js';
 import { UserNetworksHook } from './hooks/user-networks.js';
 import { VolumesHook } from './hooks/volumes.js';
+import { nodeMounters } from '../volumes/mounters.js';
+import type { VolumeMounter } from '../volumes/types.js';
 import { ImageHook } from './hooks/image.js';
 import { DevicesHook, type DevicePlugin } from './hooks/devices.js';
 import { ConfigHook } from './hooks/config.js';
@@ -25,8 +27,10 @@ export interface HookKit {
   config: ConfigStore;
   /** The peers of the node's gang members. */
   gang: GangPeers;
-  /** The node's device plugins (none yet). */
+  /** The node's device plugins (its DeviceRegistry). */
   devices: readonly DevicePlugin[];
+  /** Volume mounters beyond the built-in ones (a CSI node's), tried after them. */
+  volumeMounters?: readonly VolumeMounter[];
 }
 
 /** The hooks of one pod, in order. */
@@ -35,7 +39,7 @@ export function podHooks(kit: HookKit, run: PodRun): PodHook[] {
   return [
     new NetworkHook(ctx.network, ctx.trace),
     new UserNetworksHook(ctx.api, ctx.userNetworks, ctx.dns?.userNames),
-    new VolumesHook(ctx.volumes),
+    new VolumesHook(ctx.volumes, ctx.api, nodeMounters(kit.volumeMounters, ctx.volumes), ctx.claims),
     new ImageHook(ctx),
     new DevicesHook(kit.devices),
     new ConfigHook(kit.config, ctx.volumes.podDir),

@@ -6,7 +6,7 @@
  */
 import type { Container, EnvVar, Pod } from '../../api/pod.js';
 import type { ImageRecord } from '../../image/types.js';
-import type { MountSpec } from '../../runtime/types.js';
+import type { DeviceSpec, MountSpec } from '../../runtime/types.js';
 import type { ContainerSlot } from '../container-slot.js';
 
 /** A hook holding a pod or a container back: look again in retryInMs (sooner if it wakes the pod). */
@@ -64,6 +64,9 @@ export interface ContainerPlan {
   mounts: Array<MountSpec | undefined>;
   /** Mounts no volumeMount names (device files, driver libraries). */
   extraMounts: MountSpec[];
+  /** The devices hook's: device nodes (GPUs, --device) and extra device cgroup rules. */
+  devices?: DeviceSpec[];
+  deviceCgroupRules?: string[];
   /** Extra /etc/hosts lines (gang members). */
   extraHosts?: Array<{ ip: string; names: string[] }>;
   /** The dns hook's: /etc/resolv.conf by the pod's dnsPolicy (absent: the host's). */

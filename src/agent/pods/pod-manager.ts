@@ -15,6 +15,8 @@ import { GangPeers } from '../gang/gang-peers.js';
 import type { DevicePlugin } from './hooks/devices.js';
 import { podHooks, type HookKit } from './hooks.js';
 import { PodRunner } from './pod-runner.js';
+import { skipBackoffOnce } from '../offline/fresh-start.js';
+import { firstListOrFailure, forgetPod, recordPod, reconcileAfterOffline } from '../offline/pod-record.js';
 
 /** The runners of this node's pods. */
 export class PodManager {
@@ -27,12 +29,14 @@ export class PodManager {
   private gcTimer: NodeJS.Timeout | undefined;
   private readonly config: ConfigCache;
   private readonly gang: GangPeers;
+  /** Set before start() when the server was out of reach at join: run the record without waiting for a list. */
+  offlineStart = false;
 
   constructor(private readonly ctx: AgentContext, devices: readonly DevicePlugin[] = [], private readonly pollMs = 1000) {
     const base = { api: ctx.api, clock: ctx.clock, log: ctx.log };
-    this.config = new ConfigCache(base);
+    this.config = new ConfigCache(base, ctx.offline);
     this.gang = new GangPeers(base);
-    this.kit = { ctx, config: this.config, gang: this.gang, devices };
+    this.kit = { ctx, config: this.config, gang: this.gang, devices, volumeMounters: ctx.volumeMounters ?? [] };
   }
 
   async start(): Promise<void> {
@@ -41,13 +45,18 @@ export class PodManager {
       const uid = c.labels[Labels.podUid] ?? '';
       this.adopted.set(uid, [...(this.adopted.get(uid) ?? []), c]);
     }
+    const first = firstListOrFailure();
     const informer = new Informer<Pod>({
       api: this.ctx.api, resource: 'pods', fieldSelector: `spec.nodeName=${this.ctx.nodeName}`, clock: this.ctx.clock,
-      log: (m) => this.ctx.log(`pod watch: ${m}`),
+      log: (m) => { first.told(m); this.ctx.log(`pod watch: ${m}`); },
     });
     this.informer = informer;
     informer.addHandler({ onAdd: (p) => this.upsert(p), onUpdate: (_old, p) => this.upsert(p), onDelete: (p) => this.removed(p) });
-    await informer.start();
+    // Edge autonomy: when the first list fails, run the pods this node recorded and reconcile once it lists.
+    if (await first.wait(informer.start(), this.ctx.offline, this.offlineStart) === 'offline') {
+      for (const p of await this.ctx.offline!.pods()) this.upsert(p);
+      void informer.start().then(() => reconcileAfterOffline(this.runners, informer, (p) => this.removed(p), this.ctx.log));
+    }
     this.adopted.clear();
     await this.collectOrphans(adopted);
     this.pollTimer = setInterval(() => this.pollRunning(), this.pollMs);
@@ -68,6 +77,7 @@ export class PodManager {
     const uid = pod.metadata.uid ?? '';
     const r = this.runners.get(uid);
     if (r) { this.runners.delete(uid); void r.deleted(); }
+    forgetPod(this.ctx.offline, pod, this.runners.values());
   }
 
   private upsert(pod: Pod): void {
@@ -75,6 +85,7 @@ export class PodManager {
     let r = this.runners.get(uid);
     if (!r) {
       r = new PodRunner(this.ctx, pod, (run) => podHooks(this.kit, run), this.adopted.get(uid) ?? []);
+      if (this.adopted.has(uid)) skipBackoffOnce(r.slots);
       this.adopted.delete(uid);
       this.runners.set(uid, r);
     } else {
@@ -82,6 +93,7 @@ export class PodManager {
       if (Number(pod.metadata.resourceVersion) < Number(r.pod.metadata.resourceVersion)) return;
       r.pod = pod;
     }
+    recordPod(this.ctx.offline, pod);
     void r.request();
   }
 

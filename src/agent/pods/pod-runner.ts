@@ -5,7 +5,7 @@
  * Level-triggered: sync() reads everything again each time and is safe to call at any moment; calls
  * are serialised per pod.
  */
-import type { Pod } from '../../api/pod.js';
+import type { Container, Pod } from '../../api/pod.js';
 import { Annotations } from '../../api/pod.js';
 import { ApiError } from '../../api/errors.js';
 import { isNodeLost } from '../../api/node-lifecycle.js';
@@ -13,7 +13,10 @@ import type { ContainerInfo } from '../../runtime/types.js';
 import type { AgentContext } from '../context.js';
 import type { ContainerSlot } from '../container-slot.js';
 import { ContainerConfigError, Labels } from '../container/container-config.js';
-import { restartDelay, shouldRestart } from '../restart-policy.js';
+import { policyPod, restartDelay, shouldRestart } from '../restart-policy.js';
+import { planInit } from './init-plan.js';
+import { postStart, stopWithPreStop } from './lifecycle.js';
+import { usesHostNetwork } from './hooks/network.js';
 import { isFinal, terminatedState } from './pod-status.js';
 import { stopLostPod } from './node-lost.js';
 import { configOf, startInstance } from './container-start.js';
@@ -91,37 +94,65 @@ export class PodRunner implements PodRun {
     for (const h of this.hooks) await h.update?.(this);
   }
 
-  /** Each container: leave it running, stop it (lcctl stop), or start it per the restart policy and back-off. */
+  /**
+   * Init containers first (init-plan.ts), then each app container: leave it running, or start it per
+   * the restart policy and back-off. `lcctl stop` stops them all; a pod whose app containers are all
+   * done (a Job's) stops its sidecars.
+   */
   private async syncContainers(pod: Pod): Promise<void> {
-    const stoppedByUser = pod.metadata.annotations?.[Annotations.runState] === 'stopped';
     const startCount = pod.metadata.annotations?.[Annotations.startCount] ?? '0';
-    for (const c of pod.spec.containers) {
-      const slot = this.slotFor(c.name);
-      const cur = slot.current;
-      if (cur && (cur.status === 'running' || cur.status === 'created')) {
-        if (stoppedByUser) {
-          const grace = Number(pod.metadata.annotations?.[Annotations.stopGraceSeconds] ?? pod.spec.terminationGracePeriodSeconds ?? 10);
-          await this.ctx.runtime.stop(cur.id, grace);
-          slot.current = await this.ctx.runtime.inspect(cur.id) ?? cur;
-        }
-        continue;
-      }
-      if (stoppedByUser) continue;
-      const manualStart = slot.startCount !== startCount;
-      if (manualStart) { slot.backoffUntil = undefined; }
-      const exited = slot.failedStart ?? (cur?.status === 'stopped' ? terminatedState(cur) : undefined);
-      if (exited && !manualStart) {
-        if (!shouldRestart(pod, exited.exitCode, slot.attempt)) continue;
-        const ranFor = cur?.startedAt && cur.finishedAt ? Date.parse(cur.finishedAt) - Date.parse(cur.startedAt) : 0;
-        const restarts = ranFor > this.ctx.backoff.resetAfterMs ? 0 : slot.attempt + 1;
-        slot.backoffUntil ??= Date.now() + restartDelay(restarts, this.ctx.backoff);
-        const wait = slot.backoffUntil - Date.now();
-        if (wait > 0) { this.later(wait); continue; }
-      }
-      if (!cur && !exited && slot.backoffUntil !== undefined && slot.backoffUntil > Date.now()) { this.later(slot.backoffUntil - Date.now()); continue; }
-      const attempt = exited !== undefined || manualStart ? slot.attempt + 1 : Math.max(0, slot.attempt);
-      await this.startContainer({ container: c, slot, attempt: Math.max(0, attempt), layers: [], extraEnv: {}, mounts: (c.volumeMounts ?? []).map(() => undefined), extraMounts: [] }, startCount);
+    if (pod.metadata.annotations?.[Annotations.runState] === 'stopped') {
+      await this.stopAll(Number(pod.metadata.annotations[Annotations.stopGraceSeconds] ?? pod.spec.terminationGracePeriodSeconds ?? 10));
+      return;
     }
+    // `lcctl start` of an exited container (a new start count) starts it again, final or not.
+    const startAsked = pod.spec.containers.some((c) => this.slotFor(c.name).startCount !== startCount);
+    const appsDone = !startAsked && pod.spec.containers.every((c) => isFinal(pod, this.slotFor(c.name)));
+    if (appsDone) { await this.stopAll(pod.spec.terminationGracePeriodSeconds ?? 30); return; }
+    const init = planInit(pod, this.slots);
+    for (const c of init.sync) await this.syncOne(pod, c, startCount);
+    if (!init.initialized) return;
+    for (const c of pod.spec.containers) await this.syncOne(pod, c, startCount);
+  }
+
+  /** One container: leave it running, or start it per its restart policy and back-off. */
+  private async syncOne(pod: Pod, c: Container, startCount: string): Promise<void> {
+    const slot = this.slotFor(c.name);
+    const cur = slot.current;
+    if (cur && (cur.status === 'running' || cur.status === 'created')) return;
+    const manualStart = slot.startCount !== startCount;
+    if (manualStart) { slot.backoffUntil = undefined; }
+    const exited = slot.failedStart ?? (cur?.status === 'stopped' ? terminatedState(cur) : undefined);
+    if (exited && !manualStart) {
+      if (!shouldRestart(policyPod(pod, c.name), exited.exitCode, slot.attempt)) return;
+      const ranFor = cur?.startedAt && cur.finishedAt ? Date.parse(cur.finishedAt) - Date.parse(cur.startedAt) : 0;
+      const restarts = ranFor > this.ctx.backoff.resetAfterMs ? 0 : slot.attempt + 1;
+      slot.backoffUntil ??= Date.now() + restartDelay(restarts, this.ctx.backoff);
+      const wait = slot.backoffUntil - Date.now();
+      if (wait > 0) { this.later(wait); return; }
+    }
+    if (!cur && !exited && slot.backoffUntil !== undefined && slot.backoffUntil > Date.now()) { this.later(slot.backoffUntil - Date.now()); return; }
+    const attempt = exited !== undefined || manualStart ? slot.attempt + 1 : Math.max(0, slot.attempt);
+    await this.startContainer({ container: c, slot, attempt: Math.max(0, attempt), layers: [], extraEnv: {}, mounts: (c.volumeMounts ?? []).map(() => undefined), extraMounts: [] }, startCount);
+  }
+
+  /**
+   * Stop what runs, as the kubelet orders it: the app containers together (each after its preStop),
+   * then the sidecars in reverse order, so a sidecar outlives the containers it serves.
+   */
+  private async stopAll(graceS: number): Promise<void> {
+    const pod = this.pod;
+    const podIP = (): string | undefined => (usesHostNetwork(pod) ? '127.0.0.1' : this.net.ip);
+    const stop = async (c: Container | undefined, slot: ContainerSlot): Promise<void> => {
+      const cur = slot.current;
+      if (!cur || cur.status === 'stopped') return;
+      await stopWithPreStop(this.ctx, pod, c, cur.id, graceS, podIP).catch((e: unknown) => this.ctx.log(`pod ${pod.metadata.name}: stopping ${slot.name}: ${String(e)}`));
+      slot.current = await this.ctx.runtime.inspect(cur.id).catch(() => undefined) ?? cur;
+    };
+    const inits = pod.spec.initContainers ?? [];
+    const initNames = new Set(inits.map((c) => c.name));
+    await Promise.all([...this.slots.values()].filter((s) => !initNames.has(s.name)).map((s) => stop(pod.spec.containers.find((c) => c.name === s.name), s)));
+    for (const c of [...inits].reverse()) { const s = this.slots.get(c.name); if (s) await stop(c, s); }
   }
 
   /** Run the prestartContainer hooks in order; any may hold the container back. Then create and start it. */
@@ -143,6 +174,12 @@ export class PodRunner implements PodRun {
       return;
     }
     await startInstance(this.ctx, this, plan.slot, plan.attempt, config, startCount, mark);
+    const cur = plan.slot.current;
+    if (cur?.status === 'running' && !(await postStart(this.ctx, this.pod, plan.container, cur.id, () => (usesHostNetwork(this.pod) ? '127.0.0.1' : this.net.ip)))) {
+      // The kubelet kills a container whose postStart hook failed; its restart policy does the rest.
+      await this.ctx.runtime.stop(cur.id, 0).catch(() => undefined);
+    }
+    if (plan.slot.current) plan.slot.current = await this.ctx.runtime.inspect(plan.slot.current.id).catch(() => undefined) ?? plan.slot.current;
   }
 
   /** Re-read each current instance from the runtime (exits happen behind our back). */
@@ -162,9 +199,7 @@ export class PodRunner implements PodRun {
     const pod = this.pod;
     const grace = this.gone ? 0 : pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
     for (const h of this.hooks) await h.prekill?.(this);
-    await Promise.all([...this.slots.values()].map(async (slot) => {
-      if (slot.current && slot.current.status !== 'stopped') await this.ctx.runtime.stop(slot.current.id, grace).catch(() => undefined);
-    }));
+    await this.stopAll(grace);
     this.terminated = true;
     if (this.timer) clearTimeout(this.timer);
     for (const h of this.hooks) await h.killed?.(this);

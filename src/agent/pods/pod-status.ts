@@ -1,7 +1,9 @@
-import type { Pod, PodStatus, ContainerStatus, ContainerState } from '../../api/pod.js';
+import type { Pod, PodStatus, PodCondition, ContainerStatus, ContainerState } from '../../api/pod.js';
+import { healthCondition, HEALTH_CONDITION, type HealthState } from '../../api/healthcheck.js';
 import type { ContainerInfo } from '../../runtime/types.js';
 import type { ContainerSlot } from '../container-slot.js';
-import { shouldRestart } from '../restart-policy.js';
+import { policyPod, shouldRestart } from '../restart-policy.js';
+import { planInit } from './init-plan.js';
 import { containerHealth } from '../probes/probes.js';
 import { StatusLimits, truncateText } from '../../api/status-limits.js';
 
@@ -21,7 +23,7 @@ export function terminatedState(info: ContainerInfo): ContainerStateTerminated {
 /** A container that stopped and will not be started again (its policy, or the user stopped it). */
 export function isFinal(pod: Pod, slot: ContainerSlot): boolean {
   const term = slot.failedStart ?? (slot.current?.status === 'stopped' ? terminatedState(slot.current) : undefined);
-  return term !== undefined && !shouldRestart(pod, term.exitCode, slot.attempt);
+  return term !== undefined && !shouldRestart(policyPod(pod, slot.name), term.exitCode, slot.attempt);
 }
 
 function containerStatus(pod: Pod, slot: ContainerSlot, image: string, now: number): ContainerStatus {
@@ -39,7 +41,8 @@ function containerStatus(pod: Pod, slot: ContainerSlot, image: string, now: numb
       state = { waiting: slot.waiting ?? { reason: 'ContainerCreating' } };
     }
   }
-  const health = containerHealth(pod.spec.containers.find((c) => c.name === slot.name), slot, state.running !== undefined);
+  const spec = pod.spec.containers.find((c) => c.name === slot.name) ?? pod.spec.initContainers?.find((c) => c.name === slot.name);
+  const health = containerHealth(spec, slot, state.running !== undefined);
   const status: ContainerStatus = {
     name: slot.name,
     state,
@@ -59,12 +62,39 @@ function containerStatus(pod: Pod, slot: ContainerSlot, image: string, now: numb
   return status;
 }
 
+const healthRank = { healthy: 0, starting: 1, unhealthy: 2 } as const;
+
+/** Docker's health of the running containers that have a healthcheck (the worst of them), as a condition. */
+function dockerHealthCondition(pod: Pod, slots: Map<string, ContainerSlot>, at: string): PodCondition | undefined {
+  let worst: HealthState | undefined;
+  for (const c of pod.spec.containers) {
+    const slot = slots.get(c.name);
+    const h = slot?.dockerHealth;
+    if (!h || slot.current?.id !== h.containerId || slot.current.status !== 'running') continue;
+    if (!worst || healthRank[h.status] > healthRank[worst.status]) worst = h;
+  }
+  if (!worst) return undefined;
+  const cond = healthCondition({ status: worst.status, failingStreak: worst.failingStreak, ...(worst.output !== undefined ? { output: worst.output } : {}) });
+  const prev = pod.status?.conditions?.find((c) => c.type === HEALTH_CONDITION);
+  return { ...cond, lastTransitionTime: prev?.status === cond.status && prev.lastTransitionTime ? prev.lastTransitionTime : at };
+}
+
 /** Compute the whole pod status from the containers' slots. */
 export function computePodStatus(pod: Pod, slots: Map<string, ContainerSlot>, net: { podIP?: string; hostIP?: string }, now = Date.now()): PodStatus {
-  const statuses = pod.spec.containers.map((c) => containerStatus(pod, slots.get(c.name) ?? { name: c.name, attempt: 0, startCount: '0' }, c.image, now));
+  const init = planInit(pod, slots);
+  const statusOf = (c: { name: string; image: string }): ContainerStatus => {
+    const st = containerStatus(pod, slots.get(c.name) ?? { name: c.name, attempt: 0, startCount: '0' }, c.image, now);
+    // The kubelet's word for app containers waiting on init containers.
+    if (!init.initialized && st.state.waiting?.reason === 'ContainerCreating') st.state.waiting = { reason: 'PodInitializing' };
+    return st;
+  };
+  const statuses = pod.spec.containers.map(statusOf);
+  const initStatuses = (pod.spec.initContainers ?? []).map(statusOf);
   const allFinal = pod.spec.containers.every((c) => { const s = slots.get(c.name); return s !== undefined && isFinal(pod, s); });
   let phase: PodStatus['phase'];
-  if (allFinal) phase = statuses.every((s) => s.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+  if (init.failed) phase = 'Failed';
+  else if (!init.initialized) phase = 'Pending';
+  else if (allFinal) phase = statuses.every((s) => s.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
   else if (statuses.some((s) => s.state.running || s.state.terminated || s.state.waiting?.reason === 'CrashLoopBackOff')) phase = 'Running';
   else phase = 'Pending';
   const ready = statuses.every((s) => s.ready);
@@ -75,12 +105,16 @@ export function computePodStatus(pod: Pod, slots: Map<string, ContainerSlot>, ne
     const status = ok ? 'True' : 'False';
     return { type, status, lastTransitionTime: prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : at };
   };
+  const conditions: PodCondition[] = [...keep, cond('Initialized', init.initialized), cond('ContainersReady', ready), cond('Ready', ready)];
+  const health = dockerHealthCondition(pod, slots, at);
+  if (health) conditions.push(health);
   const out: PodStatus = {
     phase,
-    conditions: [...keep, cond('Initialized', true), cond('ContainersReady', ready), cond('Ready', ready)],
+    conditions,
     containerStatuses: statuses,
     startTime: pod.status?.startTime ?? at,
   };
+  if (initStatuses.length > 0) out.initContainerStatuses = initStatuses;
   if (net.hostIP) out.hostIP = net.hostIP;
   if (net.podIP) { out.podIP = net.podIP; out.podIPs = [{ ip: net.podIP }]; }
   return out;

@@ -10,12 +10,13 @@ test('apps/v1: each kind with kubectl\'s names, scope and verbs, and its status 
   const deploy = list?.resources.find((r) => r.name === 'deployments');
   assert.deepEqual(deploy, {
     name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment',
-    verbs: ['create', 'delete', 'get', 'list', 'update', 'watch'], shortNames: ['deploy'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['deploy'],
   });
   assert.deepEqual(list?.resources.find((r) => r.name === 'deployments/scale'), {
-    name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'update'],
+    name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'],
   });
-  assert.deepEqual(list?.resources.map((r) => r.name), ['deployments', 'deployments/status', 'deployments/scale', 'replicasets', 'replicasets/status', 'replicasets/scale']);
+  assert.deepEqual(list?.resources.map((r) => r.name), ['deployments', 'deployments/status', 'deployments/scale', 'replicasets', 'replicasets/status', 'replicasets/scale',
+    'statefulsets', 'statefulsets/status', 'statefulsets/scale', 'daemonsets', 'daemonsets/status', 'controllerrevisions']);
 });
 
 test('the core group: cluster-scoped nodes, pods with their subresources, a kind without short names', () => {

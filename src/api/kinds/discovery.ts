@@ -21,8 +21,8 @@ export interface APIResource {
 /** meta/v1 APIResourceList: the resources of one group/version. */
 export interface APIResourceList { kind: 'APIResourceList'; apiVersion: 'v1'; groupVersion: string; resources: APIResource[] }
 
-/** What the API server does on every kind's objects: no PATCH and no delete of a whole collection (yet). */
-const objectVerbs = ['create', 'delete', 'get', 'list', 'update', 'watch'];
+/** What the API server does on every kind's objects (no delete of a whole collection yet). */
+const objectVerbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 function entries(k: KindModule): APIResource[] {
   const scope = { singularName: '', namespaced: k.namespaced };
@@ -31,9 +31,9 @@ function entries(k: KindModule): APIResource[] {
     ...(k.shortNames.length > 0 ? { shortNames: [...k.shortNames] } : {}),
   }];
   const subs = k.subresources;
-  if (subs.status) out.push({ name: `${k.resource}/status`, ...scope, kind: k.kind, verbs: ['get', 'update'] });
-  if (subs.scale) out.push({ name: `${k.resource}/scale`, ...scope, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'update'] });
-  for (const o of subs.other ?? []) out.push({ name: `${k.resource}/${o.name}`, ...scope, kind: o.kind, verbs: [...o.verbs] });
+  if (subs.status) out.push({ name: `${k.resource}/status`, ...scope, kind: k.kind, verbs: ['get', 'patch', 'update'] });
+  if (subs.scale) out.push({ name: `${k.resource}/scale`, ...scope, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+  for (const o of subs.other ?? []) out.push({ name: `${k.resource}/${o.name}`, ...scope, ...(o.group !== undefined ? { group: o.group, version: o.version } : {}), kind: o.kind, verbs: [...o.verbs] });
   return out;
 }
 

@@ -18,7 +18,11 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
     [['secrets', 'secret'], 'secrets', 'secret'],
     [['deployments', 'deployment', 'deploy', 'deployment.apps', 'deployments.apps'], 'deployments', 'deployment.apps'],
     [['jobs', 'job', 'job.batch', 'jobs.batch'], 'jobs', 'job.batch'],
+    [['cronjobs', 'cronjob', 'cj', 'cronjobs.batch'], 'cronjobs', 'cronjob.batch'],
     [['replicasets', 'replicaset', 'rs', 'replicaset.apps', 'replicasets.apps'], 'replicasets', 'replicaset.apps'],
+    [['statefulsets', 'statefulset', 'sts', 'statefulsets.apps'], 'statefulsets', 'statefulset.apps'],
+    [['daemonsets', 'daemonset', 'ds', 'daemonsets.apps'], 'daemonsets', 'daemonset.apps'],
+    [['controllerrevisions', 'controllerrevision', 'controllerrevisions.apps'], 'controllerrevisions', 'controllerrevision.apps'],
     [['queues', 'queue', 'q', 'queue.lantern.dev', 'queues.lantern.dev'], 'queues', 'queue.lantern.dev'],
     [['horizontalpodautoscalers', 'horizontalpodautoscaler', 'hpa', 'horizontalpodautoscaler.autoscaling', 'horizontalpodautoscalers.autoscaling'], 'horizontalpodautoscalers', 'horizontalpodautoscaler.autoscaling'],
     [['workflows', 'workflow', 'wf', 'workflow.lantern.dev', 'workflows.lantern.dev'], 'workflows', 'workflow.lantern.dev'],
@@ -26,6 +30,10 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
     [['services', 'service', 'svc', 'Service'], 'services', 'service'],
     [['endpointslices', 'endpointslice', 'endpointslice.discovery.k8s.io', 'endpointslices.discovery.k8s.io'], 'endpointslices', 'endpointslice.discovery.k8s.io'],
     [['networkpolicies', 'networkpolicy', 'netpol', 'NetworkPolicy', 'networkpolicies.networking.k8s.io'], 'networkpolicies', 'networkpolicy.networking.k8s.io'],
+    [['persistentvolumes', 'persistentvolume', 'pv', 'PersistentVolume'], 'persistentvolumes', 'persistentvolume'],
+    [['persistentvolumeclaims', 'persistentvolumeclaim', 'pvc'], 'persistentvolumeclaims', 'persistentvolumeclaim'],
+    [['storageclasses', 'storageclass', 'sc', 'storageclasses.storage.k8s.io'], 'storageclasses', 'storageclass.storage.k8s.io'],
+    [['namespaces', 'namespace', 'ns', 'Namespace'], 'namespaces', 'namespace'],
   ];
   for (const [names, resource, qualified] of cases) {
     for (const n of names) assert.equal(resolveKind(n)?.resource, resource, n);
@@ -36,7 +44,7 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
 });
 
 test('the unknown-kind message lists every kind with its short name', () => {
-  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), jobs, queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices and networkpolicies (netpol))');
+  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), controllerrevisions, jobs, cronjobs (cj), queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices, networkpolicies (netpol), persistentvolumes (pv), persistentvolumeclaims (pvc), storageclasses (sc) and namespaces (ns))');
   assert.equal(kindListText([kinds.get('pods')!]), 'pods (po)');
 });
 
@@ -47,7 +55,7 @@ test('every kind has its rules, table and describe view where it declares them',
     if (k.table) assert.ok((await k.table()).columns.length > 0, k.resource);
     if (k.describe) assert.ok((await k.describe()).sections.length > 0, k.resource);
   }
-  assert.deepEqual(kindModules.filter((k) => k.describe).map((k) => k.resource), ['pods', 'nodes', 'deployments', 'jobs', 'queues', 'horizontalpodautoscalers', 'services', 'networkpolicies']);
+  assert.deepEqual(kindModules.filter((k) => k.describe).map((k) => k.resource), ['pods', 'nodes', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'queues', 'horizontalpodautoscalers', 'services', 'networkpolicies', 'persistentvolumes', 'persistentvolumeclaims']);
 });
 
 /** The modules this file imports statically, and the packages they import, transitively. */

@@ -6,12 +6,13 @@
  */
 import type { ApiObject } from '../meta.js';
 import type { KindModule } from './module.js';
-import { configMapModule, eventModule, nodeModule, podModule, secretModule, serviceModule } from './modules/core.js';
+import { configMapModule, eventModule, namespaceModule, nodeModule, persistentVolumeClaimModule, persistentVolumeModule, podModule, secretModule, serviceModule } from './modules/core.js';
+import { storageClassModule } from './modules/storage.js';
 import { endpointSliceModule } from './modules/discovery.js';
 import { priorityClassModule } from './modules/scheduling.js';
 import { networkModule, podGroupModule, queueModule, workflowModule } from './modules/lantern.js';
-import { deploymentModule, replicaSetModule } from './modules/apps.js';
-import { jobModule } from './modules/batch.js';
+import { controllerRevisionModule, daemonSetModule, deploymentModule, replicaSetModule, statefulSetModule } from './modules/apps.js';
+import { cronJobModule, jobModule } from './modules/batch.js';
 import { hpaModule } from './modules/autoscaling.js';
 import { networkPolicyModule } from './modules/networking.js';
 
@@ -20,7 +21,8 @@ export type { KindModule } from './module.js';
 /** Every kind, in the order lcctl lists them (core, scheduling, config, apps, batch, Lantern's, autoscaling). */
 export const kindModules: readonly KindModule<ApiObject>[] = [
   podModule, nodeModule, eventModule, priorityClassModule, podGroupModule, configMapModule, secretModule,
-  deploymentModule, replicaSetModule, jobModule, queueModule, workflowModule, hpaModule, networkModule, serviceModule, endpointSliceModule, networkPolicyModule,
+  deploymentModule, replicaSetModule, statefulSetModule, daemonSetModule, controllerRevisionModule, jobModule, cronJobModule, queueModule, workflowModule, hpaModule, networkModule, serviceModule, endpointSliceModule, networkPolicyModule,
+  persistentVolumeModule, persistentVolumeClaimModule, storageClassModule, namespaceModule,
 ];
 
 /** Every kind by URL resource name ("pods"). */

@@ -21,7 +21,11 @@ export interface ScaleSubresource {
 }
 
 /** Another subresource of an object (pods/log, pods/exec ...): listed in discovery, served by its own route. */
-export interface OtherSubresource { name: string; kind: string; verbs: readonly string[] }
+export interface OtherSubresource {
+  name: string; kind: string; verbs: readonly string[];
+  /** The group and version of the subresource's kind when it is not the parent's (pods/eviction is policy/v1's Eviction). */
+  group?: string; version?: string;
+}
 
 /** The subresources of a kind's objects. */
 export interface Subresources {

@@ -35,8 +35,8 @@ export function checkPodSecurity(pod: Pod, out: FieldCause[]): void {
   const psc = pod.spec.securityContext;
   checkProfile(psc?.seccompProfile, 'spec.securityContext.seccompProfile', 'seccomp', out);
   checkProfile(psc?.appArmorProfile, 'spec.securityContext.appArmorProfile', 'AppArmor', out);
-  pod.spec.containers.forEach((c, i) => {
-    const p = `spec.containers[${i}].securityContext`;
+  [...pod.spec.containers, ...pod.spec.initContainers ?? []].forEach((c, i) => {
+    const p = i < pod.spec.containers.length ? `spec.containers[${i}].securityContext` : `spec.initContainers[${i - pod.spec.containers.length}].securityContext`;
     checkProfile(c.securityContext?.seccompProfile, `${p}.seccompProfile`, 'seccomp', out);
     checkProfile(c.securityContext?.appArmorProfile, `${p}.appArmorProfile`, 'AppArmor', out);
   });

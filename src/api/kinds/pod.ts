@@ -11,6 +11,8 @@ import { checkConfigRefs } from './pod-config-refs.js';
 import { checkProbes, defaultProbes } from './pod-probes.js';
 import { checkPodSecurity, checkPodSecurityUpdate } from './pod-security.js';
 import { checkPodStatus } from './pod-status-rules.js';
+import { checkInitContainerRules, checkLifecycle } from './pod-init.js';
+import { checkDeviceAnnotations } from './pod-devices.js';
 
 function checkResources(c: Container, path: string, out: FieldCause[]): void {
   for (const kind of ['requests', 'limits'] as const) {
@@ -118,8 +120,10 @@ function semantic(pod: Pod): FieldCause[] {
   checkConfigRefs(pod, out);
   const names = new Set<string>();
   const hostPorts = new Set<string>();
-  pod.spec.containers.forEach((c, i) => {
-    const p = `spec.containers[${i}]`;
+  const all = [...pod.spec.containers.map((c, i) => ({ c, p: `spec.containers[${i}]` })), ...(pod.spec.initContainers ?? []).map((c, i) => ({ c, p: `spec.initContainers[${i}]` }))];
+  checkInitContainerRules(pod.spec, out);
+  all.forEach(({ c, p }) => {
+    checkLifecycle(c, p, out);
     const bad = checkLabel(c.name);
     if (bad) out.push({ field: `${p}.name`, message: bad });
     if (names.has(c.name)) out.push({ field: `${p}.name`, message: `duplicate container name ${JSON.stringify(c.name)}` });
@@ -147,6 +151,7 @@ function semantic(pod: Pod): FieldCause[] {
   });
   checkScheduling(pod, out);
   checkPodSecurity(pod, out);
+  checkDeviceAnnotations(pod, out);
   for (const f of ['hostname', 'subdomain'] as const) {
     const v = pod.spec[f];
     const bad = v === undefined ? undefined : checkLabel(v);
@@ -168,7 +173,7 @@ export const podKind: KindInfo<Pod> = withRules(podModule, {
     spec.priority ??= 0;
     // Lantern departs from Kubernetes here: IfNotPresent for every tag, because edge nodes are often
     // offline and images commonly arrive by import rather than from a registry.
-    for (const c of spec.containers) {
+    for (const c of [...spec.containers, ...spec.initContainers ?? []]) {
       c.imagePullPolicy ??= 'IfNotPresent';
       for (const port of c.ports ?? []) port.protocol ??= 'TCP';
       defaultProbes(c);
@@ -177,7 +182,7 @@ export const podKind: KindInfo<Pod> = withRules(podModule, {
   validateUpdate(oldPod, newPod) {
     const out: FieldCause[] = [];
     if (oldPod.spec.nodeName && newPod.spec.nodeName !== oldPod.spec.nodeName) out.push({ field: 'spec.nodeName', message: 'field is immutable once the pod is bound to a node' });
-    const strip = (p: Pod): string => JSON.stringify(p.spec.containers.map((c) => ({ ...c, image: '' })));
+    const strip = (p: Pod): string => JSON.stringify([p.spec.containers, p.spec.initContainers ?? []].map((list) => list.map((c) => ({ ...c, image: '' }))));
     if (strip(oldPod) !== strip(newPod)) out.push({ field: 'spec.containers', message: 'pod updates may only change containers[*].image (other fields are immutable, as in Kubernetes)' });
     checkPodSecurityUpdate(oldPod, newPod, out);
     return out;

@@ -13,7 +13,11 @@ import { podGroupKind } from './pod-group.js';
 import { configMapKind } from './config-map.js';
 import { secretKind } from './secret.js';
 import { deploymentKind, replicaSetKind } from './apps.js';
+import { statefulSetKind } from './statefulset.js';
+import { daemonSetKind } from './daemonset.js';
+import { controllerRevisionKind } from './controllerrevision.js';
 import { jobKind } from './job.js';
+import { cronJobKind } from './cronjob.js';
 import { queueKind } from './queue.js';
 import { workflowKind } from './workflow.js';
 import { hpaKind } from './hpa.js';
@@ -21,12 +25,15 @@ import { networkPolicyKind } from './network-policy.js';
 import { serviceKind } from './service.js';
 import { endpointSliceKind } from './endpoint-slice.js';
 import { networkKind } from './network.js';
+import { persistentVolumeClaimKind, persistentVolumeKind, storageClassKind } from './storage.js';
+import { namespaceKind } from './namespace.js';
 
 export type { KindInfo, KindRules } from './kind.js';
 
 const all: readonly KindInfo[] = [
   podKind, nodeKind, eventKind, priorityClassKind, podGroupKind, configMapKind, secretKind,
-  deploymentKind, replicaSetKind, jobKind, queueKind, workflowKind, hpaKind, networkKind, serviceKind, endpointSliceKind, networkPolicyKind,
+  deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, controllerRevisionKind, jobKind, cronJobKind, queueKind, workflowKind, hpaKind, networkKind, serviceKind, endpointSliceKind, networkPolicyKind,
+  persistentVolumeKind, persistentVolumeClaimKind, storageClassKind, namespaceKind,
 ];
 
 /** Every kind with its rules, by URL resource name. */

@@ -5,6 +5,7 @@ import { Doc, describeTime } from './doc.js';
 import { relatedList, type DescribeContext, type Describer } from './describe.js';
 import { kubeAge } from './age.js';
 import { nodeRoles } from './node.js';
+import { deviceSection } from './node-devices-describe.js';
 
 function sumQuantity(pod: Pod, kind: 'requests' | 'limits', res: string): string {
   const vals = pod.spec.containers.map((c) => c.resources?.[kind]?.[res]).filter((v) => v !== undefined);
@@ -59,5 +60,5 @@ function pods(doc: Doc, _node: Node, ctx: DescribeContext): void {
 /** kubectl describe node: its sections, then the non-terminated pods on it (from every namespace). */
 export const nodeDescriber: Describer<Node> = {
   related: (node) => ({ pods: { resource: 'pods', fieldSelector: `spec.nodeName=${node.metadata.name}` } }),
-  sections: [summary, pods],
+  sections: [summary, deviceSection, pods],
 };

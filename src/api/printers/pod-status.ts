@@ -2,11 +2,30 @@
 import type { Pod } from '../pod.js';
 import { kubeAge } from './age.js';
 
+/** kubectl's Init:N/M, Init:Error, Init:CrashLoopBackOff while init containers have not all run. */
+function initReason(pod: Pod): string | undefined {
+  const specs = pod.spec.initContainers ?? [];
+  const statuses = pod.status?.initContainerStatuses ?? [];
+  for (let i = 0; i < statuses.length; i++) {
+    const c = statuses[i]!;
+    const t = c.state.terminated;
+    if (t && t.exitCode === 0) continue;
+    if (specs.find((s) => s.name === c.name)?.restartPolicy === 'Always' && c.started) continue;
+    if (t) return t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    if (c.state.waiting?.reason && c.state.waiting.reason !== 'PodInitializing' && c.state.waiting.reason !== 'ContainerCreating') return `Init:${c.state.waiting.reason}`;
+    return `Init:${i}/${specs.length}`;
+  }
+  return undefined;
+}
+
 /** kubectl's STATUS column for a pod. */
 export function kubeStatus(pod: Pod): string {
   let reason: string = pod.status?.reason || pod.status?.phase || 'Pending';
   let hasRunning = false;
-  const statuses = pod.status?.containerStatuses ?? [];
+  const init = initReason(pod);
+  const initialized = pod.status?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') ?? false;
+  if (init !== undefined) reason = init;
+  const statuses = init !== undefined && !initialized ? [] : pod.status?.containerStatuses ?? [];
   for (let i = statuses.length - 1; i >= 0; i--) {
     const c = statuses[i]!;
     if (c.state.waiting?.reason) reason = c.state.waiting.reason;

@@ -77,6 +77,20 @@ export const ProbeSchema = Type.Object({
   failureThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
 }, strict);
 
+/** One lifecycle handler (postStart/preStop): exactly one of exec, httpGet, tcpSocket, sleep (Kubernetes' v1.LifecycleHandler). */
+export const LifecycleHandlerSchema = Type.Object({
+  exec: ProbeSchema.properties.exec,
+  httpGet: ProbeSchema.properties.httpGet,
+  tcpSocket: ProbeSchema.properties.tcpSocket,
+  sleep: Type.Optional(Type.Object({ seconds: Type.Integer({ minimum: 0, maximum: 2147483647 }) }, strict)),
+}, strict);
+
+/** A container's lifecycle hooks (Kubernetes' v1.Lifecycle). */
+export const LifecycleSchema = Type.Object({
+  postStart: Type.Optional(LifecycleHandlerSchema),
+  preStop: Type.Optional(LifecycleHandlerSchema),
+}, strict);
+
 export const ContainerSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   image: Type.String({ minLength: 1 }),
@@ -98,6 +112,8 @@ export const ContainerSchema = Type.Object({
   livenessProbe: Type.Optional(ProbeSchema),
   readinessProbe: Type.Optional(ProbeSchema),
   startupProbe: Type.Optional(ProbeSchema),
+  lifecycle: Type.Optional(LifecycleSchema),
+  restartPolicy: Type.Optional(Type.Literal('Always', { description: 'init containers only: Always makes it a sidecar (native sidecar)' })),
 }, strict);
 
 export const VolumeSchema = Type.Object({
@@ -205,6 +221,7 @@ export const PodDnsConfigSchema = Type.Object({
 
 export const PodSpecSchema = Type.Object({
   containers: Type.Array(ContainerSchema, { minItems: 1 }),
+  initContainers: Type.Optional(Type.Array(ContainerSchema)),
   volumes: Type.Optional(Type.Array(VolumeSchema)),
   restartPolicy: Type.Optional(Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')])),
   nodeSelector: Type.Optional(StringMap),
@@ -273,6 +290,7 @@ export const PodStatusSchema = Type.Object({
   podIPs: Type.Optional(Type.Array(Type.Object({ ip: Address }, strict), { maxItems: 2 })),
   startTime: Type.Optional(Time),
   containerStatuses: Type.Optional(Type.Array(ContainerStatusSchema, { maxItems: StatusLimits.containers })),
+  initContainerStatuses: Type.Optional(Type.Array(ContainerStatusSchema, { maxItems: StatusLimits.containers })),
   nominatedNodeName: Type.Optional(Type.String({ maxLength: 253 })),
   qosClass: Type.Optional(Type.Union([Type.Literal('Guaranteed'), Type.Literal('Burstable'), Type.Literal('BestEffort')])),
 }, strict);
@@ -291,6 +309,7 @@ export type PodSpec = Static<typeof PodSpecSchema>;
 export type PodStatus = Static<typeof PodStatusSchema>;
 export type Container = Static<typeof ContainerSchema>;
 export type Probe = Static<typeof ProbeSchema>;
+export type LifecycleHandler = Static<typeof LifecycleHandlerSchema>;
 export type ContainerStatus = Static<typeof ContainerStatusSchema>;
 export type ContainerState = Static<typeof ContainerStateSchema>;
 export type Volume = Static<typeof VolumeSchema>;

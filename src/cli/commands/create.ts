@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { resolveKind } from '../../api/kinds/names.js';
 import { configFlags, isConfigCreate, runConfig } from './create-config.js';
 import { createJob } from '../jobs/create.js';
+import { createCronJob } from '../jobs/create-cronjob.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -20,9 +21,11 @@ export const spec: CommandSpec = {
     { name: 'port', type: 'int', help: 'The containerPort the container exposes' },
     namespaceFlag,
     { name: 'dry-run', type: 'string', help: 'none, client or server: only print what would be created' },
+    { name: 'schedule', type: 'string', help: "create cronjob: a cron schedule such as '*/5 * * * *' or @hourly" },
+    { name: 'from', type: 'string', help: 'create job: the resource to make the Job from (cronjob/NAME)' },
     ...configFlags,
   ],
-  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]',
+  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]\n      lcctl create job NAME --from=cronjob/NAME\n      lcctl create cronjob NAME --image=IMAGE --schedule=\'*/1 * * * *\' [-- COMMAND [ARGS...]]',
 };
 
 /** kubectl's container name for an image: its last path part without tag or digest. */
@@ -36,6 +39,7 @@ export async function run(p: Parsed): Promise<number> {
   if (isConfigCreate(p.args[0])) return runConfig(p);
   const [kindName, name, ...command] = p.args;
   if (kindName !== undefined && resolveKind(kindName)?.resource === 'jobs') return createJob(p);
+  if (kindName !== undefined && resolveKind(kindName)?.resource === 'cronjobs') return createCronJob(p);
   if (kindName === undefined || resolveKind(kindName)?.resource !== 'deployments') throw new UsageError('lcctl create makes deployments: lcctl create deployment NAME --image=IMAGE');
   if (name === undefined) throw new UsageError('NAME is required: lcctl create deployment NAME --image=IMAGE');
   const images = p.list('image');

@@ -1,4 +1,4 @@
-/** lcctl rollout status|history|undo|pause|resume|restart deployment/NAME. */
+/** lcctl rollout status|history|undo|pause|resume|restart deployment/NAME (status|history|undo|restart also statefulset/NAME, daemonset/NAME). */
 import type { Deployment } from '../../api/schema/apps.js';
 import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
@@ -9,13 +9,15 @@ import { parseDuration } from '../output/durations.js';
 import { renderTable, kubeStyle } from '../output/table.js';
 import { deploymentTarget } from '../deployments/target.js';
 import { replicaSetsOf, revisionOf, updateDeployment } from '../deployments/mutate.js';
-import { rolloutState } from '../deployments/rollout-status.js';
+import { rolloutState, type RolloutState } from '../deployments/rollout-status.js';
+import { workloadTarget } from '../workloads/target.js';
+import { rolloutStateOf, workloadHistory, workloadRestart, workloadUndo } from '../workloads/rollout.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
   name: 'rollout',
-  usage: 'rollout status|history|undo|pause|resume|restart deployment/NAME [OPTIONS]',
-  summary: 'Manage the rollout of a deployment',
+  usage: 'rollout status|history|undo|pause|resume|restart deployment/NAME|statefulset/NAME|daemonset/NAME [OPTIONS]',
+  summary: 'Manage the rollout of a deployment, statefulset or daemonset',
   style: 'kubectl',
   flags: [
     namespaceFlag,
@@ -33,12 +35,23 @@ const templateHashLabel = 'pod-template-hash';
 export async function run(p: Parsed): Promise<number> {
   const [sub, ...rest] = p.args;
   if (sub === undefined || !subs.includes(sub)) throw new UsageError(`lcctl rollout needs one of: ${subs.join(', ')}`);
-  const { name } = deploymentTarget(rest, `rollout ${sub}`);
   const ns = p.str('namespace') || 'default';
-  const client = connect(p);
   const out = (l: string): void => { process.stdout.write(`${l}\n`); };
+  const w = workloadTarget(rest, `rollout ${sub}`);
+  if (w) {
+    const c = connect(p);
+    switch (sub) {
+      case 'status': return status(p, async () => rolloutStateOf(w.resource, await c.get(w.resource, w.name, ns)));
+      case 'history': out((await workloadHistory(c, w.resource, ns, w.name, p.int('revision'))).replace(/\n$/, '')); return 0;
+      case 'undo': out(await workloadUndo(c, w.resource, ns, w.name, p.int('to-revision') ?? 0)); return 0;
+      case 'restart': out(await workloadRestart(c, w.resource, ns, w.name)); return 0;
+      default: throw new CliError(`${w.resource}.apps "${w.name}" ${sub === 'pause' ? 'pausing' : 'resuming'} is not supported`);
+    }
+  }
+  const { name } = deploymentTarget(rest, `rollout ${sub}`);
+  const client = connect(p);
   switch (sub) {
-    case 'status': return status(client, ns, name, p);
+    case 'status': return status(p, async () => rolloutState(await client.get<Deployment>('deployments', name, ns)));
     case 'history': return history(client, ns, name, p.int('revision'));
     case 'undo': return undo(client, ns, name, p.int('to-revision') ?? 0);
     case 'pause':
@@ -67,7 +80,7 @@ export async function run(p: Parsed): Promise<number> {
   }
 }
 
-async function status(client: HttpClient, ns: string, name: string, p: Parsed): Promise<number> {
+async function status(p: Parsed, read: () => Promise<RolloutState>): Promise<number> {
   const watch = (p.str('watch') ?? 'true') !== 'false';
   const timeoutText = p.str('timeout');
   const timeout = timeoutText === undefined ? undefined : parseDuration(timeoutText);
@@ -75,8 +88,7 @@ async function status(client: HttpClient, ns: string, name: string, p: Parsed): 
   const deadline = timeout === undefined || timeout === 0 ? Infinity : Date.now() + timeout * 1000;
   let last = '';
   for (;;) {
-    const d = await client.get<Deployment>('deployments', name, ns);
-    const s = rolloutState(d);
+    const s = await read();
     if (s.failed) throw new CliError(s.message);
     if (s.message !== last) { process.stdout.write(`${s.message}\n`); last = s.message; }
     if (s.done || !watch) return 0;

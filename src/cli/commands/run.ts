@@ -13,6 +13,7 @@ import { connect } from '../connect.js';
 import { CliError, errorText, isCode } from '../errors.js';
 import { runSpec } from '../run/flags.js';
 import { buildRunPod } from '../run/pod.js';
+import { ensurePodVolumes } from '../volumes/store.js';
 import { requestVf } from '../run/user-network.js';
 import { NetworkAnnotations } from '../../api/user-networks.js';
 import type { Network } from '../../api/schema/network.js';
@@ -21,6 +22,7 @@ import { watchPod, type PodEvent } from '../pods/watch.js';
 import { isErrorReason, shortId } from '../pods/status.js';
 import { copyLog, type LogCopy } from '../io/logs.js';
 import { Annotations } from '../../api/annotations.js';
+import { deviceFit } from '../run/device-fit.js';
 
 /** The verb's flags and help text. */
 export const spec = runSpec;
@@ -55,7 +57,7 @@ async function create(client: HttpClient, pod: Pod, generated: boolean): Promise
 const status = (pod: Pod): NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number] | undefined => pod.status?.containerStatuses?.[0];
 
 /** Phase 1: the container runs or ran; a pull/create failure throws. */
-function started(warn: (s: string) => void, detach: boolean): (e: PodEvent) => Pod | undefined {
+function started(warn: (s: string) => void, detach: boolean, hopeless = false): (e: PodEvent) => Pod | undefined {
   let warned = false;
   return (e) => {
     if (e.type === 'DELETED') throw new CliError('the container was removed before it started', 125);
@@ -67,6 +69,8 @@ function started(warn: (s: string) => void, detach: boolean): (e: PodEvent) => P
     if (e.pod.metadata.annotations?.[Annotations.runState] === 'stopped') throw new CliError('interrupted before the container started', 130);
     if (e.pod.status?.phase === 'Failed') throw new CliError(e.pod.status.message || e.pod.status.reason || 'the pod failed before its container started', 125);
     const unsched = e.pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    // A device no node has enough of (--gpus 2 on 1-GPU nodes): Docker fails at once, with the scheduler's words.
+    if (unsched && hopeless && !detach) throw new CliError(`docker: Error response from daemon: ${unsched.message ?? 'no node fits'}`, 125);
     if (unsched && !warned) {
       warned = true;
       // Detached, it stays pending as kubectl's pods do (a node may come); in the foreground we wait.
@@ -144,13 +148,16 @@ export async function run(p: Parsed): Promise<number> {
     });
     requestVf(pod, net);
   }
+  // Docker creates a named volume the first run names; here that is its claim (cli/volumes).
+  await ensurePodVolumes(client, pod);
+  const hopeless = await deviceFit(client, pod);
   const created = await create(client, pod, !p.has('name'));
   const name = created.metadata.name;
   const detach = p.bool('detach');
   if (!detach) onInterrupt(client, created);
   let running: Pod;
   try {
-    running = await watchPod(client, ns, created, started(warn, detach));
+    running = await watchPod(client, ns, created, started(warn, detach, hopeless));
   } catch (e) {
     await removeQuietly(client, ns, name, 0);
     throw e instanceof CliError ? e : new CliError(errorText(e), 125);

@@ -6,6 +6,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { connect } from '../connect.js';
 import { kubeStyle, renderTable } from '../output/table.js';
 import { nodeRows, podRows, type NodeMetrics, type PodMetrics } from '../top/rows.js';
+import { withGpuColumns } from '../gpu/top-columns.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -45,7 +46,8 @@ export async function run(p: Parsed): Promise<number> {
     const alloc = new Map(nodes.items.map((n) => [n.metadata.name, { cpu: n.status?.allocatable?.cpu ?? n.status?.capacity?.cpu, memory: n.status?.allocatable?.memory ?? n.status?.capacity?.memory }]));
     if (items.length === 0) throw new ApiError('NotFound', 'metrics not available yet: no node is connected to the server');
     const header = ['NAME', 'CPU(cores)', 'CPU%', 'MEMORY(bytes)', 'MEMORY%'];
-    write(renderTable(header, nodeRows(items, alloc), kubeStyle), headers);
+    const t = withGpuColumns(header, nodeRows(items, alloc), nodes.items);
+    write(renderTable(t.header, t.rows, kubeStyle), headers);
     return 0;
   }
   if (what === 'pods' || what === 'pod' || what === 'po') {

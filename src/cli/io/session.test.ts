@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { ApiError } from '../../api/errors.js';
 import { Channel, FrameDecoder, encodeFrame } from '../../api/stream-frames.js';
 import { HttpClient } from '../../client/http-client.js';
 import { openUpgrade } from './upgrade.js';
@@ -17,7 +18,7 @@ async function withServer(fn: (client: HttpClient, received: { channel: number; 
     seen.url = req.url ?? '';
     seen.auth = req.headers.authorization ?? '';
     if (!req.url?.includes('/exec')) {
-      const body = JSON.stringify({ code: 'NotFound', status: 404, message: 'no upgrade route' });
+      const body = JSON.stringify(new ApiError('NotFound', 'no upgrade route').toBody());
       socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
       return;
     }

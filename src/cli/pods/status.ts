@@ -5,6 +5,7 @@
 import type { Container, ContainerStatus, Pod } from '../../api/pod.js';
 import { dockerAgo, dockerDuration, since } from '../output/durations.js';
 import { Annotations } from '../../api/annotations.js';
+import { healthSuffix, podHealth } from '../../api/healthcheck.js';
 
 /** The pod uid without dashes: the full "container ID" lcctl shows. */
 export function fullId(pod: Pod): string {
@@ -55,7 +56,8 @@ export function dockerStatus(pod: Pod, cs: ContainerStatus | undefined, now: num
   if (state === 'removing') return 'Removal In Progress';
   if (state === 'running') {
     const up = since(cs?.state.running?.startedAt, now);
-    return Number.isNaN(up) ? 'Up' : `Up ${dockerDuration(up)}`;
+    // Docker appends the healthcheck's verdict: (healthy), (unhealthy), (health: starting).
+    return `${Number.isNaN(up) ? 'Up' : `Up ${dockerDuration(up)}`}${healthSuffix(podHealth(pod))}`;
   }
   if (state === 'restarting') {
     const last = cs?.lastState?.terminated;

@@ -1,5 +1,6 @@
 /** The flags of `lcctl run`, shared by the command and its Pod mapping. */
 import type { CommandSpec } from '../args.js';
+import { healthFlags } from './health-flags.js';
 
 /** `lcctl run` as Docker has it: flags end at IMAGE, everything after is the command. */
 export const runSpec: CommandSpec = {
@@ -24,6 +25,7 @@ export const runSpec: CommandSpec = {
     { name: 'publish', short: 'p', type: 'list', help: "Publish a container's port(s) to the host ([ip:]hostPort:containerPort[/proto])" },
     { name: 'volume', short: 'v', type: 'list', help: 'Bind mount /host:/ctr[:ro], named volume NAME:/ctr[:ro], or anonymous /ctr' },
     { name: 'tmpfs', type: 'list', help: 'Mount a tmpfs directory (memory-backed emptyDir)' },
+    { name: 'mount', type: 'list', help: 'Attach a mount: type=volume|bind|tmpfs,source=,target=[,readonly][,tmpfs-size=]' },
     { name: 'entrypoint', type: 'string', help: 'Overwrite the default ENTRYPOINT of the image' },
     { name: 'read-only', type: 'bool', help: "Mount the container's root filesystem as read only" },
     { name: 'cap-add', type: 'list', help: 'Add Linux capabilities' },
@@ -39,9 +41,13 @@ export const runSpec: CommandSpec = {
     { name: 'restart', type: 'string', help: 'Restart policy: no, on-failure[:max-retries], always, unless-stopped', default: 'no' },
     { name: 'stop-timeout', type: 'int', help: 'Seconds to wait for the container to stop before killing it', default: '10' },
     { name: 'pids-limit', type: 'int', help: 'Tune container pids limit' },
+    { name: 'gpus', type: 'string', help: "GPU devices to add to the container ('all' to pass all GPUs of a node, N, '\"device=0,2\"', capabilities=...)" },
+    { name: 'device', type: 'list', help: 'Add a host device (HOST[:CONTAINER[:PERMS]]) or a CDI device (vendor.com/class=name)' },
+    { name: 'device-cgroup-rule', type: 'list', help: "Add a rule to the cgroup allowed devices list ('c 188:* rwm')" },
     { name: 'pull', type: 'string', help: 'Pull image before running: missing, always, never', default: 'missing' },
     { name: 'namespace', short: 'n', type: 'string', help: 'Namespace to run in', default: 'default' },
     { name: 'constraint', type: 'list', help: 'Placement constraint (Swarm style): node.labels.KEY==VALUE, !=, node.hostname==NAME' },
+    ...healthFlags,
   ],
   notes: 'Exit status: 125 when lcctl or the server fails, 126 when the command cannot be invoked,\n127 when it is not found, otherwise the exit status of the command.',
 };

@@ -5,10 +5,14 @@ import { Annotations } from '../../api/annotations.js';
 import { UsageError } from '../errors.js';
 import { containerNameFor, generateName } from './names.js';
 import { constraintsAffinity } from './constraints.js';
+import { addMounts } from './mount-flag.js';
 import { dockerCpus, dockerMemory, dockerPublish, dockerRestart, dockerUser, dockerVolume, envFileLines, envPair } from './units.js';
 import { dockerSecurityOpts } from './security-opts.js';
 import { BUILTIN_MODES, annotateUserNetwork } from './user-network.js';
 import { SECCOMP_PROFILE_ANNOTATION_PREFIX } from '../../api/seccomp-profile.js';
+import { applyGpus, parseGpus } from './gpus.js';
+import { applyDevices } from './devices.js';
+import { annotateHealth } from './health-flags.js';
 
 /** What the mapping needs from the outside world (injected for tests). */
 export interface RunEnv {
@@ -67,6 +71,7 @@ function volumes(p: Parsed, e: RunEnv): { volumes: Volume[]; mounts: VolumeMount
     vols.push({ name, emptyDir: { medium: 'Memory' } });
     mounts.push({ name, mountPath: target });
   }
+  addMounts(p.list('mount'), e.cwd, vols, mounts);
   return { volumes: vols, mounts };
 }
 
@@ -148,6 +153,7 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   if (restart.maxRestarts !== undefined) annotations[Annotations.maxRestarts] = String(restart.maxRestarts);
   const pids = p.int('pids-limit');
   if (pids !== undefined && pids > 0) annotations[Annotations.pidsLimit] = String(pids);
+  annotateHealth(p, annotations);
 
   const stopTimeout = p.int('stop-timeout') ?? 10;
   if (stopTimeout < 0) throw new UsageError(`invalid argument "${stopTimeout}" for "--stop-timeout" flag: must not be negative`);
@@ -171,5 +177,8 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   if (hostname !== undefined) pod.spec.hostname = hostname;
   const nodeAffinity = constraintsAffinity(p.list('constraint'));
   if (nodeAffinity) pod.spec.affinity = { nodeAffinity };
+  const gpus = p.str('gpus');
+  if (gpus !== undefined) applyGpus(pod, c, parseGpus(gpus));
+  applyDevices(pod, p.list('device'), p.list('device-cgroup-rule'));
   return pod;
 }

@@ -29,7 +29,8 @@ export class EventRecorder {
   async record(obj: ApiObject, type: EventType, reason: string, message: string): Promise<Event | undefined> {
     message = truncateText(message, StatusLimits.message); // a probe's output can be long; the API bounds a node's message
     const ns = obj.metadata.namespace ?? 'default';
-    const ref = { kind: obj.kind, name: obj.metadata.name, namespace: ns, uid: obj.metadata.uid ?? '' };
+    // apiVersion too: `kubectl events --for pod/NAME` selects on involvedObject.apiVersion.
+    const ref = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: ns, uid: obj.metadata.uid ?? '' };
     const name = `${obj.metadata.name.slice(0, 200)}.${fnv([ref.uid, this.component, type, reason, message].join('\0'))}`;
     const at = this.now().toISOString();
     try {

@@ -3,6 +3,8 @@ import type { Pod } from '../../api/pod.js';
 import { Controller, ignoreErrors, keyOf, retryOnConflict, type ControllerInputs, type Informer } from '../../client/kit/index.js';
 import { desiredTaints, heartbeatOf, readyOf, staleConditions } from './node-health.js';
 import { evictedStatus, evictionTime, notReadyStatus } from './eviction.js';
+import { isAutonomous } from '../../api/node-autonomy.js';
+import { withoutLifecycleTaints } from './autonomy.js';
 
 /** Settings of the node lifecycle controller (Kubernetes' defaults). */
 export interface NodeLifecycleOptions extends ControllerInputs {
@@ -99,10 +101,13 @@ export class NodeLifecycleController extends Controller {
       if (noExecute.length === 0) return;
     }
     const lost = readyOf(node)?.status === 'Unknown';
+    // An autonomous edge node runs its pods on its own while cut off: evicting them for the lifecycle
+    // taints would run them twice. A NoExecute taint an admin added still evicts.
+    const evicting = isAutonomous(node) ? withoutLifecycleTaints(noExecute) : noExecute;
     const pods = await api.list<Pod>('pods', undefined, { fieldSelector: `spec.nodeName=${name}` });
     for (const pod of pods.items) {
       if (terminal(pod) || pod.metadata.deletionTimestamp) continue;
-      const due = evictionTime(pod, noExecute, this.evictionMs);
+      const due = evictionTime(pod, evicting, this.evictionMs);
       if (due !== undefined && due <= now) await this.evict(pod, name, now);
       else if (lost) await this.markNotReady(pod, name, now);
     }

@@ -62,6 +62,8 @@ export const adminConfig: Component<ServerConfig, string> = {
     const file = path.join(config.dataDir, 'admin.yaml');
     const text = creds.admin.config();
     await writeFileAtomic(file, text, 0o600);
+    // kubectl's config beside it, as k3s writes k3s.yaml: KUBECONFIG=DATA_DIR/kubeconfig.yaml kubectl get pods.
+    await writeFileAtomic(path.join(config.dataDir, 'kubeconfig.yaml'), creds.admin.kubeconfig(), 0o600);
     if (config.defaultDataDir) await writeFileAtomic(userConfigPath(), text, 0o600);
     return { value: file };
   },

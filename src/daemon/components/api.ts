@@ -2,6 +2,7 @@
 import { ApiService } from '../../server/api-service.js';
 import { NodeRegistry } from '../../server/node-registry.js';
 import { ensureSystemPriorityClasses } from '../../server/system-priority-classes.js';
+import { adoptUsedNamespaces, ensureSystemNamespaces } from '../../server/namespace-lifecycle.js';
 import { encryptionConfigPath, SecretsEncryption } from '../../server/encryption/secrets-encryption.js';
 import type { ServerConfig } from '../server-config.js';
 import { defaultServiceRanges } from '../../server/services/ranges.js';
@@ -24,16 +25,21 @@ export const secretsEncryption: Component<ServerConfig, SecretsEncryption> = {
 export const api: Component<ServerConfig, ApiService> = {
   key: apiKey,
   requires: [metricsKey, secretsEncryptionKey],
-  start: ({ get, config }) => ({
-    value: new ApiService(get(metricsKey).store, {
+  start: async ({ get, config }) => {
+    const api = new ApiService(get(metricsKey).store, {
+      namespaceLifecycle: true,
       transformers: get(secretsEncryptionKey).transformers(),
       serviceRanges: { serviceCidr: config.network?.serviceCidr ?? defaultServiceRanges.serviceCidr, nodePorts: config.nodePortRange ?? defaultServiceRanges.nodePorts },
       reservedRanges: [
         { cidr: config.network?.clusterCidr ?? '10.42.0.0/16', what: 'the cluster pod range (--cluster-cidr)' },
         { cidr: config.network?.serviceCidr ?? defaultServiceRanges.serviceCidr, what: 'the service range (--service-cidr)' },
       ],
-    }),
-  }),
+    });
+    // Before anything creates objects in them (namespace-lifecycle.ts refuses a missing namespace);
+    // the first start that makes them also adopts the namespaces an older data directory's objects use.
+    if ((await ensureSystemNamespaces(api)).includes('default')) await adoptUsedNamespaces(api);
+    return { value: api };
+  },
 };
 
 /** system-cluster-critical and system-node-critical. */

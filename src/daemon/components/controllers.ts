@@ -12,6 +12,13 @@ import { WorkflowController } from '../../controllers/workflow/index.js';
 import { HpaController } from '../../controllers/hpa/index.js';
 import { QueueController } from '../../controllers/queue/index.js';
 import { EndpointSliceController } from '../../controllers/endpointslice/index.js';
+import { PersistentVolumeController } from '../../controllers/persistent-volume/index.js';
+import { serverProvisioners } from '../storage-provisioners.js';
+import { PvcProtectionController } from '../../controllers/pvc-protection/index.js';
+import { StatefulSetController } from '../../controllers/statefulset/index.js';
+import { DaemonSetController } from '../../controllers/daemonset/index.js';
+import { CronJobController } from '../../controllers/cronjob/index.js';
+import { NamespaceController } from '../../controllers/namespace/index.js';
 import { MetricsApi } from '../../server/http/metrics-api.js';
 import { podLogReader } from '../workflow-logs.js';
 import { podCpuFromMetricsApi } from '../hpa-metrics.js';
@@ -55,8 +62,27 @@ export const endpointSliceController = controller('endpointslice-controller', ({
 /** Events are deleted --event-ttl after they last happened. */
 export const eventTtlController = controller('event-ttl-controller', ({ get, config }) => new EventTtlController({ api: get(apiKey), ttlMs: config.eventTtlMs }));
 
+/** StatefulSets: NAME-i pods with their claims, ordered rollout and partitions. */
+export const statefulSetController = controller('statefulset-controller', ({ get }) => new StatefulSetController({ api: get(apiKey), informers: get(informersKey) }));
+
+/** DaemonSets: one pod per matching node, placed through the scheduler. */
+export const daemonSetController = controller('daemonset-controller', ({ get }) => new DaemonSetController({ api: get(apiKey), informers: get(informersKey) }));
+
+/** PersistentVolumes and claims: binding, provisioning (local-path), reclaiming, expansion; makes the default class local-path. */
+export const persistentVolumeController = controller('persistentvolume-controller', ({ get, config }) => new PersistentVolumeController({ api: get(apiKey), informers: get(informersKey), provisioners: serverProvisioners(config.dataDir) }));
+
+/** pvc-protection and pv-protection: a claim in use is not deleted under its pod. */
+export const pvcProtectionController = controller('pvc-protection-controller', ({ get }) => new PvcProtectionController({ api: get(apiKey), informers: get(informersKey) }));
+
+/** CronJobs: Jobs on a cron schedule. */
+export const cronJobController = controller('cronjob-controller', ({ get }) => new CronJobController({ api: get(apiKey), informers: get(informersKey) }));
+
+/** Namespaces: a deleted one is emptied (Terminating), then removed. */
+export const namespaceController = controller('namespace-controller', ({ get }) => new NamespaceController({ api: get(apiKey), informers: get(informersKey) }));
+
 /** Every controller, in the order the server starts them. */
 export const controllers: readonly Component<ServerConfig, unknown>[] = [
   nodeLifecycleController, jobController, workflowController, replicaSetController,
-  deploymentController, hpaController, queueController, eventTtlController, endpointSliceController,
+  deploymentController, hpaController, queueController, eventTtlController, endpointSliceController, persistentVolumeController, pvcProtectionController,
+  statefulSetController, daemonSetController, cronJobController, namespaceController,
 ];

@@ -1,6 +1,6 @@
 /** The keys of what the daemon's components provide, in one place so declarations never import each other. */
 import type http from 'node:http';
-import type { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { ServerStore } from '../datastore.js';
 import type { StoreCompactor } from '../../server/compactor.js';
 import type { StoreHealth } from '../../server/store-health.js';
 import type { ApiService } from '../../server/api-service.js';
@@ -19,8 +19,8 @@ import type { BuiltinRegistry } from './registry.js';
 import type { ApiServer } from './api-server.js';
 import { key } from './component.js';
 
-/** The store, opened in DATA_DIR/state.db (the data dir made first). */
-export const storeKey = key<SqliteStore>('store');
+/** The store: SQLite in DATA_DIR/state.db (the data dir made first), or etcd with --datastore-endpoint. */
+export const storeKey = key<ServerStore>('store');
 /** Compacts the store's history every --compaction-interval. */
 export const compactorKey = key<StoreCompactor>('compactor');
 /** /healthz and /readyz write a probe key (cached 1 s): a full or read-only disk shows there. */

@@ -11,6 +11,8 @@ import { PolicyEnforcer } from '../../agent/network-policy/enforcer.js';
 import { policyTableName } from '../../network/policy/nft.js';
 import path from 'node:path';
 import { UserNetworks } from '../../network/user/user-networks.js';
+import { startNodeDevices } from '../node-devices.js';
+import { pruneGonePods } from '../../agent/devices/prune.js';
 import type { Component, Started } from './component.js';
 import { apiKey, apiServerKey, credentialsKey, nodeKey, nodesKey, securityKey } from './keys.js';
 
@@ -32,17 +34,21 @@ export interface NodeExtras {
 /** Build the node's components and start an Agent on them. */
 export async function startNode(api: ApiClient, node: NodeConfig, registries: RegistryAccess, extras: NodeExtras = {}): Promise<Started<LocalNode>> {
   const components = await buildNodeComponents({ dataDir: node.dataDir, bridge: node.bridge, registries, cc: node.cc });
+  const devices = await startNodeDevices(node, (m) => console.error(`lanternd: ${m}`));
   const agent = new Agent({
     api, ...components, nodeName: node.nodeName, dataDir: node.dataDir, labels: node.labels, version: VERSION,
     heartbeatSeconds: node.heartbeatMs / 1000, registries, trace: node.trace, dns: node.dns,
-    userNetworks: new UserNetworks({ stateDir: path.join(node.dataDir, 'user-networks'), sysfsRoot: node.sysfsRoot, podBridge: node.bridge ?? 'lantern0' }), ...extras.options,
+    userNetworks: new UserNetworks({ stateDir: path.join(node.dataDir, 'user-networks'), sysfsRoot: node.sysfsRoot, podBridge: node.bridge ?? 'lantern0' }),
+    deviceSource: { source: devices, sysfsRoot: node.sysfsRoot }, devices: [devices], ...extras.options,
   });
   extras.beforeStart?.(agent);
   await agent.start();
+  // Not awaited: a node started cut off from the server must not wait on this list (prune keeps assignments made after it).
+  void pruneGonePods(api, node.nodeName, devices, (m) => console.error(`lanternd: ${m}`));
   // NetworkPolicy for this node's pods, in its own nftables table; started in the background so a slow list never holds the node back.
   const policies = new PolicyEnforcer({ api, nodeName: node.nodeName, table: policyTableName(node.dataDir), log: (m) => console.error(`lanternd: ${m}`) });
   const policiesStarted = policies.start().catch((e: unknown) => console.error(`lanternd: network policy: ${String(e)}`));
-  return { value: { agent, components, registries }, stop: async () => { await policies.stop(); await policiesStarted; await agent.stop(); } };
+  return { value: { agent, components, registries }, stop: async () => { await policies.stop(); await policiesStarted; await agent.stop(); await devices.stop(); } };
 }
 
 /** The server's own node: the in-process API, the built-in registry by the server's own address. */

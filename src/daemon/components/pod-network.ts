@@ -3,6 +3,7 @@
  * (the server's own and each `lanternd agent`), the agent side that waits for that range, makes the
  * CNI network on it and programs routes to the other nodes (agent/network/pod-network.ts).
  */
+import path from 'node:path';
 import { NodeIpamController } from '../../controllers/node-ipam/index.js';
 import { NodePodNetwork } from '../../agent/network/pod-network.js';
 import { primaryIPv4 } from '../../agent/node/node-object.js';
@@ -24,10 +25,10 @@ export const nodeIpam: Component<ServerConfig, NodeIpamController> = {
   })),
 };
 
-function startPodNetwork(api: ApiClient, nodeName: string, node: LocalNode): Started<NodePodNetwork> {
+function startPodNetwork(api: ApiClient, nodeName: string, node: LocalNode, rangeFile?: string): Started<NodePodNetwork> {
   const pending = node.components.network;
   if (!(pending instanceof PendingNetwork)) throw new Error('the node\'s network must wait for its pod range (node-components.ts makes a PendingNetwork)');
-  const net = new NodePodNetwork({ api, nodeName, nodeIP: primaryIPv4(), pending, makeNetwork: node.components.makeNetwork });
+  const net = new NodePodNetwork({ api, nodeName, nodeIP: primaryIPv4(), pending, makeNetwork: node.components.makeNetwork, ...(rangeFile ? { rangeFile } : {}) });
   net.start();
   return { value: net, stop: () => net.stop() };
 }
@@ -46,5 +47,6 @@ export const serverPodNetwork: Component<ServerConfig, NodePodNetwork> = {
 export const agentPodNetwork: Component<AgentConfig, NodePodNetwork> = {
   key: podNetworkKey,
   requires: [joinKey, nodeKey],
-  start: ({ get, config }) => startPodNetwork(get(joinKey), config.node.nodeName, get(nodeKey)),
+  // The range is kept for a start cut off from the server (edge autonomy).
+  start: ({ get, config }) => startPodNetwork(get(joinKey), config.node.nodeName, get(nodeKey), path.join(config.node.dataDir, 'offline', 'pod-range.json')),
 };

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/errors.js';
 import { TunnelClient } from '../../agent/node/tunnel-client.js';
 import { serverRegistrySource } from '../../agent/server-registry.js';
 import { joinServer } from '../join.js';
+import { joinedOffline, markJoinedOffline, storedJoin } from '../offline-join.js';
 import { agentMetrics } from '../agent-metrics.js';
 import { installLastResort, type LastResort } from '../last-resort.js';
 import { FatalError } from '../fatal.js';
@@ -31,6 +32,8 @@ export const join: Component<AgentConfig, HttpClient> = {
     try {
       return { value: new HttpClient(await joinServer({ server, token, nodeName: node.nodeName, dataDir: node.dataDir })) };
     } catch (e) {
+      const offline = await storedJoin(e, server, node.dataDir, (m) => console.error(`lanternd agent: ${m}`));
+      if (offline) return { value: markJoinedOffline(new HttpClient(offline)) };
       if (e instanceof ApiError) throw new ApiError(e.code, `joining ${server} failed: ${e.message}`);
       throw new FatalError(`lanternd agent: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -44,7 +47,7 @@ export const remoteNode: Component<AgentConfig, LocalNode> = {
   start({ get, config }) {
     const api = get(joinKey);
     const serverRegistry = serverRegistrySource(api.config, config.serverRegistry);
-    return startNode(api, config.node, { insecure: config.node.insecureRegistries, ...(serverRegistry ? { server: serverRegistry } : {}) });
+    return startNode(api, config.node, { insecure: config.node.insecureRegistries, ...(serverRegistry ? { server: serverRegistry } : {}) }, { options: { offlineRecord: true, startOffline: joinedOffline(api) } });
   },
 };
 

@@ -24,7 +24,7 @@ export const simNodes: Component<SimConfig, SimulatedNodes> = {
     const nodeApi = isJoinToken ? (name: string) => joinNode(api, config, name) : undefined;
     const sim = new SimulatedNodes({
       api, nodeApi, count: c.count, concurrency: c.concurrency, heartbeatMs: c.heartbeatMs, runForMs: c.runForMs, namePrefix: c.namePrefix,
-      shape: { cpu: c.cpu, memory: c.memory, pods: c.pods, labels: c.labels, version: VERSION, zones: c.zones },
+      shape: { cpu: c.cpu, memory: c.memory, pods: c.pods, labels: c.labels, version: VERSION, zones: c.zones, ...(c.gpus ? { gpus: c.gpus } : {}) },
     });
     try {
       await sim.start();

@@ -1,7 +1,5 @@
-/** The server's SQLite store and what keeps it in shape: compaction and the health probe. */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { openSqliteStore, type SqliteStore } from '../../store/sqlite/sqlite-store.js';
+/** The server's store (SQLite, or etcd with --datastore-endpoint) and what keeps it in shape: compaction and the health probe. */
+import { openServerStore, type ServerStore } from '../datastore.js';
 import { StoreCompactor } from '../../server/compactor.js';
 import { StoreHealth } from '../../server/store-health.js';
 import type { ServerConfig } from '../server-config.js';
@@ -9,12 +7,11 @@ import { started, type Component } from './component.js';
 import { compactorKey, storeHealthKey, storeKey } from './keys.js';
 
 /** Opens the store; closing it is the server's last step before it exits. */
-export const store: Component<ServerConfig, SqliteStore> = {
+export const store: Component<ServerConfig, ServerStore> = {
   key: storeKey,
   requires: [],
   async start({ config }) {
-    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const s = await openSqliteStore(path.join(config.dataDir, 'state.db'));
+    const s = await openServerStore(config.dataDir, config.datastore);
     return { value: s, stop: () => s.close() };
   },
 };

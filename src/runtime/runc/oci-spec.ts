@@ -5,6 +5,7 @@ import { resolveCapabilities } from './capabilities.js';
 import type { EtcFiles } from './etc-files.js';
 import type { OciMount, OciResources, OciSeccomp, OciSpec } from './oci-types.js';
 import { defaultSeccompProfile, resolveSeccompProfile } from './seccomp.js';
+import { buildDevices } from './devices.js';
 
 /** Host facts and paths the spec needs besides the ContainerConfig. */
 export interface SpecContext {
@@ -52,6 +53,7 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
   // A private cgroup namespace on v1 would hide nothing useful and breaks some tools; Docker uses it only on v2.
   if (ctx.cgroupV2) namespaces.push({ type: 'cgroup' });
   const seccomp = seccompFor(config, ctx, caps, privileged);
+  const devices = buildDevices(config);
   return {
     ociVersion: '1.0.2',
     process: {
@@ -71,7 +73,8 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
     linux: {
       namespaces,
       cgroupsPath: ctx.cgroupsPath,
-      resources: buildResources(config, privileged),
+      resources: buildResources(config, privileged, devices.rules),
+      ...(devices.devices.length > 0 ? { devices: devices.devices } : {}),
       ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
       ...(seccomp ? { seccomp } : {}),
     },
@@ -94,9 +97,10 @@ function seccompFor(config: ContainerConfig, ctx: SpecContext, caps: readonly st
   return defaultSeccompProfile(caps, ctx.hostArch, ctx.kernelRelease);
 }
 
-function buildResources(config: ContainerConfig, privileged: boolean): OciResources {
+function buildResources(config: ContainerConfig, privileged: boolean, deviceRules: OciResources['devices']): OciResources {
   const r = config.resources;
-  const res: OciResources = { devices: [{ allow: privileged, access: 'rwm' }] };
+  // Deny all (allow all when privileged), then the container's devices: later rules win in the cgroup.
+  const res: OciResources = { devices: [{ allow: privileged, access: 'rwm' }, ...(privileged ? [] : deviceRules)] };
   // swap == limit means no swap on top of the limit: --memory is a hard cap, as in Docker.
   if (r.memoryBytes !== undefined) res.memory = { limit: r.memoryBytes, swap: r.memoryBytes };
   if (r.cpuQuota !== undefined || r.cpuShares !== undefined || r.cpuPeriod !== undefined) {

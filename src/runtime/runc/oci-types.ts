@@ -41,6 +41,13 @@ export interface OciLinux {
   maskedPaths?: string[];
   readonlyPaths?: string[];
   seccomp?: OciSeccomp;
+  /** Device nodes runc creates in the container's /dev. */
+  devices?: OciDevice[];
+}
+
+/** One linux.devices entry. */
+export interface OciDevice {
+  path: string; type: string; major: number; minor: number; fileMode?: number; uid?: number; gid?: number;
 }
 
 /** cgroup limits in the v1 vocabulary; runc converts them on cgroup v2. */

@@ -4,6 +4,7 @@ import { podPriority, samePod, type NodeInfo } from './node-info.js';
 import { maxNodeScore, type NodeScore, type Profile } from './plugin.js';
 import type { Snapshot } from './snapshot.js';
 import { isSuccess, success, type Status } from './status.js';
+import { notNamed, requiredNodeNames } from './node-names.js';
 
 /** The decision of one scheduling cycle: a node, or why no node fits. */
 export type Decision =
@@ -91,9 +92,19 @@ export function filterNodes(pod: Pod, snapshot: Snapshot, profile: Profile, stat
     for (const n of snapshot.nodes) statuses.set(n.name, pre);
     return { preFilter: pre, feasible: [], statuses, processed: all };
   }
+  const feasible: NodeInfo[] = [];
+  const named = profile.filters.some((f) => f.name === 'NodeAffinity') ? requiredNodeNames(pod) : undefined;
+  if (named !== undefined) {
+    // Only the nodes the pod names can fit (a DaemonSet pod names one): filter those, not the cluster.
+    for (const node of snapshot.nodes) {
+      const status = named.has(node.name) ? runFiltersWithNominated(pod, node, snapshot, profile, state) : notNamed;
+      if (isSuccess(status)) feasible.push(node);
+      else statuses.set(node.name, status);
+    }
+    return { feasible, statuses, processed: all };
+  }
   const limit = sampling?.limit ?? all;
   const start = all === 0 ? 0 : (sampling?.start ?? 0) % all;
-  const feasible: NodeInfo[] = [];
   let processed = 0;
   while (processed < all && feasible.length < limit) {
     const node = snapshot.nodes[(start + processed) % all]!;

@@ -49,6 +49,15 @@ export const rules: readonly Rule[] = [
   { role: 'node', verbs: ['watch'], resources: ['pods'], when: (_node, a) => a.namespace === undefined && !a.fieldSelector },
   // The agent attaches its pods to the user networks they name (lcctl network; not secret: subnets and drivers).
   { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['networks'] },
+  // The volumes hook resolves a pod's claim to its bound volume (Kubernetes' node authorizer allows the claims and
+  // volumes of its pods; here every one: they hold no secret, a Secret reference in a PV is still read under its own rule). Read only.
+  { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses'] },
+  // The local-path reclaimer deletes its node's released Delete volumes and reports their use; node-restriction
+  // (persistent-volumes.ts) admits only volumes pinned to the writing node.
+  { role: 'node', verbs: ['update', 'updateStatus', 'delete'], resources: ['persistentvolumes'] },
+  // The CSI provisioner of a node hosting a driver's controller service (agent/csi/provisioner.ts) creates that
+  // driver's PVs; node-restriction/csi-volumes.ts admits only PVs of drivers the node's Node lists.
+  { role: 'node', verbs: ['create'], resources: ['persistentvolumes'] },
   { role: 'node', verbs: ['get'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true },
   // The agent's watched cache of them (the kubelet's): one object, named by fieldSelector metadata.name=NAME.
   { role: 'node', verbs: ['list', 'watch'], resources: ['configmaps', 'secrets'], when: (_node, a) => a.referencedByNode === true && a.namespace !== undefined && namedBySelector(a.fieldSelector) !== undefined },
@@ -60,6 +69,8 @@ export const rules: readonly Rule[] = [
   { role: 'join', verbs: ['join'], resources: ['nodes'] },
   // Join tokens (`jointokens`), node credentials (`nodecredentials`) and the admin token (`admintoken`,
   // verb rotate) are the admin's alone: deliberately, no rule for a node or the join token names them.
+  // Namespaces (`namespaces`: create, delete, read), evictions (`pods/eviction`, create: kubectl drain) and
+  // the metrics.k8s.io API (`kubectl top`, metrics-api.ts) are the admin's alone too: no node or join rule.
 ];
 
 /** The node name of a `system:node:NAME` identity ('' for others). */
@@ -76,7 +87,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read and watch nodes and pods (all of them, its own by fieldSelector=spec.nodeName=NAME, or a namespace where a pod bound to it is a gang member), and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it; it may record events; it may read PodGroups, Networks, NetworkPolicies, Services and EndpointSlices, never write them; it may open only its own tunnel',
+  node: 'a node may read and watch nodes and pods (all of them, its own by fieldSelector=spec.nodeName=NAME, or a namespace where a pod bound to it is a gang member), and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it (or, a Secret, while a StorageClass or PersistentVolume of a CSI driver it hosts names it); it may record events; it may update or delete a PersistentVolume pinned to it (nodeAffinity naming it alone), and create, update or delete one of a CSI driver it hosts; it may read PodGroups, Networks, NetworkPolicies, Services and EndpointSlices, never write them; it may open only its own tunnel',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 

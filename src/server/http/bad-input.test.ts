@@ -37,13 +37,13 @@ describe('bad input', () => {
   test('JSON nested a million deep is a 400 naming the bound, not a 500 "Maximum call stack size exceeded"', async () => {
     const r = await call('POST', '/api/v1/namespaces/default/configmaps', '['.repeat(1_000_000) + ']'.repeat(1_000_000));
     assert.equal(r.status, 400, r.text);
-    assert.equal(r.error.code, 'BadRequest');
+    assert.equal(r.error.reason, 'BadRequest');
     assert.equal(r.error.message, 'request body nests deeper than 100 levels (at offset 100)');
     const objects = await call('POST', '/api/v1/namespaces/default/configmaps', '{"a":'.repeat(200) + '1' + '}'.repeat(200));
     assert.equal(objects.error.message, 'request body nests deeper than 100 levels (at offset 500)');
   });
 
-  test('a body that is null, a number, a string or an array is a 400 on every route that reads one', async () => {
+  test('a body that is null, a number, a string or an array is a 400 (a bad metadata a 422 Invalid) on every route that reads one', async () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } };
     assert.equal((await call('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify(cm))).status, 201);
     const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } } };
@@ -66,13 +66,13 @@ describe('bad input', () => {
     }
     for (const meta of ['null', '"x"', '[]']) {
       const r = await call('PUT', '/api/v1/nodes/n1/status', `{"metadata": ${meta}}`);
-      assert.equal(r.status, 400, r.text);
+      assert.equal(r.status, 422, r.text);
       assert.match(r.error.message, /^metadata: must be an object/);
     }
     // No metadata at all on a cluster-scoped kind: the name is the URL's (it used to be a 500).
     for (const path of ['/apis/lantern.dev/v1/queues/q', '/apis/scheduling.k8s.io/v1/priorityclasses/pc', '/api/v1/nodes/n1']) {
       const r = await call('PUT', path, '{}');
-      assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.text}`);
+      assert.ok(r.status === 422 || r.status === 404, `${path}: ${r.text}`);
       assert.match(r.error.message, /"(q|pc|n1)" (not found|is invalid)/);
     }
     // The configmap is still there: the DELETE with a bad body did nothing.
@@ -93,7 +93,7 @@ describe('bad input', () => {
       assert.equal(res.status, 400, q);
       assert.equal(res.headers.get('content-type'), 'application/json');
       const body = await res.json() as ErrorBody;
-      assert.equal(body.code, 'BadRequest', q);
+      assert.equal(body.reason, 'BadRequest', q);
       assert.match(body.message, message, q);
     }
     // A good watch still streams.

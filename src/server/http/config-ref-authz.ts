@@ -7,6 +7,7 @@ import type { Pod } from '../../api/pod.js';
 import { GangAnnotations } from '../../api/annotations.js';
 import { podReferences } from '../../api/pod-config-refs.js';
 import type { ApiClient } from '../../client/types.js';
+import { csiSecretOfNode } from './csi-secret-authz.js';
 
 export { podReferences };
 
@@ -16,7 +17,9 @@ const podsOf = async (api: ApiClient, node: string, namespace: string | undefine
 /** True when some pod bound to node in namespace references resource/name (as the Node authorizer's graph). */
 export async function referencedByNode(api: ApiClient, node: string, resource: string, name: string, namespace: string | undefined): Promise<boolean> {
   if (resource !== 'configmaps' && resource !== 'secrets') return false;
-  return (await podsOf(api, node, namespace)).some((p) => podReferences(p, resource).has(name));
+  if ((await podsOf(api, node, namespace)).some((p) => podReferences(p, resource).has(name))) return true;
+  // The secrets its CSI drivers' classes and volumes name (csi-secret-authz.ts).
+  return resource === 'secrets' && csiSecretOfNode(api, node, name, namespace);
 }
 
 /** The one object a field selector names (a term metadata.name=NAME), if it names one. */

@@ -77,9 +77,9 @@ describe('node join endpoint, node secrets and node credentials', () => {
   test('the join token may only join; a bad node name, secret or token is refused', async () => {
     assert.equal((await call(JOIN, 'GET', '/api/v1/nodes')).status, 403);
     assert.equal((await call('nope', 'POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'a' })).status, 401);
-    assert.equal((await call(JOIN, 'POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'Bad_Name' })).status, 400);
+    assert.equal((await call(JOIN, 'POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'Bad_Name' })).status, 422);
     const short = await call(JOIN, 'POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'a', nodeSecret: 'short' });
-    assert.equal(short.status, 400);
+    assert.equal(short.status, 422);
     assert.match(short.body.message ?? '', /nodeSecret/);
   });
 
@@ -199,8 +199,8 @@ describe('node join endpoint, node secrets and node credentials', () => {
     assert.equal((await call(ADMIN, 'DELETE', `/apis/lantern.dev/v1/jointokens/${forever.body.id!}`)).status, 200);
     assert.equal((await call(forever.body.token!, 'POST', '/apis/lantern.dev/v1/nodes/join', { nodeName: 'tok-4' })).status, 401);
     assert.equal((await call(ADMIN, 'DELETE', `/apis/lantern.dev/v1/jointokens/${forever.body.id!}`)).status, 404);
-    assert.equal((await call(ADMIN, 'POST', '/apis/lantern.dev/v1/jointokens', { ttlSeconds: -1 })).status, 400);
-    assert.equal((await call(ADMIN, 'POST', '/apis/lantern.dev/v1/jointokens', { description: 'a\nb' })).status, 400);
+    assert.equal((await call(ADMIN, 'POST', '/apis/lantern.dev/v1/jointokens', { ttlSeconds: -1 })).status, 422);
+    assert.equal((await call(ADMIN, 'POST', '/apis/lantern.dev/v1/jointokens', { description: 'a\nb' })).status, 422);
   });
 
   test('neither the join token nor a node credential may touch tokens, credentials or the admin token', async () => {

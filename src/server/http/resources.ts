@@ -5,8 +5,13 @@ import { kinds } from '../../api/kinds/index.js';
 import { scaleOf, withReplicas } from '../../api/kinds/scale.js';
 import type { ApiClient } from '../../client/types.js';
 import { readObject } from './body.js';
+import { acceptKubeForms } from './kube-accepted.js';
+import { serveEviction } from './eviction.js';
+import { fieldValidationOf, withFieldValidation } from './field-validation.js';
 import { sendJson } from './respond.js';
-import { serveWatch } from './watch.js';
+import { servePatch } from './patch.js';
+import { tableOf, tableWatchEncoder, wantsTable } from './table-response.js';
+import { serveWatch, slowWatcherLimit } from './watch.js';
 
 type ResourceRoute = { resource: string; namespace?: string; name?: string; sub?: string };
 
@@ -21,11 +26,13 @@ function intParam(query: URLSearchParams, name: string): number | undefined {
 const truthy = (v: string | null): boolean => v === '1' || v === 'true';
 
 /** CRUD, watch, status and binding on /api/v1 resources. */
-export async function serveResource(api: ApiClient, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+export async function serveResource(caller: ApiClient, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
   const kind = kinds.get(route.resource);
   if (!kind) throw new ApiError('NotFound', `the server doesn't have a resource type "${route.resource}"`);
   const ns = kind.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
+  // Writes under ?fieldValidation=Warn|Ignore drop unknown fields (field-validation.ts); Strict refuses them.
+  const api = method === 'GET' ? caller : withFieldValidation(caller, fieldValidationOf(query), res);
   const dryRun = query.get('dryRun') === 'All';
   // As kube-apiserver: an unknown value must not fall through to a real write.
   for (const v of query.getAll('dryRun')) if (v !== 'All') throw new ApiError('BadRequest', `invalid dryRun value ${JSON.stringify(v)}: the only supported value is "All"`);
@@ -37,6 +44,7 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
     if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta))) {
       throw new ApiError('Invalid', `metadata: must be an object, got ${meta === null ? 'null' : Array.isArray(meta) ? 'an array' : typeof meta}`, { causes: [{ field: 'metadata', message: 'must be an object' }] });
     }
+    acceptKubeForms(obj);
     // Missing: the handlers and validation below then name what is missing (metadata.name).
     obj.metadata ??= { name: '' };
     if (kind.namespaced) {
@@ -50,11 +58,16 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
 
   if (route.name === undefined) {
     if (method === 'GET') {
-      if (truthy(query.get('watch'))) { serveWatch(api, req, res, route.resource, ns, query); return; }
-      sendJson(res, 200, await api.list(route.resource, ns, {
+      if (truthy(query.get('watch'))) {
+        if (wantsTable(req.headers.accept)) serveWatch(api, req, res, route.resource, ns, query, slowWatcherLimit, await tableWatchEncoder(kind, query));
+        else serveWatch(api, req, res, route.resource, ns, query);
+        return;
+      }
+      const list = await api.list(route.resource, ns, {
         labelSelector: query.get('labelSelector') ?? undefined,
         fieldSelector: query.get('fieldSelector') ?? undefined,
-      }));
+      });
+      sendJson(res, 200, wantsTable(req.headers.accept) ? await tableOf(kind, list, query) : list);
       return;
     }
     if (method === 'POST') { sendJson(res, 201, await api.create(route.resource, await bodyObject(), { dryRun })); return; }
@@ -63,7 +76,11 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
 
   const name = route.name;
   if (route.sub === undefined) {
-    if (method === 'GET') { sendJson(res, 200, await api.get(route.resource, name, ns)); return; }
+    if (method === 'GET') {
+      const obj = await api.get(route.resource, name, ns);
+      sendJson(res, 200, wantsTable(req.headers.accept) ? await tableOf(kind, obj, query) : obj);
+      return;
+    }
     if (method === 'PUT') {
       const obj = await bodyObject();
       if (obj.metadata.name === undefined || obj.metadata.name === '') obj.metadata.name = name;
@@ -80,6 +97,7 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
       sendJson(res, 200, await api.delete(route.resource, name, ns, { gracePeriodSeconds: grace }));
       return;
     }
+    if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'object', name, ns, dryRun)); return; }
     throw new ApiError('MethodNotAllowed', `${method} is not allowed on a ${kind.kind}`);
   }
   if (route.sub === 'status') {
@@ -90,6 +108,7 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
       sendJson(res, 200, await api.updateStatus(route.resource, obj));
       return;
     }
+    if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'status', name, ns, false)); return; }
   }
   const scale = kind.subresources.scale;
   if (route.sub === 'scale' && scale !== undefined) {
@@ -104,7 +123,9 @@ export async function serveResource(api: ApiClient, req: IncomingMessage, res: S
       sendJson(res, 200, scaleOf(scale, await api.update(route.resource, next)));
       return;
     }
+    if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'scale', name, ns, dryRun)); return; }
   }
+  if (route.sub === 'eviction' && route.resource === 'pods' && method === 'POST') { sendJson(res, 201, await serveEviction(api, req, ns ?? 'default', name)); return; }
   if (route.sub === 'binding' && route.resource === 'pods' && method === 'POST') {
     const body = (await readObject(req)) as { target?: { name?: unknown } | null };
     const target = body.target?.name;

@@ -7,6 +7,9 @@ export { groupVersionPath };
 /** The group versions served: each kind's own (the core group's is "v1"). */
 const servedGroupVersions = new Set(kindModules.map((k) => k.apiVersion));
 
+/** Subresources of a Namespace, told apart from resources in it as kube-apiserver does. */
+export const namespaceSubresources: ReadonlySet<string> = new Set(['status', 'finalize']);
+
 /** A parsed API path. */
 export type Route =
   | { type: 'resource'; resource: string; namespace?: string; name?: string; sub?: string }
@@ -35,7 +38,10 @@ export function parseRoute(pathname: string): Route {
   if (gv !== undefined) {
     const rest = parts.slice(gv === 'v1' ? 2 : 3);
     let route: Route | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3) {
+    // /api/v1/namespaces/NAME/status|finalize is the Namespace's subresource, not a resource in it.
+    if (rest[0] === 'namespaces' && rest.length === 3 && namespaceSubresources.has(rest[2]!)) {
+      route = { type: 'resource', resource: 'namespaces', name: rest[1], sub: rest[2] };
+    } else if (rest[0] === 'namespaces' && rest.length >= 3) {
       const [, namespace, resource, name, sub] = rest;
       if (rest.length <= 5) route = { type: 'resource', resource: resource!, namespace, name, sub };
     } else if (rest.length >= 1 && rest.length <= 3) {

@@ -44,7 +44,11 @@ describe('API HTTP server', () => {
     }
     const version = await fetch(`${base}/version`);
     assert.equal(version.status, 200);
-    assert.deepEqual(await version.json(), { version: '9.9.9-test', platform: `${process.platform}/${process.arch}` });
+    // Kubernetes' version.Info (kubectl version parses it) with lcctl's own version field.
+    const info = await version.json() as Record<string, string>;
+    assert.equal(info.version, '9.9.9-test');
+    assert.equal(info.gitVersion, 'v1.32.0+lantern-9.9.9-test');
+    assert.deepEqual([info.major, info.minor], ['1', '32']);
   });
 
   test('readyz reports 503 while the server is not ready; healthz stays 200', async () => {
@@ -61,8 +65,8 @@ describe('API HTTP server', () => {
     const none = await fetch(base + pods);
     assert.equal(none.status, 401);
     const body = await none.json() as ErrorBody;
-    assert.equal(body.code, 'Unauthorized');
-    assert.equal(body.status, 401);
+    assert.equal(body.reason, 'Unauthorized');
+    assert.equal(body.code, 401);
     assert.match(body.message, /bearer token is required: pass --token, set LANTERN_TOKEN/);
     const wrong = await call('GET', pods, undefined, { authorization: 'Bearer not-the-token' });
     assert.equal(wrong.status, 401);
@@ -92,15 +96,15 @@ describe('API HTTP server', () => {
     assert.equal(created.body.metadata.labels?.app, 'web');
     const broken = await call('POST', pods, 'metadata: [unclosed', { 'content-type': 'application/yaml' });
     assert.equal(broken.status, 400);
-    assert.equal(broken.body.code, 'BadRequest');
+    assert.equal(broken.body.reason, 'BadRequest');
     assert.match(broken.body.message, /request body is not valid YAML/);
   });
 
-  test('an invalid pod is a 400 with code, message and details.causes', async () => {
+  test('an invalid pod is a 422 Status with reason Invalid, message and details.causes', async () => {
     const res = await call('POST', pods, manifest('bad', { spec: { containers: [{ name: 'c' }], restartPolicy: 'Sometimes' } }));
-    assert.equal(res.status, 400);
-    assert.equal(res.body.code, 'Invalid');
-    assert.equal(res.body.status, 400);
+    assert.equal(res.status, 422);
+    assert.equal(res.body.reason, 'Invalid');
+    assert.equal(res.body.code, 422);
     assert.match(res.body.message, /^Pod "bad" is invalid: /);
     assert.deepEqual(res.body.details?.causes, [
       { field: 'spec.containers[0].image', message: 'required' },
@@ -126,13 +130,13 @@ describe('API HTTP server', () => {
     const first = await call<Pod>('POST', pods, manifest('taken'));
     const again = await call('POST', pods, manifest('taken'));
     assert.equal(again.status, 409);
-    assert.equal(again.body.code, 'AlreadyExists');
+    assert.equal(again.body.reason, 'AlreadyExists');
     assert.deepEqual(again.body.details, { kind: 'Pod', name: 'taken' });
     const updated = await call<Pod>('PUT', `${pods}/taken`, { ...first.body, metadata: { ...first.body.metadata, labels: { v: '1' } } });
     assert.equal(updated.status, 200);
     const stale = await call('PUT', `${pods}/taken`, { ...first.body, metadata: { ...first.body.metadata, labels: { v: '2' } } });
     assert.equal(stale.status, 409);
-    assert.equal(stale.body.code, 'Conflict');
+    assert.equal(stale.body.reason, 'Conflict');
   });
 
   test('URL and body must agree on name and namespace', async () => {
@@ -152,24 +156,24 @@ describe('API HTTP server', () => {
       ['GET', `${pods}/missing`, 404, 'NotFound'],
       ['PUT', pods, 405, 'MethodNotAllowed'],
       ['DELETE', pods, 405, 'MethodNotAllowed'],
-      ['PATCH', `${pods}/json-pod`, 405, 'MethodNotAllowed'],
+      ['PATCH', `${pods}/json-pod`, 415, 'UnsupportedMediaType'],
       ['POST', `${pods}/json-pod`, 405, 'MethodNotAllowed'],
       ['GET', `${pods}/json-pod/unknown`, 404, 'NotFound'],
     ];
     for (const [method, path, status, code] of cases) {
       const res = await call(method, path);
       assert.equal(res.status, status, `${method} ${path}`);
-      assert.equal(res.body.code, code, `${method} ${path}`);
+      assert.equal(res.body.reason, code, `${method} ${path}`);
       assert.equal(res.type, 'application/json');
     }
     const missing = await call('GET', `${pods}/missing`);
-    assert.deepEqual(missing.body, { code: 'NotFound', status: 404, message: 'pod "missing" not found', details: { kind: 'Pod', name: 'missing' } });
+    assert.deepEqual(missing.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'pod "missing" not found', details: { kind: 'Pod', name: 'missing' } });
   });
 
   test('binding, status and delete through HTTP', async () => {
     await call('POST', pods, manifest('bound'));
     const noTarget = await call('POST', `${pods}/bound/binding`, {});
-    assert.equal(noTarget.status, 400);
+    assert.equal(noTarget.status, 422);
     assert.deepEqual(noTarget.body.details?.causes, [{ field: 'target.name', message: 'required' }]);
     assert.equal((await call('POST', `${pods}/bound/binding`, { target: { name: 'n1' } })).status, 201);
     const pod = (await call<Pod>('GET', `${pods}/bound/status`)).body;
@@ -200,7 +204,7 @@ describe('API HTTP server', () => {
   test('a bad selector is a 400 BadRequest', async () => {
     const res = await call('GET', `${pods}?labelSelector=${encodeURIComponent('a in b')}`);
     assert.equal(res.status, 400);
-    assert.equal(res.body.code, 'BadRequest');
+    assert.equal(res.body.reason, 'BadRequest');
   });
 
   test('node services: logs of an unscheduled pod are refused; a node without an agent is 503', async () => {
@@ -211,7 +215,7 @@ describe('API HTTP server', () => {
     await call('POST', `${pods}/loner/binding`, { target: { name: 'far-away' } });
     const offline = await call('GET', `${pods}/loner/log`);
     assert.equal(offline.status, 503);
-    assert.equal(offline.body.code, 'Unavailable');
+    assert.equal(offline.body.reason, 'ServiceUnavailable');
     assert.match(offline.body.message, /node "far-away" is not connected to this server/);
     const images = await call('GET', '/apis/lantern.dev/v1/images');
     assert.equal(images.status, 503);

@@ -23,9 +23,11 @@ export const slowWatcherLimit = 32 * 1024 * 1024;
  * the event loop (a committed batch) go out in one write, not one socket write each. A client that
  * stops reading is cut off once `limit` bytes wait for it: the response ends (cleanly, so a client
  * resumes from the last resourceVersion it saw, as client-go's reflector does), and the server does
- * not buffer the rest of history for it.
+ * not buffer the rest of history for it. `encode` turns an event into its line (kubectl's table watch
+ * sends one-row Tables).
  */
-export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, query: URLSearchParams, limit = slowWatcherLimit): void {
+export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, query: URLSearchParams, limit = slowWatcherLimit,
+  encode: (event: WatchEvent<ApiObject>) => string = lineOf): void {
   // A bad resourceVersion or selector is a plain 400, not a 200 whose stream is cut: check the
   // version here and start the watch (it parses the selectors, and throws) before the head goes out.
   const resourceVersion = query.get('resourceVersion') ?? undefined;
@@ -46,7 +48,7 @@ export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResp
     fieldSelector: query.get('fieldSelector') ?? undefined,
     readOnly: true,
   }, (event) => {
-    if (pending.push(lineOf(event)) === 1) setImmediate(flush);
+    if (pending.push(encode(event)) === 1) setImmediate(flush);
   });
   // Events wait for flush (setImmediate), so none is written before this head.
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
@@ -58,6 +60,6 @@ export function serveWatch(api: ApiClient, req: IncomingMessage, res: ServerResp
     flush();
     if (res.writableEnded) return;
     const err = e instanceof ApiError ? e : new ApiError('Internal', String(e));
-    res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', ...err.toBody() } }) + '\n');
+    res.end(JSON.stringify({ type: 'ERROR', object: err.toBody() }) + '\n');
   });
 }

@@ -14,6 +14,9 @@ import { admitNodeCreate, admitNodeStatus, admitNodeUpdate } from './node-writes
 import { admitPodStatus } from './pod-status.js';
 import { admitNodeEvent } from './events.js';
 import { TokenBuckets } from './token-bucket.js';
+// CSI volumes by the node's drivers, others by persistent-volumes.ts (pinned to the node).
+import { admitNodePersistentVolume as admitNodeVolume } from './csi-volumes.js';
+import type { PersistentVolume } from '../../api/schema/storage.js';
 
 /** Settings (lanternd server flags: --node-protected-label-prefixes, --node-event-qps, --node-event-burst). */
 export interface NodeRestrictionOptions {
@@ -62,22 +65,28 @@ export class NodeRestriction {
       async create<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
         if (resource === 'nodes') return api.create(resource, admitNodeCreate(node, obj, prefixes) as unknown as T, opts);
         if (resource === 'events') { takeEventToken(node); await admitNodeEvent(api, node, obj); }
+        if (resource === 'persistentvolumes') await admitNodeVolume(api, node, 'create', undefined, obj as unknown as PersistentVolume);
         return api.create(resource, obj, opts);
       },
       async update<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
         const { name, namespace } = obj.metadata ?? {};
         if (resource === 'nodes') return api.update(resource, admitNodeUpdate(node, obj, await api.get<Node>('nodes', name), prefixes) as unknown as T, opts);
         if (resource === 'events') { takeEventToken(node); await admitNodeEvent(api, node, obj, await api.get<Event>('events', name, namespace)); }
+        if (resource === 'persistentvolumes') await admitNodeVolume(api, node, 'update', name, obj as unknown as PersistentVolume);
         return api.update(resource, obj, opts);
       },
       async updateStatus<T extends ApiObject>(resource: string, obj: T): Promise<T> {
         if (resource === 'nodes') admitNodeStatus(node, obj, await api.get<Node>('nodes', obj.metadata?.name));
         else if (resource === 'pods') await admitPodStatus(api, node, obj as unknown as Pod);
+        else if (resource === 'persistentvolumes') await admitNodeVolume(api, node, 'update', obj.metadata?.name, obj as unknown as PersistentVolume);
         return api.updateStatus(resource, obj);
       },
       get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> { return api.get(resource, name, namespace); },
       list<T extends ApiObject>(resource: string, namespace?: string, opts?: ListOptions): Promise<ObjectList<T>> { return api.list(resource, namespace, opts); },
-      delete<T extends ApiObject>(resource: string, name: string, namespace?: string, opts?: DeleteOptions): Promise<T> { return api.delete(resource, name, namespace, opts); },
+      async delete<T extends ApiObject>(resource: string, name: string, namespace?: string, opts?: DeleteOptions): Promise<T> {
+        if (resource === 'persistentvolumes') await admitNodeVolume(api, node, 'delete', name);
+        return api.delete(resource, name, namespace, opts);
+      },
       watch<T extends ApiObject>(resource: string, namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Watcher { return api.watch(resource, namespace, opts, onEvent); },
       bind(namespace: string, podName: string, nodeName: string): Promise<void> { return api.bind(namespace, podName, nodeName); },
     };

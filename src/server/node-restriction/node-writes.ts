@@ -10,6 +10,9 @@ import { reportedLabels, reportedLabelsAnnotation } from '../../api/node-labels.
 import { protectedLabelRule, underPrefix } from './protected-labels.js';
 import { nodeNetworkAnnotationRule, nodeNetworkPrefix } from '../../api/pod-network.js';
 import { resourceClaimCauses } from './resource-bounds.js';
+import { checkDeviceAnnotation } from './node-devices.js';
+import { checkCsiAnnotation } from './csi-volumes.js';
+import { checkAutonomyAnnotation } from './autonomy.js';
 
 /** One Forbidden error naming every field the node may not write and the rule for each. */
 export function forbiddenFor(node: string, kind: string, name: string, causes: FieldCause[]): ApiError {
@@ -63,6 +66,9 @@ export function admitNodeCreate(node: string, input: unknown, prefixes: readonly
   checkNewLabels(labels, {}, prefixes, out);
   for (const k of Object.keys(obj.metadata.annotations ?? {})) if (prefixes.some((p) => underPrefix(k, p))) out.push({ field: `metadata.annotations.${k}`, message: annotationRule });
   checkNetworkAnnotations(obj.metadata.annotations ?? {}, {}, out);
+  checkDeviceAnnotation(obj.metadata.annotations ?? {}, {}, out);
+  checkCsiAnnotation(obj.metadata.annotations ?? {}, {}, out);
+  checkAutonomyAnnotation({ ...obj.metadata.annotations }, {}, out);
   if (obj.spec?.podCIDR !== undefined) out.push({ field: 'spec.podCIDR', message: 'the pod range is assigned by an admin, not claimed by the node' });
   // Taints are the node's to choose at registration only (kubelet's --register-with-taints); setting
   // spec.unschedulable (registering cordoned) is allowed.
@@ -91,6 +97,9 @@ export function admitNodeUpdate(node: string, input: unknown, stored: Node, pref
   checkNewLabels(labels, before, prefixes, out);
   const annotations = { ...obj.metadata.annotations };
   checkNetworkAnnotations(annotations, stored.metadata.annotations ?? {}, out);
+  checkDeviceAnnotation(annotations, stored.metadata.annotations ?? {}, out);
+  checkCsiAnnotation(annotations, stored.metadata.annotations ?? {}, out);
+  checkAutonomyAnnotation(annotations, stored.metadata.annotations ?? {}, out);
   for (const k of new Set([...Object.keys(annotations), ...Object.keys(stored.metadata.annotations ?? {})])) {
     if (!prefixes.some((p) => underPrefix(k, p))) continue;
     const old = stored.metadata.annotations?.[k];

@@ -27,6 +27,10 @@ export async function admitPodStatus(api: Pick<ApiClient, 'get'>, node: string, 
   status?.containerStatuses?.forEach((cs, i) => {
     if (!names.has(cs.name)) out.push({ field: `status.containerStatuses[${i}].name`, message: `the pod has no container ${JSON.stringify(cs.name)}: a node reports only the containers of the pod's spec` });
   });
+  const initNames = new Set((stored.spec.initContainers ?? []).map((c) => c.name));
+  status?.initContainerStatuses?.forEach((cs, i) => {
+    if (!initNames.has(cs.name)) out.push({ field: `status.initContainerStatuses[${i}].name`, message: `the pod has no init container ${JSON.stringify(cs.name)}: a node reports only the init containers of the pod's spec` });
+  });
   if (!hostNetwork(stored) && (status?.podIP !== undefined || status?.podIPs !== undefined)) {
     // A pod whose primary network is a user network (lcctl run --network NAME) has its address from that network's subnet.
     const userNet = stored.metadata.annotations?.[NetworkAnnotations.primary];

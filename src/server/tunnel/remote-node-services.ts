@@ -1,5 +1,5 @@
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
-import { ApiError, type ErrorBody } from '../../api/errors.js';
+import { ApiError, ErrorCodes, type ErrorCode } from '../../api/errors.js';
 import type { ContainerUsage, ImageBuildOptions, ImageRemoval, ImageSummary, LogOptions, NodeServices, PodAttachOptions, PodExecOptions, PodExecSession } from '../../api/node-services.js';
 import { FrameType, type TunnelResult } from '../../client/tunnel/frames.js';
 import type { TunnelMux, TunnelStream } from '../../client/tunnel/mux.js';
@@ -14,7 +14,8 @@ function parseResult(payload: Buffer): TunnelResult {
 }
 
 function toError(r: { error: { code: string; message: string } }): ApiError {
-  return ApiError.fromBody({ code: r.error.code, status: 0, message: r.error.message } as ErrorBody);
+  // The tunnel's RESULT frame carries the catalogue code itself (agent and server are one code base).
+  return new ApiError(r.error.code in ErrorCodes ? r.error.code as ErrorCode : 'Internal', r.error.message);
 }
 
 /**

@@ -8,6 +8,7 @@ import { systemClock } from '../../../api/clock.js';
 import { EventRecorder } from '../../../client/kit/index.js';
 import type { AgentContext } from '../../context.js';
 import { PodProbes } from '../../probes/probe-runner.js';
+import { PodHealth } from '../../probes/pod-health.js';
 import type { PodHook, PodRun } from '../pod-hook.js';
 import { usesHostNetwork } from './network.js';
 
@@ -15,6 +16,8 @@ import { usesHostNetwork } from './network.js';
 export class ProbesHook implements PodHook {
   readonly name = 'probes';
   private readonly probes: PodProbes;
+  /** Docker's HEALTHCHECK of `lcctl run` containers. */
+  private readonly health: PodHealth;
 
   constructor(private readonly ctx: AgentContext, private readonly run: PodRun) {
     const clock = ctx.clock ?? systemClock;
@@ -25,11 +28,15 @@ export class ProbesHook implements PodHook {
       changed: () => run.wake(),
       kill: (name, id) => this.killUnhealthy(name, id),
     });
+    this.health = new PodHealth({
+      clock, runtime: ctx.runtime, pod: () => run.pod, changed: () => run.wake(), log: (m) => ctx.log(m),
+      imageHealth: async (id) => (await ctx.images.resolve(id))?.config.Healthcheck,
+    });
   }
 
-  async update(run: PodRun): Promise<void> { this.probes.sync(run.slots); }
+  async update(run: PodRun): Promise<void> { this.probes.sync(run.slots); await this.health.sync(run.slots); }
 
-  async prekill(): Promise<void> { this.probes.stop(); }
+  async prekill(): Promise<void> { this.probes.stop(); this.health.stop(); }
 
   /** Stop an instance that failed its liveness or startup probe; the next sync restarts it per the policy. */
   private killUnhealthy(name: string, id: string): void {

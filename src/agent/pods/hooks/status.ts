@@ -9,6 +9,12 @@ import type { ApiClient } from '../../../client/types.js';
 import { ignoreErrors, retryOnConflict } from '../../../client/kit/index.js';
 import { computePodStatus, sameStatus } from '../pod-status.js';
 import type { PodHook, PodRun } from '../pod-hook.js';
+import { isUnreachable, withDeadline } from '../../offline/unreachable.js';
+
+/** How soon a status the server could not take is offered again (the newest status then: level-triggered). */
+const offlineRetryMs = 3000;
+/** The longest a sync waits for its status write (a link that drops packets would hold it for minutes). */
+const writeDeadlineMs = 10_000;
 
 /** The status hook of one pod. */
 export class StatusHook implements PodHook {
@@ -22,7 +28,13 @@ export class StatusHook implements PodHook {
     await retryOnConflict(async (attempt) => {
       const fresh = attempt === 0 ? pod : await this.api.get<Pod>('pods', pod.metadata.name, pod.metadata.namespace);
       if (fresh.metadata.uid !== pod.metadata.uid || isNodeLost(fresh)) return;
-      run.pod = await this.api.updateStatus<Pod>('pods', { ...fresh, status: computePodStatus(fresh, run.slots, net) });
-    }, { attempts: 3 }).catch(ignoreErrors('NotFound', 'Conflict'));
+      run.pod = await withDeadline(this.api.updateStatus<Pod>('pods', { ...fresh, status: computePodStatus(fresh, run.slots, net) }), writeDeadlineMs, 'writing the pod status');
+    }, { attempts: 3 }).catch((e: unknown) => {
+      // Cut off (edge autonomy): run.pod keeps the last status the server took, so the next sync
+      // computes the newest one again and sends it once the server answers; only that one is sent.
+      if (!isUnreachable(e)) return ignoreErrors('NotFound', 'Conflict')(e);
+      run.later(offlineRetryMs);
+      return undefined;
+    });
   }
 }

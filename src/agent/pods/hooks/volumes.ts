@@ -10,9 +10,13 @@ import { parseBytes } from '../../../api/quantity.js';
 import type { MountSpec } from '../../../runtime/types.js';
 import type { VolumePaths } from '../../context.js';
 import type { ContainerPlan, HookResult, PodHook, PodRun } from '../pod-hook.js';
+import type { ApiClient } from '../../../client/types.js';
+import type { VolumeMounter } from '../../volumes/types.js';
+import { PodClaims, asWait } from '../../volumes/pod-claims.js';
+import type { ClaimReader } from '../../volumes/claim-cache.js';
 
 /** The mount of one volumeMount whose volume is not a configMap or secret (those are left undefined). */
-async function mountFor(pod: Pod, m: NonNullable<Container['volumeMounts']>[number], paths: VolumePaths): Promise<MountSpec | undefined> {
+async function mountFor(pod: Pod, m: NonNullable<Container['volumeMounts']>[number], paths: VolumePaths, claimSource: (claim: string, readOnly: boolean) => Promise<string>): Promise<MountSpec | undefined> {
   const vol = (pod.spec.volumes ?? []).find((v) => v.name === m.name);
   if (!vol) throw new Error(`volume ${JSON.stringify(m.name)} is not defined in spec.volumes`);
   let source: string;
@@ -25,9 +29,9 @@ async function mountFor(pod: Pod, m: NonNullable<Container['volumeMounts']>[numb
       await mkdir(source, { recursive: true }).catch(() => undefined);
     }
   } else if (vol.persistentVolumeClaim) {
-    source = paths.namedVolume(vol.persistentVolumeClaim.claimName);
+    // The claim's bound PV, mounted by its mounter (VolumesHook.claimSource); no claim, no volume, as Kubernetes.
+    source = await claimSource(vol.persistentVolumeClaim.claimName, vol.persistentVolumeClaim.readOnly ?? false);
     readOnly ||= vol.persistentVolumeClaim.readOnly ?? false;
-    await mkdir(source, { recursive: true });
   } else if (vol.emptyDir?.medium === 'Memory') {
     // Lantern mounts a memory-backed emptyDir as a tmpfs per container (Kubernetes shares one per pod).
     const size = vol.emptyDir.sizeLimit !== undefined ? parseBytes(vol.emptyDir.sizeLimit) : undefined;
@@ -48,15 +52,29 @@ async function mountFor(pod: Pod, m: NonNullable<Container['volumeMounts']>[numb
 /** The volumes hook of one pod. */
 export class VolumesHook implements PodHook {
   readonly name = 'volumes';
-  constructor(private readonly paths: VolumePaths) {}
+  private readonly claims: PodClaims | undefined;
+  constructor(private readonly paths: VolumePaths, api?: ApiClient, mounters: readonly VolumeMounter[] = [], claims?: ClaimReader) {
+    this.claims = api ? new PodClaims(api, mounters, claims) : undefined;
+  }
 
   async prestartContainer(run: PodRun, plan: ContainerPlan): Promise<HookResult> {
     const mounts = plan.container.volumeMounts ?? [];
-    for (let i = 0; i < mounts.length; i++) plan.mounts[i] ??= await mountFor(run.pod, mounts[i]!, this.paths);
+    const claimSource = async (claim: string, readOnly: boolean): Promise<string> => {
+      if (!this.claims) throw new Error(`persistentVolumeClaim "${claim}": this node has no API client to resolve claims`);
+      return this.claims.mount(run.pod, claim, readOnly);
+    };
+    try {
+      for (let i = 0; i < mounts.length; i++) plan.mounts[i] ??= await mountFor(run.pod, mounts[i]!, this.paths, claimSource);
+    } catch (e) {
+      const wait = asWait(e);
+      if (wait) return wait;
+      throw e;
+    }
     return undefined;
   }
 
   async poststop(run: PodRun): Promise<void> {
+    await this.claims?.unmountAll(run.pod);
     await rm(this.paths.podDir(run.uid), { recursive: true, force: true });
   }
 }

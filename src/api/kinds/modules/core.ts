@@ -7,6 +7,8 @@ import type { Node } from '../../node.js';
 import type { Pod } from '../../pod.js';
 import type { ConfigMap, Secret } from '../../schema/config.js';
 import type { Service } from '../../schema/service.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../../schema/storage.js';
+import type { Namespace } from '../../schema/namespace.js';
 import { defineKind } from '../module.js';
 
 /** The Pod kind (core v1, namespaced): a group of containers run together on one node. */
@@ -21,6 +23,8 @@ export const podModule = defineKind<Pod>({
       { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
       { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
       { name: 'stats', kind: 'Pod', verbs: ['get'] },
+      // kubectl drain finds the Eviction's group and version here (policy/v1).
+      { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     ],
   },
   selectableFields: (pod) => ({
@@ -52,6 +56,8 @@ export const eventModule = defineKind<Event>({
     return {
       'metadata.name': ev.metadata.name,
       'involvedObject.kind': o.kind ?? '',
+      // kubectl events --for KIND/NAME selects by it too.
+      'involvedObject.apiVersion': o.apiVersion ?? '',
       'involvedObject.name': o.name ?? '',
       'involvedObject.namespace': o.namespace ?? '',
       'involvedObject.uid': o.uid ?? '',
@@ -90,4 +96,30 @@ export const serviceModule = defineKind<Service>({
   }),
   table: async () => (await import('../../printers/service.js')).serviceTable,
   describe: async () => (await import('../../printers/service-describe.js')).serviceDescriber,
+});
+
+/** The PersistentVolume kind (core v1, cluster-scoped): a piece of storage, bound to at most one claim. */
+export const persistentVolumeModule = defineKind<PersistentVolume>({
+  kind: 'PersistentVolume', resource: 'persistentvolumes', singular: 'persistentvolume', shortNames: ['pv'], namespaced: false, group: '', version: 'v1',
+  subresources: { status: true },
+  selectableFields: (pv) => ({ 'metadata.name': pv.metadata.name, 'status.phase': pv.status?.phase ?? '', 'spec.storageClassName': pv.spec.storageClassName ?? '' }),
+  table: async () => (await import('../../printers/storage.js')).persistentVolumeTable,
+  describe: async () => (await import('../../printers/storage-describe.js')).persistentVolumeDescriber,
+});
+
+/** The PersistentVolumeClaim kind (core v1, namespaced): a user's request for storage, bound to one PV. */
+export const persistentVolumeClaimModule = defineKind<PersistentVolumeClaim>({
+  kind: 'PersistentVolumeClaim', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', shortNames: ['pvc'], namespaced: true, group: '', version: 'v1',
+  subresources: { status: true },
+  selectableFields: (c) => ({ 'metadata.name': c.metadata.name, 'metadata.namespace': c.metadata.namespace ?? 'default', 'status.phase': c.status?.phase ?? '', 'spec.volumeName': c.spec.volumeName ?? '' }),
+  table: async () => (await import('../../printers/storage.js')).persistentVolumeClaimTable,
+  describe: async () => (await import('../../printers/storage-describe.js')).persistentVolumeClaimDescriber,
+});
+
+/** The Namespace kind (core v1, cluster-scoped): a scope for names; deleting one deletes what is in it. */
+export const namespaceModule = defineKind<Namespace>({
+  kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, group: '', version: 'v1',
+  subresources: { status: true },
+  selectableFields: (ns) => ({ 'metadata.name': ns.metadata.name, 'status.phase': ns.status?.phase ?? 'Active' }),
+  table: async () => (await import('../../printers/namespace.js')).namespaceTable,
 });

@@ -23,6 +23,11 @@ export async function authorizeRequest(id: Identity, info: RequestInfo, api: Api
     authorize(id, { verb: info.subresource, resource: 'pods', namespace: ns(info), name: info.name });
     return;
   }
+  // An eviction is a delete with its own permission (as Kubernetes' create pods/eviction): authz.ts gives it to the admin alone.
+  if (info.resource === 'pods' && info.name !== '' && info.subresource === 'eviction') {
+    authorize(id, { verb: 'create', resource: 'pods/eviction', namespace: ns(info), name: info.name });
+    return;
+  }
   if (info.verb === 'watch' && info.name === '') {
     // The watch answers 200 before it starts: check here so a refusal is a plain 403.
     authorize(id, await withNodeFacts(api, id, { verb: 'watch', resource: info.resource, namespace: info.namespace === '' ? undefined : info.namespace, fieldSelector: info.query.get('fieldSelector') ?? undefined }));

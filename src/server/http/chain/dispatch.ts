@@ -17,12 +17,16 @@ import { isMetricsPath, serveMetricsRoute } from '../node-metrics.js';
 import type { MetricsApi } from '../metrics-api.js';
 import { servePodExec, servePodLog, servePodStats } from '../pod-io.js';
 import { servePodPortForward } from '../port-forward.js';
+import { kubeStreamProtocol, serveKubeExec } from '../kube-exec.js';
 import { serveImages } from '../images.js';
 import { serveResource } from '../resources.js';
 import { sendJson } from '../respond.js';
 import { serveHealth } from '../health.js';
 import { requestUrl } from '../request-url.js';
 import { parseRoute } from '../route.js';
+import { discoveryDocument } from '../discovery-routes.js';
+import { versionInfo } from '../version-info.js';
+import { openApiV3 } from '../openapi.js';
 import { serveTunnel, tunnelNode } from '../../tunnel/serve-tunnel.js';
 import type { ApiServerOptions } from '../server.js';
 import { isRegistryPath } from './authenticate.js';
@@ -61,9 +65,22 @@ export async function dispatch(opts: ApiServerOptions, metricsApi: MetricsApi, r
     await serveMetricsRoute({ nodes: opts.nodes, metrics: opts.metrics, metricsApi }, caller(id), req, res, url);
     return;
   }
+  if (req.method === 'GET' && (url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/apis'))) {
+    const doc = discoveryDocument(url.pathname, req);
+    if (doc !== undefined) { caller(id); sendJson(res, 200, doc); return; }
+  }
+  if (req.method === 'GET' && url.pathname.startsWith('/openapi/v3')) {
+    const text = openApiV3(url.pathname);
+    if (text !== undefined) {
+      caller(id);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+  }
   const route = parseRoute(url.pathname);
   if (route.type === 'health') {
-    if (route.what === 'version') { sendJson(res, 200, { version: opts.version, platform: `${process.platform}/${process.arch}` }); return; }
+    if (route.what === 'version') { sendJson(res, 200, versionInfo(opts.version)); return; }
     await serveHealth(res, route.what, url.searchParams, { ready: opts.ready, store: opts.storeHealth });
     return;
   }
@@ -93,6 +110,10 @@ export async function dispatchUpgrade(opts: ApiServerOptions, req: http.Incoming
   const ns = route.namespace ?? 'default';
   if (route.sub === 'portforward') {
     await servePodPortForward(opts.api, opts.nodes, socket, ns, route.name, url.searchParams);
+    return;
+  }
+  if (kubeStreamProtocol(req) !== undefined) {
+    await serveKubeExec(opts.api, opts.nodes, req, socket, ns, route.name, url.searchParams, route.sub);
     return;
   }
   await servePodExec(opts.api, opts.nodes, req, socket, ns, route.name, url.searchParams, route.sub);

@@ -54,9 +54,9 @@ describe('requests in flight (--max-requests-inflight, --max-mutating-requests-i
     const refused = await get(s.port, '/api/v1/nodes', NODE);
     assert.equal(refused.status, 429);
     assert.equal(refused.headers['retry-after'], '1');
-    const body = JSON.parse(refused.body) as { code: string; status: number; message: string };
-    assert.equal(body.code, 'TooManyRequests');
-    assert.equal(body.status, 429);
+    const body = JSON.parse(refused.body) as { reason: string; code: number; message: string };
+    assert.equal(body.reason, 'TooManyRequests');
+    assert.equal(body.code, 429);
     assert.match(body.message, /--max-requests-inflight/);
 
     // A watch is long-running: it is served although every read-only slot is taken.

@@ -39,8 +39,8 @@ describe('connection limits and timeouts (real sockets, real server)', { timeout
     await third.closed;
     assert.match(third.data(), /^HTTP\/1\.1 429 /);
     assert.match(third.data(), /retry-after: 1/i);
-    const body = JSON.parse(third.data().slice(third.data().indexOf('\r\n\r\n') + 4)) as { code: string; message: string };
-    assert.equal(body.code, 'TooManyRequests');
+    const body = JSON.parse(third.data().slice(third.data().indexOf('\r\n\r\n') + 4)) as { reason: string; message: string };
+    assert.equal(body.reason, 'TooManyRequests');
     assert.match(body.message, /too many connections from 127\.0\.0\.1: .*--max-connections-per-address/);
     // An upgrade (the node tunnel) on a connection over the cap is refused the same way.
     const tunnel = await rawConnect(s.port);
@@ -75,8 +75,8 @@ describe('connection limits and timeouts (real sockets, real server)', { timeout
     c.socket.write(`POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Type: application/json\r\nContent-Length: ${configMap.length}\r\n\r\n${configMap.slice(0, 10)}`);
     await c.closed;
     assert.match(c.data(), /^HTTP\/1\.1 408 /);
-    const body = JSON.parse(c.data().slice(c.data().indexOf('\r\n\r\n') + 4)) as { code: string; message: string };
-    assert.equal(body.code, 'RequestTimeout');
+    const body = JSON.parse(c.data().slice(c.data().indexOf('\r\n\r\n') + 4)) as { reason: string; message: string };
+    assert.equal(body.reason, 'Timeout');
     assert.match(body.message, /request body did not arrive within/);
     assert.equal((await get(s.port, '/api/v1/namespaces/default/configmaps/slow')).status, 404, 'nothing was stored');
   });

@@ -65,7 +65,8 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
     return info;
   }
   info.isResourceRequest = true;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  // namespaces/NAME/status and /finalize are the Namespace's own subresources (as kube-apiserver's RequestInfo).
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
     info.namespace = rest[1]!;
     rest = rest.slice(2);
   }
