@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
@@ -88,7 +88,7 @@ describe('the Docker Engine API on --docker-socket, with the real docker CLI', (
     await server.until('the Docker socket', async () => /serving the Docker Engine API/.test(server.logs));
   });
   after(async () => {
-    await cli(['rm', '-f', 'k2-web', 'k2-x']).catch(() => undefined);
+    await cli(['rm', '-f', 'k2-web', 'k2-x', 'k2-ev0', 'k2-node', 'k2-pr', 'K2_Upper.1']).catch(() => undefined);
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -178,6 +178,9 @@ describe('the Docker Engine API on --docker-socket, with the real docker CLI', (
     const stdin = await docker(sock, config, ['run', '--rm', '-i', 'busybox', 'sh', '-c', 'tr a-z A-Z'], { input: 'to the main process\n' });
     assert.equal(stdin.code, 0, stdin.stderr);
     assert.equal(stdin.stdout, 'TO THE MAIN PROCESS\n');
+    const made = (await ok(['create', '--name', 'k2-pr', 'busybox', 'true'])).trim();
+    assert.match(await ok(['container', 'prune', '-f']), new RegExp(`Deleted Containers:\\n${made}\\n`));
+    assert.match(await ok(['image', 'prune', '-f']), /Total reclaimed space/);
     const left = await ok(['ps', '-a', '-q']);
     assert.equal(left.trim(), '', 'the --rm containers are removed');
   });
@@ -358,6 +361,19 @@ describe('the Docker Engine API on --docker-socket, with the real docker CLI', (
     assert.equal(info.Config.Image, 'busybox');
     await c.remove();
     assert.deepEqual(await d.listContainers({ all: true, filters: { label: ['suite=k2'] } }), []);
+  });
+});
+
+describe('--docker-socket never replaces a file that is not a socket', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lantern-k2-file-'));
+  const file = path.join(dir, 'precious.txt');
+  const server = new TestServer(['--docker-socket', file]);
+  after(async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  test('lanternd stops with a message naming the path, and the file is untouched', async () => {
+    writeFileSync(file, 'keep me');
+    await assert.rejects(server.start(), /a file that is not a socket is there/);
+    assert.equal(readFileSync(file, 'utf8'), 'keep me');
   });
 });
 

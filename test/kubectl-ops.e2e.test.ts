@@ -6,34 +6,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestServer } from './harness/lanternd.js';
 import { Cli } from './harness/cli.js';
+import { Kubectl, type KubectlRun } from './harness/kubectl.js';
 
 const server = new TestServer([], { https: true });
 const cli = new Cli(server);
-const home = mkdtempSync(path.join(tmpdir(), 'lantern-k1ops-'));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-/** kubectl with the server's kubeconfig and a private discovery cache. */
-function kubectl(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', path.join(server.dataDir, 'kubeconfig.yaml'), '--cache-dir', path.join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const k = new Kubectl(server, 'lantern-k1ops-');
+const home = k.home;
+const kubectl = (args: string[]): Promise<KubectlRun> => k.run(args);
+const ok = (args: string[]): Promise<string> => k.ok(args);
 
 const deployment = (name: string, image: string, extra = ''): string => `apiVersion: apps/v1
 kind: Deployment

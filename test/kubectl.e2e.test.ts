@@ -6,45 +6,19 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestServer } from './harness/lanternd.js';
 import { Cli } from './harness/cli.js';
+import { Kubectl, type KubectlRun } from './harness/kubectl.js';
 
 const server = new TestServer([], { https: true });
 const cli = new Cli(server);
-const home = mkdtempSync(path.join(tmpdir(), 'lantern-kubectl-'));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-/** kubectl with the server's kubeconfig and a private discovery cache. */
-function kubectl(args: string[], kubeconfig = path.join(server.dataDir, 'kubeconfig.yaml')): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** kubectl with INPUT on its standard input. */
-function kubectlInput(args: string[], input: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile('kubectl', ['--kubeconfig', path.join(server.dataDir, 'kubeconfig.yaml'), '--cache-dir', path.join(home, 'cache'), ...args], { env: { ...process.env, HOME: home }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1;
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end(input);
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const k = new Kubectl(server, 'lantern-kubectl-');
+const home = k.home;
+const kubectl = (args: string[], kubeconfig?: string): Promise<KubectlRun> => k.run(args, kubeconfig === undefined ? {} : { kubeconfig });
+const kubectlInput = (args: string[], input: string): Promise<KubectlRun> => k.run(args, { input });
+const ok = (args: string[]): Promise<string> => k.ok(args);
 
 const deployment = (replicas: number, image = 'busybox:latest'): string => `apiVersion: apps/v1
 kind: Deployment
@@ -64,7 +38,7 @@ before(async () => {
 after(async () => {
   await server.lcctl(['delete', 'deployment', 'kweb']);
   await server.stop();
-  rmSync(home, { recursive: true, force: true });
+  k.cleanup();
 });
 
 test('kubectl version and api-resources read /version and discovery', async () => {

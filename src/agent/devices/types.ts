@@ -4,24 +4,10 @@
  * them, advertises them as extended resources, assigns specific devices to containers, and turns an
  * assignment into ContainerEdits (CDI's shape) that the devices hook applies to the container.
  */
-import type { MountSpec } from '../../runtime/types.js';
+import type { DeviceSpec, MountSpec } from '../../runtime/types.js';
 
-/** One device node to create in a container (OCI linux.devices; CDI deviceNodes). */
-export interface DeviceNodeEdit {
-  /** Path inside the container, e.g. /dev/nvidia0. */
-  path: string;
-  /** Path on the host (default: path). */
-  hostPath?: string;
-  /** Read from the host node when absent: 'c' | 'b' | 'u' | 'p'. */
-  type?: string;
-  major?: number;
-  minor?: number;
-  /** cgroup access: any of r, w, m (default rwm). */
-  permissions?: string;
-  fileMode?: number;
-  uid?: number;
-  gid?: number;
-}
+/** One device node to create in a container (CDI's deviceNodes): the runtime's DeviceSpec. */
+export type DeviceNodeEdit = DeviceSpec;
 
 /** What a container gets for its devices: CDI's containerEdits, as the runtime applies them. */
 export interface ContainerEdits {

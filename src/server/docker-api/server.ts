@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, rmSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
 import type { DockerApiContext } from './context.js';
@@ -19,9 +19,11 @@ import { imageRoutes } from './images.js';
 import { networkVolumeRoutes } from './networks-volumes.js';
 import { metricsRoutes } from './container-metrics.js';
 import { imageTransferRoutes } from './image-transfer.js';
+import { pruneRoutes } from './prune.js';
 import type { DockerRequest, DockerRoute, StreamOut } from './route.js';
 
-const routes: DockerRoute[] = [...systemRoutes, ...containerRoutes, ...streamRoutes, ...execRoutes, ...imageTransferRoutes, ...imageRoutes, ...networkVolumeRoutes, ...metricsRoutes];
+// Prune first: /containers/prune must not read as a container named "prune".
+const routes: DockerRoute[] = [...pruneRoutes, ...systemRoutes, ...containerRoutes, ...streamRoutes, ...execRoutes, ...imageTransferRoutes, ...imageRoutes, ...networkVolumeRoutes, ...metricsRoutes];
 
 /** Strip /v1.47 and match; undefined when no route has the path (405 when only the method differs). */
 function match(method: string, rawPath: string): { route: DockerRoute; params: string[] } | 'method' | undefined {
@@ -109,6 +111,10 @@ function openStream(res: http.ServerResponse, contentType: string, upgrade: { so
   };
 }
 
+function lstatOrUndefined(p: string): Stats | undefined {
+  try { return lstatSync(p); } catch { return undefined; }
+}
+
 /** A running Docker API listener. */
 export interface DockerApiServer { server: http.Server; socketPath: string; close(): Promise<void> }
 
@@ -125,6 +131,9 @@ function inUse(socketPath: string): Promise<boolean> {
 export async function startDockerApi(ctx: DockerApiContext, socketPath: string): Promise<DockerApiServer> {
   if (await inUse(socketPath)) throw new Error(`--docker-socket ${socketPath}: another daemon is listening there: stop it or choose another path`);
   mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o755 });
+  // Only a stale socket is replaced: a typo must never delete a file (--docker-socket /etc/passwd).
+  const existing = lstatOrUndefined(socketPath);
+  if (existing && !existing.isSocket()) throw new Error(`--docker-socket ${socketPath}: a file that is not a socket is there: remove it or choose another path`);
   rmSync(socketPath, { force: true });
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(engineHeaders(ctx.version))) res.setHeader(k, v);
@@ -145,7 +154,7 @@ export async function startDockerApi(ctx: DockerApiContext, socketPath: string):
     server, socketPath,
     close: async () => {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-      rmSync(socketPath, { force: true });
+      if (lstatOrUndefined(socketPath)?.isSocket()) rmSync(socketPath, { force: true });
     },
   };
 }
