@@ -27,11 +27,12 @@
 #   fio                           bench:storage write throughput
 #   etcd-server, etcd-client      the etcd store (src/store/etcd): its conformance run, e2e and bench:store-etcd start a member
 #   docker-compose                Debian's docker-compose (1.29) against lanternd's Docker socket in test/docker-api.e2e
+#   zsh, fish                     zsh -n / fish -n check the scripts of `lcctl completion` (src/cli/completion)
 run_packages=(runc conmon containernetworking-plugins iptables iproute2 openssl attr zstd gcc libc6-dev apparmor busybox-static curl nftables libnfs-dev libfuse3-dev fuse3)
-test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps iperf3 dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils fio etcd-server etcd-client docker-compose)
+test_packages=(docker.io skopeo docker-registry apache2-utils prometheus socat procps iperf3 dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils fio etcd-server etcd-client docker-compose zsh fish)
 # What scripts/check-test-peers looks for on PATH (commands, so a Docker installed another way counts).
 run_commands=(runc conmon ip iptables nft openssl setfattr zstd cc busybox)
-test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool iperf3 dnsmasq ganesha.nfsd rpcbind fio etcd etcdctl docker-compose)
+test_commands=(docker dockerd skopeo docker-registry htpasswd prometheus promtool iperf3 dnsmasq ganesha.nfsd rpcbind fio etcd etcdctl docker-compose zsh fish)
 
 # ensure_packages WHO PKG...: apt-get install the ones not installed yet (nothing when all are).
 ensure_packages() {

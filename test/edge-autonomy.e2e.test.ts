@@ -87,8 +87,12 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
 
   test('only an admin marks a node autonomous; the node itself may not', async () => {
     // As the node (its own credential): Forbidden, naming the annotation.
-    const mine = await srv().api<NodeView & Record<string, unknown>>('GET', '/api/v1/nodes/h3-plain', undefined, plain!.credential());
-    const self = await srv().api<{ message: string }>('PUT', '/api/v1/nodes/h3-plain', { ...mine.body, metadata: { ...mine.body.metadata, annotations: { ...mine.body.metadata.annotations, [AUTONOMY]: 'true' } } }, plain!.credential());
+    // Read again on a 409: the node's own heartbeat may write between the read and the write.
+    const self = await srv().until('the node\'s own write answered', async () => {
+      const mine = await srv().api<NodeView & Record<string, unknown>>('GET', '/api/v1/nodes/h3-plain', undefined, plain!.credential());
+      const r = await srv().api<{ message: string }>('PUT', '/api/v1/nodes/h3-plain', { ...mine.body, metadata: { ...mine.body.metadata, annotations: { ...mine.body.metadata.annotations, [AUTONOMY]: 'true' } } }, plain!.credential());
+      return r.status === 409 ? undefined : r;
+    }, 20_000);
     assert.equal(self.status, 403, JSON.stringify(self.body));
     assert.match(self.body.message, /lantern\.dev\/autonomy: node autonomy is set by an admin/);
     // As the admin (retried: heartbeats race the write).

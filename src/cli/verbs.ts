@@ -25,6 +25,7 @@ export const verbs: Record<string, VerbEntry> = {
   top: kube('top', 'Display resource (CPU/memory) usage of nodes or pods'),
   gpu: kube('gpu', 'List the GPUs and NPUs of the nodes (gpu ls), or install the NVIDIA driver (gpu install-driver)'),
   build: docker('build', 'Build an image from a Dockerfile'),
+  compose: docker('compose', 'Run a Compose file as Deployments and Services in one namespace (up, down, ps, logs, config, pull, build)'),
   images: docker('images', 'List images'),
   image: docker('image', 'Manage images (import, inspect, ls, prune, rm, save)'),
   network: docker('network', 'Manage networks (create, ls, inspect, rm, connect, disconnect, prune)'),
@@ -61,12 +62,15 @@ export const verbs: Record<string, VerbEntry> = {
   token: kube('token', 'Create, list and delete join tokens; rotate the admin token (token rotate --admin)'),
   config: kube('config', 'Print a kubeconfig for kubectl and the Kubernetes client libraries (config kubeconfig)'),
   version: kube('version', 'Print the client and server version'),
+  completion: kube('completion', 'Print a shell completion script (completion bash|zsh|fish)'),
+  // Hidden (names starting "__" are left out of help): the completion scripts' object-name lookup.
+  __complete: kube('complete-names', 'List object names for the completion scripts'),
   help: kube('help', 'Help about any command'),
 };
 
 /** Top-level help text, built from the table without loading any verb. */
 export function mainHelp(): string {
-  const names = Object.keys(verbs);
+  const names = Object.keys(verbs).filter((n) => !n.startsWith('__'));
   const width = Math.max(...names.map((n) => n.length)) + 3;
   const lines = [
     'Usage:  lcctl [--server URL] [--token TOKEN] COMMAND [OPTIONS]',

@@ -1,5 +1,5 @@
 /**
- * Kubernetes' discovery documents made from the kind list (served by issue 18's /api and /apis):
+ * Kubernetes' discovery documents made from the kind list (served at /api and /apis, server/http/discovery-routes.ts):
  * an APIResourceList names each resource of a group/version with its verbs, scope, kind and short
  * names, and its subresources (status, scale, pods/log ...) as "resource/sub" entries.
  */

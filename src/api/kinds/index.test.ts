@@ -34,6 +34,7 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
     [['persistentvolumeclaims', 'persistentvolumeclaim', 'pvc'], 'persistentvolumeclaims', 'persistentvolumeclaim'],
     [['storageclasses', 'storageclass', 'sc', 'storageclasses.storage.k8s.io'], 'storageclasses', 'storageclass.storage.k8s.io'],
     [['namespaces', 'namespace', 'ns', 'Namespace'], 'namespaces', 'namespace'],
+    [['leases', 'lease', 'Lease', 'leases.coordination.k8s.io'], 'leases', 'lease.coordination.k8s.io'],
   ];
   for (const [names, resource, qualified] of cases) {
     for (const n of names) assert.equal(resolveKind(n)?.resource, resource, n);
@@ -44,7 +45,7 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
 });
 
 test('the unknown-kind message lists every kind with its short name', () => {
-  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), controllerrevisions, jobs, cronjobs (cj), queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices, networkpolicies (netpol), persistentvolumes (pv), persistentvolumeclaims (pvc), storageclasses (sc) and namespaces (ns))');
+  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), controllerrevisions, jobs, cronjobs (cj), queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices, networkpolicies (netpol), persistentvolumes (pv), persistentvolumeclaims (pvc), storageclasses (sc), namespaces (ns) and leases)');
   assert.equal(kindListText([kinds.get('pods')!]), 'pods (po)');
 });
 

@@ -15,6 +15,7 @@ import { controllerRevisionModule, daemonSetModule, deploymentModule, replicaSet
 import { cronJobModule, jobModule } from './modules/batch.js';
 import { hpaModule } from './modules/autoscaling.js';
 import { networkPolicyModule } from './modules/networking.js';
+import { leaseModule } from './modules/coordination.js';
 
 export type { KindModule } from './module.js';
 
@@ -22,7 +23,7 @@ export type { KindModule } from './module.js';
 export const kindModules: readonly KindModule<ApiObject>[] = [
   podModule, nodeModule, eventModule, priorityClassModule, podGroupModule, configMapModule, secretModule,
   deploymentModule, replicaSetModule, statefulSetModule, daemonSetModule, controllerRevisionModule, jobModule, cronJobModule, queueModule, workflowModule, hpaModule, networkModule, serviceModule, endpointSliceModule, networkPolicyModule,
-  persistentVolumeModule, persistentVolumeClaimModule, storageClassModule, namespaceModule,
+  persistentVolumeModule, persistentVolumeClaimModule, storageClassModule, namespaceModule, leaseModule,
 ];
 
 /** Every kind by URL resource name ("pods"). */

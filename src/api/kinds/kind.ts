@@ -5,7 +5,7 @@ import type { KindModule } from './module.js';
 
 /** A kind's schema, defaults and rules: what only the API server loads (TypeBox, compiled checks). */
 export interface KindRules<T extends ApiObject = ApiObject> {
-  /** The TypeBox schema: the source of the TS type, the checks, and (later) OpenAPI. */
+  /** The TypeBox schema: the source of the TS type, the checks, and OpenAPI v3 (server/http/openapi.ts). */
   schema: TSchema;
   /** Schema check plus semantic rules; empty when valid. */
   validate(obj: unknown): FieldCause[];

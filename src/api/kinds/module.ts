@@ -1,7 +1,7 @@
 /**
  * A kind module: what every part of Lantern knows about one kind (names, scope, group/version,
  * subresources, selectable fields, table columns, describe view). The API server, the client's
- * paths, lcctl and (later) the discovery and OpenAPI documents are all made from the list of them
+ * paths, lcctl, the discovery and the OpenAPI documents are all made from the list of them
  * (index.ts). A module loads no schema: its schema, defaults and validation are its rules
  * (kind.ts: KindRules, in kinds/<kind>.ts), which only the API server loads; its table and describe
  * view are imported on first use, so a client that only builds paths pays for neither.

@@ -27,13 +27,14 @@ import { endpointSliceKind } from './endpoint-slice.js';
 import { networkKind } from './network.js';
 import { persistentVolumeClaimKind, persistentVolumeKind, storageClassKind } from './storage.js';
 import { namespaceKind } from './namespace.js';
+import { leaseKind } from './lease.js';
 
 export type { KindInfo, KindRules } from './kind.js';
 
 const all: readonly KindInfo[] = [
   podKind, nodeKind, eventKind, priorityClassKind, podGroupKind, configMapKind, secretKind,
   deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, controllerRevisionKind, jobKind, cronJobKind, queueKind, workflowKind, hpaKind, networkKind, serviceKind, endpointSliceKind, networkPolicyKind,
-  persistentVolumeKind, persistentVolumeClaimKind, storageClassKind, namespaceKind,
+  persistentVolumeKind, persistentVolumeClaimKind, storageClassKind, namespaceKind, leaseKind,
 ];
 
 /** Every kind with its rules, by URL resource name. */

@@ -17,6 +17,8 @@ import type { InformerFactory } from '../../client/kit/index.js';
 import type { LocalNode } from './node.js';
 import type { BuiltinRegistry } from './registry.js';
 import type { ApiServer } from './api-server.js';
+import type { LeaderElector } from '../../server/leader/elector.js';
+import type { LeaderGate } from '../../server/leader/gate.js';
 import { key } from './component.js';
 
 /** The store: SQLite in DATA_DIR/state.db (the data dir made first), or etcd with --datastore-endpoint. */
@@ -61,3 +63,7 @@ export const apiServerKey = key<ApiServer>('api-server');
 export const adminConfigKey = key<string>('admin-config');
 /** `lanternd agent`'s client of the server, with this node's own credential. */
 export const joinKey = key<HttpClient>('join');
+/** This server's leader election: the elector, what runs while it leads, and the API fenced by its lease. */
+export interface ServerLeader { elector: LeaderElector; gate: LeaderGate; api: ApiService }
+/** Leader election (components/leader.ts): the scheduler and controllers run only on the leader. */
+export const leaderKey = key<ServerLeader>('leader-election');

@@ -20,11 +20,12 @@ import { nodeIpam, serverPodNetwork } from './pod-network.js';
 import { serverServiceProxy } from './service-proxy.js';
 import { snapshots } from './snapshots.js';
 import { dockerApi } from './docker-api.js';
+import { leaderElection, leaderOnly } from './leader.js';
 
 /** `lanternd server`: the control plane and (unless --no-agent) this machine's node. */
 export const serverBuiltins: readonly Component<ServerConfig, unknown>[] = [
   store, metrics, serverLastResort, secretsEncryption, api, compactor, priorityClasses, nodes, security, credentials,
   storeHealth, registry, registryGc, auditLog, apiServer, kubernetesService, adminConfig,
-  informers, scheduler, serverMetricsListener, ...controllers, nodeIpam,
+  informers, leaderElection, leaderOnly(scheduler), serverMetricsListener, ...controllers.map(leaderOnly), leaderOnly(nodeIpam),
   serverNode, serverPodNetwork, serverServiceProxy, registryMirror, dockerApi, snapshots,
 ];

@@ -117,11 +117,20 @@ export async function serveResource(caller: ApiClient, req: IncomingMessage, res
       const body = (await readObject(req)) as { spec?: { replicas?: unknown } | null; metadata?: { resourceVersion?: unknown } | null };
       const replicas = body.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError('Invalid', 'spec.replicas: must be a non-negative integer', { causes: [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }] });
-      const current = await api.get(route.resource, name, ns);
-      const next = withReplicas(scale, current, replicas);
-      next.metadata.resourceVersion = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : current.metadata.resourceVersion;
-      sendJson(res, 200, scaleOf(scale, await api.update(route.resource, next)));
-      return;
+      // Without a resourceVersion the write is unconditional, as kube-apiserver's: a controller's
+      // status write between the read and the write is read again, not a 409 for the client.
+      const pinned = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
+      for (let attempt = 0; ; attempt++) {
+        const current = await api.get(route.resource, name, ns);
+        const next = withReplicas(scale, current, replicas);
+        next.metadata.resourceVersion = pinned ?? current.metadata.resourceVersion;
+        try {
+          sendJson(res, 200, scaleOf(scale, await api.update(route.resource, next)));
+          return;
+        } catch (e) {
+          if (pinned !== undefined || attempt >= 5 || !(e instanceof ApiError) || e.code !== 'Conflict') throw e;
+        }
+      }
     }
     if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'scale', name, ns, dryRun)); return; }
   }

@@ -65,11 +65,13 @@ export async function dispatch(opts: ApiServerOptions, metricsApi: MetricsApi, r
     await serveMetricsRoute({ nodes: opts.nodes, metrics: opts.metrics, metricsApi }, caller(id), req, res, url);
     return;
   }
-  if (req.method === 'GET' && (url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/apis'))) {
+  // Discovery answers its own paths only as written: /api/v1/jobs/.. is no discovery request.
+  const asWritten = !/(^|\/)(\.|%2e)(\.|%2e)?(\/|$)/i.test((req.url ?? '').split('?')[0] ?? '');
+  if (req.method === 'GET' && asWritten && (url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/apis'))) {
     const doc = discoveryDocument(url.pathname, req);
     if (doc !== undefined) { caller(id); sendJson(res, 200, doc); return; }
   }
-  if (req.method === 'GET' && url.pathname.startsWith('/openapi/v3')) {
+  if (req.method === 'GET' && asWritten && url.pathname.startsWith('/openapi/v3')) {
     const text = openApiV3(url.pathname);
     if (text !== undefined) {
       caller(id);
