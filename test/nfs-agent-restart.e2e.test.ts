@@ -80,7 +80,8 @@ describe('NFS mounts of pods that end across an agent restart', { timeout: 600_0
     assert.equal(nfsMounts().length, 1, 'nobody on the node has unmounted it yet');
     await agent.start();
     await server.until(`no NFS mount left on the node: ${nfsMounts().join('; ')}\n${agent.log.slice(-6000)}`, async () => nfsMounts().length === 0, 150_000);
-    assert.equal(existsSync(pvDir), false, 'the PV directory under DATA_DIR/nfs goes with the mount');
+    // The directory is removed just after the unmount (the same step): wait for it, it must go.
+    await server.until('the PV directory under DATA_DIR/nfs goes with the mount', async () => !existsSync(pvDir), 30_000);
   });
 
   test('a pod adopted after a restart is unmounted when it is deleted; its data stays on the server', async () => {
