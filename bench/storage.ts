@@ -141,7 +141,8 @@ async function cleanupClaims(l: Lantern, names: string[]): Promise<void> {
 runBenchmark('bench:storage', async () => {
   say('== bench:storage: persistent volumes ==');
   say(machineReport());
-  const l = await startLantern();
+  // A /24 per node (the test default is a /27: 30 pods), so N claims' pods fit on the one node.
+  const l = await startLantern({ args: ['--cluster-cidr', '10.252.0.0/22', '--node-cidr-mask-size', '24'] });
   await throughput(l);
 
   say(`\n-- (b) dynamic provisioning: ${CLAIMS} claims, each with a busybox pod (created 8 at a time); times from the claim's create --`);
