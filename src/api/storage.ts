@@ -64,7 +64,8 @@ function termNode(term: NodeSelectorTerm): string | undefined {
 
 /** The one node a PV is pinned to (every required term names it alone), or undefined. */
 export function pinnedNode(pv: Pick<PersistentVolume, 'spec'>): string | undefined {
-  const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms ?? [];
+  // spec?: node writes are checked before the schema, so a PV may arrive without one.
+  const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? [];
   const nodes = new Set(terms.map(termNode));
   if (terms.length === 0 || nodes.size !== 1) return undefined;
   return [...nodes][0];

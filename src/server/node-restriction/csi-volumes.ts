@@ -38,7 +38,7 @@ export function checkCsiAnnotation(annotations: Record<string, string>, before: 
 }
 
 /** The CSI driver of a PV, if it has spec.csi. */
-const driverOf = (pv: PersistentVolume | undefined): string | undefined => pv?.spec.csi?.driver;
+const driverOf = (pv: PersistentVolume | undefined): string | undefined => pv?.spec?.csi?.driver; // spec?: a node's write is checked before the schema (it may have none)
 
 /**
  * Admits a node's create, update, status write or delete of a PV. A CSI PV (stored or written): both
@@ -56,6 +56,6 @@ export async function admitNodePersistentVolume(api: ApiClient, node: string, op
     if (d === undefined) causes.push({ field: what, message: 'a CSI volume may not become another kind of volume, nor the reverse' });
     else if (!(d in hosted)) causes.push({ field: what, message: `CSI driver ${JSON.stringify(d)} is not registered on node ${node} (its Node annotation ${CSI_NODE_ID_ANNOTATION} lists ${JSON.stringify(Object.keys(hosted))})` });
   }
-  if (stored && next && (stored.spec.csi?.volumeHandle !== next.spec.csi?.volumeHandle)) causes.push({ field: 'spec.csi.volumeHandle', message: 'may not change (it names the data)' });
+  if (stored && next && (stored.spec?.csi?.volumeHandle !== next.spec?.csi?.volumeHandle)) causes.push({ field: 'spec.csi.volumeHandle', message: 'may not change (it names the data)' });
   if (causes.length > 0) throw forbiddenFor(node, 'PersistentVolume', name ?? next?.metadata.name ?? '', causes);
 }

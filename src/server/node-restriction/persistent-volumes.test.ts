@@ -55,6 +55,11 @@ describe('node restriction: PersistentVolumes', () => {
     await assert.rejects(kit.as('edge-1').update('persistentvolumes', { ...pv, spec: { ...pv.spec, local: { path: '/etc' } } }), apiError('Forbidden', /may not change/));
   }));
 
+  test('a node\'s PV without a spec (checked before the schema) is refused plainly, not a server error', () => withNodes(async (kit) => {
+    const bare = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'bare' } } as unknown as PersistentVolume;
+    await assert.rejects(async () => kit.as('edge-1').create('persistentvolumes', bare), apiError('Forbidden', /not pinned to one node/));
+  }));
+
   test('a node may not create a local volume on another node', () => withNodes(async (kit) => {
     await assert.rejects(async () => kit.as('edge-1').create('persistentvolumes', pinned('new', 'edge-2')), apiError('Forbidden'));
   }));

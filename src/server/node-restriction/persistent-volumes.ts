@@ -23,7 +23,7 @@ export async function admitNodeVolume(api: ApiClient, node: string, op: 'create'
     const pinned = pinnedNode(pv);
     if (pinned !== node) throw refuse(node, pv.metadata.name, pinned ? `it is pinned to node "${pinned}"` : 'it is not pinned to one node');
   }
-  if (stored && next && JSON.stringify([stored.spec.local, stored.spec.hostPath]) !== JSON.stringify([next.spec.local, next.spec.hostPath])) {
+  if (stored && next && JSON.stringify([stored.spec.local, stored.spec.hostPath]) !== JSON.stringify([next.spec?.local, next.spec?.hostPath])) {
     throw refuse(node, name, 'spec.local and spec.hostPath (where the data is) may not change');
   }
 }
