@@ -10,6 +10,7 @@ import { serveEviction } from './eviction.js';
 import { fieldValidationOf, withFieldValidation } from './field-validation.js';
 import { sendJson } from './respond.js';
 import { servePatch } from './patch.js';
+import { retryOnConflict } from '../../client/kit/conflict.js';
 import { tableOf, tableWatchEncoder, wantsTable } from './table-response.js';
 import { serveWatch, slowWatcherLimit } from './watch.js';
 
@@ -120,17 +121,14 @@ export async function serveResource(caller: ApiClient, req: IncomingMessage, res
       // Without a resourceVersion the write is unconditional, as kube-apiserver's: a controller's
       // status write between the read and the write is read again, not a 409 for the client.
       const pinned = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
-      for (let attempt = 0; ; attempt++) {
+      const written = await retryOnConflict(async () => {
         const current = await api.get(route.resource, name, ns);
         const next = withReplicas(scale, current, replicas);
         next.metadata.resourceVersion = pinned ?? current.metadata.resourceVersion;
-        try {
-          sendJson(res, 200, scaleOf(scale, await api.update(route.resource, next)));
-          return;
-        } catch (e) {
-          if (pinned !== undefined || attempt >= 5 || !(e instanceof ApiError) || e.code !== 'Conflict') throw e;
-        }
-      }
+        return api.update(route.resource, next);
+      }, { attempts: pinned === undefined ? 6 : 1 });
+      sendJson(res, 200, scaleOf(scale, written));
+      return;
     }
     if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'scale', name, ns, dryRun)); return; }
   }

@@ -61,6 +61,14 @@ describe('API HTTP server', () => {
     } finally { ready = true; }
   });
 
+  test('discovery and OpenAPI need a valid token (any identity)', async () => {
+    for (const path of ['/api', '/apis', '/api/v1', '/apis/apps/v1', '/openapi/v3', '/openapi/v3/apis/apps/v1']) {
+      assert.equal((await fetch(base + path)).status, 401, `${path} without a token`);
+      assert.equal((await call('GET', path, undefined, { authorization: 'Bearer not-the-token' })).status, 401, `${path} with a wrong token`);
+      assert.equal((await call('GET', path)).status, 200, `${path} as the admin`);
+    }
+  });
+
   test('API calls without a valid token are 401 with a JSON error saying what to do', async () => {
     const none = await fetch(base + pods);
     assert.equal(none.status, 401);
