@@ -169,7 +169,7 @@ describe('the Docker Engine API on --docker-socket, with the real docker CLI', (
     });
     await ok(['rm', '-f', 'k2-ev0']);
     const hi = await cli(['run', '--rm', '--name', 'k2-ev', 'busybox', 'echo', 'hi']);
-    await server.until('the events of k2-ev', async () => /destroy k2-ev/.test(seen)).finally(() => events.kill());
+    await server.until('the events of k2-ev', async () => /^destroy k2-ev$/m.test(seen)).finally(() => events.kill());
     assert.deepEqual(seen.split('\n').filter((l) => l.endsWith(' k2-ev')), ['create k2-ev', 'start k2-ev', 'die k2-ev', 'destroy k2-ev']);
     assert.equal(hi.code, 0, hi.stderr);
     assert.equal(hi.stdout, 'hi\n');
