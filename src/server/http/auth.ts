@@ -3,10 +3,30 @@ import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../api/errors.js';
 
 /**
- * Who made a request, as established from its bearer token: an admin, a node (name
- * `system:node:NAME`, from its per-node credential) or the holder of the node join token.
+ * Who made a request, as established from its bearer token or client certificate: an admin, a node
+ * (name `system:node:NAME`, from its per-node credential), the holder of the node join token, or a
+ * user (a person from a client certificate or user token, or a ServiceAccount
+ * `system:serviceaccount:NS:NAME`) whose every request the cluster's RBAC objects decide.
  */
-export interface Identity { name: string; role: 'admin' | 'node' | 'join' }
+export interface Identity {
+  name: string;
+  role: 'admin' | 'node' | 'join' | 'user';
+  /** A user's groups (a certificate's O, `system:serviceaccounts[:NS]`, `system:authenticated`); role 'user' only. */
+  groups?: readonly string[];
+  /** A user's uid when one is known (a ServiceAccount's). */
+  uid?: string;
+  /** For role 'user': what decides its requests (server/rbac; set by the authenticator). None means every request is refused. */
+  authorizer?: UserAuthorizer;
+}
+
+/** One request in the words of authz.ts' Action, as an RBAC authorizer sees it (kept structural to avoid an import cycle). */
+export interface UserAction { verb: string; resource: string; namespace?: string; name?: string }
+
+/** The decision for a user's request: allowed or not, and why (the reason goes into the 403's message). */
+export interface UserDecision { allowed: boolean; reason: string }
+
+/** Decides a user's requests from the cluster's Roles and bindings (server/rbac implements it). */
+export interface UserAuthorizer { decide(user: Identity, action: UserAction): UserDecision }
 
 /**
  * Resolves tokens the authenticator does not hold itself (per-node credentials and join tokens in

@@ -78,6 +78,7 @@ export const nodeNameOf = (id: Identity): string => (id.role === 'node' ? id.nam
 
 /** Whether the rules allow the action. */
 export function allowed(id: Identity, a: Action): boolean {
+  if (id.role === 'user') return id.authorizer?.decide(id, a).allowed ?? false;
   const node = nodeNameOf(id);
   return rules.some((r) => r.role === id.role
     && (r.verbs === '*' || r.verbs.includes(a.verb))
@@ -88,12 +89,14 @@ export function allowed(id: Identity, a: Action): boolean {
 const hints: Record<Identity['role'], string> = {
   admin: '',
   node: 'a node may read and watch nodes and pods (all of them, its own by fieldSelector=spec.nodeName=NAME, or a namespace where a pod bound to it is a gang member), and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it (or, a Secret, while a StorageClass or PersistentVolume of a CSI driver it hosts names it); it may record events; it may update or delete a PersistentVolume pinned to it (nodeAffinity naming it alone), and create, update or delete one of a CSI driver it hosts; it may read PodGroups, Networks, NetworkPolicies, Services and EndpointSlices, never write them; it may open only its own tunnel',
+  user: 'a user may do what the RoleBindings and ClusterRoleBindings naming the user, one of its groups or its ServiceAccount grant',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
 
 /** Throw Forbidden, naming the identity and the action, unless the rules allow it. */
 export function authorize(id: Identity, a: Action): void {
   if (allowed(id, a)) return;
+  if (id.role === 'user') throw new ApiError('Forbidden', id.authorizer?.decide(id, a).reason ?? `User "${id.name}" cannot ${a.verb} resource "${a.resource}": no authorizer`);
   const target = a.name === undefined ? '' : ` "${a.namespace !== undefined ? `${a.namespace}/` : ''}${a.name}"`;
   throw new ApiError('Forbidden', `${id.name} may not ${a.verb} ${a.resource}${target}: ${hints[id.role]}`);
 }
