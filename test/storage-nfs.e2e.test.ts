@@ -61,7 +61,11 @@ describe('NFS volumes across two nodes (nfs-ganesha, agents in network namespace
     return srv().until(`claim ${name} Bound`, async () => {
       const c = (await srv().api<ClaimView>('GET', `/api/v1/namespaces/default/persistentvolumeclaims/${name}`)).body;
       return c.status?.phase === 'Bound' ? c : undefined;
-    }, 60_000);
+    }, 90_000).catch(async (e: unknown) => {
+      // The claim's events say why (ProvisioningFailed names the NFS error).
+      const events = (await srv().lcctl(['get', 'events', '-o', 'wide'])).stdout;
+      throw new Error(`${(e as Error).message}\n--- events ---\n${events}`);
+    });
   }
 
   before(async () => {

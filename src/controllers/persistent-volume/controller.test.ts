@@ -10,6 +10,7 @@ import { isApiError } from '../../client/kit/index.js';
 import { withTestApi } from '../../testing/api.js';
 import { ManualClock } from '../../testing/clock.js';
 import { PersistentVolumeController } from './controller.js';
+import { ProvisioningError, type Provisioner } from './provisioner.js';
 import { ensureDefaultStorageClass } from './default-class.js';
 import { PvcProtectionController } from '../pvc-protection/controller.js';
 
@@ -127,5 +128,21 @@ describe('PersistentVolume controller', () => {
     await bad('persistentvolumes', { ...hostPathPV('z', '1Gi'), spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], local: { path: '/mnt/d' } } }, 'spec.nodeAffinity');
     await bad('persistentvolumeclaims', claim('c', '-1Gi'), 'spec.resources.requests.storage');
     await bad('persistentvolumeclaims', { ...claim('m', '1Gi'), spec: { resources: { requests: { storage: '1Gi' } } } }, 'spec.accessModes');
+  }));
+  test('a provisioning failure that passes (a server still starting) is retried: the claim binds on a later round', () => withTestApi(async ({ api }) => {
+    let calls = 0;
+    const flaky: Provisioner = {
+      name: 'test.lantern.dev/flaky',
+      provision: () => { calls++; if (calls === 1) throw new ProvisioningError('server not answering yet'); return Promise.resolve({ capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/srv/flaky' } }); },
+      delete: () => Promise.resolve('deleted'),
+    };
+    await api.create('storageclasses', { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'flaky' }, provisioner: flaky.name, volumeBindingMode: 'Immediate' });
+    await api.create('persistentvolumeclaims', claim('retry', '1Gi', { storageClassName: 'flaky' }));
+    const c = new PersistentVolumeController({ api, clock: new ManualClock(), provisioners: [flaky] });
+    // The failing round throws, so the work queue puts the claim back with back-off instead of forgetting it.
+    await assert.rejects(c.reconcile('pvc:default/retry'), /server not answering yet/);
+    assert.ok((await reasons(api, 'retry')).includes('Warning:ProvisioningFailed'));
+    await c.reconcile('pvc:default/retry');
+    assert.equal((await getClaim(api, 'retry')).status?.phase, 'Bound');
   }));
 });

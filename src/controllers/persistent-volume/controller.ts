@@ -109,7 +109,8 @@ export class PersistentVolumeController extends Controller {
     } catch (e) {
       if (!(e instanceof ProvisioningError)) throw e;
       await this.events.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${e.message}`);
-      return;
+      // As external-provisioner: a failure may pass (an NFS server still starting), so the claim goes back on the queue with back-off.
+      throw e;
     }
     const pvName = `pvc-${claim.metadata.uid ?? claim.metadata.name}`;
     const pv: PersistentVolume = {
