@@ -55,9 +55,11 @@ export default tseslint.config(
   ...forbid(['src/controllers/**'], except('api', 'client', 'controllers'), 'controllers are API clients'),
   // Its tests and testing.ts may compose a server: only the shipped simulator is held to the rule.
   forbid(['src/sim/**'], except('api', 'client', 'sim'), 'simulated nodes are API clients: they import only api, client and sim')[0],
-  // The CLI may use the builder's pure context helpers (.dockerignore, tar writer) to send a build context.
+  // The CLI may use the builder's pure context helpers (.dockerignore, tar writer) to send a build context,
+  // and image/signing (lcctl image sign/verify talk to the image's registry themselves: the key never leaves the client),
+  // and image/scan (lcctl image scan matches on the client against its offline database, as Trivy does).
   ...forbid(['src/cli/**', 'src/web/**'], except('api', 'client', 'cli', 'web'), 'cli and web never import server, agent or store: they use the API', [],
-    ['../../builder/dockerignore.js', '../../builder/tar-writer.js'].map((p) => `!${p}`)),
+    ['../../builder/dockerignore.js', '../../builder/tar-writer.js', '../../image/signing', '../../image/signing/*.js', '../../image/scan', '../../image/scan/*.js'].map((p) => `!${p}`)),
   // Configuration reaches the daemon's parts in one typed config: only the entry points read the
   // environment (the CLI is one; the ignored runtime and network files hand it on to child processes).
   {

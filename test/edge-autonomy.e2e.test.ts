@@ -48,7 +48,7 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
   const idOf = (p: PodView | undefined): string => (p?.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^lantern:\/\//, '');
   const node = async (name: string): Promise<NodeView> => (await srv().api<NodeView>('GET', `/api/v1/nodes/${name}`)).body;
   const ready = async (name: string): Promise<string | undefined> => (await node(name)).status?.conditions?.find((c) => c.type === 'Ready')?.status;
-  const running = (name: string): Promise<PodView> => srv().until(`pod ${name} Running${logs()}`, async () => {
+  const running = (name: string): Promise<PodView> => srv().until(() => `pod ${name} Running${logs()}`, async () => {
     const p = await getPod(srv(), name);
     return p?.status?.phase === 'Running' && idOf(p) !== '' ? p : undefined;
   }, 90_000);
@@ -71,7 +71,7 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
     auto = new RemoteAgent(server, 'h3-auto', { prefix: net.enter(hAuto), bridge: `la${net.id}1`, args: ['--heartbeat-interval', '1s'], waitReady: false });
     plain = new RemoteAgent(server, 'h3-plain', { prefix: net.enter(hPlain), bridge: `la${net.id}2`, args: ['--heartbeat-interval', '1s'] });
     await Promise.all([auto.start(), plain.start()]);
-    await server.until(`h3-auto Ready${logs()}`, async () => (await ready('h3-auto')) === 'True', 60_000);
+    await server.until(() => `h3-auto Ready${logs()}`, async () => (await ready('h3-auto')) === 'True', 60_000);
   });
 
   after(async () => {
@@ -123,7 +123,7 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
 
     net.setLink(hAuto, false);
     net.setLink(hPlain, false);
-    const evicted = await srv().until(`pod plain evicted${logs()}`, async () => {
+    const evicted = await srv().until(() => `pod plain evicted${logs()}`, async () => {
       const p = await getPod(srv(), 'plain');
       return p?.status?.phase === 'Failed' ? p : undefined;
     }, 60_000);
@@ -150,14 +150,14 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
   test('on reconnect: the queued status is sent, the pod deleted meanwhile is stopped, nothing runs twice', async () => {
     net.setLink(hAuto, true);
     net.setLink(hPlain, true);
-    await srv().until(`h3-auto Ready again${logs()}`, async () => (await ready('h3-auto')) === 'True', 60_000);
-    const done = await srv().until(`oneshot Succeeded${logs()}`, async () => {
+    await srv().until(() => `h3-auto Ready again${logs()}`, async () => (await ready('h3-auto')) === 'True', 60_000);
+    const done = await srv().until(() => `oneshot Succeeded${logs()}`, async () => {
       const p = await getPod(srv(), 'oneshot');
       return p?.status?.phase === 'Succeeded' ? p : undefined;
     }, 60_000);
     assert.equal(done.status?.containerStatuses?.[0]?.state.terminated?.exitCode, 0);
-    await srv().until(`deleted pod's container stopped${logs()}`, async () => runcState(auto!, goneId) !== 'running', 30_000);
-    await srv().until(`evicted plain pod stopped${logs()}`, async () => runcState(plain!, plainId) !== 'running', 30_000);
+    await srv().until(() => `deleted pod's container stopped${logs()}`, async () => runcState(auto!, goneId) !== 'running', 30_000);
+    await srv().until(() => `evicted plain pod stopped${logs()}`, async () => runcState(plain!, plainId) !== 'running', 30_000);
     const keep = await getPod(srv(), 'keep');
     assert.equal(keep?.status?.phase, 'Running');
     assert.equal(idOf(keep), keepId, 'the same container goes on: it was never started twice');
@@ -177,7 +177,7 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
     for (const ns of podNetns()) sh('ip', ['netns', 'delete', ns]);
 
     await a.start();
-    await srv().until(`pod keep running again on the node${logs()}`, async () => runningIds(a).length === 1, 90_000);
+    await srv().until(() => `pod keep running again on the node${logs()}`, async () => runningIds(a).length === 1, 90_000);
     const [id] = runningIds(a);
     assert.notEqual(id, keepId);
     assert.ok(podNetns().length > 0, 'its network namespace was made again from the kept pod range');
@@ -193,8 +193,8 @@ describe('edge autonomy: cut-off nodes keep their pods, an autonomous one is not
     assert.match(a.log, /cannot be reached/);
 
     net.setLink(hAuto, true);
-    await srv().until(`h3-auto Ready after the reboot${logs()}`, async () => (await ready('h3-auto')) === 'True', 60_000);
-    const keep = await srv().until(`keep reports its new container${logs()}`, async () => {
+    await srv().until(() => `h3-auto Ready after the reboot${logs()}`, async () => (await ready('h3-auto')) === 'True', 60_000);
+    const keep = await srv().until(() => `keep reports its new container${logs()}`, async () => {
       const p = await getPod(srv(), 'keep');
       return idOf(p) === id && p?.status?.phase === 'Running' ? p : undefined;
     }, 60_000);

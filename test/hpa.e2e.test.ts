@@ -54,7 +54,7 @@ test('a Deployment whose pods burn CPU is scaled up by its autoscaler', async ()
   const table = await cli.ok(['get', 'hpa']);
   assert.match(table, /^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\n/);
   // One pod spinning uses far more than half of its 100m request.
-  assert.match(table, /\nburn\s+Deployment\/burn\s+\d+%\/50%\s+1\s+2\s+\d\s+\S+\n/);
+  assert.match(table, /\nburn\s+Deployment\/burn\s+cpu: \d+%\/50%\s+1\s+2\s+\d\s+\S+\n/);
   const described = await cli.ok(['describe', 'hpa', 'burn']);
   assert.match(described, /SuccessfulRescale\s+.*New size: 2; reason: cpu resource utilization \(percentage of request\) above target/);
   assert.match(described, /Reference:\s+Deployment\/burn/);

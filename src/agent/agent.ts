@@ -111,7 +111,7 @@ export class Agent {
   async start(): Promise<void> {
     await mkdir(this.opts.dataDir, { recursive: true });
     const runtimeVersion = `${this.opts.runtime.name}://${await this.opts.runtime.version()}`;
-    const identity = { nodeName: this.opts.nodeName, labels: this.opts.labels ?? {}, runtimeVersion, version: this.opts.version };
+    const identity = { nodeName: this.opts.nodeName, labels: this.opts.labels ?? {}, runtimeVersion, version: this.opts.version, runtimeHandlers: this.opts.runtime.handlerNames?.() ?? [this.opts.runtime.name] };
     if (this.ctx.offline) {
       await this.ctx.offline.ready();
       this.registration = await registerOrRetry(this.ctx.api, identity, this.ctx.log, { now: this.opts.startOffline !== true });

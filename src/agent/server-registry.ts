@@ -5,7 +5,7 @@ import { pullPlatform } from '../image/distribution/manifest.js';
 import { serverRegistryReference } from '../image/distribution/server-name.js';
 import { parseReference } from '../image/reference.js';
 import { pullToStore } from './image-transfer.js';
-import { loopbackAliases } from '../api/registry-auth.js';
+import { loopbackAliases, type RegistryAuth } from '../api/registry-auth.js';
 import { namesServerRegistry, type RegistryAccess, type ServerRegistrySource } from './registry-access.js';
 
 export type { ServerRegistrySource } from './registry-access.js';
@@ -31,7 +31,7 @@ export function serverRegistrySource(config: { server: string; token?: string; c
  * then, when it lacks the image or cannot be reached, the image's own registry, whose error is the
  * one the pod shows. `log` says where it came from.
  */
-export async function pullForPod(images: ImageStore, ref: string, access: RegistryAccess, log: (m: string) => void): Promise<ImageRecord> {
+export async function pullForPod(images: ImageStore, ref: string, access: RegistryAccess, log: (m: string) => void, auth?: RegistryAuth): Promise<ImageRecord> {
   const source = access.server;
   const mirror = source?.mirror === true && !namesServerRegistry(source, ref) ? source : undefined;
   if (mirror) {
@@ -50,7 +50,8 @@ export async function pullForPod(images: ImageStore, ref: string, access: Regist
         : `pulling image "${ref}" from the server's registry failed (${why}); pulling from ${parseReference(ref).domain}`);
     }
   }
-  const image = await pullToStore(images, ref, {}, access);
+  // auth: the pod's imagePullSecrets for this registry (pull-secrets.ts); never sent to the mirror.
+  const image = await pullToStore(images, ref, auth ? { auth } : {}, access);
   if (mirror) log(`pulled image "${ref}" from ${parseReference(ref).domain}`);
   return image;
 }

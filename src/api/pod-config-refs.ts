@@ -1,4 +1,4 @@
-/** Which ConfigMaps and Secrets a pod references (its volumes, env valueFrom and envFrom). */
+/** Which ConfigMaps and Secrets a pod references (its volumes, env valueFrom and envFrom, imagePullSecrets). */
 import type { Pod } from './pod.js';
 
 /** The names of the ConfigMaps ('configmaps') or Secrets ('secrets') a pod references. */
@@ -19,5 +19,7 @@ export function podReferences(pod: Pod, resource: string): Set<string> {
       if (ref) out.add(ref.name);
     }
   }
+  // Registry credentials (kubernetes.io/dockerconfigjson): the node that pulls reads them, under the same rule.
+  if (!cm) for (const s of pod.spec.imagePullSecrets ?? []) out.add(s.name);
   return out;
 }

@@ -59,6 +59,7 @@ export const verbs: Record<string, VerbEntry> = {
   taint: kube('taint', 'Update the taints on a node'),
   label: kube('label', 'Update the labels on a node'),
   node: kube('node', 'List node credentials (node credentials) or revoke one (node revoke NAME)'),
+  auth: kube('auth', 'Inspect authorization: who you are (auth whoami), what you may do (auth can-i)'),
   token: kube('token', 'Create, list and delete join tokens; rotate the admin token (token rotate --admin)'),
   config: kube('config', 'Print a kubeconfig for kubectl and the Kubernetes client libraries (config kubeconfig)'),
   version: kube('version', 'Print the client and server version'),

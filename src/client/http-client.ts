@@ -14,6 +14,9 @@ export interface ClientConfig {
   token: string;
   /** PEM CA bundle to trust for https servers. */
   ca?: string;
+  /** A client certificate and its key (PEM), presented over https: a user of `lcctl create user`. */
+  cert?: string;
+  key?: string;
 }
 
 /** A raw response, for callers that stream (logs) or read non-object bodies. */
@@ -26,7 +29,7 @@ export class HttpClient implements ApiClient {
   constructor(readonly config: ClientConfig) {
     this.base = new URL(config.server);
     this.agent = this.base.protocol === 'https:'
-      ? new https.Agent({ keepAlive: true, ca: config.ca })
+      ? new https.Agent({ keepAlive: true, ca: config.ca, cert: config.cert, key: config.key })
       : new http.Agent({ keepAlive: true });
   }
 

@@ -15,6 +15,7 @@ export class AdminToken {
   private url = '';
   private ca: string | undefined;
   private last: Promise<unknown> = Promise.resolve();
+  private readonly changed: ((token: string, how: 'rotated' | 'adopted') => Promise<void>)[] = [];
 
   constructor(private current: string, private readonly o: { dataDir: string; auth: TokenAuthenticator; writeUserConfig: boolean }) {
     o.auth.add(current, { name: 'admin', role: 'admin' });
@@ -38,8 +39,29 @@ export class AdminToken {
     return next;
   }
 
+  /** Called after each change: a rotation here, or a token adopted from another server (HA: admin-token-sync.ts). */
+  onChange(fn: (token: string, how: 'rotated' | 'adopted') => Promise<void>): void { this.changed.push(fn); }
+
+  /** Take a token another server rotated to: the same files are rewritten and the old token refused. */
+  adopt(token: string): Promise<void> {
+    const next = this.last.then(() => this.adoptNow(token), () => this.adoptNow(token));
+    this.last = next;
+    return next;
+  }
+
+  private async adoptNow(token: string): Promise<void> {
+    if (token === this.current) return;
+    await this.replace(token);
+    for (const fn of this.changed) await fn(token, 'adopted');
+  }
+
   private async rotateNow(): Promise<RotatedAdminToken> {
-    const token = `lt-admin-${randomBytes(24).toString('hex')}`;
+    const rotated = await this.replace(`lt-admin-${randomBytes(24).toString('hex')}`);
+    for (const fn of this.changed) await fn(rotated.token, 'rotated');
+    return rotated;
+  }
+
+  private async replace(token: string): Promise<RotatedAdminToken> {
     const config = clientConfig(this.url, token, this.ca);
     await writeFileAtomic(path.join(this.o.dataDir, 'admin-token'), token + '\n', 0o600);
     await writeFileAtomic(path.join(this.o.dataDir, 'admin.yaml'), config, 0o600);

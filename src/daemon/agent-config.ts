@@ -6,6 +6,7 @@ import { nodeConfigFromFlags, type NodeConfig } from './node-config.js';
 import { tokenFrom } from './token-source.js';
 import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
 import { deviceFlags, deviceFlagsUsage } from './device-flags.js';
+import { mergeServerFlags } from './server-list-flag.js';
 
 /** `lanternd agent --help`. */
 export const agentUsage = `Usage: lanternd agent --server URL (--token-file FILE | --token TOKEN) [flags]
@@ -13,7 +14,9 @@ export const agentUsage = `Usage: lanternd agent --server URL (--token-file FILE
 Joins this machine to a Lantern server as a node and runs the pods bound to it.
 
 Flags:
-  --server URL          the server's API address (https://HOST:6443)
+  --server URL          the server's API address (https://HOST:6443); several servers of one cluster
+                        as URL1,URL2,... (or --server repeated): the agent joins through the first that answers and moves
+                        on to the next when its server dies (its tunnel re-forms there)
   --token-file FILE     read the join token from FILE (DATA_DIR/node-token on the server, or one from
                         "lcctl token create"); it pins the server's CA, and the node then uses a
                         credential of its own (DATA_DIR/node-credential) and proves its node secret
@@ -52,7 +55,7 @@ export interface AgentConfig {
 
 /** Parse `lanternd agent`'s flags (LANTERN_TOKEN and LANTERN_INSECURE_REGISTRIES from env); undefined for --help. */
 export async function agentConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Promise<AgentConfig | undefined> {
-  const flags = parseFlags(args, {
+  const flags = parseFlags(mergeServerFlags(args), {
     server: 'string', token: 'string', 'token-file': 'string', 'data-dir': 'string', 'node-name': 'string', labels: 'string',
     bridge: 'string', 'sysfs-root': 'string', help: 'boolean', 'heartbeat-interval': 'string', 'metrics-listen': 'string', 'no-server-registry': 'boolean', 'insecure-registry': 'string', ...dnsFlags, ...deviceFlags,
   });

@@ -7,6 +7,7 @@ import { parseJoinToken, verifyCaPin } from './pki/join-token.js';
 import { writeFileAtomic } from './credentials.js';
 import { loadOrCreateNodeSecret } from './node-secret.js';
 import { joinPath, type JoinBody } from '../server/http/join.js';
+import { checkServerVersion } from './server-version-check.js';
 
 /**
  * GET /cacerts without verifying the server's certificate: it cannot be verified yet. The caller
@@ -59,7 +60,7 @@ export async function requestJoin(joiner: HttpClient, body: JoinBody, log: (m: s
  * (DATA_DIR/node-credential) or get a new one from the join endpoint, proving the node secret
  * (DATA_DIR/node-secret, made at the first join). Returns the client config the agent uses from then on.
  */
-export async function joinServer(opts: { server: string; token: string; nodeName: string; dataDir: string; log?: (m: string) => void }): Promise<ClientConfig> {
+export async function joinServer(opts: { server: string; token: string; nodeName: string; dataDir: string; log?: (m: string) => void; version?: string }): Promise<ClientConfig> {
   const log = opts.log ?? ((m: string) => console.error(`lanternd agent: ${m}`));
   const token = parseJoinToken(opts.token);
   const server = opts.server.replace(/\/+$/, '');
@@ -76,7 +77,9 @@ export async function joinServer(opts: { server: string; token: string; nodeName
   const { secret, created } = await loadOrCreateNodeSecret(opts.dataDir);
   const stored = (await readFile(credFile, 'utf8').catch(() => '')).trim();
   const joiner = new HttpClient(withToken(opts.token));
-  const body: JoinBody = { nodeName: opts.nodeName, nodeSecret: secret, ...(stored !== '' ? { credential: stored } : {}) };
+  // The version skew policy, before a stored credential is used or a join is asked for.
+  if (opts.version !== undefined) await checkServerVersion(joiner, opts.version);
+  const body: JoinBody = { nodeName: opts.nodeName, nodeSecret: secret, ...(stored !== '' ? { credential: stored } : {}), ...(opts.version !== undefined ? { version: opts.version } : {}) };
 
   if (stored !== '' && await credentialWorks(withToken(stored), opts.nodeName)) {
     if (!created) return withToken(stored);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RuncRuntime } from '../runtime/runc/runtime.js';
+import { nodeHandlerRuntime } from '../runtime/handlers/node-runtime.js';
 import { openImageStore } from '../image/index.js';
 import { ImageBuilder } from '../builder/builder.js';
 import { pullForPod } from '../agent/server-registry.js';
@@ -44,11 +45,7 @@ export async function buildNodeComponents(opts: NodeComponentOptions): Promise<N
   const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
   const defaultDir = dataDir === '/var/lib/lantern';
   const cgroupParent = opts.cgroupParent ?? (defaultDir ? 'lantern' : `lantern-${tag}`);
-  const runtime = new RuncRuntime({
-    stateDir: path.join(dataDir, 'containers'),
-    cgroupParent,
-    cc: opts.cc,
-  });
+  const runtime = await nodeHandlerRuntime({ dataDir, cgroupParent, cc: opts.cc, log: (m) => console.error(`lanternd: runtime: ${m}`) });
   // Pods wait for the node's range (spec.podCIDR from the server's node IPAM); makeNetwork builds it then.
   const network = new PendingNetwork();
   const makeNetwork = (subnet: string, mtu: number, clusterCidr: string): NetworkPlugin => new CniNetwork({

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { parseLabels } from './flags.js';
 import { dnsConfigFromFlags, type NodeDnsConfig } from './dns-flags.js';
 import { deviceConfigFromFlags, type NodeDeviceConfig } from './device-flags.js';
+import { versionFromEnv } from './version.js';
 
 /** A node's settings, as `lanternd server` (its own node) and `lanternd agent` both take them. */
 export interface NodeConfig {
@@ -23,6 +24,8 @@ export interface NodeConfig {
   sysfsRoot?: string;
   /** --nvidia-driver-root, --cdi-spec-dirs, --device-discovery-interval (device-flags.ts). */
   devices?: NodeDeviceConfig;
+  /** The version this node reports and joins with (VERSION, or the test aid LANTERN_VERSION_OVERRIDE). */
+  version?: string;
 }
 
 /** --node-name, --labels and --bridge, $CC and $LANTERN_TRACE, with what the command has parsed already. */
@@ -39,6 +42,7 @@ export function nodeConfigFromFlags(flags: Record<string, string | boolean>, env
     dns: dnsConfigFromFlags(flags),
     sysfsRoot: flags['sysfs-root'] as string | undefined,
     devices: deviceConfigFromFlags(flags),
+    version: versionFromEnv(env),
   };
 }
 

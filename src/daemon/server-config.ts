@@ -13,8 +13,12 @@ import { networkConfigFromFlags, networkFlags, networkFlagsUsage, type NetworkCo
 import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
 import { deviceFlags, deviceFlagsUsage } from './device-flags.js';
 import { nodePortRangeFromFlags, serviceFlags, serviceFlagsUsage } from './service-flags.js';
+import { podSecurityFlags, podSecurityFlagsUsage, podSecurityFromFlags } from './pod-security-flags.js';
+import type { PodSecurityDefaults } from '../server/admission/pod-security/policy.js';
 import { datastoreFlags, datastoreFlagsUsage, datastoreFromFlags, type DatastoreConfig } from './datastore-flags.js';
 import { dockerSocketFlags, dockerSocketFlagsUsage, dockerSocketFromFlags } from './docker-socket-flag.js';
+import { embeddedDatastore, embeddedEtcdFlags, embeddedEtcdFlagsUsage, embeddedEtcdFromFlags, type EmbeddedEtcdConfig } from './embedded-etcd/flags.js';
+import { versionFromEnv } from './version.js';
 
 /** `lanternd server --help`. */
 export const serverUsage = `Usage: lanternd server [flags]
@@ -29,7 +33,7 @@ Flags:
   --labels k=v,...      extra labels for this machine's node
   --bridge NAME         Linux bridge for pods (default lantern0)
   --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
-${networkFlagsUsage}${serviceFlagsUsage}${dnsFlagsUsage}${deviceFlagsUsage}${dockerSocketFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
+${networkFlagsUsage}${serviceFlagsUsage}${podSecurityFlagsUsage}${dnsFlagsUsage}${deviceFlagsUsage}${dockerSocketFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
   --heartbeat-interval D        how often this machine's agent renews its node's heartbeat (default 10s)
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
@@ -49,7 +53,7 @@ ${networkFlagsUsage}${serviceFlagsUsage}${dnsFlagsUsage}${deviceFlagsUsage}${doc
                         address without authentication (the API port serves it to the admin token)
   --secrets-encryption  encrypt Secrets at rest (AES-GCM) with the keys in DATA_DIR/cred/encryption-config.json
                         (made on first use); see lanternd secrets-encrypt
-${credentialFlagsUsage}${apiLimitFlagsUsage}${nodeRestrictionFlagsUsage}${datastoreFlagsUsage}`;
+${credentialFlagsUsage}${apiLimitFlagsUsage}${nodeRestrictionFlagsUsage}${datastoreFlagsUsage}${embeddedEtcdFlagsUsage}`;
 
 /** Everything `lanternd server` was asked for: the components read this, never flags or process.env. */
 export interface ServerConfig {
@@ -81,12 +85,18 @@ export interface ServerConfig {
   network: NetworkConfig;
   /** --service-node-port-range: the ports NodePort Services are given. */
   nodePortRange?: { first: number; last: number };
+  /** Pod Security admission's defaults (--pod-security-default). */
+  podSecurity?: PodSecurityDefaults;
   /** --datastore-endpoint (etcd) and snapshots; absent: SQLite in DATA_DIR, default snapshot settings. */
   datastore?: DatastoreConfig;
   /** --docker-socket PATH: serve the Docker Engine API there (src/server/docker-api); undefined: off. */
   dockerSocket?: string;
+  /** --cluster-init or --server URL --token T: run an embedded etcd member (src/daemon/embedded-etcd); the store uses it. */
+  embeddedEtcd?: EmbeddedEtcdConfig;
   /** This machine's node; undefined with --no-agent. */
   node: (NodeConfig & { restartBackoffMs: number }) | undefined;
+  /** The version the server reports and checks agents against (VERSION, or the test aid LANTERN_VERSION_OVERRIDE). */
+  version?: string;
 }
 
 /** Parse `lanternd server`'s flags (and LANTERN_INSECURE_REGISTRIES from env); undefined for --help. */
@@ -104,7 +114,9 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     ...networkFlags,
     ...dnsFlags, ...deviceFlags, ...dockerSocketFlags,
     ...serviceFlags,
+    ...podSecurityFlags,
     ...datastoreFlags,
+    ...embeddedEtcdFlags,
   });
   if (flags.help) return undefined;
   const scoring = String(flags['scheduler-scoring'] ?? 'LeastAllocated');
@@ -124,6 +136,9 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
   const network = networkConfigFromFlags(flags);
   const [host = '127.0.0.1', portText = '6443'] = String(flags.listen ?? '127.0.0.1:6443').split(/:(?=[0-9]+$)/);
   const restartBackoffMs = Number(flags['restart-backoff'] ?? 10_000);
+  const embeddedEtcd = embeddedEtcdFromFlags(flags, dataDir, host);
+  // With the embedded etcd, --cluster-reset (with or without a restore path) is the member's (embeddedEtcd.reset).
+  const datastore = datastoreFromFlags(embeddedEtcd ? { ...flags, 'cluster-reset': undefined, 'cluster-reset-restore-path': undefined } : flags, dataDir);
   return {
     dataDir, defaultDataDir: flags['data-dir'] === undefined,
     listen: { host, port: Number(portText) },
@@ -139,8 +154,10 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     nodeRestriction,
     network,
     nodePortRange: nodePortRangeFromFlags(flags),
-    datastore: datastoreFromFlags(flags, dataDir),
+    podSecurity: podSecurityFromFlags(flags),
+    datastore: embeddedEtcd ? { ...datastore, etcd: embeddedDatastore(embeddedEtcd) } : datastore, embeddedEtcd,
     dockerSocket: dockerSocketFromFlags(flags),
+    version: versionFromEnv(env),
     node: flags['no-agent'] ? undefined : {
       ...nodeConfigFromFlags(flags, env, { dataDir: path.join(dataDir, 'agent'), heartbeatMs, insecureRegistries: insecure }),
       restartBackoffMs,

@@ -4,6 +4,7 @@ import type { StateStore } from '../store/types.js';
 import { TokenAuthenticator } from '../server/http/auth.js';
 import type { ApiServerOptions } from '../server/http/server.js';
 import { NodeCredentials } from '../server/node-credentials.js';
+import { identifyPeer } from '../server/tunnel/peer-servers.js';
 import type { NodeRegistry } from '../server/node-registry.js';
 import { JoinTokens } from '../server/join-tokens.js';
 import { JoinRateLimiter } from '../server/join-rate-limit.js';
@@ -68,7 +69,8 @@ export async function serverCredentials(o: {
   // A revoked node's tunnel goes before the revocation answers (its socket closing would lag a tick).
   nodeCredentials.onRevoked((name) => o.nodes.tunnel(name)?.close('its credential was revoked'));
   const joinTokens = new JoinTokens(o.store, caHash(o.security.caCert));
-  const auth = new TokenAuthenticator(async (token, connection) => await nodeCredentials.identify(token, connection) ?? await joinTokens.identify(token));
+  // A peer server's credential (HA: the relay route, tunnel/peer-servers.ts) is looked up last.
+  const auth = new TokenAuthenticator(async (token, connection) => await nodeCredentials.identify(token, connection) ?? await joinTokens.identify(token) ?? await identifyPeer(o.store, token));
   auth.add(o.security.joinToken, { name: 'node-join-token', role: 'join' });
   const admin = new AdminToken(await loadOrCreateToken(path.join(o.dataDir, 'admin-token'), 'lt-admin-'), {
     dataDir: o.dataDir, auth, writeUserConfig: o.writeUserConfig,

@@ -3,6 +3,7 @@ import { parseDuration } from '../api/duration.js';
 import { parseBytes, parseCpuMillis } from '../api/quantity.js';
 import { FlagError, parseFlags, parseLabels } from './flags.js';
 import { tokenFrom } from './token-source.js';
+import { mergeServerFlags } from './server-list-flag.js';
 
 /** `lanternd sim --help`. */
 export const simUsage = `Usage: lanternd sim --server URL (--token-file FILE | --token TOKEN) --nodes N [flags]
@@ -12,7 +13,7 @@ heartbeats through the API; a fake runtime reports their pods Running (nothing r
 the label lantern.dev/simulated=true.
 
 Flags:
-  --server URL                the server's API address
+  --server URL                the server's API address (several as URL1,URL2,...: moves on when one dies)
   --token-file FILE           read the token from FILE: the node join token (DATA_DIR/node-token:
                               each node joins with a node secret of its own, kept in memory, gets
                               its own credential, and watches only its pods; joins are limited per
@@ -67,7 +68,7 @@ export interface SimConfig {
 
 /** Parse `lanternd sim`'s flags (LANTERN_TOKEN from env); undefined for --help. */
 export async function simConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Promise<SimConfig | undefined> {
-  const flags = parseFlags(args, {
+  const flags = parseFlags(mergeServerFlags(args), {
     server: 'string', token: 'string', 'token-file': 'string', 'ca-file': 'string', nodes: 'string', cpu: 'string', memory: 'string', pods: 'string',
     labels: 'string', zones: 'string', gpus: 'string', 'name-prefix': 'string', 'run-for': 'string', 'heartbeat-interval': 'string', concurrency: 'string', help: 'boolean',
   });

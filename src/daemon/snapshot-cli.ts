@@ -18,7 +18,8 @@ Commands:
   ls                  list the snapshots
   restore FILE        SQLite: replace DATA_DIR/state.db with FILE (the server must be stopped; the old
                       database is kept beside it). Same as lanternd server --cluster-reset
-                      --cluster-reset-restore-path FILE. etcd: use etcdctl snapshot restore.
+                      --cluster-reset-restore-path FILE. etcd: use etcdctl snapshot restore (the
+                      embedded etcd: lanternd server --cluster-init --cluster-reset --cluster-reset-restore-path FILE).
   prune --keep N [--name N]  delete all but the newest N snapshots (of that name)
 
 Flags:

@@ -6,12 +6,14 @@ import { RegistryStorage } from './storage.js';
 import { Uploads } from './uploads.js';
 import { serveBlob, serveUpload, startUpload } from './blobs-http.js';
 import { serveManifest } from './manifests-http.js';
+import { registryVerb, userMay, type RegistryCaller } from './user-access.js';
 
 /**
  * Who is calling, as the server authenticated them (structurally the server's Identity): `admin`
- * may push and delete, `node` may pull; anything else (the join token) may do neither.
+ * may push and delete, `node` may pull, a `user` as RBAC allows (user-access.ts); anything else (the
+ * join token) may do neither.
  */
-export interface RegistryCaller { name: string; role: string }
+export type { RegistryCaller } from './user-access.js';
 
 /** The registry's HTTP entry point for every path under /v2/. */
 export type RegistryHandler = (req: IncomingMessage, res: ServerResponse, caller: RegistryCaller | undefined) => Promise<void>;
@@ -21,11 +23,18 @@ const staleUploadMs = 7 * 24 * 3600 * 1000;
 
 const challenge = { 'www-authenticate': 'Basic realm="lantern"' };
 
-function authorize(caller: RegistryCaller | undefined, method: string): void {
+function authorize(caller: RegistryCaller | undefined, method: string, repository: string | undefined, base: boolean): void {
   if (!caller) {
     throw new RegistryError('UNAUTHORIZED', 'authentication required: use a Lantern token as a bearer token, or as the password with any user name (docker login -u lantern -p TOKEN)', null, 401, challenge);
   }
   const write = !['GET', 'HEAD'].includes(method);
+  // A user's request is RBAC's to decide; the base endpoint only proves the login (docker login).
+  if (caller.role === 'user') {
+    if (base && !write) return;
+    const d = userMay(caller, method, repository);
+    if (!d.allowed) throw new RegistryError('DENIED', `User "${caller.name}" cannot ${registryVerb(method)} images${repository === undefined ? '' : ` "${repository}"`} in the registry: ${d.reason} (grant use, or ${registryVerb(method)}, on resource "images" in API group "lantern.dev", resourceNames limiting repositories)`);
+    return;
+  }
   const allowed = caller.role === 'admin' || (caller.role === 'node' && !write);
   if (!allowed) {
     throw new RegistryError('DENIED', `${caller.name} may not ${write ? 'push to or delete from' : 'pull from'} the registry: ${write ? 'pushing needs the admin token' : 'pulling needs an admin token or a node credential'}`);
@@ -44,9 +53,9 @@ export async function serveRegistry(storage: RegistryStorage): Promise<RegistryH
   return async (req, res, caller) => {
     const method = req.method ?? 'GET';
     try {
-      authorize(caller, method);
       const url = new URL(req.url ?? '/', 'http://registry');
       const route = parseRegistryPath(url.pathname);
+      authorize(caller, method, route && 'name' in route ? route.name : undefined, route?.kind === 'base');
       if (!route) throw new RegistryError('UNSUPPORTED', `no registry endpoint at ${url.pathname}`, null, 404);
       switch (route.kind) {
         case 'base': sendJsonBody(req, res, 200, {}); return;

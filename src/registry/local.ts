@@ -58,13 +58,43 @@ export class LocalRegistry {
     }
   }
 
-  /**
-   * Stores a manifest's exact bytes in `repository` and points `tag` at it; every blob it references
-   * must be in the repository already (MANIFEST_BLOB_UNKNOWN otherwise). Returns its digest.
-   */
-  async putManifest(repository: string, bytes: Buffer, tag: string, mediaType?: string): Promise<string> {
+  /** Whether `repository` holds the blob or manifest `digest` (HA: what a server fetches from its peers when not). */
+  async has(repository: string, digest: string): Promise<boolean> {
+    checkName(repository);
+    const d = parseDigest(digest);
+    return (await this.storage.blobSize(repository, d)) !== undefined || await this.storage.hasManifest(repository, d);
+  }
+
+  /** Points `tag` at a manifest `repository` holds already; false when it holds none by that digest. */
+  async tag(repository: string, tag: string, digest: string): Promise<boolean> {
     checkName(repository);
     if (!isTag(tag)) throw new RegistryError('MANIFEST_INVALID', `invalid tag "${tag}"`, { tag });
+    const d = parseDigest(digest);
+    const m = await this.storage.getManifest(repository, d);
+    if (!m) return false;
+    await this.storage.putManifest(repository, d, m.mediaType, m.bytes, tag);
+    return true;
+  }
+
+  /** Removes `tag` from `repository` (the manifest stays); false when there was none. */
+  deleteTag(repository: string, tag: string): Promise<boolean> {
+    checkName(repository);
+    return this.storage.deleteTag(repository, tag);
+  }
+
+  /** The sorted tags of `repository`; undefined when it does not exist. */
+  tags(repository: string): Promise<string[] | undefined> {
+    checkName(repository);
+    return this.storage.tags(repository);
+  }
+
+  /**
+   * Stores a manifest's exact bytes in `repository` and points `tag` (when given) at it; every blob it
+   * references must be in the repository already (MANIFEST_BLOB_UNKNOWN otherwise). Returns its digest.
+   */
+  async putManifest(repository: string, bytes: Buffer, tag?: string, mediaType?: string): Promise<string> {
+    checkName(repository);
+    if (tag !== undefined && !isTag(tag)) throw new RegistryError('MANIFEST_INVALID', `invalid tag "${tag}"`, { tag });
     const d = parseDigest(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
     await this.storage.storeManifest(repository, d, parseManifest(bytes, mediaType), bytes, tag);
     return d.text;

@@ -82,6 +82,8 @@ export interface ContainerConfig {
   devices?: DeviceSpec[];
   /** Extra device cgroup allow rules, Docker's --device-cgroup-rule syntax ('c 188:* rwm'). */
   deviceCgroupRules?: string[];
+  /** The OCI runtime handler (RuntimeClass.handler: runc, runsc); absent: the node's default. */
+  runtimeHandler?: string;
 }
 
 /** One device node in a container (OCI linux.devices); type/major/minor are read from the host when absent. */
@@ -174,4 +176,6 @@ export interface ContainerRuntime {
   stats(id: string): Promise<ContainerStats | undefined>;
   /** Connects to the main process's stdio (for `run -it`); attach before start to see all output. Optional. */
   attach?(id: string): Promise<AttachSession>;
+  /** The runtime handlers it runs (Node status.runtimeHandlers), the default first; absent: its name only. */
+  handlerNames?(): string[];
 }

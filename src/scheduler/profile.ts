@@ -13,13 +13,14 @@ import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { podTopologySpread } from './plugins/pod-topology-spread.js';
 import { taintToleration } from './plugins/taint-toleration.js';
 import { volumeBinding } from './plugins/volume-binding.js';
+import { runtimeHandler } from './plugins/runtime-handler.js';
 
 export type { ScoringStrategy } from './plugins/node-resources-fit.js';
 
 /** Every plugin by name, for profiles built from configuration. */
 export const registry: Readonly<Record<string, Partial<PreFilterPlugin & FilterPlugin & ScorePlugin & PermitPlugin> & { name: string }>> = Object.fromEntries(
   [nodeUnschedulable, nodeName, nodeSelector, taintToleration, nodeAffinity, nodeResourcesFit, leastAllocated, mostAllocated,
-    podTopologySpread, interPodAffinity, imageLocality, coscheduling, volumeBinding, acceleratorPacking, acceleratorSpreading, gpuTopology].map((p) => [p.name, p]),
+    podTopologySpread, interPodAffinity, imageLocality, coscheduling, volumeBinding, acceleratorPacking, acceleratorSpreading, gpuTopology, runtimeHandler].map((p) => [p.name, p]),
 );
 
 /** Options of buildProfile. */
@@ -39,8 +40,8 @@ export interface ProfileOptions {
  */
 export function buildProfile(options: ProfileOptions = {}): Profile {
   return {
-    preFilters: [coscheduling, podTopologySpread, interPodAffinity, volumeBinding],
-    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit, volumeBinding, podTopologySpread, interPodAffinity],
+    preFilters: [coscheduling, podTopologySpread, interPodAffinity, volumeBinding, runtimeHandler],
+    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, runtimeHandler, nodeResourcesFit, volumeBinding, podTopologySpread, interPodAffinity],
     scores: [
       { plugin: taintToleration, weight: 3 },
       { plugin: nodeAffinity, weight: 2 },

@@ -16,6 +16,7 @@ import { NetworkGuard, type ReservedRange } from './networks/network-guard.js';
 import type { Network } from '../api/schema/network.js';
 import { finalizersDone, waitsForFinalizers } from './finalizers.js';
 import { admitNamespace, admitNamespaceDelete } from './namespace-lifecycle.js';
+import { TenancyAdmission, type TenancyOptions } from './admission/tenancy.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -32,6 +33,8 @@ export interface ApiServiceOptions {
   reservedRanges?: readonly ReservedRange[];
   /** NamespaceLifecycle admission (namespace-lifecycle.ts): creates need an existing, live namespace. lanternd turns it on. */
   namespaceLifecycle?: boolean;
+  /** LimitRanger and ResourceQuota admission (always on), and Pod Security admission's defaults (off unless given; lanternd gives them). */
+  tenancy?: TenancyOptions;
 }
 
 /**
@@ -43,10 +46,12 @@ export class ApiService implements ApiClient {
   /** resource -> what allocates for its objects (services: cluster IPs and node ports). */
   private readonly hooks: ReadonlyMap<string, RegistryHook>;
   private readonly namespaceLifecycle: boolean;
+  private readonly tenancy: TenancyAdmission;
 
   constructor(private readonly store: StateStore, opts: ApiServiceOptions = {}) {
     this.transformers = opts.transformers ?? new Map();
     this.namespaceLifecycle = opts.namespaceLifecycle ?? false;
+    this.tenancy = new TenancyAdmission(this, opts.tenancy);
     const services = new ServiceAllocator(opts.serviceRanges ?? defaultServiceRanges, async () => (await this.list<Service>('services')).items);
     const networks = new NetworkGuard(async () => (await this.list<Pod>('pods')).items, async () => (await this.list<Network>('networks')).items, opts.reservedRanges);
     this.hooks = new Map<string, RegistryHook>([['services', services], ['networks', networks]]);
@@ -139,6 +144,7 @@ export class ApiService implements ApiClient {
     delete meta.deletionTimestamp;
     delete meta.resourceVersion;
     if (k.kind === 'Pod') (obj as Pod).status = { phase: 'Pending', ...(obj as Pod).status };
+    await this.tenancy.create(k, obj, opts.dryRun === true);
     const hook = this.hooks.get(k.resource);
     if (hook) {
       await hook.ready();
@@ -213,6 +219,7 @@ export class ApiService implements ApiClient {
     obj.kind ??= k.kind;
     this.check(k, obj);
     await admit(this, obj, 'update');
+    await this.tenancy.update(k, obj);
     k.applyDefaults(obj);
     const { name, namespace, resourceVersion } = obj.metadata;
     const hook = this.hooks.get(k.resource);

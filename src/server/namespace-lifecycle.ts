@@ -35,7 +35,8 @@ export async function ensureSystemNamespaces(api: Pick<ApiClient, 'create'>): Pr
   const created: string[] = [];
   for (const name of systemNamespaces) {
     try {
-      await api.create<Namespace>('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      // Pod Security enforce=privileged: the admin's `lcctl run --privileged` works here as Docker's (docs/architecture.md, Namespaces as tenants).
+      await api.create<Namespace>('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
       created.push(name);
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;

@@ -4,6 +4,8 @@ import { ApiError, invalid } from '../api/errors.js';
 import type { PriorityClass } from '../api/schema/priority-class.js';
 import { systemPriorityClasses } from '../api/kinds/priority-class.js';
 import type { ApiClient } from '../client/types.js';
+import { admitPodRuntimeClass } from './admission/runtime-class.js';
+import { admitPodServiceAccount } from './admission/service-account.js';
 
 type Reader = Pick<ApiClient, 'get' | 'list'>;
 
@@ -74,4 +76,6 @@ export async function admit(api: Reader, obj: ApiObject, op: 'create' | 'update'
   // later does not change the priority of running pods.
   if (obj.kind === 'Pod' && (op === 'create' || (obj as Pod).spec.priorityClassName)) await admitPodPriority(api, obj as Pod);
   else if (obj.kind === 'PriorityClass') await admitPriorityClass(api, obj as PriorityClass);
+  if (obj.kind === 'Pod' && op === 'create') await admitPodRuntimeClass(api, obj as Pod);
+  if (obj.kind === 'Pod' && op === 'create') await admitPodServiceAccount(api, obj as Pod);
 }

@@ -9,12 +9,15 @@ import path from 'node:path';
 
 /** Kill and delete every container, mount and network namespace under a data dir. */
 export function sweepHost(dataDir: string, bridge: string): void {
-  const runcRoot = path.join(dataDir, 'agent/containers/runc');
-  if (existsSync(runcRoot)) {
-    for (const id of readdirSync(runcRoot)) {
-      spawnSync('runc', ['--root', runcRoot, 'kill', id, 'KILL']);
+  // runc's containers, and those of other runtime handlers (runtime/handlers: runsc's state in DATA/runtimes/runsc).
+  for (const [bin, runcRoot] of [['runc', path.join(dataDir, 'agent/containers/runc')], ['runsc', path.join(dataDir, 'agent/runtimes/runsc/runc')]] as const) {
+    if (!existsSync(runcRoot)) continue;
+    // runc names a directory per container; runsc keeps files that carry the id (SANDBOX_ID.state and the like).
+    const ids = bin === 'runc' ? readdirSync(runcRoot) : [...new Set(readdirSync(runcRoot).flatMap((f) => f.match(/[0-9a-f]{64}/g) ?? []))];
+    for (const id of ids) {
+      spawnSync(bin, ['--root', runcRoot, 'kill', id, 'KILL']);
       for (let i = 0; i < 20; i++) {
-        const r = spawnSync('runc', ['--root', runcRoot, 'delete', '--force', id]);
+        const r = spawnSync(bin, ['--root', runcRoot, 'delete', '--force', id]);
         if (r.status === 0) break;
         spawnSync('sleep', ['0.05']);
       }

@@ -127,9 +127,12 @@ export class TestServer {
     return { status: res.status, body: parsed as T };
   }
 
-  /** The kit's eventually, with the end of the server's log in the error (no fixed sleeps in tests). */
-  until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-    return eventually(() => `${what}\n--- lanternd log ---\n${this.logs.slice(-4000)}\n---`, fn, { timeoutMs });
+  /**
+   * The kit's eventually, with the end of the server's log in the error (no fixed sleeps in tests).
+   * `what` may be a function, read only on timeout, so agents' logs in it are those of that moment.
+   */
+  until<T>(what: string | (() => string), fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+    return eventually(() => `${typeof what === 'function' ? what() : what}\n--- lanternd log ---\n${this.logs.slice(-4000)}\n---`, fn, { timeoutMs });
   }
 
   /** Stop the daemon and remove everything it created on the host. */

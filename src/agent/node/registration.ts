@@ -13,11 +13,14 @@ export interface NodeIdentity {
   /** `runtime://version`, as the kubelet's containerRuntimeVersion. */
   runtimeVersion: string;
   version: string;
+  /** The runtime handlers the node runs (status.runtimeHandlers). */
+  runtimeHandlers?: string[];
 }
 
 /** Create the Node, or refresh its labels and status if it exists (an agent restart). */
 export async function registerNode(api: ApiClient, id: NodeIdentity): Promise<void> {
   const desired = describeNode(id.nodeName, id.labels, id.runtimeVersion, id.version);
+  if (id.runtimeHandlers) desired.status!.runtimeHandlers = id.runtimeHandlers.map((name) => ({ name }));
   const at = new Date().toISOString();
   desired.status!.conditions = [readyCondition(undefined, at)];
   try {

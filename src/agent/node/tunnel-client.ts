@@ -15,6 +15,10 @@ export interface TunnelClientOptions {
   /** Reconnect delays: first, and the most it grows to. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** The agent's version, sent as x-lantern-agent-version so the server can apply the version skew policy. */
+  agentVersion?: string;
+  /** Told each time a dial fails or the tunnel closes (several servers: the client moves on to the next). */
+  onDialFailed?: (server: string, why: string) => void;
 }
 
 /**
@@ -46,6 +50,7 @@ export class TunnelClient {
   private retry(why: string): void {
     if (this.stopped) return;
     this.log(`tunnel to ${this.opts.config.server}: ${why}; redialling in ${Math.round(this.delay / 100) / 10}s`);
+    this.opts.onDialFailed?.(this.opts.config.server, why);
     this.timer = setTimeout(() => this.dial(), this.delay);
     this.delay = Math.min(this.delay * 2, this.opts.maxDelayMs ?? 10_000);
   }
@@ -53,7 +58,7 @@ export class TunnelClient {
   private dial(): void {
     if (this.stopped) return;
     const url = new URL(`/apis/lantern.dev/v1/nodes/${encodeURIComponent(this.opts.nodeName)}/tunnel`, this.opts.config.server);
-    const headers = { authorization: `Bearer ${this.opts.config.token}`, connection: 'Upgrade', upgrade: 'lantern-tunnel' };
+    const headers = { authorization: `Bearer ${this.opts.config.token}`, connection: 'Upgrade', upgrade: 'lantern-tunnel', ...(this.opts.agentVersion ? { 'x-lantern-agent-version': this.opts.agentVersion } : {}) };
     const req = url.protocol === 'https:'
       ? https.request(url, { method: 'GET', headers, ca: this.opts.config.ca, agent: false, timeout: 15_000 })
       : http.request(url, { method: 'GET', headers, agent: false, timeout: 15_000 });

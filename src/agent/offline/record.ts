@@ -5,6 +5,7 @@
  * object under DATA_DIR/offline, 0600, each written atomically; writes of one object are serialised
  * so an older copy never lands after a newer one.
  */
+import { ImagePasses } from './image-passes.js';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApiObject } from '../../api/meta.js';
@@ -24,7 +25,9 @@ export class NodeRecord {
   private sealer: Promise<Sealer> | undefined;
 
   /** The record under dir; its sealing key (dir/key) is read or made by ready() or the first Secret. */
-  constructor(readonly dir: string, private readonly log: (m: string) => void = () => undefined) {}
+  constructor(readonly dir: string, private readonly log: (m: string) => void = () => undefined) {
+    this.imagePasses = new ImagePasses(dir);
+  }
 
   /** Open (or make) the record under dir and its key. */
   static async open(dir: string, log?: (m: string) => void): Promise<NodeRecord> {
@@ -32,6 +35,9 @@ export class NodeRecord {
     await r.ready();
     return r;
   }
+
+  /** The images this node admitted under its image policies (image-passes.ts). */
+  readonly imagePasses: ImagePasses;
 
   /** Read or make the sealing key (the agent does it at start, so a bad key file shows at once). */
   async ready(): Promise<void> { await this.key(); }

@@ -33,12 +33,14 @@ async function rotate(ctx: AgentContext, slot: ContainerSlot, attempt: number, s
 }
 
 /** The runtime config of the planned instance (every prestartContainer hook has filled the plan in). */
-export function configOf(run: PodRun, plan: ContainerPlan): Promise<ContainerConfig> {
-  return buildContainerConfig({
+export async function configOf(run: PodRun, plan: ContainerPlan): Promise<ContainerConfig> {
+  const config = await buildContainerConfig({
     pod: run.pod, container: plan.container, image: plan.image!, layers: plan.layers, netns: run.net.netns!, attempt: plan.attempt,
     env: plan.env, extraEnv: plan.extraEnv, mounts: [...plan.mounts.filter((m) => m !== undefined), ...plan.extraMounts], extraHosts: plan.extraHosts, dns: plan.dns,
     devices: plan.devices, deviceCgroupRules: plan.deviceCgroupRules,
   });
+  // The runtime-class hook's choice (RuntimeClass.handler); absent: the node's default runtime.
+  return plan.runtimeHandler === undefined ? config : { ...config, runtimeHandler: plan.runtimeHandler };
 }
 
 /** Create and start the instance; a failure is the slot's Waiting reason or a termination (126/127). */

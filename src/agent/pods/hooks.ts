@@ -13,12 +13,15 @@ import { VolumesHook } from './hooks/volumes.js';
 import { nodeMounters } from '../volumes/mounters.js';
 import type { VolumeMounter } from '../volumes/types.js';
 import { ImageHook } from './hooks/image.js';
+import { ImagePolicyHook } from './hooks/image-policy.js';
 import { DevicesHook, type DevicePlugin } from './hooks/devices.js';
 import { ConfigHook } from './hooks/config.js';
+import { ServiceAccountTokenHook } from './hooks/service-account-token.js';
 import { GangHook } from './hooks/gang.js';
 import { DnsHook } from './hooks/dns.js';
 import { ProbesHook } from './hooks/probes.js';
 import { StatusHook } from './hooks/status.js';
+import { RuntimeClassHook, runtimeClassCache } from './hooks/runtime-class.js';
 
 /** What the hooks of every pod share: the node's parts and its watched caches. */
 export interface HookKit {
@@ -40,9 +43,12 @@ export function podHooks(kit: HookKit, run: PodRun): PodHook[] {
     new NetworkHook(ctx.network, ctx.trace),
     new UserNetworksHook(ctx.api, ctx.userNetworks, ctx.dns?.userNames),
     new VolumesHook(ctx.volumes, ctx.api, nodeMounters(kit.volumeMounters, ctx.volumes), ctx.claims),
-    new ImageHook(ctx),
+    new RuntimeClassHook(runtimeClassCache(ctx.api), ctx.runtime.handlerNames?.() ?? [ctx.runtime.name]),
+    new ImageHook(ctx, kit.config),
+    new ImagePolicyHook(ctx),
     new DevicesHook(kit.devices),
     new ConfigHook(kit.config, ctx.volumes.podDir),
+    new ServiceAccountTokenHook(ctx.api, ctx.volumes.podDir),
     new GangHook(kit.gang, ctx.api),
     new DnsHook(ctx.dns, ctx.network, ctx.userNetworks),
     new ProbesHook(ctx, run),

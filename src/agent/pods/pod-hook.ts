@@ -71,6 +71,8 @@ export interface ContainerPlan {
   extraHosts?: Array<{ ip: string; names: string[] }>;
   /** The dns hook's: /etc/resolv.conf by the pod's dnsPolicy (absent: the host's). */
   dns?: { nameservers: string[]; searches: string[]; options: string[] };
+  /** The runtime-class hook's: the OCI runtime handler of the pod's RuntimeClass (absent: the node's default). */
+  runtimeHandler?: string;
 }
 
 /** One concern of running a pod; every point is optional. */

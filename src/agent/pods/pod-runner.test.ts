@@ -54,9 +54,9 @@ describe('the pod runner runs its hooks in their declared order', () => {
     assert.deepEqual(calls.filter((c) => c.startsWith('poststop')), ['poststop volumes', 'poststop network']);
   });
 
-  test('every pod gets network, user-networks, volumes, image, devices, config, gang, dns, probes, status, in that order', () => {
+  test('every pod gets network, user-networks, volumes, runtime-class, image, image-policy, devices, config, service-account-token, gang, dns, probes, status, in that order', () => {
     const kit = { ctx: { ...ctx, volumes: { podDir: () => '/nonexistent', namedVolume: () => '/nonexistent' } }, devices: [] } as unknown as HookKit;
     const run = new PodRunner(ctx, pod, () => []);
-    assert.deepEqual(podHooks(kit, run).map((h) => h.name), ['network', 'user-networks', 'volumes', 'image', 'devices', 'config', 'gang', 'dns', 'probes', 'status']);
+    assert.deepEqual(podHooks(kit, run).map((h) => h.name), ['network', 'user-networks', 'volumes', 'runtime-class', 'image', 'image-policy', 'devices', 'config', 'service-account-token', 'gang', 'dns', 'probes', 'status']);
   });
 });

@@ -35,6 +35,15 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
     [['storageclasses', 'storageclass', 'sc', 'storageclasses.storage.k8s.io'], 'storageclasses', 'storageclass.storage.k8s.io'],
     [['namespaces', 'namespace', 'ns', 'Namespace'], 'namespaces', 'namespace'],
     [['leases', 'lease', 'Lease', 'leases.coordination.k8s.io'], 'leases', 'lease.coordination.k8s.io'],
+    [['serviceaccounts', 'serviceaccount', 'sa', 'ServiceAccount'], 'serviceaccounts', 'serviceaccount'],
+    [['roles', 'role', 'Role', 'roles.rbac.authorization.k8s.io'], 'roles', 'role.rbac.authorization.k8s.io'],
+    [['clusterroles', 'clusterrole', 'ClusterRole'], 'clusterroles', 'clusterrole.rbac.authorization.k8s.io'],
+    [['rolebindings', 'rolebinding', 'RoleBinding'], 'rolebindings', 'rolebinding.rbac.authorization.k8s.io'],
+    [['clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding'], 'clusterrolebindings', 'clusterrolebinding.rbac.authorization.k8s.io'],
+    [['resourcequotas', 'resourcequota', 'quota', 'ResourceQuota'], 'resourcequotas', 'resourcequota'],
+    [['limitranges', 'limitrange', 'limits', 'LimitRange'], 'limitranges', 'limitrange'],
+    [['clusterimagepolicies', 'clusterimagepolicy', 'cip', 'ClusterImagePolicy', 'clusterimagepolicies.policy.lantern.dev'], 'clusterimagepolicies', 'clusterimagepolicy.policy.lantern.dev'],
+    [['runtimeclasses', 'runtimeclass', 'RuntimeClass', 'runtimeclasses.node.k8s.io'], 'runtimeclasses', 'runtimeclass.node.k8s.io'],
   ];
   for (const [names, resource, qualified] of cases) {
     for (const n of names) assert.equal(resolveKind(n)?.resource, resource, n);
@@ -45,7 +54,7 @@ test('every name lcctl has accepted resolves to its kind; kubectl prints objects
 });
 
 test('the unknown-kind message lists every kind with its short name', () => {
-  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), controllerrevisions, jobs, cronjobs (cj), queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices, networkpolicies (netpol), persistentvolumes (pv), persistentvolumeclaims (pvc), storageclasses (sc), namespaces (ns) and leases)');
+  assert.equal(unknownKindMessage('widgets'), 'the server doesn\'t have a resource type "widgets" (Lantern serves pods (po), nodes (no), events (ev), priorityclasses (pc), podgroups (pg), configmaps (cm), secrets, deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), controllerrevisions, jobs, cronjobs (cj), queues (q), workflows (wf), horizontalpodautoscalers (hpa), networks (net), services (svc), endpointslices, networkpolicies (netpol), persistentvolumes (pv), persistentvolumeclaims (pvc), storageclasses (sc), namespaces (ns), leases, serviceaccounts (sa), roles, clusterroles, rolebindings, clusterrolebindings, runtimeclasses, clusterimagepolicies (cip), resourcequotas (quota) and limitranges (limits))');
   assert.equal(kindListText([kinds.get('pods')!]), 'pods (po)');
 });
 

@@ -16,6 +16,11 @@ import { cronJobModule, jobModule } from './modules/batch.js';
 import { hpaModule } from './modules/autoscaling.js';
 import { networkPolicyModule } from './modules/networking.js';
 import { leaseModule } from './modules/coordination.js';
+import { serviceAccountModule } from './modules/core-serviceaccount.js';
+import { limitRangeModule, resourceQuotaModule } from './modules/tenancy.js';
+import { clusterRoleBindingModule, clusterRoleModule, roleBindingModule, roleModule } from './modules/rbac.js';
+import { runtimeClassModule } from './modules/node.js';
+import { clusterImagePolicyModule } from './modules/policy.js';
 
 export type { KindModule } from './module.js';
 
@@ -24,6 +29,11 @@ export const kindModules: readonly KindModule<ApiObject>[] = [
   podModule, nodeModule, eventModule, priorityClassModule, podGroupModule, configMapModule, secretModule,
   deploymentModule, replicaSetModule, statefulSetModule, daemonSetModule, controllerRevisionModule, jobModule, cronJobModule, queueModule, workflowModule, hpaModule, networkModule, serviceModule, endpointSliceModule, networkPolicyModule,
   persistentVolumeModule, persistentVolumeClaimModule, storageClassModule, namespaceModule, leaseModule,
+  serviceAccountModule,
+  roleModule, clusterRoleModule, roleBindingModule, clusterRoleBindingModule,
+  runtimeClassModule,
+  clusterImagePolicyModule,
+  resourceQuotaModule, limitRangeModule,
 ];
 
 /** Every kind by URL resource name ("pods"). */

@@ -28,6 +28,11 @@ import { networkKind } from './network.js';
 import { persistentVolumeClaimKind, persistentVolumeKind, storageClassKind } from './storage.js';
 import { namespaceKind } from './namespace.js';
 import { leaseKind } from './lease.js';
+import { serviceAccountKind } from './service-account.js';
+import { limitRangeKind, resourceQuotaKind } from './tenancy.js';
+import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './rbac.js';
+import { runtimeClassKind } from './runtime-class.js';
+import { clusterImagePolicyKind } from './cluster-image-policy.js';
 
 export type { KindInfo, KindRules } from './kind.js';
 
@@ -35,6 +40,11 @@ const all: readonly KindInfo[] = [
   podKind, nodeKind, eventKind, priorityClassKind, podGroupKind, configMapKind, secretKind,
   deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, controllerRevisionKind, jobKind, cronJobKind, queueKind, workflowKind, hpaKind, networkKind, serviceKind, endpointSliceKind, networkPolicyKind,
   persistentVolumeKind, persistentVolumeClaimKind, storageClassKind, namespaceKind, leaseKind,
+  serviceAccountKind,
+  roleKind, clusterRoleKind, roleBindingKind, clusterRoleBindingKind,
+  runtimeClassKind,
+  clusterImagePolicyKind,
+  resourceQuotaKind, limitRangeKind,
 ];
 
 /** Every kind with its rules, by URL resource name. */

@@ -3,6 +3,7 @@ import { secretModule } from './modules/core.js';
 import { SecretSchema, type Secret } from '../schema/config.js';
 import type { FieldCause } from '../errors.js';
 import { withRules } from './with-rules.js';
+import { DOCKER_CONFIG_JSON_TYPE, parseDockerConfigJson } from '../docker-config-json.js';
 import { MAX_CONFIG_BYTES, checkDataMap, checkImmutable } from './config-rules.js';
 
 /** The Secret kind (core v1, namespaced): base64 data; stringData is folded into data on write. */
@@ -15,6 +16,12 @@ export const secretKind: KindInfo<Secret> = withRules(secretModule, {
     const plain = checkDataMap(s.stringData, 'stringData', false, out, new Set());
     if (data + plain > MAX_CONFIG_BYTES) out.push({ field: 'data', message: `too long: the data of a Secret must total at most ${MAX_CONFIG_BYTES} bytes, got ${data + plain}` });
     if (s.type === '') out.push({ field: 'type', message: 'must not be empty (omit it for Opaque)' });
+    if (s.type === DOCKER_CONFIG_JSON_TYPE) {
+      // As Kubernetes: the registry credentials must parse, or the node would silently pull anonymously.
+      const plain = s.stringData?.['.dockerconfigjson'];
+      const parsed = parseDockerConfigJson(s.type, plain !== undefined ? Buffer.from(plain, 'utf8').toString('base64') : s.data?.['.dockerconfigjson']);
+      if ('error' in parsed) out.push({ field: 'data[.dockerconfigjson]', message: `${parsed.error} (lcctl create secret docker-registry writes one)` });
+    }
     return out;
   },
   applyDefaults(s) {

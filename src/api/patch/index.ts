@@ -1,6 +1,6 @@
 /**
  * The PATCH types kube-apiserver accepts, by Content-Type: JSON patch, merge patch and strategic merge
- * patch (server-side apply's apply-patch is not one of them yet: it answers 415 with a message).
+ * patch (server-side apply, application/apply-patch+yaml, is managed-fields.ts, served by server/http/apply.ts).
  */
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';

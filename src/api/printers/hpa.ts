@@ -8,10 +8,13 @@ import { ageColumn, column, nameColumn, type TableDefinition } from './table.js'
 
 type Hpa = HorizontalPodAutoscaler;
 
-/** "45%/70%": current cpu utilization over the target; "<unknown>" before the first measurement. */
+/** "cpu: 45%/70%" (kubectl 1.32's form): current utilization over the target; "<unknown>" before the first measurement. */
 export function hpaTargets(h: Hpa): string {
-  const current = h.status?.currentMetrics?.find((m) => m.resource.name === 'cpu')?.resource.current.averageUtilization;
-  const parts = (h.spec.metrics ?? []).map((m) => `${current === undefined ? '<unknown>' : `${current}%`}/${m.resource.target.averageUtilization ?? '<unset>'}%`);
+  const parts = (h.spec.metrics ?? []).map((m) => {
+    const current = h.status?.currentMetrics?.find((c) => c.resource.name === m.resource.name)?.resource.current.averageUtilization;
+    const target = m.resource.target.averageUtilization;
+    return `${m.resource.name}: ${current === undefined ? '<unknown>' : `${current}%`}/${target === undefined ? '<auto>' : `${target}%`}`;
+  });
   return parts.length === 0 ? '<none>' : parts.join(', ');
 }
 

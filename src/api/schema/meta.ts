@@ -24,6 +24,16 @@ export const ObjectMetaSchema = Type.Object({
     blockOwnerDeletion: Type.Optional(Type.Boolean()),
   }, { additionalProperties: false }))),
   finalizers: Type.Optional(Type.Array(Type.String())),
+  /** Who owns which fields (server-side apply; written by the API, server/http/apply.ts). */
+  managedFields: Type.Optional(Type.Array(Type.Object({
+    manager: Type.Optional(Type.String()),
+    operation: Type.Optional(Type.String()),
+    apiVersion: Type.Optional(Type.String()),
+    time: Type.Optional(Type.String()),
+    fieldsType: Type.Optional(Type.String()),
+    fieldsV1: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    subresource: Type.Optional(Type.String()),
+  }, { additionalProperties: false }))),
 }, { additionalProperties: false });
 
 export type ObjectMeta = Static<typeof ObjectMetaSchema>;

@@ -52,6 +52,14 @@ export const NodeStatusSchema = Type.Object({
     names: Type.Array(ShortText, { maxItems: 64 }),
     sizeBytes: Type.Number({ minimum: 0 }),
   }, strict), { maxItems: 1024 })),
+  // Kubernetes 1.30's NodeRuntimeHandler: the handlers (runc, runsc) this node probed it can run.
+  runtimeHandlers: Type.Optional(Type.Array(Type.Object({
+    name: Type.String({ maxLength: 63, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$' }),
+    features: Type.Optional(Type.Object({
+      recursiveReadOnlyMounts: Type.Optional(Type.Boolean()),
+      userNamespaces: Type.Optional(Type.Boolean()),
+    }, strict)),
+  }, strict), { maxItems: 16 })),
 });
 
 /** A machine that runs pods. */

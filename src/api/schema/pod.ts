@@ -240,6 +240,13 @@ export const PodSpecSchema = Type.Object({
   affinity: Type.Optional(AffinitySchema),
   tolerations: Type.Optional(Type.Array(TolerationSchema)),
   topologySpreadConstraints: Type.Optional(Type.Array(TopologySpreadConstraintSchema)),
+  // Issue 17 (T4): the RuntimeClass (node.k8s.io) to run under, its overhead (set by admission), registry credentials.
+  runtimeClassName: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+  overhead: Type.Optional(Type.Record(Type.String(), Quantity)),
+  imagePullSecrets: Type.Optional(Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 253 }) }, strict), { maxItems: 64 })),
+  // Issue 17 (T1): the ServiceAccount the pod runs as (default "default") and whether its token is mounted.
+  serviceAccountName: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+  automountServiceAccountToken: Type.Optional(Type.Boolean()),
 }, strict);
 
 // Status is written by nodes, which the API does not trust: every string and list has a bound and a

@@ -8,6 +8,7 @@ import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import { addEnvFiles, addFiles, addLiterals, configMapData, secretData, type DataEntries } from '../config-data/sources.js';
 import { dryRunMode } from './apply.js';
+import { runDockerSecret } from './create-docker-secret.js';
 
 /** The flags of create configmap / create secret generic (added to create's spec). */
 export const configFlags: FlagSpec[] = [
@@ -33,8 +34,9 @@ export async function runConfig(p: Parsed): Promise<number> {
   const [sub, ...rest] = p.args;
   let kind: 'configmap' | 'secret' = 'configmap';
   let args = rest;
+  if (sub === 'secret' && rest[0] === 'docker-registry') return runDockerSecret(p, rest.slice(1));
   if (sub === 'secret') {
-    if (rest[0] !== 'generic') throw new UsageError(rest[0] === undefined ? '"lcctl create secret" requires a type: generic' : `unknown secret type "${rest[0]}": lcctl creates generic secrets (lcctl create secret generic NAME ...)`);
+    if (rest[0] !== 'generic') throw new UsageError(rest[0] === undefined ? '"lcctl create secret" requires a type: generic or docker-registry' : `unknown secret type "${rest[0]}": use generic or docker-registry (lcctl create secret generic NAME ...)`);
     kind = 'secret';
     args = rest.slice(1);
   }

@@ -8,6 +8,9 @@ import { resolveKind } from '../../api/kinds/names.js';
 import { configFlags, isConfigCreate, runConfig } from './create-config.js';
 import { createJob } from '../jobs/create.js';
 import { createCronJob } from '../jobs/create-cronjob.js';
+import { createUser } from '../auth/create-user.js';
+import { createRbac, isRbacCreate, rbacCreateFlags } from '../rbac/create.js';
+import { dockerSecretFlags } from './create-docker-secret.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -24,8 +27,13 @@ export const spec: CommandSpec = {
     { name: 'schedule', type: 'string', help: "create cronjob: a cron schedule such as '*/5 * * * *' or @hourly" },
     { name: 'from', type: 'string', help: 'create job: the resource to make the Job from (cronjob/NAME)' },
     ...configFlags,
+    { name: 'group', type: 'list', help: 'create user: a group of the user (repeat for several)' },
+    { name: 'ttl', type: 'string', help: 'create user: how long the credential is valid', value: 'duration' },
+    { name: 'with-token', type: 'bool', help: 'create user: a bearer token instead of a client certificate' },
+    ...rbacCreateFlags,
+    ...dockerSecretFlags,
   ],
-  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]\n      lcctl create job NAME --from=cronjob/NAME\n      lcctl create cronjob NAME --image=IMAGE --schedule=\'*/1 * * * *\' [-- COMMAND [ARGS...]]',
+  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create secret docker-registry NAME --docker-server=S --docker-username=U --docker-password=P [--docker-email=E]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]\n      lcctl create job NAME --from=cronjob/NAME\n      lcctl create user NAME [--group G]... [--ttl 8760h] [--with-token]   (prints a config for LANTERN_CONFIG and kubectl)\n      lcctl create role NAME --verb=get,list --resource=pods [--resource-name=N] [-n NS]   (clusterrole: also --non-resource-url)\n      lcctl create rolebinding NAME --role=R|--clusterrole=CR [--user=U] [--group=G] [--serviceaccount=NS:NAME] [-n NS]   (clusterrolebinding: --clusterrole)\n      lcctl create cronjob NAME --image=IMAGE --schedule=\'*/1 * * * *\' [-- COMMAND [ARGS...]]',
 };
 
 /** kubectl's container name for an image: its last path part without tag or digest. */
@@ -37,6 +45,8 @@ export function containerName(image: string): string {
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
   if (isConfigCreate(p.args[0])) return runConfig(p);
+  if (p.args[0] === 'user') return createUser(p);
+  if (isRbacCreate(p.args[0])) return createRbac(p);
   const [kindName, name, ...command] = p.args;
   if (kindName !== undefined && resolveKind(kindName)?.resource === 'jobs') return createJob(p);
   if (kindName !== undefined && resolveKind(kindName)?.resource === 'cronjobs') return createCronJob(p);

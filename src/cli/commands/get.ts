@@ -27,6 +27,7 @@ export const spec: CommandSpec = {
     { name: 'watch', short: 'w', type: 'bool', help: 'After listing, watch for changes' },
     { name: 'no-headers', type: 'bool', help: "Don't print headers" },
     { name: 'show-labels', type: 'bool', help: 'Show labels as the last column' },
+    { name: 'show-managed-fields', type: 'bool', help: 'Keep metadata.managedFields in -o json|yaml (hidden by default, as kubectl)' },
   ],
   notes: `Kinds (a plural, singular or short name, or KIND.GROUP): ${kindListText()}.`,
 };
@@ -39,10 +40,18 @@ export function asListOrObject(objs: ApiObject[], single: boolean): unknown {
   return { apiVersion: 'v1', kind: 'List', items: objs, metadata: { resourceVersion: '' } };
 }
 
+/** kubectl hides server-side apply's bookkeeping from -o json|yaml unless asked: so does lcctl. */
+export function withoutManagedFields(obj: ApiObject): ApiObject {
+  if (obj.metadata.managedFields === undefined) return obj;
+  const { managedFields: _hidden, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 /** The kind, and its table definition when a table is printed (loaded once, so watch events print in order). */
 interface Shown { kind: KindModule; table?: TableDefinition | undefined }
 
-async function print(format: string, { kind, table }: Shown, objs: ApiObject[], single: boolean, o: TableOptions & { headers: boolean }): Promise<void> {
+async function print(format: string, { kind, table }: Shown, shown: ApiObject[], single: boolean, o: TableOptions & { headers: boolean; managedFields?: boolean }): Promise<void> {
+  const objs = o.managedFields === true ? shown : shown.map(withoutManagedFields);
   if (format === 'json') { process.stdout.write(`${JSON.stringify(asListOrObject(objs, single), null, 4)}\n`); return; }
   if (format === 'yaml') { const { toYaml } = await import('../output/yaml.js'); process.stdout.write(await toYaml(asListOrObject(objs, single))); return; }
   if (format === 'name') { process.stdout.write(objs.map((x) => `${kind.qualifiedName}/${x.metadata.name}\n`).join('')); return; }
@@ -68,7 +77,7 @@ function kindAndNames(args: string[]): { kindName: string; names: string[] } {
   return { kindName: first, names: rest };
 }
 
-async function watchChanges(client: HttpClient, shown: Shown, ns: string | undefined, rv: string, p: Parsed, format: string, o: TableOptions & { headers: boolean }, names: string[], printed: boolean): Promise<number> {
+async function watchChanges(client: HttpClient, shown: Shown, ns: string | undefined, rv: string, p: Parsed, format: string, o: TableOptions & { headers: boolean; managedFields?: boolean }, names: string[], printed: boolean): Promise<number> {
   let headerShown = printed;
   const w = client.watch(shown.kind.resource, ns, {
     resourceVersion: rv,
@@ -107,7 +116,7 @@ async function getKind(p: Parsed, kindName: string, names: string[]): Promise<nu
   const client = connect(p);
   const all = p.bool('all-namespaces');
   const ns = kind.namespaced && !all ? p.str('namespace') || 'default' : undefined;
-  const o = { wide: format === 'wide', namespaces: kind.namespaced && all, labels: p.bool('show-labels'), headers: !p.bool('no-headers') };
+  const o = { wide: format === 'wide', namespaces: kind.namespaced && all, labels: p.bool('show-labels'), headers: !p.bool('no-headers'), managedFields: p.bool('show-managed-fields') };
   let objs: ApiObject[] = [];
   let failed = false;
   let rv = '0';

@@ -52,6 +52,12 @@ describe('compose translation', () => {
     assert.ok([...plan.shared, ...plan.services.flatMap((s) => s.objects)].every((o) => o.object.metadata.namespace === 'shop'));
   });
 
+  test('a project that publishes ports or bind-mounts enforces Pod Security privileged in its namespace (baseline refuses hostPort and hostPath); one that does not keeps the default', () => {
+    assert.equal(plan.namespace.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'privileged');
+    const plain = translate(loadCompose('services:\n  app:\n    image: busybox\n    ports: ["80"]\n', { dir: '/p', env: {}, read }));
+    assert.equal(plain.namespace.metadata.labels?.['pod-security.kubernetes.io/enforce'], undefined, 'an exposed (not published) port needs no host access');
+  });
+
   test('a service becomes a Deployment with its command, env, user, resources, placement and update strategy', () => {
     const web = objs('deployments').find((d) => d.metadata.name === 'web') as Deployment;
     const c = web.spec.template.spec.containers[0]!;

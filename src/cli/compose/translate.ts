@@ -51,7 +51,11 @@ export function translate(p: ComposeProject): Plan {
   const ns = p.name;
   const warnings = [...p.warnings];
   const meta = (name: string, extra: Record<string, string> = {}): ApiObject['metadata'] => ({ name, namespace: ns, labels: { [projectLabel]: p.name, ...extra } });
-  const namespace: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [projectLabel]: p.name } } };
+  // Published ports (hostPort) and bind mounts (hostPath) are what Compose is for on a machine, and Pod
+  // Security's baseline refuses both: such a project's namespace enforces privileged, as `default` does.
+  const usesHost = p.services.some((s) => s.ports.some((port) => port.published !== undefined) || s.volumes.some((v) => v.type === 'bind'));
+  const podSecurity: Record<string, string> = usesHost ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {};
+  const namespace: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [projectLabel]: p.name, ...podSecurity } } };
   const shared: Planned[] = [];
   const declared = new Set(p.volumes);
   const usedVolumes = new Set<string>();

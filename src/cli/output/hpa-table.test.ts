@@ -23,8 +23,8 @@ const hpa = (current?: number): HorizontalPodAutoscaler => ({
 test('get hpa prints kubectl\'s columns with TARGETS as current/target', () => {
   const t = kindTable(hpaTable, [hpa(45), { ...hpa(), metadata: { ...hpa().metadata, name: 'new' } }], { wide: false, namespaces: false, labels: false }, now);
   assert.deepEqual(t.header, ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
-  assert.deepEqual(t.rows[0], ['web', 'Deployment/web', '45%/70%', '1', '5', '2', '60m']);
-  assert.deepEqual(t.rows[1]?.slice(2, 3), ['<unknown>/70%']);
+  assert.deepEqual(t.rows[0], ['web', 'Deployment/web', 'cpu: 45%/70%', '1', '5', '2', '60m']);
+  assert.deepEqual(t.rows[1]?.slice(2, 3), ['cpu: <unknown>/70%']);
 });
 
 test('describe hpa shows the metric, the bounds, the conditions and the events', () => {

@@ -31,6 +31,7 @@ export const runSpec: CommandSpec = {
     { name: 'cap-add', type: 'list', help: 'Add Linux capabilities' },
     { name: 'cap-drop', type: 'list', help: 'Drop Linux capabilities' },
     { name: 'privileged', type: 'bool', help: 'Give extended privileges to this container' },
+    { name: 'runtime', type: 'string', help: 'Runtime to use for this container: a RuntimeClass name (runc, runsc: gVisor)' },
     { name: 'security-opt', type: 'list', help: 'Security options: seccomp=unconfined|PROFILE.json, apparmor=unconfined|PROFILE, no-new-privileges' },
     { name: 'network', type: 'string', help: 'Network: bridge, host, none or a network\'s name (lcctl network ls)', default: 'bridge' },
     { name: 'ip', type: 'string', help: 'IPv4 address on the user network (--network NAME)' },

@@ -177,6 +177,8 @@ export function buildRunPod(p: Parsed, e: RunEnv): Pod {
   if (hostname !== undefined) pod.spec.hostname = hostname;
   const nodeAffinity = constraintsAffinity(p.list('constraint'));
   if (nodeAffinity) pod.spec.affinity = { nodeAffinity };
+  const runtime = p.str('runtime');
+  if (runtime !== undefined && runtime !== '') pod.spec.runtimeClassName = runtime;
   const gpus = p.str('gpus');
   if (gpus !== undefined) applyGpus(pod, c, parseGpus(gpus));
   applyDevices(pod, p.list('device'), p.list('device-cgroup-rule'));

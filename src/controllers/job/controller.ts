@@ -137,14 +137,20 @@ export class JobController extends Controller {
     const api = this.opts.api;
     const ns = job.metadata.namespace ?? 'default';
     await Promise.all(plan.delete.map((p) => api.delete('pods', p.metadata.name, ns).catch(ignoreErrors('NotFound'))));
-    const made = await Promise.all(plan.create.map(async (w) => {
+    const tried = await Promise.allSettled(plan.create.map(async (w) => {
       const pod = await api.create<Pod>('pods', jobPod(job, w));
       // Held at once, so a reconcile that runs before the watch delivers it does not make another.
       this.pods?.remember(pod);
       return pod;
     }));
+    const made = tried.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     for (const p of made) this.reporter.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
+    // A refused pod (a ResourceQuota, Pod Security) is no failure of the Job: it waits, says why in an
+    // event as Kubernetes' FailedCreate, and the error retries the key with back-off.
+    const refused = tried.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    for (const e of refused.slice(0, 1)) this.reporter.event(job, 'Warning', 'FailedCreate', `Error creating: ${e instanceof Error ? e.message : String(e)}`);
     for (const p of plan.delete) this.reporter.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+    if (refused.length > 0) throw refused[0];
   }
 
   /**

@@ -2,6 +2,7 @@
 import { ApiService } from '../../server/api-service.js';
 import { NodeRegistry } from '../../server/node-registry.js';
 import { ensureSystemPriorityClasses } from '../../server/system-priority-classes.js';
+import { ensureDefaultRuntimeClasses } from '../../server/default-runtime-classes.js';
 import { adoptUsedNamespaces, ensureSystemNamespaces } from '../../server/namespace-lifecycle.js';
 import { encryptionConfigPath, SecretsEncryption } from '../../server/encryption/secrets-encryption.js';
 import type { ServerConfig } from '../server-config.js';
@@ -28,6 +29,7 @@ export const api: Component<ServerConfig, ApiService> = {
   start: async ({ get, config }) => {
     const api = new ApiService(get(metricsKey).store, {
       namespaceLifecycle: true,
+      tenancy: { podSecurity: config.podSecurity ?? { enforce: 'baseline' } },
       transformers: get(secretsEncryptionKey).transformers(),
       serviceRanges: { serviceCidr: config.network?.serviceCidr ?? defaultServiceRanges.serviceCidr, nodePorts: config.nodePortRange ?? defaultServiceRanges.nodePorts },
       reservedRanges: [
@@ -46,7 +48,8 @@ export const api: Component<ServerConfig, ApiService> = {
 export const priorityClasses: Component<ServerConfig, string[]> = {
   key: priorityClassesKey,
   requires: [apiKey],
-  start: async ({ get }) => ({ value: await ensureSystemPriorityClasses(get(apiKey)) }),
+  // The default RuntimeClasses (runc, runsc) are stored here too: the same kind of start-up object.
+  start: async ({ get }) => { await ensureDefaultRuntimeClasses(get(apiKey)); return { value: await ensureSystemPriorityClasses(get(apiKey)) }; },
 };
 
 /** The node registry. */

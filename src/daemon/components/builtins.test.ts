@@ -19,9 +19,9 @@ describe('what lanternd is made of', () => {
   test('lanternd server: the store first, the HTTP server before the controllers and the node, the mirror last', () => {
     assert.deepEqual(order(server([])), [
       'store', 'metrics', 'last-resort', 'secrets-encryption', 'api', 'compactor', 'system-priority-classes', 'nodes', 'security', 'credentials',
-      'store-health', 'registry', 'registry-gc', 'api-server', 'kubernetes-service', 'admin-config', 'informers', 'leader-election', 'scheduler',
+      'store-health', 'registry', 'registry-gc', 'informers', 'rbac', 'api-server', 'kubernetes-service', 'admin-config', 'leader-election', 'scheduler',
       'node-lifecycle-controller', 'job-controller', 'workflow-controller', 'replicaset-controller', 'deployment-controller',
-      'hpa-controller', 'queue-controller', 'event-ttl-controller', 'endpointslice-controller', 'persistentvolume-controller', 'pvc-protection-controller', 'statefulset-controller', 'daemonset-controller', 'cronjob-controller', 'namespace-controller', 'node-ipam-controller', 'node', 'pod-network', 'service-proxy', 'registry-mirror', 'snapshots',
+      'hpa-controller', 'queue-controller', 'event-ttl-controller', 'endpointslice-controller', 'persistentvolume-controller', 'pvc-protection-controller', 'statefulset-controller', 'daemonset-controller', 'cronjob-controller', 'namespace-controller', 'serviceaccount-controller', 'resourcequota-controller', 'node-ipam-controller', 'node', 'pod-network', 'service-proxy', 'registry-mirror', 'snapshots',
     ]);
   });
 

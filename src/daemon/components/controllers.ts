@@ -19,10 +19,12 @@ import { StatefulSetController } from '../../controllers/statefulset/index.js';
 import { DaemonSetController } from '../../controllers/daemonset/index.js';
 import { CronJobController } from '../../controllers/cronjob/index.js';
 import { NamespaceController } from '../../controllers/namespace/index.js';
+import { ServiceAccountController } from '../../controllers/service-account/controller.js';
 import { MetricsApi } from '../../server/http/metrics-api.js';
 import { podLogReader } from '../workflow-logs.js';
 import { podCpuFromMetricsApi } from '../hpa-metrics.js';
 import type { ServerConfig } from '../server-config.js';
+import { ResourceQuotaController } from '../../controllers/resource-quota/index.js';
 import { key, started, type Component, type Key, type StartContext, type Startable } from './component.js';
 import { apiKey, informersKey, nodesKey } from './keys.js';
 
@@ -79,10 +81,15 @@ export const cronJobController = controller('cronjob-controller', ({ get }) => n
 
 /** Namespaces: a deleted one is emptied (Terminating), then removed. */
 export const namespaceController = controller('namespace-controller', ({ get }) => new NamespaceController({ api: get(apiKey), informers: get(informersKey) }));
+/** ServiceAccounts: every namespace has a `default` one. */
+export const serviceAccountController = controller('serviceaccount-controller', ({ get }) => new ServiceAccountController({ api: get(apiKey), informers: get(informersKey) }));
+/** ResourceQuotas: status.used is what the namespace's objects use (admission charges, this gives back). */
+export const resourceQuotaController = controller('resourcequota-controller', ({ get }) => new ResourceQuotaController({ api: get(apiKey), informers: get(informersKey) }));
 
 /** Every controller, in the order the server starts them. */
 export const controllers: readonly Component<ServerConfig, unknown>[] = [
   nodeLifecycleController, jobController, workflowController, replicaSetController,
   deploymentController, hpaController, queueController, eventTtlController, endpointSliceController, persistentVolumeController, pvcProtectionController,
-  statefulSetController, daemonSetController, cronJobController, namespaceController,
+  statefulSetController, daemonSetController, cronJobController, namespaceController, serviceAccountController,
+  resourceQuotaController,
 ];

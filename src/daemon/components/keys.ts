@@ -19,6 +19,8 @@ import type { BuiltinRegistry } from './registry.js';
 import type { ApiServer } from './api-server.js';
 import type { LeaderElector } from '../../server/leader/elector.js';
 import type { LeaderGate } from '../../server/leader/gate.js';
+import type { EmbeddedEtcd } from '../embedded-etcd/embedded-etcd.js';
+import type { RbacAuthorizer } from '../../server/rbac/authorizer.js';
 import { key } from './component.js';
 
 /** The store: SQLite in DATA_DIR/state.db (the data dir made first), or etcd with --datastore-endpoint. */
@@ -67,3 +69,7 @@ export const joinKey = key<HttpClient>('join');
 export interface ServerLeader { elector: LeaderElector; gate: LeaderGate; api: ApiService }
 /** Leader election (components/leader.ts): the scheduler and controllers run only on the leader. */
 export const leaderKey = key<ServerLeader>('leader-election');
+/** The embedded etcd member (--cluster-init, --server): started before the store, which uses it. */
+export const embeddedEtcdKey = key<EmbeddedEtcd>('embedded-etcd');
+/** The RBAC authorizer (components/rbac.ts): decides every 'user' identity's requests. */
+export const rbacKey = key<RbacAuthorizer>('rbac');

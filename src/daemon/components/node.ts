@@ -36,7 +36,7 @@ export async function startNode(api: ApiClient, node: NodeConfig, registries: Re
   const components = await buildNodeComponents({ dataDir: node.dataDir, bridge: node.bridge, registries, cc: node.cc });
   const devices = await startNodeDevices(node, (m) => console.error(`lanternd: ${m}`));
   const agent = new Agent({
-    api, ...components, nodeName: node.nodeName, dataDir: node.dataDir, labels: node.labels, version: VERSION,
+    api, ...components, nodeName: node.nodeName, dataDir: node.dataDir, labels: node.labels, version: node.version ?? VERSION,
     heartbeatSeconds: node.heartbeatMs / 1000, registries, trace: node.trace, dns: node.dns,
     userNetworks: new UserNetworks({ stateDir: path.join(node.dataDir, 'user-networks'), sysfsRoot: node.sysfsRoot, podBridge: node.bridge ?? 'lantern0' }),
     deviceSource: { source: devices, sysfsRoot: node.sysfsRoot }, devices: [devices], ...extras.options,

@@ -3,18 +3,27 @@ import path from 'node:path';
 import { openBuiltinRegistry } from '../../registry/index.js';
 import { scheduleRegistryGc } from '../registry-gc.js';
 import { RegistryMirror } from '../registry-mirror.js';
+import { RegistryHa } from '../registry-ha/registry-ha.js';
 import type { ServerConfig } from '../server-config.js';
 import type { Component } from './component.js';
-import { nodeKey, registryGcKey, registryKey, registryMirrorKey } from './keys.js';
+import { credentialsKey, nodeKey, registryGcKey, registryKey, registryMirrorKey, securityKey, storeKey } from './keys.js';
 
 /** DATA_DIR/registry: its HTTP handler, local access, and garbage collection. */
 export type BuiltinRegistry = Awaited<ReturnType<typeof openBuiltinRegistry>>;
 
-/** Opens the registry. */
+/** Opens the registry; with a shared store (etcd) it serves what its peer servers hold too (registry-ha/). */
 export const registry: Component<ServerConfig, BuiltinRegistry> = {
   key: registryKey,
-  requires: [],
-  start: async ({ config }) => ({ value: await openBuiltinRegistry(path.join(config.dataDir, 'registry')) }),
+  requires: [storeKey, credentialsKey, securityKey],
+  async start({ config, get }) {
+    const opened = await openBuiltinRegistry(path.join(config.dataDir, 'registry'));
+    if (config.datastore?.etcd === undefined) return { value: opened };
+    const ha = new RegistryHa(opened);
+    const admin = get(credentialsKey).admin;
+    const security = get(securityKey);
+    ha.attach({ store: get(storeKey), token: () => admin.token, ca: security.tls ? security.caCert : undefined });
+    return { value: { ...opened, handler: ha.handler } };
+  },
 };
 
 /** Deletes unreferenced blobs older than an hour, every --registry-gc-interval. */

@@ -1,11 +1,12 @@
 /** `lanternd agent`: this machine joined to a remote server as a node, reached through a tunnel it dials. */
 import type http from 'node:http';
 import { mkdir } from 'node:fs/promises';
-import { HttpClient } from '../../client/http-client.js';
+import type { HttpClient } from '../../client/http-client.js';
 import { ApiError } from '../../api/errors.js';
 import { TunnelClient } from '../../agent/node/tunnel-client.js';
 import { serverRegistrySource } from '../../agent/server-registry.js';
-import { joinServer } from '../join.js';
+import { agentClient, joinServers } from '../join-servers.js';
+import { followServers, serverList } from '../../client/multi-server.js';
 import { joinedOffline, markJoinedOffline, storedJoin } from '../offline-join.js';
 import { agentMetrics } from '../agent-metrics.js';
 import { installLastResort, type LastResort } from '../last-resort.js';
@@ -30,10 +31,11 @@ export const join: Component<AgentConfig, HttpClient> = {
     const { server, token, node } = config;
     await mkdir(node.dataDir, { recursive: true, mode: 0o700 });
     try {
-      return { value: new HttpClient(await joinServer({ server, token, nodeName: node.nodeName, dataDir: node.dataDir })) };
+      // --server URL1,URL2,...: join through the first that answers, then fail over between them (join-servers.ts).
+      return { value: agentClient(await joinServers({ server, token, nodeName: node.nodeName, dataDir: node.dataDir, version: node.version })) };
     } catch (e) {
-      const offline = await storedJoin(e, server, node.dataDir, (m) => console.error(`lanternd agent: ${m}`));
-      if (offline) return { value: markJoinedOffline(new HttpClient(offline)) };
+      const offline = await storedJoin(e, serverList(server)[0] ?? server, node.dataDir, (m) => console.error(`lanternd agent: ${m}`));
+      if (offline) return { value: markJoinedOffline(agentClient({ ...offline, server })) };
       if (e instanceof ApiError) throw new ApiError(e.code, `joining ${server} failed: ${e.message}`);
       throw new FatalError(`lanternd agent: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -56,7 +58,9 @@ export const tunnel: Component<AgentConfig, TunnelClient> = {
   key: key<TunnelClient>('tunnel'),
   requires: [joinKey, nodeKey],
   start({ get, config }) {
-    const t = new TunnelClient({ config: get(joinKey).config, nodeName: config.node.nodeName, services: get(nodeKey).agent.services });
+    const api = get(joinKey);
+    // With several servers the tunnel dials the client's current one, and a failed dial moves the client on.
+    const t = new TunnelClient({ config: api.config, nodeName: config.node.nodeName, services: get(nodeKey).agent.services, agentVersion: config.node.version, ...followServers(api) });
     t.start();
     return { value: t, stop: () => t.stop() };
   },

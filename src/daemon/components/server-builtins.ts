@@ -21,11 +21,14 @@ import { serverServiceProxy } from './service-proxy.js';
 import { snapshots } from './snapshots.js';
 import { dockerApi } from './docker-api.js';
 import { leaderElection, leaderOnly } from './leader.js';
+import { peerServers } from './peer-servers.js';
+import { rbac } from './rbac.js';
+import { embeddedEtcd } from '../embedded-etcd/component.js';
 
 /** `lanternd server`: the control plane and (unless --no-agent) this machine's node. */
 export const serverBuiltins: readonly Component<ServerConfig, unknown>[] = [
-  store, metrics, serverLastResort, secretsEncryption, api, compactor, priorityClasses, nodes, security, credentials,
-  storeHealth, registry, registryGc, auditLog, apiServer, kubernetesService, adminConfig,
-  informers, leaderElection, leaderOnly(scheduler), serverMetricsListener, ...controllers.map(leaderOnly), leaderOnly(nodeIpam),
+  embeddedEtcd, store, metrics, serverLastResort, secretsEncryption, api, compactor, priorityClasses, nodes, security, credentials,
+  storeHealth, registry, registryGc, auditLog, apiServer, peerServers, kubernetesService, adminConfig,
+  informers, rbac, leaderElection, leaderOnly(scheduler), serverMetricsListener, ...controllers.map(leaderOnly), leaderOnly(nodeIpam),
   serverNode, serverPodNetwork, serverServiceProxy, registryMirror, dockerApi, snapshots,
 ];

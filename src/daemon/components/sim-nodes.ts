@@ -1,7 +1,8 @@
 /** `lanternd sim`: simulated nodes that register, heartbeat and report their pods through the API. */
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../api/errors.js';
-import { HttpClient, type ClientConfig } from '../../client/http-client.js';
+import type { HttpClient, ClientConfig } from '../../client/http-client.js';
+import { clientFor } from '../../client/multi-server.js';
 import type { ApiClient } from '../../client/types.js';
 import { SimulatedNodes } from '../../sim/simulated-nodes.js';
 import { parseJoinToken } from '../pki/join-token.js';
@@ -19,7 +20,8 @@ export const simNodes: Component<SimConfig, SimulatedNodes> = {
   requires: [],
   async start({ config: c }) {
     const config = (t: string): ClientConfig => (c.ca === undefined ? { server: c.server, token: t } : { server: c.server, token: t, ca: c.ca });
-    const api = new HttpClient(config(c.token));
+    // --server URL1,URL2,...: one client over every server, moving on when one dies (client/multi-server.ts).
+    const api = clientFor(config(c.token));
     const isJoinToken = (() => { try { parseJoinToken(c.token); return true; } catch { return false; } })();
     const nodeApi = isJoinToken ? (name: string) => joinNode(api, config, name) : undefined;
     const sim = new SimulatedNodes({
@@ -41,5 +43,5 @@ export const simNodes: Component<SimConfig, SimulatedNodes> = {
 /** Join one node with the join token (and a fresh node secret) and return a client that uses the node's own credential. */
 async function joinNode(joiner: HttpClient, config: (t: string) => ClientConfig, name: string): Promise<ApiClient> {
   const credential = await requestJoin(joiner, { nodeName: name, nodeSecret: randomBytes(32).toString('hex') }, (m) => console.error(`lanternd sim: ${m}`));
-  return new HttpClient(config(credential));
+  return clientFor(config(credential));
 }

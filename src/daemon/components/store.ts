@@ -4,12 +4,13 @@ import { StoreCompactor } from '../../server/compactor.js';
 import { StoreHealth } from '../../server/store-health.js';
 import type { ServerConfig } from '../server-config.js';
 import { started, type Component } from './component.js';
-import { compactorKey, storeHealthKey, storeKey } from './keys.js';
+import { compactorKey, embeddedEtcdKey, storeHealthKey, storeKey } from './keys.js';
 
 /** Opens the store; closing it is the server's last step before it exits. */
 export const store: Component<ServerConfig, ServerStore> = {
   key: storeKey,
   requires: [],
+  optional: [embeddedEtcdKey],
   async start({ config }) {
     const s = await openServerStore(config.dataDir, config.datastore);
     return { value: s, stop: () => s.close() };

@@ -7,6 +7,8 @@ export interface ConmonLaunch {
   conmonPath: string;
   runcPath: string;
   runcRoot: string;
+  /** Further global flags for the runtime binary (runsc's --platform), each passed as --runtime-arg. */
+  runtimeArgs?: readonly string[];
   dir: ContainerDir;
   cuuid: string;
   name: string;
@@ -22,7 +24,7 @@ export function conmonArgs(o: ConmonLaunch): string[] {
   return [
     '--cid', d.id, '--cuuid', o.cuuid, '--name', o.name,
     '--bundle', d.bundle,
-    '--runtime', o.runcPath, `--runtime-arg=--root=${o.runcRoot}`,
+    '--runtime', o.runcPath, `--runtime-arg=--root=${o.runcRoot}`, ...(o.runtimeArgs ?? []).map((a) => `--runtime-arg=${a}`),
     '--log-path', `k8s-file:${d.logPath}`,
     '--exit-dir', d.exitDir, '--persist-dir', d.persistDir,
     '--socket-dir-path', o.socketDir,

@@ -11,11 +11,12 @@ export interface RuncState {
 
 /** Thin wrapper over the runc command line, all calls under one --root. */
 export class RuncCli {
-  constructor(readonly path: string, readonly root: string) {}
+  /** extraArgs: further global flags of an OCI runtime in runc's CLI mould (runsc's --platform=ptrace). */
+  constructor(readonly path: string, readonly root: string, readonly extraArgs: readonly string[] = []) {}
 
   /** Global arguments every runc call starts with. */
   globalArgs(): string[] {
-    return ['--root', this.root];
+    return ['--root', this.root, ...this.extraArgs];
   }
 
   /** undefined when runc does not know the container. */

@@ -32,6 +32,10 @@ export interface RuncRuntimeOptions {
   conmonPath?: string;
   /** runc's --root (its own state). Default stateDir/runc. */
   runcRoot?: string;
+  /** Further global flags for runcPath (another OCI runtime with runc's CLI, e.g. runsc --platform=ptrace). */
+  runtimeArgs?: readonly string[];
+  /** The runtime's name (ContainerRuntime.name); default 'runc'. */
+  name?: string;
   /** cgroup under which each container gets "<parent>/<id>". Default "lantern". */
   cgroupParent?: string;
   /** Where Localhost seccomp profiles are read from. Default <parent of stateDir>/seccomp (the node's data dir). */
@@ -49,7 +53,7 @@ const KILL_WAIT_MS = 30_000;
 
 /** Real containers: runc creates and runs them, one conmon per container monitors them and keeps logs. */
 export class RuncRuntime implements ContainerRuntime {
-  readonly name = 'runc';
+  readonly name: string;
   readonly stateDir: string;
   readonly cgroupParent: string;
   private readonly runc: RuncCli;
@@ -62,7 +66,8 @@ export class RuncRuntime implements ContainerRuntime {
   constructor(opts: RuncRuntimeOptions) {
     this.stateDir = resolve(opts.stateDir);
     this.cgroupParent = opts.cgroupParent ?? 'lantern';
-    this.runc = new RuncCli(opts.runcPath ?? '/usr/sbin/runc', resolve(opts.runcRoot ?? join(this.stateDir, 'runc')));
+    this.name = opts.name ?? 'runc';
+    this.runc = new RuncCli(opts.runcPath ?? '/usr/sbin/runc', resolve(opts.runcRoot ?? join(this.stateDir, 'runc')), opts.runtimeArgs);
     this.conmonPath = opts.conmonPath ?? '/usr/bin/conmon';
     this.socketDir = join(this.stateDir, 'sockets');
     this.seccompDir = resolve(opts.seccompProfileDir ?? join(dirname(this.stateDir), 'seccomp'));
@@ -114,7 +119,7 @@ export class RuncRuntime implements ContainerRuntime {
       await writeJsonAtomic(dir.configJson, spec);
       await writeJsonAtomic(dir.labelsJson, config.labels);
       await launchConmon({
-        conmonPath: this.conmonPath, runcPath: this.runc.path, runcRoot: this.runc.root, dir, cuuid: meta.cuuid,
+        conmonPath: this.conmonPath, runcPath: this.runc.path, runcRoot: this.runc.root, runtimeArgs: this.runc.extraArgs, dir, cuuid: meta.cuuid,
         name: config.name, socketDir: this.socketDir, terminal: meta.terminal, stdin: meta.stdin,
       });
       // Written last: a dir without meta.json is a create that never finished.

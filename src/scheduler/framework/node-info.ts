@@ -33,6 +33,8 @@ function computeRequests(pod: Pod): Resources {
       if (q !== undefined) total[name] = (total[name] ?? 0) + toAmount(name, q);
     }
   }
+  // A RuntimeClass's overhead.podFixed (the sandbox's own use), set into spec.overhead at admission.
+  for (const [name, q] of Object.entries(pod.spec.overhead ?? {})) total[name] = (total[name] ?? 0) + toAmount(name, q);
   return total;
 }
 

@@ -26,7 +26,11 @@ export interface UserAction { verb: string; resource: string; namespace?: string
 export interface UserDecision { allowed: boolean; reason: string }
 
 /** Decides a user's requests from the cluster's Roles and bindings (server/rbac implements it). */
-export interface UserAuthorizer { decide(user: Identity, action: UserAction): UserDecision }
+export interface UserAuthorizer {
+  decide(user: Identity, action: UserAction): UserDecision;
+  /** Escalation prevention for a write the rules allowed (an RBAC object granting more than the user holds); absent: nothing more. */
+  checkWrite?(user: Identity, resource: string, obj: unknown): UserDecision;
+}
 
 /**
  * Resolves tokens the authenticator does not hold itself (per-node credentials and join tokens in
@@ -36,11 +40,35 @@ export type TokenLookup = (token: string, connection?: IncomingMessage['socket']
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+/**
+ * A further way to know the caller (server/identity: client certificates, user tokens, ServiceAccount
+ * tokens): the bearer token when one came (undefined otherwise); undefined when it does not know it.
+ */
+export type RequestAuthenticator = (req: IncomingMessage, token: string | undefined) => Promise<Identity | undefined>;
+
 /** Bearer-token authentication against the server's known tokens and, when given, a lookup. */
 export class TokenAuthenticator {
   private readonly tokens: { hash: Buffer; identity: Identity }[] = [];
+  private readonly more: RequestAuthenticator[] = [];
+  /** What decides every 'user' identity's requests (T2's RBAC authorizer); attached to each one returned. */
+  userAuthorizer: UserAuthorizer | undefined;
 
   constructor(private readonly lookup?: TokenLookup) {}
+
+  /** Also ask AUTH (after the tokens and the lookup): server/identity's authenticators. */
+  use(auth: RequestAuthenticator): void { this.more.push(auth); }
+
+  private async others(req: IncomingMessage, token: string | undefined): Promise<Identity | undefined> {
+    for (const a of this.more) {
+      const id = await a(req, token);
+      if (id !== undefined) return this.withAuthorizer(id);
+    }
+    return undefined;
+  }
+
+  private withAuthorizer(id: Identity): Identity {
+    return id.role === 'user' && id.authorizer === undefined && this.userAuthorizer !== undefined ? { ...id, authorizer: this.userAuthorizer } : id;
+  }
 
   add(token: string, identity: Identity): void { this.tokens.push({ hash: digest(token), identity }); }
 
@@ -61,18 +89,25 @@ export class TokenAuthenticator {
     const token = decoded !== undefined ? decoded.slice(decoded.indexOf(':') + 1) : /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) return undefined;
     const hash = digest(token);
-    return this.tokens.find((t) => timingSafeEqual(t.hash, hash))?.identity ?? await this.lookup?.(token, req.socket);
+    return this.tokens.find((t) => timingSafeEqual(t.hash, hash))?.identity ?? await this.lookup?.(token, req.socket) ?? await this.others(req, token).catch(() => undefined);
   }
 
   async authenticate(req: IncomingMessage): Promise<Identity> {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new ApiError('Unauthorized', 'a bearer token is required: pass --token, set LANTERN_TOKEN, or use the admin config the server wrote');
+    if (!m) {
+      // No token: a client certificate signed by the cluster CA may name the caller.
+      const byCert = /^(Bearer\s*)?$/i.test(header) ? await this.others(req, undefined) : undefined;
+      if (byCert) return byCert;
+      throw new ApiError('Unauthorized', 'a bearer token is required: pass --token, set LANTERN_TOKEN, or use the admin config the server wrote');
+    }
     const hash = digest(m[1]!);
     const found = this.tokens.find((t) => timingSafeEqual(t.hash, hash));
     if (found) return found.identity;
     const looked = await this.lookup?.(m[1]!, req.socket);
     if (looked) return looked;
+    const other = await this.others(req, m[1]!);
+    if (other) return other;
     throw new ApiError('Unauthorized', 'the token is not valid for this server');
   }
 }

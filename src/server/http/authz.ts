@@ -41,9 +41,14 @@ export const rules: readonly Rule[] = [
   { role: 'node', verbs: ['tunnel'], resources: ['nodes'], when: (node, a) => a.name === node },
   // A gang member's agent reads the group's size (minMember) before starting its containers.
   { role: 'node', verbs: ['get'], resources: ['podgroups'] },
+  // The runtime-class hook resolves a pod's RuntimeClass to its handler (as Kubernetes' node authorizer allows). Read only.
+  { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['runtimeclasses'] },
   // NetworkPolicy enforcement on every node: the policies, and every pod's IP and labels (a peer may be any pod;
   // a node may list every pod anyway, so a cluster-wide watch shows it nothing more). Read only: never a write.
   { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['networkpolicies'] },
+  // Image signature policy is enforced on the node before a container starts (agent/pods/hooks/image-policy.ts):
+  // it follows every ClusterImagePolicy (public keys and globs, nothing secret). Read only: writes are the admin's.
+  { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['clusterimagepolicies'] },
   // The service proxy and cluster DNS on every node follow every Service and EndpointSlice. Read only: never a write.
   { role: 'node', verbs: ['get', 'list', 'watch'], resources: ['services', 'endpointslices'] },
   { role: 'node', verbs: ['watch'], resources: ['pods'], when: (_node, a) => a.namespace === undefined && !a.fieldSelector },
@@ -88,7 +93,7 @@ export function allowed(id: Identity, a: Action): boolean {
 
 const hints: Record<Identity['role'], string> = {
   admin: '',
-  node: 'a node may read and watch nodes and pods (all of them, its own by fieldSelector=spec.nodeName=NAME, or a namespace where a pod bound to it is a gang member), and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it (or, a Secret, while a StorageClass or PersistentVolume of a CSI driver it hosts names it); it may record events; it may update or delete a PersistentVolume pinned to it (nodeAffinity naming it alone), and create, update or delete one of a CSI driver it hosts; it may read PodGroups, Networks, NetworkPolicies, Services and EndpointSlices, never write them; it may open only its own tunnel',
+  node: 'a node may read and watch nodes and pods (all of them, its own by fieldSelector=spec.nodeName=NAME, or a namespace where a pod bound to it is a gang member), and change only its own Node and the status or deletion of pods bound to it; it may read (or list and watch by fieldSelector=metadata.name=NAME) a ConfigMap or Secret only while a pod bound to it references it (or, a Secret, while a StorageClass or PersistentVolume of a CSI driver it hosts names it); it may record events; it may update or delete a PersistentVolume pinned to it (nodeAffinity naming it alone), and create, update or delete one of a CSI driver it hosts; it may read PodGroups, Networks, NetworkPolicies, ClusterImagePolicies, Services and EndpointSlices, never write them; it may open only its own tunnel',
   user: 'a user may do what the RoleBindings and ClusterRoleBindings naming the user, one of its groups or its ServiceAccount grant',
   join: 'the join token may only fetch /cacerts and join a node (POST /apis/lantern.dev/v1/nodes/join); the node then uses the credential it was given',
 };
@@ -120,6 +125,12 @@ export function needsNodeFacts(id: Identity, a: Action): boolean {
   return a.resource === 'pods' && a.verb === 'watch' && a.namespace !== undefined && !selectsNode(a.fieldSelector, nodeNameOf(id));
 }
 
+/** A user's write must not grant more than the user holds (server/rbac/escalation.ts): Forbidden otherwise. */
+function checkUserWrite(id: Identity, resource: string, obj: unknown): void {
+  const d = id.role === 'user' ? id.authorizer?.checkWrite?.(id, resource, obj) : undefined;
+  if (d !== undefined && !d.allowed) throw new ApiError('Forbidden', d.reason);
+}
+
 /** A watch that starts once check passed; a refusal rejects its done. */
 function watchAfter(check: Promise<void>, start: () => Watcher): Watcher {
   let inner: Watcher | undefined;
@@ -141,6 +152,7 @@ export function authorizedClient(base: ApiClient, id: Identity, restriction?: No
   return {
     create<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
       authorize(id, { verb: 'create', resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name });
+      checkUserWrite(id, resource, obj);
       return api.create(resource, obj, opts);
     },
     async get<T extends ApiObject>(resource: string, name: string, namespace?: string): Promise<T> {
@@ -154,6 +166,7 @@ export function authorizedClient(base: ApiClient, id: Identity, restriction?: No
     async update<T extends ApiObject>(resource: string, obj: T, opts?: WriteOptions): Promise<T> {
       const { name, namespace } = obj.metadata;
       authorize(id, { verb: 'update', resource, namespace, name, podNodeName: await podNode(resource, name, namespace) });
+      checkUserWrite(id, resource, obj);
       return api.update(resource, obj, opts);
     },
     async updateStatus<T extends ApiObject>(resource: string, obj: T): Promise<T> {

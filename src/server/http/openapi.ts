@@ -53,7 +53,7 @@ function operations(k: KindModule, ref: string): Record<string, unknown> {
 }
 
 /** The OpenAPI v3 document of one group/version, or undefined when nothing is served there. */
-function documentOf(gv: string): Record<string, unknown> | undefined {
+export function documentOf(gv: string): Record<string, unknown> | undefined {
   const here = kindModules.filter((k) => k.apiVersion === gv);
   if (here.length === 0) return undefined;
   const schemas: Record<string, unknown> = {};

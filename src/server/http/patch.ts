@@ -22,7 +22,7 @@ function patchTypeOrThrow(contentType: string | undefined): NonNullable<ReturnTy
   const type = patchTypeOf(contentType);
   if (type !== undefined) return type;
   if ((contentType ?? '').startsWith('application/apply-patch')) {
-    throw new ApiError('UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported yet: use kubectl apply without --server-side');
+    throw new ApiError('UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is served on the object only, not on its status or scale: apply the object');
   }
   throw new ApiError('UnsupportedMediaType', `PATCH needs Content-Type application/json-patch+json, application/merge-patch+json or application/strategic-merge-patch+json, got ${JSON.stringify(contentType ?? '')}`);
 }

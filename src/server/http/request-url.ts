@@ -9,6 +9,10 @@ import { ApiError } from '../../api/errors.js';
 /** The request's URL; a target that is no URL is a 400 naming it. */
 export function requestUrl(req: IncomingMessage): URL {
   const raw = req.url ?? '/';
+  // A URL parser resolves "." and ".." (also as %2e): .../storageclasses/.. would be served as the
+  // namespace above it. No object is named so (Kubernetes refuses those names), so refuse the path.
+  const dotSegment = raw.split(/[?#]/, 1)[0]!.split('/').find((seg) => /^(\.|%2e){1,2}$/i.test(seg));
+  if (dotSegment !== undefined) throw new ApiError('BadRequest', `path segment ${JSON.stringify(dotSegment)} is not allowed: "." and ".." are no object names, and paths are not resolved`);
   try {
     return new URL(raw, 'http://lantern');
   } catch {

@@ -10,6 +10,7 @@ import { serveEviction } from './eviction.js';
 import { fieldValidationOf, withFieldValidation } from './field-validation.js';
 import { sendJson } from './respond.js';
 import { servePatch } from './patch.js';
+import { isApplyPatch, serveApply, withManagedFields } from './apply.js';
 import { retryOnConflict } from '../../client/kit/conflict.js';
 import { tableOf, tableWatchEncoder, wantsTable } from './table-response.js';
 import { serveWatch, slowWatcherLimit } from './watch.js';
@@ -33,7 +34,9 @@ export async function serveResource(caller: ApiClient, req: IncomingMessage, res
   const ns = kind.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
   // Writes under ?fieldValidation=Warn|Ignore drop unknown fields (field-validation.ts); Strict refuses them.
-  const api = method === 'GET' ? caller : withFieldValidation(caller, fieldValidationOf(query), res);
+  const validated = method === 'GET' ? caller : withFieldValidation(caller, fieldValidationOf(query), res);
+  // Writes record metadata.managedFields for their manager (apply.ts); an apply records its own.
+  const api = method === 'GET' ? caller : withManagedFields(validated, req, query, kind);
   const dryRun = query.get('dryRun') === 'All';
   // As kube-apiserver: an unknown value must not fall through to a real write.
   for (const v of query.getAll('dryRun')) if (v !== 'All') throw new ApiError('BadRequest', `invalid dryRun value ${JSON.stringify(v)}: the only supported value is "All"`);
@@ -98,6 +101,7 @@ export async function serveResource(caller: ApiClient, req: IncomingMessage, res
       sendJson(res, 200, await api.delete(route.resource, name, ns, { gracePeriodSeconds: grace }));
       return;
     }
+    if (method === 'PATCH' && isApplyPatch(req.headers['content-type'])) { const out = await serveApply(validated, req, kind, name, ns, query, dryRun); sendJson(res, out.status, out.body); return; }
     if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'object', name, ns, dryRun)); return; }
     throw new ApiError('MethodNotAllowed', `${method} is not allowed on a ${kind.kind}`);
   }

@@ -22,6 +22,11 @@ import type { JoinService } from './join.js';
 import type { CredentialsApiDeps } from './credentials-api.js';
 import type { SecretsEncryptionAdmin } from './secrets-encryption.js';
 import type { NodeRestriction } from '../node-restriction/index.js';
+import type { IdentityApiDeps } from '../identity/index.js';
+import type { RbacAuthorizer } from '../rbac/authorizer.js';
+import { impersonated } from '../rbac/impersonate.js';
+import { withAdmissionNotes } from '../admission/context.js';
+import { httpNotes } from '../admission/http-notes.js';
 
 export interface ApiServerOptions {
   api: ApiClient;
@@ -55,7 +60,16 @@ export interface ApiServerOptions {
   nodeRestriction?: NodeRestriction;
   /** The audit log (--audit-log-path): one audit.k8s.io/v1 Event per request, upgrades included. */
   audit?: AuditLog;
+  /** Users, whoami and ServiceAccount tokens (server/identity); enables their routes. */
+  identity?: IdentityApiDeps;
+  /** The RBAC authorizer (server/rbac): serves authorization.k8s.io's access reviews; absent: 404. */
+  rbac?: RbacAuthorizer;
+  /** POST /apis/lantern.dev/v1/servers/join (daemon/embedded-etcd, admin only): a further HA server joins; absent: 404. */
+  serverJoin?: (req: http.IncomingMessage, res: http.ServerResponse, caller: Identity) => Promise<void>;
 }
+
+/** Ask for a client certificate, never require one: a user's, signed by the CA, names it (server/identity/client-cert.ts). */
+const clientCertOptions = (ca: string | undefined): https.ServerOptions => (ca === undefined ? {} : { requestCert: true, rejectUnauthorized: false, ca });
 
 /** What the steps of the handler chain share. */
 interface Chain { opts: ApiServerOptions; metricsApi: MetricsApi; limits: ConnectionLimits; inflight: InflightLimiter }
@@ -74,9 +88,10 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
     requests?.track(req, res);
     const info = requestInfo(req);
     const audit = opts.audit ? AuditRecorder.forRequest(opts.audit, info, req, res) : undefined;
-    handle(chain, req, res, info, audit).catch((e: unknown) => { audit?.failed(e); sendError(res, e); });
+    // Admission's Warning headers and audit annotations (server/admission/context.ts) go to this request.
+    withAdmissionNotes(httpNotes(res, audit), () => handle(chain, req, res, info, audit)).catch((e: unknown) => { audit?.failed(e); sendError(res, e); });
   };
-  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ...limits.serverOptions() }, handler) : http.createServer(limits.serverOptions(), handler);
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ...clientCertOptions(opts.caCert), ...limits.serverOptions() }, handler) : http.createServer(limits.serverOptions(), handler);
   limits.attach(server);
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
     guardUpgradedSocket(socket);
@@ -96,7 +111,7 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
 /** One request through the chain; a step that refuses throws an ApiError, which becomes the answer. */
 async function handle(chain: Chain, req: http.IncomingMessage, res: http.ServerResponse, info: RequestInfo, audit: AuditRecorder | undefined): Promise<void> {
   chain.limits.admit(req, res, info);
-  const id = await authenticateRequest(chain.opts.auth, req, info, chain.opts.registry !== undefined);
+  const id = impersonated(await authenticateRequest(chain.opts.auth, req, info, chain.opts.registry !== undefined), req, chain.opts.auth.userAuthorizer);
   audit?.identify(id);
   chain.inflight.admit(info, id, res);
   if (id !== undefined) await authorizeRequest(id, info, chain.opts.api);
@@ -106,7 +121,7 @@ async function handle(chain: Chain, req: http.IncomingMessage, res: http.ServerR
 /** An upgrade (tunnel, exec, attach, port-forward) through the chain: no in-flight slot, no body deadline. */
 async function upgrade(chain: Chain, req: http.IncomingMessage, socket: Duplex, info: RequestInfo, audit: AuditRecorder | undefined): Promise<void> {
   chain.limits.admitUpgrade(req);
-  const id = await chain.opts.auth.authenticate(req);
+  const id = impersonated(await chain.opts.auth.authenticate(req), req, chain.opts.auth.userAuthorizer)!;
   audit?.identify(id);
   authorizeUpgrade(id, info);
   await dispatchUpgrade(chain.opts, req, socket);

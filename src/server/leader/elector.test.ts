@@ -5,7 +5,7 @@ import { withTestApi } from '../../testing/api.js';
 import { ApiError } from '../../api/errors.js';
 import type { ApiClient } from '../../client/types.js';
 import type { Lease } from '../../api/schema/lease.js';
-import { LeaderElector } from './elector.js';
+import { defaultLeaderTimings, LeaderElector } from './elector.js';
 import { fencedApi } from './fence.js';
 import { LeaderGate } from './gate.js';
 
@@ -32,7 +32,7 @@ function pair(api: LeaseApi, clock: ManualClock) {
   const aApi = cuttable(api);
   const a = make('a', aApi);
   const b = make('b', api);
-  const step = async (ms = 2000): Promise<void> => {
+  const step = async (ms = defaultLeaderTimings.retryPeriodMs): Promise<void> => {
     clock.advance(ms);
     await Promise.all([a.idle(), b.idle()]);
   };
@@ -51,7 +51,7 @@ describe('leader election on a Lease', () => {
     const first = await lease();
     assert.equal(first.spec?.holderIdentity, 'a');
     assert.equal(first.spec?.leaseTransitions, 0);
-    assert.equal(first.spec?.leaseDurationSeconds, 15);
+    assert.equal(first.spec?.leaseDurationSeconds, defaultLeaderTimings.leaseDurationMs / 1000);
     for (let i = 0; i < 20; i++) await step();
     assert.ok(a.isLeader(), 'a renews and keeps the lease');
     assert.ok(!b.isLeader(), 'b never takes a lease that keeps changing');
@@ -71,11 +71,12 @@ describe('leader election on a Lease', () => {
     aApi.down = true;
     const fenced = fencedApi({ bind: () => Promise.resolve('bound') }, a);
     let elapsed = 0;
-    while (a.isLeader()) { await step(); elapsed += 2000; }
-    assert.ok(elapsed <= 10_000, `a stops leading within renewDeadline of its last renew (after ${elapsed} ms)`);
+    const { retryPeriodMs, renewDeadlineMs, leaseDurationMs } = defaultLeaderTimings;
+    while (a.isLeader()) { await step(); elapsed += retryPeriodMs; }
+    assert.ok(elapsed < renewDeadlineMs + retryPeriodMs, `a stops leading within renewDeadline of its last renew, seen at the next round (after ${elapsed} ms)`);
     await assert.rejects(fenced.bind(), (e: unknown) => e instanceof ApiError && e.code === 'Forbidden' && /fenced/.test(e.message));
     assert.ok(!b.isLeader(), 'b waits for the full lease duration on its own clock');
-    while (!b.isLeader()) { await step(); elapsed += 2000; assert.ok(elapsed <= 20_000, 'b takes over within leaseDuration + a retry'); }
+    while (!b.isLeader()) { await step(); elapsed += retryPeriodMs; assert.ok(elapsed <= leaseDurationMs + 2 * retryPeriodMs, 'b takes over within leaseDuration + a retry'); }
     const l = await lease();
     assert.equal(l.spec?.holderIdentity, 'b');
     assert.equal(l.spec?.leaseTransitions, 1);

@@ -149,6 +149,9 @@ export class AuditRecorder {
     };
   }
 
+  /** Add an annotation to this request's events (admission's, such as Pod Security's audit violations). */
+  annotate(key: string, value: string): void { this.annotations[key] = value; }
+
   /** The chain threw E: an ApiError is an answer, anything else a Panic. */
   failed(e: unknown): void {
     if (!(e instanceof ApiError)) this.panic = true;

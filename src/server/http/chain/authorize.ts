@@ -9,6 +9,7 @@ import type { Identity } from '../auth.js';
 import type { ApiClient } from '../../../client/types.js';
 import { authorize, nodeNameOf, withNodeFacts } from '../authz.js';
 import { tunnelNode } from '../../tunnel/serve-tunnel.js';
+import { authorizeRelay, relayNode } from '../../tunnel/relay.js';
 import type { RequestInfo } from './request-info.js';
 
 const ns = (info: RequestInfo): string => info.namespace === '' ? 'default' : info.namespace;
@@ -28,6 +29,11 @@ export async function authorizeRequest(id: Identity, info: RequestInfo, api: Api
     authorize(id, { verb: 'create', resource: 'pods/eviction', namespace: ns(info), name: info.name });
     return;
   }
+  // RBAC names PATCH `patch` (the write itself is then checked as an update by authorizedClient).
+  if (id.role === 'user' && info.verb === 'patch') {
+    const d = id.authorizer?.decide(id, { verb: 'patch', resource: info.subresource === '' ? info.resource : `${info.resource}/${info.subresource}`, namespace: info.namespace === '' ? undefined : info.namespace, name: info.name });
+    if (d?.allowed !== true) throw new ApiError('Forbidden', d?.reason ?? `User "${id.name}" cannot patch resource "${info.resource}": no authorizer`);
+  }
   if (info.verb === 'watch' && info.name === '') {
     // The watch answers 200 before it starts: check here so a refusal is a plain 403.
     authorize(id, await withNodeFacts(api, id, { verb: 'watch', resource: info.resource, namespace: info.namespace === '' ? undefined : info.namespace, fieldSelector: info.query.get('fieldSelector') ?? undefined }));
@@ -43,6 +49,9 @@ export function authorizeUpgrade(id: Identity, info: RequestInfo): void {
     if (nodeNameOf(id) !== tunnelFor) throw new ApiError('Forbidden', `${id.name} may not open the tunnel of node "${tunnelFor}": only that node's own credential may`);
     return;
   }
+  // HA: another server relaying logs/exec to a node whose tunnel this server holds (tunnel/relay.ts).
+  const relayFor = relayNode(info.path);
+  if (relayFor !== undefined) { authorizeRelay(id, relayFor); return; }
   const sub = info.subresource;
   if (info.resource !== 'pods' || info.name === '' || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) return;
   authorize(id, { verb: sub, resource: 'pods', namespace: ns(info), name: info.name });

@@ -16,7 +16,7 @@ import { isSecretsEncryptionPath, serveSecretsEncryption } from '../secrets-encr
 import { isMetricsPath, serveMetricsRoute } from '../node-metrics.js';
 import type { MetricsApi } from '../metrics-api.js';
 import { servePodExec, servePodLog, servePodStats } from '../pod-io.js';
-import { servePodPortForward } from '../port-forward.js';
+import { servePortForward } from '../port-forward-protocols.js';
 import { kubeStreamProtocol, serveKubeExec } from '../kube-exec.js';
 import { serveImages } from '../images.js';
 import { serveResource } from '../resources.js';
@@ -27,9 +27,15 @@ import { parseRoute } from '../route.js';
 import { discoveryDocument } from '../discovery-routes.js';
 import { versionInfo } from '../version-info.js';
 import { openApiV3 } from '../openapi.js';
+import { openApiV2 } from '../openapi-v2.js';
+import { isAutoscalingV1Path, serveAutoscalingV1 } from '../autoscaling-v1.js';
 import { serveTunnel, tunnelNode } from '../../tunnel/serve-tunnel.js';
+import { relayNode, serveRelay } from '../../tunnel/relay.js';
+import { agentVersionHeader, agentVersionOf, checkAgentVersion } from '../../version-skew.js';
 import type { ApiServerOptions } from '../server.js';
 import { isRegistryPath } from './authenticate.js';
+import { isIdentityPath, serveIdentityApi } from '../../identity/index.js';
+import { isAccessReviewPath, serveAccessReview } from '../../rbac/access-review.js';
 
 /** The caller, for routes that never run anonymously (authentication already refused a missing token). */
 function caller(id: Identity | undefined): Identity {
@@ -46,11 +52,23 @@ export async function dispatch(opts: ApiServerOptions, metricsApi: MetricsApi, r
     return;
   }
   if (url.pathname === joinPath && opts.joins !== undefined) {
-    await serveJoin(req, res, caller(id), opts.joins);
+    await serveJoin(req, res, caller(id), opts.joins, opts.version);
+    return;
+  }
+  if (url.pathname === '/apis/lantern.dev/v1/servers/join' && opts.serverJoin !== undefined) {
+    await opts.serverJoin(req, res, caller(id));
     return;
   }
   if (opts.credentials !== undefined && isCredentialsPath(url.pathname)) {
     await serveCredentialsApi(opts.credentials, caller(id), req, res, url.pathname);
+    return;
+  }
+  if (opts.identity !== undefined && isIdentityPath(url.pathname)) {
+    await serveIdentityApi(opts.identity, caller(id), req, res, url.pathname);
+    return;
+  }
+  if (opts.rbac !== undefined && isAccessReviewPath(url.pathname)) {
+    await serveAccessReview(opts.rbac, caller(id), req, res, url.pathname);
     return;
   }
   if (opts.secretsEncryption !== undefined && isSecretsEncryptionPath(url.pathname)) {
@@ -71,6 +89,13 @@ export async function dispatch(opts: ApiServerOptions, metricsApi: MetricsApi, r
     const doc = discoveryDocument(url.pathname, req);
     if (doc !== undefined) { caller(id); sendJson(res, 200, doc); return; }
   }
+  if (req.method === 'GET' && asWritten && url.pathname.replace(/\/+$/, '') === '/openapi/v2') {
+    const v2 = openApiV2(req.headers.accept);
+    caller(id);
+    res.writeHead(v2.status, { 'content-type': v2.type, 'content-length': Buffer.byteLength(v2.body), ...(v2.etag !== undefined ? { etag: v2.etag } : {}) });
+    res.end(v2.body);
+    return;
+  }
   if (req.method === 'GET' && asWritten && url.pathname.startsWith('/openapi/v3')) {
     const text = openApiV3(url.pathname);
     if (text !== undefined) {
@@ -79,6 +104,10 @@ export async function dispatch(opts: ApiServerOptions, metricsApi: MetricsApi, r
       res.end(text);
       return;
     }
+  }
+  if (isAutoscalingV1Path(url.pathname)) {
+    await serveAutoscalingV1(audited(authorizedClient(opts.api, caller(id), opts.nodeRestriction)), req, res, url);
+    return;
   }
   const route = parseRoute(url.pathname);
   if (route.type === 'health') {
@@ -102,16 +131,19 @@ export async function dispatchUpgrade(opts: ApiServerOptions, req: http.Incoming
   const url = requestUrl(req);
   const tunnelFor = tunnelNode(url.pathname);
   if (tunnelFor !== undefined) {
+    checkAgentVersion(agentVersionOf(req.headers), opts.version, `header ${agentVersionHeader}`);
     await serveTunnel(opts.nodes, req, socket, tunnelFor);
     return;
   }
+  const relayFor = relayNode(url.pathname);
+  if (relayFor !== undefined) { serveRelay(opts.nodes, req, socket, relayFor); return; }
   const route = parseRoute(url.pathname);
   if (route.type !== 'resource' || route.resource !== 'pods' || (route.sub !== 'exec' && route.sub !== 'attach' && route.sub !== 'portforward') || route.name === undefined) {
     throw new ApiError('NotFound', `no upgrade route for ${url.pathname}`);
   }
   const ns = route.namespace ?? 'default';
   if (route.sub === 'portforward') {
-    await servePodPortForward(opts.api, opts.nodes, socket, ns, route.name, url.searchParams);
+    await servePortForward(opts, req, socket, ns, route.name, url.searchParams);
     return;
   }
   if (kubeStreamProtocol(req) !== undefined) {

@@ -16,9 +16,12 @@ export const protoPackages: Readonly<Record<string, string>> = {
   'policy/v1': 'k8s.io.api.policy.v1',
   'scheduling.k8s.io/v1': 'k8s.io.api.scheduling.v1',
   'autoscaling/v2': 'k8s.io.api.autoscaling.v2',
+  'autoscaling/v1': 'k8s.io.api.autoscaling.v1',
+  'rbac.authorization.k8s.io/v1': 'k8s.io.api.rbac.v1',
+  'authorization.k8s.io/v1': 'k8s.io.api.authorization.v1',
 };
 
-const files = ['api/core/v1', 'api/apps/v1', 'api/batch/v1', 'api/policy/v1', 'api/scheduling/v1', 'api/autoscaling/v2'].map((p) => `k8s.io/${p}/generated.proto`);
+const files = ['api/core/v1', 'api/apps/v1', 'api/batch/v1', 'api/policy/v1', 'api/scheduling/v1', 'api/autoscaling/v2', 'api/autoscaling/v1', 'api/rbac/v1', 'api/authorization/v1'].map((p) => `k8s.io/${p}/generated.proto`);
 
 /** proto/k8s at the package root: the first folder above this file that holds it (src/... or dist/src/...). */
 function protoDir(): string {
