@@ -1,6 +1,6 @@
 /**
- * bench:compose — `lcctl compose up -d` of a three-service file (a chain of depends_on
- * service_healthy, each with a 1 s healthcheck) until every service is healthy, against
+ * bench:compose — `lcctl compose up -d` of a five-service file (depends_on service_healthy:
+ * db and cache first, api on both, worker and web on api, each with a 1 s healthcheck) until every service is healthy, against
  * `docker-compose up -d` (Debian's 1.29) of the same file on a private Docker Engine (no bridge, so the
  * services say network_mode: none; lcctl compose warns that it ignores that key), same run, taking
  * turns. Each round brings the project down (untimed) before the next. RUNS=N (default 3).
@@ -22,18 +22,19 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const say = (s = ''): void => { process.stdout.write(`${s}\n`); };
 const project = 'k3bench';
 
-const service = (name: string, after?: string): string => `  ${name}:
+const service = (name: string, after: string[] = []): string => `  ${name}:
     image: busybox:latest
     command: ["sh", "-c", "touch /tmp/ready; exec sleep 3600"]
     network_mode: none
     stop_grace_period: 1s
     healthcheck: {test: ["CMD", "test", "-f", "/tmp/ready"], interval: 1s, timeout: 1s, retries: 30}
-${after === undefined ? '' : `    depends_on: {${after}: {condition: service_healthy}}\n`}`;
+${after.length === 0 ? '' : `    depends_on: {${after.map((a) => `${a}: {condition: service_healthy}`).join(', ')}}\n`}`;
 
-const composeFile = `services:\n${service('db')}${service('api', 'db')}${service('web', 'api')}`;
+const SERVICES = 5;
+const composeFile = `services:\n${service('db')}${service('cache')}${service('api', ['db', 'cache'])}${service('worker', ['api'])}${service('web', ['api'])}`;
 
 runBenchmark('bench:compose', async () => {
-  say('== bench:compose: compose up -d of 3 services (depends_on service_healthy) until all are healthy ==');
+  say(`== bench:compose: compose up -d of ${SERVICES} services (depends_on service_healthy) until all are healthy ==`);
   say(machineReport());
   const dir = mkdtempSync(path.join(tmpdir(), 'lantern-bench-compose-'));
   onCleanup('remove the compose directory', () => rmSync(dir, { recursive: true, force: true }));
@@ -52,7 +53,7 @@ runBenchmark('bench:compose', async () => {
     if (r.code !== 0) throw new Error(`lcctl compose up: ${r.stdout}${r.stderr}`);
     await until('every Lantern service healthy', async () => {
       const ps = await timed(lcctlBin, ['compose', '-f', file, '-p', project, 'ps'], lantern.env);
-      return (ps.stdout.match(/Up \(healthy\)/g) ?? []).length === 3;
+      return (ps.stdout.match(/Up \(healthy\)/g) ?? []).length === SERVICES;
     }, 300_000, 100);
     return performance.now() - start;
   };
@@ -64,7 +65,7 @@ runBenchmark('bench:compose', async () => {
     const start = performance.now();
     const r = await timed('docker-compose', ['-f', file, '-p', project, 'up', '-d'], dockerEnv);
     if (r.code !== 0) throw new Error(`docker-compose up: ${r.stdout}${r.stderr}`);
-    await until('every Docker service healthy', () => engine.cli(['ps', '--filter', 'health=healthy', '-q']).stdout.trim().split('\n').filter((l) => l !== '').length === 3, 300_000, 100);
+    await until('every Docker service healthy', () => engine.cli(['ps', '--filter', 'health=healthy', '-q']).stdout.trim().split('\n').filter((l) => l !== '').length === SERVICES, 300_000, 100);
     return performance.now() - start;
   };
   const dockerDown = async (): Promise<void> => { await timed('docker-compose', ['-f', file, '-p', project, 'down', '-t', '0'], dockerEnv); };
@@ -78,7 +79,7 @@ runBenchmark('bench:compose', async () => {
   const row = (label: string, v: number[]): string[] => [label, ms(median(v)), ms(Math.min(...v)), ms(Math.max(...v))];
   say(`\n-- median of ${RUNS} runs after ${WARMUPS} warm-up each, taking turns --`);
   say(table([
-    ['command (until all 3 healthy)', 'median', 'min', 'max'],
+    [`command (until all ${SERVICES} healthy)`, 'median', 'min', 'max'],
     row('lcctl compose up -d', l),
     row('docker-compose up -d (Docker Engine)', d),
   ]));

@@ -18,6 +18,8 @@ export interface ServerRegistrySource {
    * mirrored there, see src/registry/README.md). Images that name it are pulled from it either way.
    */
   mirror: boolean;
+  /** With several servers: how many there are, and moving the node's API client (and so `host`) on to the next. */
+  failover?: { count: number; moveOn(host: string, why: string): void };
 }
 
 /** How this node reaches registries; the daemon builds it from its flags and hands it in. */

@@ -12,16 +12,58 @@ export type { ServerRegistrySource } from './registry-access.js';
 
 /**
  * The server's registry from a remote agent's API client config (server URL, node credential, the
- * CA pinned at join); `mirror`: also try it first for images of other registries.
+ * CA pinned at join); `mirror`: also try it first for images of other registries. `servers`: with
+ * several servers, the whole list and the client's move-on; `host` then reads the client's current
+ * server each time (config.server is live), and every server's host names the same registry.
  */
-export function serverRegistrySource(config: { server: string; token?: string; ca?: string }, mirror: boolean): ServerRegistrySource | undefined {
+export function serverRegistrySource(
+  config: { server: string; token?: string; ca?: string }, mirror: boolean,
+  servers?: { servers: readonly string[]; reportFailure(server: string, why: string): void },
+): ServerRegistrySource | undefined {
   if (!config.token) return undefined;
   const url = new URL(config.server);
-  const source: ServerRegistrySource = { host: url.host, scheme: url.protocol === 'https:' ? 'https' : 'http', token: config.token, mirror };
-  const aliases = loopbackAliases(url.host);
-  if (aliases.length > 0) source.aliases = aliases;
+  const others = (servers?.servers ?? []).map((s) => new URL(s).host);
+  const source: ServerRegistrySource = {
+    get host(): string { return new URL(config.server).host; },
+    get aliases(): string[] {
+      const host = new URL(config.server).host;
+      const names = [...loopbackAliases(host), ...others.filter((h) => h !== host).flatMap((h) => [h, ...loopbackAliases(h)])];
+      return [...new Set(names)];
+    },
+    scheme: url.protocol === 'https:' ? 'https' : 'http', token: config.token, mirror,
+  };
   if (config.ca) source.ca = config.ca;
+  if (servers && servers.servers.length > 1) {
+    const byHost = new Map(servers.servers.map((s) => [new URL(s).host, s]));
+    source.failover = { count: servers.servers.length, moveOn: (host, why) => servers.reportFailure(byHost.get(host) ?? host, why) };
+  }
   return source;
+}
+
+/** A pull from the server's registry that could not reach it (refused, reset, 5xx): another server may serve it. */
+function unreachable(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'Unavailable';
+}
+
+/** `pull(host)` against the current server, moving on to the next while the registry cannot be reached. */
+async function onAnyServer<T>(source: ServerRegistrySource, pull: (host: string) => Promise<T>, log: (m: string) => void): Promise<T> {
+  const tries = source.failover?.count ?? 1;
+  for (let n = 1; ; n++) {
+    const host = source.host;
+    try {
+      return await pull(host);
+    } catch (e) {
+      if (n >= tries || !unreachable(e) || !source.failover) throw e;
+      log(`the server's registry at ${host} cannot be reached (${e instanceof Error ? e.message : String(e)}); trying the next server`);
+      source.failover.moveOn(host, e instanceof Error ? e.message : String(e));
+    }
+  }
+}
+
+/** `ref` (which names the server's registry by one of its servers' hosts) as served at `host`. */
+function atHost(ref: string, host: string): string {
+  const domain = parseReference(ref).domain;
+  return ref.toLowerCase().startsWith(domain.toLowerCase() + '/') ? host + ref.slice(domain.length) : ref;
 }
 
 /**
@@ -33,14 +75,23 @@ export function serverRegistrySource(config: { server: string; token?: string; c
  */
 export async function pullForPod(images: ImageStore, ref: string, access: RegistryAccess, log: (m: string) => void, auth?: RegistryAuth): Promise<ImageRecord> {
   const source = access.server;
-  const mirror = source?.mirror === true && !namesServerRegistry(source, ref) ? source : undefined;
+  if (source && namesServerRegistry(source, ref)) {
+    // Any server's host names the one registry; pull from whichever server the client is on now.
+    return onAnyServer(source, (host) => pullToStore(images, ref, auth ? { auth } : {}, access, atHost(ref, host) === ref ? undefined : {
+      reference: atHost(ref, host), scheme: source.scheme, auth: auth ?? { registrytoken: source.token }, ...(source.ca ? { ca: source.ca } : {}),
+    }), log);
+  }
+  const mirror = source?.mirror === true ? source : undefined;
   if (mirror) {
-    const from = serverRegistryReference(mirror.host, ref);
+    let from = serverRegistryReference(mirror.host, ref);
     try {
       // An explicit platform: the server mirrors only its own node's platform, which may not be ours.
-      const image = await pullToStore(images, ref, { platform: platformString(pullPlatform()) }, access, {
-        reference: from, scheme: mirror.scheme, auth: { registrytoken: mirror.token }, ...(mirror.ca ? { ca: mirror.ca } : {}),
-      });
+      const image = await onAnyServer(mirror, (host) => {
+        from = serverRegistryReference(host, ref);
+        return pullToStore(images, ref, { platform: platformString(pullPlatform()) }, access, {
+          reference: from, scheme: mirror.scheme, auth: { registrytoken: mirror.token }, ...(mirror.ca ? { ca: mirror.ca } : {}),
+        });
+      }, log);
       log(`pulled image "${ref}" from the server's registry (${from})`);
       return image;
     } catch (e) {

@@ -6,6 +6,8 @@ export interface ImageInspect {
   Id: string;
   RepoTags: string[];
   RepoDigests: string[];
+  /** Lantern's: the built-in registry's last scan on push of this image (lanternd server --scan-on-push), when there is one. */
+  LanternScan?: Record<string, unknown>;
   Created: string;
   Architecture: string;
   Os: string;

@@ -4,6 +4,7 @@ import type { HttpClient } from '../client/http-client.js';
 import { clientFor } from '../client/multi-server.js';
 import type { Parsed } from './args.js';
 import { resolveConfig } from './config.js';
+import { warningPrinter } from './output/warnings.js';
 
 /** An HttpClient for the server the user addressed. */
 export function connect(p: Parsed): HttpClient {
@@ -12,6 +13,7 @@ export function connect(p: Parsed): HttpClient {
   return clientFor({
     server: cfg.server, token: cfg.token,
     ...(cfg.ca === undefined ? {} : { ca: cfg.ca }), ...(cfg.cert === undefined ? {} : { cert: cfg.cert, key: cfg.key }),
+    onWarning: warningPrinter(),
   });
 }
 

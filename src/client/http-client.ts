@@ -7,6 +7,7 @@ import type { ApiClient, DeleteOptions, ListOptions, WatchOptions, Watcher, Writ
 import { resourcePath } from './paths.js';
 import { maxRetries, retryDelayMs } from './retry-after.js';
 import { parseJsonBounded } from '../api/bounded-parse.js';
+import { responseWarnings } from './warnings.js';
 
 /** Where the server is and how to prove who we are. */
 export interface ClientConfig {
@@ -17,6 +18,8 @@ export interface ClientConfig {
   /** A client certificate and its key (PEM), presented over https: a user of `lcctl create user`. */
   cert?: string;
   key?: string;
+  /** Called with the text of each `Warning: 299` header of every response (lcctl prints them as kubectl). */
+  onWarning?: (text: string) => void;
 }
 
 /** A raw response, for callers that stream (logs) or read non-object bodies. */
@@ -55,7 +58,10 @@ export class HttpClient implements ApiClient {
         method,
         agent: this.agent,
         headers: { authorization: `Bearer ${this.config.token}`, accept: 'application/json', ...headers },
-      }, (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }));
+      }, (res) => {
+        if (this.config.onWarning) for (const w of responseWarnings(res.headers)) this.config.onWarning(w);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+      });
       req.on('error', (e: NodeJS.ErrnoException) => reject(connectionError(this.config.server, e)));
       if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
       else body.pipe(req);

@@ -13,6 +13,7 @@ import { HttpClient, parseAnswer, readAll, type ClientConfig, type RawResponse }
 import { resourcePath } from './paths.js';
 import type { WriteOptions } from './types.js';
 import { sameIntent } from './same-intent.js';
+import { defaultRequestTimeoutMs, hasDeadline, withDeadline } from './request-deadline.js';
 
 /** The servers a `--server`/LANTERN_SERVER value names: comma-separated URLs, trailing slashes dropped. */
 export function serverList(value: string): string[] {
@@ -30,7 +31,13 @@ const rounds = 3;
 const roundBackoff = { baseMs: 500, maxMs: 5_000 };
 
 /** Per request: whether it was sent again after a connection broke mid-way (it may have been applied). */
-interface Attempt { resent: boolean }
+interface Attempt { resent: boolean; create?: boolean }
+
+/** Options of a MultiServerClient. */
+export interface MultiServerOptions {
+  /** How long an idempotent request or a create waits for an answer before moving on (ms). */
+  requestTimeoutMs?: number;
+}
 
 /**
  * The ApiClient over a list of servers. `config.server` always reads as the current server, so
@@ -42,12 +49,14 @@ export class MultiServerClient extends HttpClient {
   private readonly listeners: ((server: string, why: string) => void)[] = [];
   /** The servers, in the order they are tried. */
   readonly servers: readonly string[];
+  private readonly requestTimeoutMs: number;
 
-  constructor(config: ClientConfig, servers: readonly string[]) {
+  constructor(config: ClientConfig, servers: readonly string[], opts: MultiServerOptions = {}) {
     const self: { current: () => string } = { current: () => servers[0] ?? '' };
     nonEmpty(servers);
     super({ ...config, get server(): string { return self.current(); } });
     this.servers = servers;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? defaultRequestTimeoutMs;
     this.clients = servers.map((server) => new HttpClient({ ...config, server }));
     self.current = () => this.servers[this.current]!;
   }
@@ -84,7 +93,9 @@ export class MultiServerClient extends HttpClient {
     for (let n = 1; ; n++) {
       const i = this.current;
       try {
-        return await this.clients[i]!.raw(method, path, body, headers);
+        const send = this.clients[i]!.raw(method, path, body, headers);
+        // A hung server (SIGSTOPped, packets dropped) fails nothing: a deadline turns it into a move-on.
+        return await (hasDeadline(method, path, body, attempt.create === true) ? withDeadline(send, this.requestTimeoutMs, this.servers[i]!) : send);
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
         this.moveOn(i, why);
@@ -101,7 +112,7 @@ export class MultiServerClient extends HttpClient {
    * (defaults only add fields), so it counts as created; a different object is still a conflict.
    */
   override async create<T extends ApiObject>(resource: string, obj: T, opts: WriteOptions = {}): Promise<T> {
-    const attempt: Attempt = { resent: false };
+    const attempt: Attempt = { resent: false, create: true };
     const path = resourcePath(resource, obj.metadata?.namespace) + (opts.dryRun ? '?dryRun=All' : '');
     const res = await this.sendAny('POST', path, JSON.stringify(obj), { 'content-type': 'application/json' }, attempt);
     const text = await readAll(res.body);

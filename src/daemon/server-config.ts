@@ -14,6 +14,7 @@ import { dnsFlags, dnsFlagsUsage } from './dns-flags.js';
 import { deviceFlags, deviceFlagsUsage } from './device-flags.js';
 import { nodePortRangeFromFlags, serviceFlags, serviceFlagsUsage } from './service-flags.js';
 import { podSecurityFlags, podSecurityFlagsUsage, podSecurityFromFlags } from './pod-security-flags.js';
+import { scanFlags, scanFlagsUsage, scanFromFlags, type ScanOnPushConfig } from './scan-flags.js';
 import type { PodSecurityDefaults } from '../server/admission/pod-security/policy.js';
 import { datastoreFlags, datastoreFlagsUsage, datastoreFromFlags, type DatastoreConfig } from './datastore-flags.js';
 import { dockerSocketFlags, dockerSocketFlagsUsage, dockerSocketFromFlags } from './docker-socket-flag.js';
@@ -33,7 +34,7 @@ Flags:
   --labels k=v,...      extra labels for this machine's node
   --bridge NAME         Linux bridge for pods (default lantern0)
   --sysfs-root DIR      where SR-IOV physical functions are found (default /sys)
-${networkFlagsUsage}${serviceFlagsUsage}${podSecurityFlagsUsage}${dnsFlagsUsage}${deviceFlagsUsage}${dockerSocketFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
+${networkFlagsUsage}${serviceFlagsUsage}${podSecurityFlagsUsage}${scanFlagsUsage}${dnsFlagsUsage}${deviceFlagsUsage}${dockerSocketFlagsUsage}  --restart-backoff MS  first delay between container restarts (default 10000)
   --heartbeat-interval D        how often this machine's agent renews its node's heartbeat (default 10s)
   --node-monitor-grace D        a node without a heartbeat for this long turns Ready=Unknown (default 40s)
   --pod-eviction-timeout D      pods on a lost node that do not tolerate it longer are evicted after this (default 5m)
@@ -73,6 +74,8 @@ export interface ServerConfig {
   hpaSyncMs: number;
   /** 0: the built-in registry's garbage collection is off. */
   registryGcMs: number;
+  /** --scan-on-push (undefined: off). */
+  scanOnPush?: ScanOnPushConfig | undefined;
   /** --metrics-listen HOST:PORT, or undefined. */
   metricsListen: string | undefined;
   secretsEncryption: boolean;
@@ -115,6 +118,7 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     ...dnsFlags, ...deviceFlags, ...dockerSocketFlags,
     ...serviceFlags,
     ...podSecurityFlags,
+    ...scanFlags,
     ...datastoreFlags,
     ...embeddedEtcdFlags,
   });
@@ -155,6 +159,7 @@ export function serverConfigFromArgs(args: string[], env: NodeJS.ProcessEnv): Se
     network,
     nodePortRange: nodePortRangeFromFlags(flags),
     podSecurity: podSecurityFromFlags(flags),
+    scanOnPush: scanFromFlags(flags, dataDir),
     datastore: embeddedEtcd ? { ...datastore, etcd: embeddedDatastore(embeddedEtcd) } : datastore, embeddedEtcd,
     dockerSocket: dockerSocketFromFlags(flags),
     version: versionFromEnv(env),

@@ -6,6 +6,7 @@ import { RegistryStorage } from './storage.js';
 import { Uploads } from './uploads.js';
 import { serveBlob, serveUpload, startUpload } from './blobs-http.js';
 import { serveManifest } from './manifests-http.js';
+import { serveScan } from './scan-http.js';
 import { registryVerb, userMay, type RegistryCaller } from './user-access.js';
 
 /**
@@ -73,6 +74,7 @@ export async function serveRegistry(storage: RegistryStorage): Promise<RegistryH
         }
         case 'manifest': return await serveManifest(storage, req, res, route.name, route.reference);
         case 'blob': return await serveBlob(ctx, req, res, route.name, route.digest);
+        case 'scan': return await serveScan(storage, req, res, route.name, route.reference);
         case 'uploads': return await startUpload(ctx, req, res, route.name, url.searchParams);
         case 'upload': return await serveUpload(ctx, req, res, route.name, route.id, url.searchParams);
       }

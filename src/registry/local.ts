@@ -107,7 +107,7 @@ function checkName(repository: string): void { parseRegistryPath(`/v2/${reposito
 const exists = (p: string): Promise<boolean> => open(p, 'r').then(async (fh) => { await fh.close(); return true; }, () => false);
 
 /** Opens the registry under `root` once: the HTTP handler, the in-process writer, and its garbage collection. */
-export async function openBuiltinRegistry(root: string): Promise<{ handler: RegistryHandler; local: LocalRegistry; collectGarbage: (opts: RegistryGcOptions) => Promise<RegistryGcResult> }> {
+export async function openBuiltinRegistry(root: string): Promise<{ handler: RegistryHandler; local: LocalRegistry; collectGarbage: (opts: RegistryGcOptions) => Promise<RegistryGcResult>; storage: RegistryStorage }> {
   const storage = await RegistryStorage.open(root);
-  return { handler: await serveRegistry(storage), local: new LocalRegistry(storage), collectGarbage: (opts) => collectRegistryGarbage(storage, opts) };
+  return { handler: await serveRegistry(storage), local: new LocalRegistry(storage), collectGarbage: (opts) => collectRegistryGarbage(storage, opts), storage };
 }

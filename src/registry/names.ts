@@ -28,7 +28,9 @@ export type RegistryRoute =
   | { kind: 'manifest'; name: string; reference: string }
   | { kind: 'blob'; name: string; digest: string }
   | { kind: 'uploads'; name: string }
-  | { kind: 'upload'; name: string; id: string };
+  | { kind: 'upload'; name: string; id: string }
+  /** Lantern's: the last scan-on-push summary of a manifest (no repository component may start with "_"). */
+  | { kind: 'scan'; name: string; reference: string };
 
 const patterns: [RegExp, (m: RegExpExecArray) => RegistryRoute][] = [
   [/^(.+)\/blobs\/uploads\/?$/, (m) => ({ kind: 'uploads', name: m[1]! })],
@@ -36,6 +38,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => RegistryRoute][] = [
   [/^(.+)\/blobs\/([^/]+)$/, (m) => ({ kind: 'blob', name: m[1]!, digest: m[2]! })],
   [/^(.+)\/manifests\/([^/]+)$/, (m) => ({ kind: 'manifest', name: m[1]!, reference: m[2]! })],
   [/^(.+)\/tags\/list$/, (m) => ({ kind: 'tags', name: m[1]! })],
+  [/^(.+)\/_scan\/([^/]+)$/, (m) => ({ kind: 'scan', name: m[1]!, reference: m[2]! })],
 ];
 
 /** Route a path under /v2/; undefined when it names nothing of the API. Validates names and upload ids. */

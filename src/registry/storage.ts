@@ -19,6 +19,10 @@ export class RegistryStorage {
   readonly uploadsDir: string;
   /** Serialises manifest writes with garbage collection (see exclusive). */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Told of each manifest pushed (name, digest) once stored: scan on push. It must not throw or block. */
+  onManifestStored: ((name: string, digest: string) => void) | undefined;
+  /** The last scan-on-push summary of a digest (GET /v2/NAME/_scan/REF); undefined: scan on push is off. */
+  scanSummary: ((digest: string) => Promise<object | undefined>) | undefined;
 
   private constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
@@ -101,6 +105,7 @@ export class RegistryStorage {
         throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references ${missing.length === 1 ? 'a blob' : `${missing.length} blobs`} not in repository "${name}": ${missing.join(', ')}; push ${missing.length === 1 ? 'it' : 'them'} first`, missing.map((digest) => ({ digest })));
       }
       await this.putManifest(name, d, refs.mediaType, bytes, tag);
+      try { this.onManifestStored?.(name, d.text); } catch { /* a listener never fails the push */ }
     });
   }
 

@@ -84,6 +84,13 @@ export interface ContainerConfig {
   deviceCgroupRules?: string[];
   /** The OCI runtime handler (RuntimeClass.handler: runc, runsc); absent: the node's default. */
   runtimeHandler?: string;
+  /** Share the host's PID / IPC namespace (Kubernetes' hostPID / hostIPC). */
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  /** Namespaced sysctls (Kubernetes' pod securityContext.sysctls; validated by the API). */
+  sysctls?: Record<string, string>;
+  /** Unmasked: /proc without the masked and read-only paths (Kubernetes' procMount). */
+  procMount?: 'Default' | 'Unmasked';
 }
 
 /** One device node in a container (OCI linux.devices); type/major/minor are read from the host when absent. */

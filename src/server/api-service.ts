@@ -219,7 +219,7 @@ export class ApiService implements ApiClient {
     obj.kind ??= k.kind;
     this.check(k, obj);
     await admit(this, obj, 'update');
-    await this.tenancy.update(k, obj);
+    await this.tenancy.update(k, obj, opts.dryRun === true);
     k.applyDefaults(obj);
     const { name, namespace, resourceVersion } = obj.metadata;
     const hook = this.hooks.get(k.resource);

@@ -3,7 +3,8 @@ import type { Container, Pod } from '../../api/pod.js';
 import { SECCOMP_PROFILE_ANNOTATION_PREFIX } from '../../api/seccomp-profile.js';
 import type { ContainerConfig } from '../../runtime/types.js';
 
-type SecurityFields = Pick<ContainerConfig, 'capabilities' | 'privileged' | 'noNewPrivileges' | 'seccompProfile' | 'appArmorProfile'>;
+type SecurityFields = Pick<ContainerConfig, 'capabilities' | 'privileged' | 'noNewPrivileges' | 'seccompProfile' | 'appArmorProfile'
+  | 'hostPID' | 'hostIPC' | 'sysctls' | 'procMount'>;
 
 /**
  * Capabilities and privileged as given; seccomp and AppArmor from the container, else the pod (the
@@ -31,6 +32,11 @@ export function securityFor(pod: Pod, c: Container): SecurityFields {
       ...(seccomp.type === 'Localhost' && inline !== undefined ? { content: inline } : {}) };
   }
   const apparmor = sc.appArmorProfile ?? psc.appArmorProfile;
+  // Issue 17 (W3): host namespaces, sysctls (the API let through only safe namespaced ones), procMount.
+  if (pod.spec.hostPID === true) out.hostPID = true;
+  if (pod.spec.hostIPC === true) out.hostIPC = true;
+  if (psc.sysctls?.length) out.sysctls = Object.fromEntries(psc.sysctls.map((s) => [s.name.replace(/\//g, '.'), s.value]));
+  if (sc.procMount === 'Unmasked') out.procMount = 'Unmasked';
   if (apparmor) out.appArmorProfile = { type: apparmor.type, ...(apparmor.localhostProfile !== undefined ? { localhostProfile: apparmor.localhostProfile } : {}) };
   return out;
 }

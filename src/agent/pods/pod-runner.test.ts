@@ -7,6 +7,7 @@ import { defaultBackoff } from '../restart-policy.js';
 import type { HookResult, PodHook } from './pod-hook.js';
 import { PodRunner } from './pod-runner.js';
 import { podHooks, type HookKit } from './hooks.js';
+import { eventually } from '../../testing/eventually.js';
 
 const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
 /** Just what a runner that never gets to create a container calls. */
@@ -58,5 +59,21 @@ describe('the pod runner runs its hooks in their declared order', () => {
     const kit = { ctx: { ...ctx, volumes: { podDir: () => '/nonexistent', namedVolume: () => '/nonexistent' } }, devices: [] } as unknown as HookKit;
     const run = new PodRunner(ctx, pod, () => []);
     assert.deepEqual(podHooks(kit, run).map((h) => h.name), ['network', 'user-networks', 'volumes', 'runtime-class', 'image', 'image-policy', 'devices', 'config', 'service-account-token', 'gang', 'dns', 'probes', 'status']);
+  });
+  test('later() keeps the earliest wake-up: a hook asking for an hour from now does not push back one due sooner', async () => {
+    let syncs = 0;
+    const holder: { runner?: PodRunner } = {};
+    const hook: PodHook = {
+      name: 'timers',
+      // Held every time, so each sync ends in prestartContainer; the first asks for 50 ms, then for an hour.
+      prestartContainer: async (): Promise<HookResult> => { syncs++; return { retryInMs: syncs === 1 ? 50 : 3_600_000, waiting: { reason: 'Held', message: 'held' } }; },
+      update: async (): Promise<void> => { holder.runner?.later(3_600_000); },
+    };
+    const runner = new PodRunner(ctx, pod, () => [hook]);
+    holder.runner = runner;
+    await runner.request();
+    assert.equal(syncs, 1);
+    await eventually('a second sync after the 50 ms wake-up', async () => syncs >= 2, { timeoutMs: 10_000 });
+    await runner.deleted();
   });
 });

@@ -32,6 +32,8 @@ export class PodRunner implements PodRun {
   private chain: Promise<void> = Promise.resolve();
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires (ms since the epoch). */
+  private timerAt = 0;
   private gone = false;
 
   constructor(private readonly ctx: AgentContext, public pod: Pod, hooks: (run: PodRun) => PodHook[], adopted: ContainerInfo[] = []) {
@@ -58,9 +60,16 @@ export class PodRunner implements PodRun {
   /** The pod object was deleted from the API: tear everything down. */
   deleted(): Promise<void> { this.gone = true; return this.request(); }
 
+  /**
+   * Sync again in ms at the latest. The earliest request wins: a hook asking for an hour from now (a
+   * token refresh) must not push back a restart back-off due in half a second; every sync asks again.
+   */
   later(ms: number): void {
+    const at = Date.now() + Math.max(10, ms);
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = undefined; void this.request(); }, Math.max(10, ms));
+    this.timerAt = at;
+    this.timer = setTimeout(() => { this.timer = undefined; void this.request(); }, at - Date.now());
     this.timer.unref();
   }
 

@@ -5,6 +5,17 @@ import { ClusterImagePolicySchema, type ClusterImagePolicy } from '../schema/clu
 import type { FieldCause } from '../errors.js';
 import { withRules } from './with-rules.js';
 
+/** Why data is not a Sigstore trusted_root.json with a CA and a log, or undefined (the node parses it fully). */
+export function trustedRootProblem(data: string): string | undefined {
+  let doc: unknown;
+  try { doc = JSON.parse(data); } catch (e) { return `is not JSON (a Sigstore trusted_root.json): ${(e as Error).message}`; }
+  const o = doc as { certificateAuthorities?: unknown; tlogs?: unknown } | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'must be a JSON object (a Sigstore trusted_root.json)';
+  if (!Array.isArray(o.certificateAuthorities) || o.certificateAuthorities.length === 0) return 'must list at least one certificate authority (certificateAuthorities, Fulcio)';
+  if (!Array.isArray(o.tlogs) || o.tlogs.length === 0) return 'must list at least one transparency log key (tlogs, Rekor)';
+  return undefined;
+}
+
 /** Why a glob is not one Lantern matches with, or undefined (registry/path chars, `*` and `**`). */
 export function globProblem(glob: string): string | undefined {
   if (!/^[A-Za-z0-9._:/@*\-[\]]+$/.test(glob)) return 'may hold only image-reference characters and * or ** (e.g. "registry.example/team/**")';
@@ -30,7 +41,12 @@ export const clusterImagePolicyKind: KindInfo<ClusterImagePolicy> = withRules(cl
   check(p) {
     const out: FieldCause[] = [];
     p.spec.images.forEach((im, i) => { const why = globProblem(im.glob); if (why) out.push({ field: `spec.images[${i}].glob`, message: why }); });
-    p.spec.authorities.forEach((a, i) => { const why = publicKeyProblem(a.key.data); if (why) out.push({ field: `spec.authorities[${i}].key.data`, message: why }); });
+    p.spec.authorities.forEach((a, i) => {
+      if (!a.key === !a.keyless) { out.push({ field: `spec.authorities[${i}]`, message: 'expected exactly one of key or keyless' }); return; }
+      const why = a.key ? publicKeyProblem(a.key.data) : undefined;
+      if (why) out.push({ field: `spec.authorities[${i}].key.data`, message: why });
+      if (a.keyless) { const bad = trustedRootProblem(a.keyless.trustedRoot.data); if (bad) out.push({ field: `spec.authorities[${i}].keyless.trustedRoot.data`, message: bad }); }
+    });
     return out;
   },
   applyDefaults(p) {

@@ -13,6 +13,7 @@ import { checkPodSecurity, checkPodSecurityUpdate } from './pod-security.js';
 import { checkPodStatus } from './pod-status-rules.js';
 import { checkInitContainerRules, checkLifecycle } from './pod-init.js';
 import { checkDeviceAnnotations } from './pod-devices.js';
+import { checkHostSecurity } from './pod-host-security.js';
 
 function checkResources(c: Container, path: string, out: FieldCause[]): void {
   for (const kind of ['requests', 'limits'] as const) {
@@ -151,6 +152,7 @@ function semantic(pod: Pod): FieldCause[] {
   });
   checkScheduling(pod, out);
   checkPodSecurity(pod, out);
+  checkHostSecurity(pod, out);
   checkDeviceAnnotations(pod, out);
   for (const f of ['hostname', 'subdomain'] as const) {
     const v = pod.spec[f];

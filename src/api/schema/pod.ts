@@ -45,6 +45,21 @@ export const SecurityProfileSchema = Type.Object({
   localhostProfile: Type.Optional(Type.String()),
 }, strict);
 
+/** Kubernetes' v1.SELinuxOptions (Lantern's nodes have no SELinux: validation refuses any value). */
+export const SELinuxOptionsSchema = Type.Object({
+  user: Type.Optional(Type.String()), role: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String()), level: Type.Optional(Type.String()),
+}, strict);
+
+/** Kubernetes' v1.WindowsSecurityContextOptions (Linux nodes only: hostProcess true is refused). */
+export const WindowsOptionsSchema = Type.Object({
+  gmsaCredentialSpecName: Type.Optional(Type.String()), gmsaCredentialSpec: Type.Optional(Type.String()),
+  runAsUserName: Type.Optional(Type.String()), hostProcess: Type.Optional(Type.Boolean()),
+}, strict);
+
+/** One namespaced kernel parameter set for a pod (Kubernetes' v1.Sysctl). */
+export const SysctlSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 253 }), value: Type.String() }, strict);
+
 export const SecurityContextSchema = Type.Object({
   runAsUser: Type.Optional(Type.Integer({ minimum: 0 })),
   runAsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -55,6 +70,10 @@ export const SecurityContextSchema = Type.Object({
   capabilities: Type.Optional(CapabilitiesSchema),
   seccompProfile: Type.Optional(SecurityProfileSchema),
   appArmorProfile: Type.Optional(SecurityProfileSchema),
+  // Issue 17 (W3): Kubernetes' remaining fields; api/kinds/pod-host-security.ts refuses what nodes cannot honour.
+  procMount: Type.Optional(Type.Union([Type.Literal('Default'), Type.Literal('Unmasked')])),
+  seLinuxOptions: Type.Optional(SELinuxOptionsSchema),
+  windowsOptions: Type.Optional(WindowsOptionsSchema),
 }, strict);
 
 const ProbePort = Type.Union([Port, Type.String({ minLength: 1 })], { description: 'a port number (1-65535) or the name of a container port' });
@@ -132,6 +151,9 @@ export const PodSecurityContextSchema = Type.Object({
   fsGroup: Type.Optional(Type.Integer({ minimum: 0 })),
   seccompProfile: Type.Optional(SecurityProfileSchema),
   appArmorProfile: Type.Optional(SecurityProfileSchema),
+  sysctls: Type.Optional(Type.Array(SysctlSchema, { maxItems: 64 })),
+  seLinuxOptions: Type.Optional(SELinuxOptionsSchema),
+  windowsOptions: Type.Optional(WindowsOptionsSchema),
 }, strict);
 
 const Weight = Type.Integer({ minimum: 1, maximum: 100 });
@@ -229,6 +251,8 @@ export const PodSpecSchema = Type.Object({
   hostname: Type.Optional(Type.String()),
   subdomain: Type.Optional(Type.String()),
   hostNetwork: Type.Optional(Type.Boolean()),
+  hostPID: Type.Optional(Type.Boolean()),
+  hostIPC: Type.Optional(Type.Boolean()),
   networkMode: Type.Optional(Type.Union([Type.Literal('bridge'), Type.Literal('host'), Type.Literal('none')], { description: 'Lantern: bridge (default), host or none, as docker --network' })),
   dnsPolicy: Type.Optional(literals('ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None')),
   dnsConfig: Type.Optional(PodDnsConfigSchema),

@@ -1,4 +1,5 @@
 /** lcctl create deployment NAME --image=IMG [--replicas=N] [--port=P] [-- COMMAND [ARGS...]]. */
+import { isTenancyCreate, runTenancy, tenancyFlags } from './create-tenancy.js';
 import type { Deployment } from '../../api/schema/apps.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { namespaceFlag } from '../args.js';
@@ -32,8 +33,9 @@ export const spec: CommandSpec = {
     { name: 'with-token', type: 'bool', help: 'create user: a bearer token instead of a client certificate' },
     ...rbacCreateFlags,
     ...dockerSecretFlags,
+    ...tenancyFlags,
   ],
-  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create secret docker-registry NAME --docker-server=S --docker-username=U --docker-password=P [--docker-email=E]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]\n      lcctl create job NAME --from=cronjob/NAME\n      lcctl create user NAME [--group G]... [--ttl 8760h] [--with-token]   (prints a config for LANTERN_CONFIG and kubectl)\n      lcctl create role NAME --verb=get,list --resource=pods [--resource-name=N] [-n NS]   (clusterrole: also --non-resource-url)\n      lcctl create rolebinding NAME --role=R|--clusterrole=CR [--user=U] [--group=G] [--serviceaccount=NS:NAME] [-n NS]   (clusterrolebinding: --clusterrole)\n      lcctl create cronjob NAME --image=IMAGE --schedule=\'*/1 * * * *\' [-- COMMAND [ARGS...]]',
+  notes: 'Also: lcctl create configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]\n      lcctl create secret generic NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--type=T]\n      lcctl create secret docker-registry NAME --docker-server=S --docker-username=U --docker-password=P [--docker-email=E]\n      lcctl create job NAME --image=IMAGE [-- COMMAND [ARGS...]]\n      lcctl create job NAME --from=cronjob/NAME\n      lcctl create user NAME [--group G]... [--ttl 8760h] [--with-token]   (prints a config for LANTERN_CONFIG and kubectl)\n      lcctl create role NAME --verb=get,list --resource=pods [--resource-name=N] [-n NS]   (clusterrole: also --non-resource-url)\n      lcctl create rolebinding NAME --role=R|--clusterrole=CR [--user=U] [--group=G] [--serviceaccount=NS:NAME] [-n NS]   (clusterrolebinding: --clusterrole)\n      lcctl create namespace NAME;  lcctl create quota NAME --hard=cpu=4,memory=8Gi,pods=20 [-n NS]\n      lcctl create cronjob NAME --image=IMAGE --schedule=\'*/1 * * * *\' [-- COMMAND [ARGS...]]',
 };
 
 /** kubectl's container name for an image: its last path part without tag or digest. */
@@ -46,6 +48,7 @@ export function containerName(image: string): string {
 export async function run(p: Parsed): Promise<number> {
   if (isConfigCreate(p.args[0])) return runConfig(p);
   if (p.args[0] === 'user') return createUser(p);
+  if (isTenancyCreate(p.args[0])) return runTenancy(p);
   if (isRbacCreate(p.args[0])) return createRbac(p);
   const [kindName, name, ...command] = p.args;
   if (kindName !== undefined && resolveKind(kindName)?.resource === 'jobs') return createJob(p);

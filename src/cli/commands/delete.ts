@@ -4,6 +4,7 @@ import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
+import { deleteUsers, isUsersArg } from '../auth/users.js';
 import { CliError, UsageError, isCode, kubeErrorLine } from '../errors.js';
 import type { KindModule } from '../../api/kinds/module.js';
 import { kindListText, resolveKind, unknownKindMessage } from '../../api/kinds/names.js';
@@ -67,6 +68,7 @@ async function targets(client: HttpClient, p: Parsed): Promise<Item[]> {
 
 /** Run the verb; resolves with the exit status. */
 export async function run(p: Parsed): Promise<number> {
+  if (isUsersArg(p.args[0])) return deleteUsers(p);
   let grace = p.int('grace-period') ?? -1;
   if (p.bool('now')) grace = 1;
   if (p.bool('force') && grace < 0) grace = 0;

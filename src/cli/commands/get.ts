@@ -6,6 +6,7 @@ import type { HttpClient } from '../../client/http-client.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { namespaceFlag } from '../args.js';
 import { connect } from '../connect.js';
+import { getUsers, isUsersArg } from '../auth/users.js';
 import { UsageError, kubeErrorLine } from '../errors.js';
 import { kubeStyle, renderTable } from '../output/table.js';
 import { kindTable, type TableOptions } from '../output/kind-table.js';
@@ -94,6 +95,7 @@ async function watchChanges(client: HttpClient, shown: Shown, ns: string | undef
 
 /** Run the verb; resolves with the exit status. "svc,endpointslices" prints each kind's table in turn, as kubectl. */
 export async function run(p: Parsed): Promise<number> {
+  if (isUsersArg(p.args[0])) return getUsers(p);
   const { kindName, names } = kindAndNames(p.args);
   if (!kindName.includes(',')) return getKind(p, kindName, names);
   const kindNames = kindName.split(',').filter((k) => k !== '');

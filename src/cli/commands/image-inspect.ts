@@ -7,6 +7,7 @@ import { UsageError, errorText, isApiError } from '../errors.js';
 import { renderTemplate } from '../output/template.js';
 import { imagesPath } from './images.js';
 import { nodeFlag } from '../images/node-option.js';
+import { registryScanSummary } from '../../image/scan/registry-summary.js';
 
 /** The verb's flags and help text. */
 export const spec: CommandSpec = {
@@ -41,7 +42,9 @@ export async function run(p: Parsed): Promise<number> {
   for (const ref of p.args) {
     try {
       const img = await fetchImage(client, ref, p.str('node'));
-      if (img) found.push(img);
+      // Lantern's addition to Docker's JSON: the registry's last scan on push (counts per severity, when, database age).
+      const scan = img && await registryScanSummary((path) => client.raw('GET', path), ref, new URL(client.config.server).host);
+      if (img) found.push(scan ? { ...img, LanternScan: scan } : img);
       else { failed = true; process.stderr.write(`Error: No such image: ${ref}\n`); }
     } catch (e) {
       failed = true;

@@ -15,14 +15,15 @@ export interface Upgraded { socket: Duplex; head: Buffer }
 
 /** POST path with Upgrade: lantern-stream; rejects with the server's ApiError when it refuses. */
 export function openUpgrade(client: HttpClient, path: string): Promise<Upgraded> {
-  const { server, token, ca } = client.config;
+  const { server, token, ca, cert, key } = client.config;
   const url = new URL(path, server);
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = mod.request(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'lantern-stream', accept: 'application/json', 'content-length': '0' },
-      ...(url.protocol === 'https:' && ca ? { ca } : {}),
+      // A certificate user has no token: its client certificate (as HttpClient's agent sends) is the credential.
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), connection: 'Upgrade', upgrade: 'lantern-stream', accept: 'application/json', 'content-length': '0' },
+      ...(url.protocol === 'https:' ? { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) } : {}),
     });
     req.on('upgrade', (_res, socket, head) => resolve({ socket, head }));
     req.on('response', (res) => {

@@ -7,13 +7,13 @@ import { userConfigPath, writeFileAtomic } from '../credentials.js';
 import type { ServerConfig } from '../server-config.js';
 import { VERSION } from '../version.js';
 import type { Component } from './component.js';
-import { installIdentities } from '../../server/identity/index.js';
+import { installIdentities, type IdentityApiDeps } from '../../server/identity/index.js';
 import { issueClientCert } from '../pki/client-cert.js';
 import { shareAdminToken } from '../admin-token-sync.js';
 import { adminConfigKey, embeddedEtcdKey, apiKey, apiServerKey, auditLogKey, credentialsKey, metricsKey, nodesKey, registryKey, secretsEncryptionKey, securityKey, storeHealthKey, storeKey, rbacKey } from './keys.js';
 
 /** The listening HTTP server and the URL clients reach it by. */
-export interface ApiServer { server: http.Server; url: string }
+export interface ApiServer { server: http.Server; url: string; /** The identity routes' parts (the own node's in-process TokenRequest uses them). */ identity?: IdentityApiDeps }
 
 /** Opens the audit log; no stop: it flushes on process exit, and requests in flight may still write to it. */
 export const auditLog: Component<ServerConfig, AuditLog> = {
@@ -55,7 +55,7 @@ export const apiServer: Component<ServerConfig, ApiServer> = {
     const address = http.address();
     const boundPort = typeof address === 'object' && address ? address.port : port;
     const url = `${security.scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
-    return { value: { server: http, url }, stop: () => { http.close(); http.closeAllConnections(); } };
+    return { value: { server: http, url, identity }, stop: () => { http.close(); http.closeAllConnections(); } };
   },
 };
 

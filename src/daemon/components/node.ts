@@ -14,6 +14,7 @@ import { UserNetworks } from '../../network/user/user-networks.js';
 import { startNodeDevices } from '../node-devices.js';
 import { pruneGonePods } from '../../agent/devices/prune.js';
 import type { Component, Started } from './component.js';
+import { withInProcessTokenRequests } from '../../server/identity/in-process-tokens.js';
 import { apiKey, apiServerKey, credentialsKey, nodeKey, nodesKey, securityKey } from './keys.js';
 
 /** A running node: its agent and the components it runs pods with. */
@@ -65,7 +66,10 @@ export const serverNode: Component<ServerConfig, LocalNode> = {
       nodeName: node.nodeName, auth: get(credentialsKey).auth, insecure: node.insecureRegistries, tlsSans: config.tlsSans,
     });
     const backoffMs = node.restartBackoffMs;
-    return startNode(get(apiKey), node, registries, {
+    // Pods on this node get ServiceAccount tokens too: TokenRequest answered in process (no HTTP route in ApiService).
+    const tokens = get(apiServerKey).identity?.serviceAccountTokens;
+    const api = tokens ? withInProcessTokenRequests(get(apiKey), tokens, node.nodeName, security.tls ? security.caCert : undefined) : get(apiKey);
+    return startNode(api, node, registries, {
       options: { backoff: { initialMs: backoffMs, maxMs: Math.max(backoffMs, 300_000), resetAfterMs: 600_000 } },
       beforeStart: (agent) => get(nodesKey).register(node.nodeName, agent.services),
     });

@@ -6,7 +6,7 @@ import { ApiError } from '../../api/errors.js';
 import { TunnelClient } from '../../agent/node/tunnel-client.js';
 import { serverRegistrySource } from '../../agent/server-registry.js';
 import { agentClient, joinServers } from '../join-servers.js';
-import { followServers, serverList } from '../../client/multi-server.js';
+import { MultiServerClient, followServers, serverList } from '../../client/multi-server.js';
 import { joinedOffline, markJoinedOffline, storedJoin } from '../offline-join.js';
 import { agentMetrics } from '../agent-metrics.js';
 import { installLastResort, type LastResort } from '../last-resort.js';
@@ -48,7 +48,7 @@ export const remoteNode: Component<AgentConfig, LocalNode> = {
   requires: [joinKey],
   start({ get, config }) {
     const api = get(joinKey);
-    const serverRegistry = serverRegistrySource(api.config, config.serverRegistry);
+    const serverRegistry = serverRegistrySource(api.config, config.serverRegistry, api instanceof MultiServerClient ? api : undefined);
     return startNode(api, config.node, { insecure: config.node.insecureRegistries, ...(serverRegistry ? { server: serverRegistry } : {}) }, { options: { offlineRecord: true, startOffline: joinedOffline(api) } });
   },
 };

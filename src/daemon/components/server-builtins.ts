@@ -10,6 +10,7 @@ import { metrics, serverLastResort, serverMetricsListener } from './metrics.js';
 import { api, nodes, priorityClasses, secretsEncryption } from './api.js';
 import { credentials, security } from './credentials.js';
 import { registry, registryGc, registryMirror } from './registry.js';
+import { scanOnPush } from './scan-on-push.js';
 import { adminConfig, apiServer, auditLog } from './api-server.js';
 import { scheduler } from './scheduler.js';
 import { informers } from './informers.js';
@@ -28,7 +29,7 @@ import { embeddedEtcd } from '../embedded-etcd/component.js';
 /** `lanternd server`: the control plane and (unless --no-agent) this machine's node. */
 export const serverBuiltins: readonly Component<ServerConfig, unknown>[] = [
   embeddedEtcd, store, metrics, serverLastResort, secretsEncryption, api, compactor, priorityClasses, nodes, security, credentials,
-  storeHealth, registry, registryGc, auditLog, apiServer, peerServers, kubernetesService, adminConfig,
+  storeHealth, registry, registryGc, scanOnPush, auditLog, apiServer, peerServers, kubernetesService, adminConfig,
   informers, rbac, leaderElection, leaderOnly(scheduler), serverMetricsListener, ...controllers.map(leaderOnly), leaderOnly(nodeIpam),
   serverNode, serverPodNetwork, serverServiceProxy, registryMirror, dockerApi, snapshots,
 ];

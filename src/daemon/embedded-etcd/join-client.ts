@@ -1,7 +1,7 @@
 /**
  * The joining server's side: fetch the first server's CA and check it against the token's hash (no
  * secret goes out before), ask it to add our etcd member, and write what it answers into our data dir
- * where the security and credential components find it (pki/ca.*, admin-token, node-token, the
+ * where the security and credential components find it (pki/ca.*, pki/service-account.key, admin-token, node-token, the
  * secrets-encryption keys) before they start.
  */
 import https from 'node:https';
@@ -49,5 +49,6 @@ export async function joinCluster(server: string, token: ServerToken, dataDir: s
   await writeFileAtomic(path.join(dataDir, 'admin-token'), b.adminToken + '\n', 0o600);
   await writeFileAtomic(path.join(dataDir, 'node-token'), b.nodeToken + '\n', 0o600);
   if (b.encryptionConfig !== undefined) await writeFileAtomic(encryptionConfigPath(dataDir), b.encryptionConfig, 0o600);
+  if (b.serviceAccountKey !== undefined) await writeFileAtomic(path.join(dataDir, 'pki', 'service-account.key'), b.serviceAccountKey, 0o600);
   return b;
 }

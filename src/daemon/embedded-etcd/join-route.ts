@@ -2,7 +2,7 @@
  * POST /apis/lantern.dev/v1/servers/join (the admin token only, i.e. the secret of DATA_DIR/server-token):
  * adds the caller's etcd member as a learner and answers what a further server needs to be an equal
  * peer: the cluster CA and its key (to sign its own serving and etcd certificates), the admin and node
- * tokens (so every server accepts the same ones), the secrets-encryption keys, and etcd's
+ * tokens (so every server accepts the same ones), the ServiceAccount token key, the secrets-encryption keys, and etcd's
  * --initial-cluster. Joins are one at a time.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,6 +26,8 @@ export interface ServerJoinRequest { name: string; peerURL: string }
 export interface ServerBootstrap {
   kind: 'ServerBootstrap'; apiVersion: 'lantern.dev/v1';
   caCert: string; caKey: string; adminToken: string; nodeToken: string; encryptionConfig?: string;
+  /** DATA_DIR/pki/service-account.key: every server signs and accepts the same ServiceAccount tokens. */
+  serviceAccountKey?: string;
   memberId: string; initialCluster: string;
 }
 
@@ -67,11 +69,13 @@ async function bootstrap(dataDir: string, cluster: ClusterApi, body: ServerJoinR
   const file = (p: string): Promise<string> => readFile(path.join(dataDir, p), 'utf8');
   const [caCert, caKey, adminToken, nodeToken] = await Promise.all([file('pki/ca.crt'), file('pki/ca.key'), file('admin-token'), file('node-token')]);
   const encryptionConfig = await readFile(encryptionConfigPath(dataDir), 'utf8').catch(() => undefined);
+  const serviceAccountKey = await readFile(path.join(dataDir, 'pki', 'service-account.key'), 'utf8').catch(() => undefined);
   const added = await addLearner(cluster, body.name, body.peerURL);
   return {
     kind: 'ServerBootstrap', apiVersion: 'lantern.dev/v1',
     caCert, caKey, adminToken: adminToken.trim(), nodeToken: nodeToken.trim(),
     ...(encryptionConfig !== undefined ? { encryptionConfig } : {}),
+    ...(serviceAccountKey !== undefined ? { serviceAccountKey } : {}),
     memberId: added.id, initialCluster: added.initialCluster,
   };
 }

@@ -102,6 +102,13 @@ async function layerPaths(archive: TarArchive): Promise<{ layers: string[]; imag
   return { layers, names: [], imageId: cfg.digest };
 }
 
+/** Merges the scanner files of layers given bottom-first as streams (plain, gzip or zstd): a registry's stored blobs. */
+export async function readLayerFiles(layers: ReadonlyArray<{ open: () => Readable; label: string }>): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const l of layers) await applyLayer(files, decompressed(l.open()), l.label);
+  return files;
+}
+
 /** Reads the merged scanner files of the (first) image in an archive; `workDir` holds a gunzipped copy if needed. */
 export async function readImageFiles(file: string, workDir: string): Promise<ImageFiles> {
   const archive = await TarArchive.open(file, workDir);

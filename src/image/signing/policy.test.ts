@@ -29,7 +29,7 @@ test('Docker Hub short names match their normalised forms', () => {
 
 test('a policy key that does not load is an error naming the policy and authority', () => {
   const bad = policy('broken', '**');
-  bad.spec.authorities[0]!.key.data = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n';
+  bad.spec.authorities[0]!.key!.data = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n';
   assert.throws(() => policyKeys(bad), /ClusterImagePolicy "broken" spec\.authorities\[0\]/);
   assert.equal(policyKeys(policy('ok', '**'))[0]!.name, 'ok/authority-0');
 });

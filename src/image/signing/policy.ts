@@ -47,8 +47,9 @@ export function policiesFor(policies: readonly ClusterImagePolicy[], image: stri
 
 /** A policy's authorities as keys (named "POLICY/AUTHORITY"); a key that does not load is an error naming it. */
 export function policyKeys(policy: ClusterImagePolicy): TrustedKey[] {
-  return policy.spec.authorities.map((a, i) => {
+  return policy.spec.authorities.flatMap((a, i) => {
+    if (!a.key) return []; // keyless: keyless-policy.ts
     const name = `${policy.metadata.name}/${a.name ?? `authority-${i}`}`;
-    return { name, key: loadPublicKey(a.key.data, `key of ClusterImagePolicy "${policy.metadata.name}" spec.authorities[${i}]`) };
+    return [{ name, key: loadPublicKey(a.key.data, `key of ClusterImagePolicy "${policy.metadata.name}" spec.authorities[${i}]`) }];
   });
 }

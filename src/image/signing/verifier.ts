@@ -1,6 +1,7 @@
 /**
  * The node's image verifier: before a container starts, every ClusterImagePolicy matching its image
- * must find a signature of the image's digest that one of its keys verifies. The digest is the one
+ * must find a signature of the image's digest that one of its keys verifies, or a Sigstore bundle
+ * that one of its keyless authorities verifies (keyless-policy.ts). The digest is the one
  * the node holds (what will run), or the image index listing it (cosign signs what the tag names,
  * often the index). Verdicts that pass are cached per repository, digest and policy version; refusals are not,
  * so signing the image (or fixing the policy) lets the next retry through.
@@ -11,6 +12,8 @@ import { fetchManifest, isIndex } from '../distribution/manifest.js';
 import type { RegistryClient } from '../distribution/registry.js';
 import { parseReference } from '../reference.js';
 import { policiesFor, policyKeys } from './policy.js';
+import { fetchImageEvidence } from './keyless-image.js';
+import { checkKeyless, fetchBundles, keylessAuthorities } from './keyless-policy.js';
 import { fetchSignatures, type StoredSignature } from './remote.js';
 import { refusalReason, verifySignatures } from './verify.js';
 
@@ -83,7 +86,12 @@ export class ImageVerifier {
       const result = verifySignatures(digest, sigs, keys);
       const first = result.verified[0];
       if (first) return { ok: true, by: first.key };
-      return { ok: false, reason: refusalReason(name, digest, sigs, result, keysOf) };
+      const keyReason = keys.length > 0 ? refusalReason(name, digest, sigs, result, keysOf) : undefined;
+      const keyless = keylessAuthorities(policy);
+      if (keyless.length === 0) return { ok: false, reason: keyReason ?? `policy "${policy.metadata.name}" has no authorities` };
+      const evidence = await fetchImageEvidence(client, ref.path, localDigest);
+      const outcome = checkKeyless(name, evidence, await fetchBundles(client, ref.path, localDigest), keyless);
+      return outcome.ok ? outcome : { ok: false, reason: keyReason ? `${keyReason}; ${outcome.reason}` : outcome.reason };
     } catch (e) {
       const why = e instanceof ApiError || e instanceof Error ? e.message : String(e);
       return { ok: false, reason: `cannot read the signatures of ${name}@${localDigest}: ${why}` };

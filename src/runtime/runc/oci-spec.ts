@@ -46,7 +46,11 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
   if (!env.some((e) => e.startsWith('PATH='))) env.push(DEFAULT_PATH);
   if (!env.some((e) => e.startsWith('HOSTNAME='))) env.push(`HOSTNAME=${ctx.hostname}`);
   const hard = Math.min(NOFILE_HARD, ctx.hostNofileHard);
-  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'uts' }, { type: 'mount' }];
+  // hostPID/hostIPC: no namespace entry means runc leaves the process in the host's.
+  if (config.hostPID !== true) namespaces.unshift({ type: 'pid' });
+  if (config.hostIPC !== true) namespaces.splice(config.hostPID === true ? 0 : 1, 0, { type: 'ipc' });
+  const masked = !privileged && config.procMount !== 'Unmasked';
   // 'none': a namespace of its own, where runc brings up loopback and nothing else.
   if (config.netns === 'none') namespaces.push({ type: 'network' });
   else if (config.netns !== 'host') namespaces.push({ type: 'network', path: config.netns });
@@ -75,7 +79,8 @@ export function buildOciSpec(config: ContainerConfig, ctx: SpecContext): OciSpec
       cgroupsPath: ctx.cgroupsPath,
       resources: buildResources(config, privileged, devices.rules),
       ...(devices.devices.length > 0 ? { devices: devices.devices } : {}),
-      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+      ...(masked ? { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS } : {}),
+      ...(config.sysctls && Object.keys(config.sysctls).length > 0 ? { sysctl: { ...config.sysctls } } : {}),
       ...(seccomp ? { seccomp } : {}),
     },
     annotations: { 'io.lantern.name': config.name },

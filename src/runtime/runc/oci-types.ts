@@ -40,6 +40,8 @@ export interface OciLinux {
   resources: OciResources;
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  /** Namespaced kernel parameters runc writes inside the container's namespaces. */
+  sysctl?: Record<string, string>;
   seccomp?: OciSeccomp;
   /** Device nodes runc creates in the container's /dev. */
   devices?: OciDevice[];

@@ -9,6 +9,7 @@ import { admitLimitRange } from './limit-range/admit.js';
 import { admitPodSecurity } from './pod-security/admit.js';
 import type { PodSecurityDefaults } from './pod-security/policy.js';
 import { admitQuota, type AdmittedKind } from './quota/admit.js';
+import { admitQuotaUpdate } from './quota/update.js';
 
 /** Settings of the tenancy admission: Pod Security's defaults, or none for no Pod Security admission. */
 export interface TenancyOptions { podSecurity?: PodSecurityDefaults }
@@ -26,8 +27,9 @@ export class TenancyAdmission {
     await admitQuota(this.api, k, obj, dryRun);
   }
 
-  /** Admit an update of OBJ: Pod Security's warnings (a workload's template, a namespace's labels). */
-  async update(k: AdmittedKind, obj: ApiObject): Promise<void> {
+  /** Admit an update of OBJ: Pod Security's warnings (a workload's template, a namespace's labels), then quota on what it grows. */
+  async update(k: AdmittedKind & { namespaced?: boolean }, obj: ApiObject, dryRun = false): Promise<void> {
     if (this.opts.podSecurity) await admitPodSecurity(this.api, k.resource, obj, this.opts.podSecurity, 'update');
+    if (k.namespaced === true) await admitQuotaUpdate(this.api, k, obj, dryRun);
   }
 }

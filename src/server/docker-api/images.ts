@@ -53,6 +53,26 @@ async function inspect(r: DockerRequest): Promise<void> {
   }
 }
 
+/**
+ * GET /images/{name}/history: one row per layer, newest first (the top row names the image). Lantern
+ * keeps no config history nor per-layer sizes, so CreatedBy is empty and the image's size sits on
+ * the top row; Docker shows the build steps (including empty layers) instead.
+ */
+async function history(r: DockerRequest): Promise<void> {
+  if (!r.ctx.node.inspectImage) throw new DockerError(501, 'this node cannot inspect images');
+  let img;
+  try { img = await r.ctx.node.inspectImage(r.params[0]!); } catch (e) {
+    if (e instanceof ApiError && e.code === 'NotFound') throw new DockerError(404, `No such image: ${r.params[0]!}`);
+    throw e;
+  }
+  const created = Math.floor(Date.parse(img.Created) / 1000) || 0;
+  const layers = [...img.RootFS.Layers].reverse();
+  sendJson(r.res, 200, (layers.length === 0 ? [''] : layers).map((_, i) => ({
+    Id: i === 0 ? withSha(img.Id) : '<missing>', Created: created, CreatedBy: '', Tags: i === 0 ? img.RepoTags.map(shortName) : null,
+    Size: i === 0 ? img.Size : 0, Comment: '',
+  })));
+}
+
 /** POST /images/create?fromImage=&tag=: pull, streaming Docker's JSON progress messages. */
 async function pull(r: DockerRequest): Promise<void> {
   const from = r.query.get('fromImage');
@@ -108,6 +128,7 @@ export const imageRoutes: DockerRoute[] = [
   { method: 'GET', pattern: /^\/images\/json$/, handler: list },
   { method: 'POST', pattern: /^\/images\/create$/, handler: pull },
   { method: 'GET', pattern: /^\/images\/(.+)\/json$/, handler: inspect },
+  { method: 'GET', pattern: /^\/images\/(.+)\/history$/, handler: history },
   { method: 'POST', pattern: /^\/images\/(.+)\/tag$/, handler: tag },
   { method: 'DELETE', pattern: /^\/images\/(.+)$/, handler: remove },
 ];

@@ -10,6 +10,7 @@ import { serveEviction } from './eviction.js';
 import { fieldValidationOf, withFieldValidation } from './field-validation.js';
 import { sendJson } from './respond.js';
 import { servePatch } from './patch.js';
+import { serveSubresourceApply } from './apply-subresource.js';
 import { isApplyPatch, serveApply, withManagedFields } from './apply.js';
 import { retryOnConflict } from '../../client/kit/conflict.js';
 import { tableOf, tableWatchEncoder, wantsTable } from './table-response.js';
@@ -105,6 +106,7 @@ export async function serveResource(caller: ApiClient, req: IncomingMessage, res
     if (method === 'PATCH') { sendJson(res, 200, await servePatch(api, req, kind, 'object', name, ns, dryRun)); return; }
     throw new ApiError('MethodNotAllowed', `${method} is not allowed on a ${kind.kind}`);
   }
+  if ((route.sub === 'status' || route.sub === 'scale') && method === 'PATCH' && isApplyPatch(req.headers['content-type'])) { sendJson(res, 200, await serveSubresourceApply(api, req, kind, route.sub, name, ns, query, dryRun)); return; }
   if (route.sub === 'status') {
     if (method === 'GET') { sendJson(res, 200, await api.get(route.resource, name, ns)); return; }
     if (method === 'PUT') {

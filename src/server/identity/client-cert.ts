@@ -23,6 +23,8 @@ export async function clientCertIdentity(req: IncomingMessage): Promise<Identity
   if (!cert || Object.keys(cert).length === 0) return undefined;
   if (socket.authorized !== true) {
     const why = String(socket.authorizationError ?? 'not verified');
+    // The common case said plainly: a short --ttl ran out (there is no other revocation of certificates).
+    if (why === 'CERT_HAS_EXPIRED') throw new ApiError('Unauthorized', `the client certificate of ${JSON.stringify(cert.subject?.CN ?? '')} expired at ${cert.valid_to}: ask an admin for a new user config ("lcctl create user NAME --ttl D")`);
     throw new ApiError('Unauthorized', `the client certificate (CN ${JSON.stringify(cert.subject?.CN ?? '')}) is not valid for this server: ${why}; ask an admin for a new user config ("lcctl create user NAME")`);
   }
   const cn = values(cert.subject?.CN)[0];

@@ -3,6 +3,7 @@
  *
  *   POST /apis/authentication.k8s.io/v1/selfsubjectreviews     who am I (every identity; kubectl auth whoami)
  *   POST /apis/lantern.dev/v1/users                            {name, groups, ttlSeconds, token} -> a credential (admin only)
+ *   GET /apis/lantern.dev/v1/users, DELETE .../users/NAME      list token users, revoke a user's tokens (admin only)
  *   POST /api/v1/namespaces/NS/serviceaccounts/NAME/token      TokenRequest (token-request.ts says who may)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -34,10 +35,11 @@ export interface IdentityApiDeps {
 
 const reviewPath = /^\/apis\/authentication\.k8s\.io\/v1(beta1|alpha1)?\/selfsubjectreviews$/;
 const usersPath = '/apis/lantern.dev/v1/users';
+const userPath = /^\/apis\/lantern\.dev\/v1\/users\/([^/]+)$/;
 
 /** Whether PATHNAME is one of the identity routes. */
 export function isIdentityPath(pathname: string): boolean {
-  return reviewPath.test(pathname) || pathname === usersPath || tokenRequestPath.test(pathname);
+  return reviewPath.test(pathname) || pathname === usersPath || userPath.test(pathname) || tokenRequestPath.test(pathname);
 }
 
 /** The user info Kubernetes would report for an identity. */
@@ -74,6 +76,7 @@ export function userRequest(body: Record<string, unknown>): { name: string; grou
 
 /** Serve one identity route for ID. */
 export async function serveIdentityApi(deps: IdentityApiDeps, id: Identity, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  if (await serveUserAdmin(deps, id, req, res, pathname)) return;
   if (req.method !== 'POST') throw new ApiError('MethodNotAllowed', `${req.method ?? ''} is not allowed on ${pathname}: use POST`);
   if (reviewPath.test(pathname)) {
     // Every authenticated caller may ask who it is (Kubernetes' system:basic-user grants the same).
@@ -99,4 +102,26 @@ export async function serveIdentityApi(deps: IdentityApiDeps, id: Identity, req:
   const days = Math.max(1, Math.ceil(want.ttlSeconds / 86_400));
   const issued = await deps.issueClientCert(want.name, want.groups, days);
   sendJson(res, 201, { ...base, clientCertificate: issued.cert, clientKey: issued.key, expires: new Date(Date.now() + days * 86_400_000).toISOString() });
+}
+
+/** GET users and DELETE users/NAME (admin only): true when PATHNAME/method was one of them. */
+async function serveUserAdmin(deps: IdentityApiDeps, id: Identity, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+  const one = userPath.exec(pathname);
+  const list = pathname === usersPath && req.method === 'GET';
+  if (!list && one === null) return false;
+  const verb = list ? 'list' : 'delete';
+  if (one !== null && req.method !== 'DELETE') throw new ApiError('MethodNotAllowed', `${req.method ?? ''} is not allowed on ${pathname}: use DELETE (revoke the user's tokens)`);
+  authorize(id, { verb, resource: 'users' });
+  // Token users are the cluster's root list of people: never delegated through RBAC.
+  if (id.role !== 'admin') throw new ApiError('Forbidden', `${id.name} may not ${verb} users: only the admin may`);
+  req.resume();
+  if (list) {
+    sendJson(res, 200, { kind: 'UserTokenList', apiVersion: 'lantern.dev/v1', items: await deps.userTokens.list() });
+    return true;
+  }
+  const name = decodeURIComponent(one![1]!);
+  const revoked = await deps.userTokens.revoke(name);
+  if (revoked.length === 0) throw new ApiError('NotFound', `user "${name}" has no tokens (certificate users cannot be revoked: their certificate lives until it expires; keep --ttl short)`);
+  sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, kind: 'users', revokedTokens: revoked } });
+  return true;
 }

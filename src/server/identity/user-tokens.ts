@@ -12,6 +12,9 @@ import { authenticatedGroup } from './names.js';
 /** Where user tokens live in the store. */
 export const userTokenPrefix = '/registry/lantern/user-tokens/';
 
+/** A stored token as `lcctl get users` shows it (never the secret or its hash). */
+export interface UserTokenInfo { id: string; user: string; groups: string[]; createdAt: string; expires?: string }
+
 interface StoredUserToken { id: string; user: string; groups: string[]; secretSha256: string; createdAt: string; expires?: string }
 
 const TOKEN = /^lt-user-([a-f0-9]{12})\.([a-f0-9]{48})$/;
@@ -35,6 +38,26 @@ export class UserTokens {
         if (!(e instanceof StoreConflictError) || attempt >= 5) throw e;
       }
     }
+  }
+
+  /** Every stored token, without its secret's hash (`lcctl get users`). */
+  async list(): Promise<UserTokenInfo[]> {
+    const { items } = await this.store.list(userTokenPrefix);
+    return items.map((kv) => {
+      const t = JSON.parse(kv.value) as StoredUserToken;
+      return { id: t.id, user: t.user, groups: t.groups, createdAt: t.createdAt, ...(t.expires ? { expires: t.expires } : {}) };
+    }).sort((a, b) => a.user.localeCompare(b.user) || a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Revoke every token of USER (at once on every server: they read the store); the ids deleted. */
+  async revoke(user: string): Promise<string[]> {
+    const gone: string[] = [];
+    for (const t of await this.list()) {
+      if (t.user !== user) continue;
+      await this.store.delete(userTokenPrefix + t.id).catch((e: unknown) => { if (!(e instanceof StoreConflictError)) throw e; });
+      gone.push(t.id);
+    }
+    return gone;
   }
 
   /** The user of a current token; undefined for text that is not one; Unauthorized when it expired. */

@@ -40,7 +40,7 @@ export class ServiceAccountTokenHook implements PodHook {
     if (!this.wanted(run)) return undefined;
     const caller = jsonCaller(this.api);
     if (caller === undefined) {
-      // The server's own node calls ApiService in process, which has no TokenRequest route: no token there yet.
+      // An API without a `json` caller mounts nothing (the server's own node gets one: identity/in-process-tokens.ts).
       return undefined;
     }
     if (plan.container.volumeMounts?.some((m) => m.mountPath === serviceAccountMountPath)) return undefined; // the user's own volume wins

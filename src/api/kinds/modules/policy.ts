@@ -10,4 +10,5 @@ export const clusterImagePolicyModule = defineKind<ClusterImagePolicy>({
   kind: 'ClusterImagePolicy', resource: 'clusterimagepolicies', singular: 'clusterimagepolicy', shortNames: ['cip'], namespaced: false, group: 'policy.lantern.dev', version: 'v1alpha1',
   subresources: { status: false },
   selectableFields: (p) => ({ 'metadata.name': p.metadata.name }),
+  table: async () => (await import('../../printers/cluster-image-policy.js')).clusterImagePolicyTable,
 });

@@ -52,17 +52,17 @@ async function usedOf(api: QuotaApi, q: ResourceQuota, namespace: string, hard: 
  * Admit the create of OBJ (of kind K) against the quotas of its namespace, charging them unless DRYRUN.
  * Throws 403 Forbidden naming the quota, what was requested, used and limited.
  */
-export async function admitQuota(api: QuotaApi, k: AdmittedKind, obj: ApiObject, dryRun: boolean): Promise<void> {
+export async function admitQuota(api: QuotaApi, k: AdmittedKind, obj: ApiObject, dryRun: boolean, delta?: Amounts): Promise<void> {
   if (k.resource === 'events') return; // events are not counted: every write would pay for a quota list
   const namespace = obj.metadata.namespace ?? 'default';
   for (let attempt = 0; ; attempt++) {
     const quotas = (await api.list<ResourceQuota>('resourcequotas', namespace)).items.filter((q) => q.metadata.deletionTimestamp === undefined);
     if (quotas.length === 0) return;
-    const requested = usageOf(k.resource, k.group, obj);
+    const requested = delta ?? usageOf(k.resource, k.group, obj);
     const charges: { quota: ResourceQuota; used: Amounts }[] = [];
     for (const quota of quotas.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
       const hard = amountsOf(quota.spec?.hard);
-      if (k.resource === 'pods') {
+      if (k.resource === 'pods' && delta === undefined) {
         const missing = mustSpecify(obj as Pod, hard);
         if (missing !== undefined) throw forbidden(k, obj.metadata.name, `failed quota: ${quota.metadata.name}: must specify ${missing}`);
       }
