@@ -9,34 +9,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestServer } from './harness/lanternd.js';
-import { allProcesses } from './harness/proc-scan.js';
+import { EmbeddedCluster, etcdOf } from './harness/embedded-cluster.js';
 
 const base = 27_000 + (process.pid % 150) * 6;
-const servers: TestServer[] = [];
-const etcdFlags = (i: number): string[] => ['--etcd-client-port', String(base + 2 * i), '--etcd-peer-port', String(base + 2 * i + 1)];
-/** The etcd processes run for a server's data dir (found by their command line). */
-const etcdOf = (s: TestServer): number[] => [...allProcesses().values()].filter((p) => p.cmd.startsWith('etcd') && p.cmd.includes(path.join(s.dataDir, 'etcd'))).map((p) => p.pid);
+const cluster = new EmbeddedCluster(base);
+const servers = cluster.servers;
 const configMap = (name: string): unknown => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { k: name } });
 
-before(async () => {
-  const first = new TestServer(['--no-agent', '--cluster-init', ...etcdFlags(0)], { https: true });
-  servers.push(first);
-  await first.start();
-  const token = readFileSync(path.join(first.dataDir, 'server-token'), 'utf8').trim();
-  for (const i of [1, 2]) {
-    const s = new TestServer(['--no-agent', '--server', first.url, '--token', token, ...etcdFlags(i)], { https: true });
-    servers.push(s);
-    await s.start();
-  }
-});
+before(async () => { await cluster.start(); });
 
 after(async () => {
-  for (const s of servers.reverse()) {
-    const left = etcdOf(s);
-    await s.stop();
-    // A server that was killed leaves its member running: end it here.
-    for (const pid of [...left, ...etcdOf(s)]) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  }
+  await cluster.stop();
 });
 
 test('three servers form one cluster: written through server 1, read through server 3 with the same admin token', async () => {

@@ -6,42 +6,23 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { TestServer, runLanternd } from './harness/lanternd.js';
-import { allProcesses } from './harness/proc-scan.js';
+import { EmbeddedCluster, killForGood } from './harness/embedded-cluster.js';
 
 const base = 31_000 + (process.pid % 150) * 6;
-const servers: TestServer[] = [];
+const cluster = new EmbeddedCluster(base);
+const servers = cluster.servers;
 const snapshotDir = mkdtempSync(path.join(tmpdir(), 'h5-reset-snap-'));
-const etcdFlags = (i: number): string[] => ['--etcd-client-port', String(base + 2 * i), '--etcd-peer-port', String(base + 2 * i + 1)];
-const etcdOf = (s: TestServer): number[] => [...allProcesses().values()].filter((p) => p.cmd.startsWith('etcd') && p.cmd.includes(path.join(s.dataDir, 'etcd'))).map((p) => p.pid);
 const configMap = (name: string): unknown => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { k: name } });
-/** SIGKILL a server and its etcd member: gone as a dead machine is. */
-async function killForGood(s: TestServer): Promise<void> {
-  await s.process?.kill9();
-  for (const pid of etcdOf(s)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-}
 
-before(async () => {
-  const first = new TestServer(['--no-agent', '--cluster-init', ...etcdFlags(0)], { https: true });
-  servers.push(first);
-  await first.start();
-  const token = readFileSync(path.join(first.dataDir, 'server-token'), 'utf8').trim();
-  for (const i of [1, 2]) {
-    const s = new TestServer(['--no-agent', '--server', first.url, '--token', token, ...etcdFlags(i)], { https: true });
-    servers.push(s);
-    await s.start();
-  }
-});
+before(async () => { await cluster.start(); });
 
 after(async () => {
-  for (const s of servers.reverse()) {
-    const left = etcdOf(s);
-    await s.stop();
-    for (const pid of [...left, ...etcdOf(s)]) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  }
+  await cluster.stop();
   rmSync(snapshotDir, { recursive: true, force: true });
 });
 
@@ -56,10 +37,16 @@ test('two of three servers lost for good: --cluster-reset makes the third the on
   const snapshot = saved.output.trim().split('\n').filter((l) => l.endsWith('.etcd')).pop();
   assert.ok(snapshot, saved.output);
   assert.equal((await s1.api('POST', '/api/v1/namespaces/default/configmaps', configMap('h5-after-snapshot'))).status, 201);
-  // A write is acknowledged once a majority has it, which need not include server 1's member; a
-  // linearizable read through server 1 returns only once its own member has applied it. A reset keeps
-  // what the surviving member holds (etcd's --force-new-cluster), so reset the most up-to-date one.
-  assert.equal((await s1.api('GET', '/api/v1/namespaces/default/configmaps/h5-after-snapshot')).status, 200);
+  // A write is acknowledged once a majority has it, which need not include server 1's member, and a
+  // reset keeps only what the surviving member holds (etcd's --force-new-cluster): reset the most
+  // up-to-date one. Wait until server 1's own member serves the write (a serializable read of it alone).
+  const memberKeys = (): string => String(spawnSync('etcdctl', ['--endpoints', `https://127.0.0.1:${base}`, '--cacert', path.join(s1.dataDir, 'pki', 'ca.crt'),
+    '--cert', path.join(etcd, 'etcd.crt'), '--key', path.join(etcd, 'etcd.key'), '--consistency=s', 'get', '', '--prefix', '--keys-only'], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } }).stdout);
+  await s1.until(() => 'server 1\'s member holds h5-after-snapshot', async () => memberKeys().includes('h5-after-snapshot'));
+  // Applied is not yet durable there: the member persists its commit index with the next entry it
+  // appends, and --force-new-cluster drops entries past the persisted one. A later write it holds fences it.
+  assert.equal((await s1.api('POST', '/api/v1/namespaces/default/configmaps', configMap('h5-fence'))).status, 201);
+  await s1.until(() => 'server 1\'s member holds h5-fence', async () => memberKeys().includes('h5-fence'));
 
   await killForGood(s2);
   await killForGood(s3);
@@ -67,7 +54,7 @@ test('two of three servers lost for good: --cluster-reset makes the third the on
   s1.extraArgs.push('--cluster-reset');
   await s1.start();
   assert.match(s1.logs, /--cluster-reset: the etcd cluster is now this member only/);
-  assert.equal((await s1.api('GET', '/api/v1/namespaces/default/configmaps/h5-after-snapshot')).status, 200, 'its data is kept');
+  assert.equal((await s1.api('GET', '/api/v1/namespaces/default/configmaps/h5-after-snapshot')).status, 200, `its data is kept (h5-before: ${(await s1.api('GET', '/api/v1/namespaces/default/configmaps/h5-before')).status}; member keys now: ${memberKeys().split('\n').filter((k) => k.includes('h5')).join(' ')})`);
   assert.equal((await s1.api('POST', '/api/v1/namespaces/default/configmaps', configMap('h5-after-reset'))).status, 201, 'one member is a quorum: writes go through');
 
   await killForGood(s1);
